@@ -1,0 +1,2 @@
+/** API value types (files, jobs, events, checkpoints, models, responses), the {@link com.mka1.api.Mka1} facade and typed errors. */
+package com.mka1.api;

@@ -1,0 +1,5 @@
+package com.mka1.backend.cpu;
+
+final class Placeholder {
+    private Placeholder() {}
+}

@@ -1,0 +1,35 @@
+package com.mka1.core.train;
+
+import java.util.List;
+
+/**
+ * Requested training settings: the API's hyperparameters plus engine extras. A null field means
+ * "auto" (resolved by the trainer from the data set and the model).
+ *
+ * @param nEpochs                1..50
+ * @param batchSize              examples per optimizer step, 1..256
+ * @param learningRateMultiplier multiplies the engine's base learning rate, (0, 10]
+ * @param beta                   DPO beta, (0, 2]
+ * @param fullFineTune           true: train all weights; false/null: LoRA
+ * @param loraRank               LoRA rank r
+ * @param loraAlpha              LoRA alpha (scale = alpha / r)
+ * @param loraDropout            dropout on the LoRA input, [0, 1)
+ * @param loraTargets            subset of q,k,v,o,gate,up,down (HF names without "_proj" are accepted too)
+ * @param warmupRatio            fraction of steps with linear warmup, [0, 1)
+ * @param lrScheduler            "linear" or "cosine"
+ * @param maxSeqLength           packed row length in tokens
+ * @param backend                compute backend name ("reference", "cpu", "cuda") or null for the best available
+ */
+public record TrainingSettings(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Double beta,
+                               Boolean fullFineTune, Integer loraRank, Double loraAlpha, Double loraDropout,
+                               List<String> loraTargets, Double warmupRatio, String lrScheduler,
+                               Integer maxSeqLength, String backend) {
+    public TrainingSettings {
+        loraTargets = loraTargets == null ? null : List.copyOf(loraTargets);
+    }
+
+    /** All "auto". */
+    public static TrainingSettings auto() {
+        return new TrainingSettings(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,12 @@
+/** The engine: file store, jobs, durable state, Llama model, tokenizer, training and generation. */
+module com.mka1.core {
+    requires transitive com.mka1.api;
+    requires com.fasterxml.jackson.core;
+    requires org.slf4j;
+
+    exports com.mka1.core.data;
+    exports com.mka1.core.tokenizer;
+    exports com.mka1.core.train;
+
+    uses com.mka1.spi.ComputeBackend;
+}

@@ -1,0 +1,5 @@
+package com.mka1.server;
+
+final class Placeholder {
+    private Placeholder() {}
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command of the README: builds every module and runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/jdk.sh
+if [ ! -d ../shared ]; then
+  echo "test: ../shared is missing beside the project root; tests that use its models and tokenizers will fail." >&2
+fi
+exec mvn -B -ntp verify "$@"
