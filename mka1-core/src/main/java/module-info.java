@@ -4,9 +4,11 @@ module com.mka1.core {
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
 
+    exports com.mka1.core.compute;
     exports com.mka1.core.data;
     exports com.mka1.core.tokenizer;
     exports com.mka1.core.train;
 
     uses com.mka1.spi.ComputeBackend;
+    provides com.mka1.spi.ComputeBackend with com.mka1.core.compute.ReferenceBackend;
 }
