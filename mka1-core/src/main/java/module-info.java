@@ -6,6 +6,8 @@ module com.mka1.core {
 
     exports com.mka1.core.compute;
     exports com.mka1.core.data;
+    exports com.mka1.core.model;
+    exports com.mka1.core.safetensors;
     exports com.mka1.core.tokenizer;
     exports com.mka1.core.train;
 
