@@ -19,6 +19,10 @@ public final class BatchBuilder {
         this.padId = padId;
     }
 
+    public int rowsPerBatch() {
+        return rowsPerBatch;
+    }
+
     /** Splits rows into consecutive batches of {@code rowsPerBatch} rows (the last may be smaller). */
     public List<PackedBatch> build(List<List<TokenizedExample>> rows) {
         List<PackedBatch> batches = new ArrayList<>();

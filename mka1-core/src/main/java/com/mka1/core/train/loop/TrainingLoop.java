@@ -1,18 +1,13 @@
 package com.mka1.core.train.loop;
 
-import com.mka1.core.train.BatchResult;
 import com.mka1.core.train.CheckpointInfo;
-import com.mka1.core.train.PackedBatch;
 import com.mka1.core.train.StepMetrics;
 import com.mka1.core.train.TrainableModel;
 import com.mka1.core.train.TrainingFailedException;
 import com.mka1.core.train.TrainingListener;
 import com.mka1.core.train.TrainingPlan;
 import com.mka1.core.train.TrainingResult;
-import com.mka1.core.train.data.BatchBuilder;
-import com.mka1.core.train.data.RowPacker;
 import com.mka1.core.train.data.SplitMix64;
-import com.mka1.core.train.data.TokenizedExample;
 import com.mka1.core.train.optim.AdamW;
 import com.mka1.core.train.optim.GradientClipping;
 import com.mka1.core.train.optim.LearningRateSchedule;
@@ -21,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,62 +25,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Supervised fine-tuning of a {@link TrainableModel}: each optimizer step takes the next
- * {@code batch_size} examples of the epoch's seeded order, packs them into rows, runs them as
- * micro-batches with {@code gradScale = 1 / trained tokens of the step}, clips the global gradient
- * norm and applies AdamW at the scheduled learning rate. Each epoch ends with a checkpoint; a
- * stop request saves the resumable state at the next step boundary, and a later run on the same
- * state directory continues to the same weights an uninterrupted run reaches.
+ * The optimisation loop shared by every {@link Objective}. Each epoch draws a seeded order of the
+ * training items; each optimizer step hands the next {@code batch_size} of them to the objective
+ * (which accumulates gradients of the step's mean loss), clips the global gradient norm and
+ * applies AdamW at the scheduled learning rate. Each epoch ends with a checkpoint (model export,
+ * validation metrics, resumable state; the last {@code keepCheckpoints} stay). A stop request
+ * saves the state at the next step boundary, and a later run on the same state directory
+ * continues to exactly the weights an uninterrupted run reaches.
  */
-public final class SupervisedTrainingLoop {
-    private static final Logger log = LoggerFactory.getLogger(SupervisedTrainingLoop.class);
+public final class TrainingLoop {
+    private static final Logger log = LoggerFactory.getLogger(TrainingLoop.class);
 
-    /** The tokenized data of a run; {@code validation} may be empty. */
-    public record Data(List<TokenizedExample> training, List<TokenizedExample> validation, int padId) {
-        public Data {
-            training = List.copyOf(training);
-            validation = List.copyOf(validation);
-        }
-    }
-
-    /** Where a run keeps its state and writes its models. */
+    /** Where a run keeps its resumable state and writes its models. */
     public record Directories(Path stateDir, Path outputDir) {
+        /** Epoch checkpoints: {@code <output>/checkpoints/step-NNNNNN}. */
         public Path checkpoints() {
             return outputDir.resolve("checkpoints");
         }
 
+        /** The final model: {@code <output>/model}. */
         public Path finalModel() {
             return outputDir.resolve("model");
         }
     }
 
     private final TrainableModel model;
-    private final Data data;
+    private final Objective objective;
     private final Hyperparameters hp;
     private final long seed;
     private final Directories dirs;
     private final ModelExporter exporter;
     private final String backendName;
     private final LoopOptions options;
-    private final RowPacker packer;
-    private final BatchBuilder batches;
     private final int stepsPerEpoch;
     private final int totalSteps;
 
-    public SupervisedTrainingLoop(TrainableModel model, Data data, Hyperparameters hp, long seed, Directories dirs,
-                                  ModelExporter exporter, String backendName, LoopOptions options) {
-        if (data.training().isEmpty()) throw new IllegalArgumentException("no training examples");
+    public TrainingLoop(TrainableModel model, Objective objective, Hyperparameters hp, long seed, Directories dirs,
+                        ModelExporter exporter, String backendName, LoopOptions options) {
+        if (objective.trainingSize() == 0) throw new IllegalArgumentException("no training items");
         this.model = model;
-        this.data = data;
+        this.objective = objective;
         this.hp = hp;
         this.seed = seed;
         this.dirs = dirs;
         this.exporter = exporter;
         this.backendName = backendName;
         this.options = options;
-        this.packer = new RowPacker(hp.maxSeqLength());
-        this.batches = new BatchBuilder(Math.max(1, options.microBatchTokens() / hp.maxSeqLength()), data.padId());
-        this.stepsPerEpoch = Math.ceilDiv(data.training().size(), hp.batchSize());
+        this.stepsPerEpoch = Math.ceilDiv(objective.trainingSize(), hp.batchSize());
         this.totalSteps = stepsPerEpoch * hp.nEpochs();
     }
 
@@ -94,19 +79,13 @@ public final class SupervisedTrainingLoop {
         return totalSteps;
     }
 
-    /** Tokens of one pass over the training set (trained_tokens = this x epochs). */
-    public long tokensPerEpoch() {
-        long tokens = 0;
-        for (TokenizedExample e : data.training()) tokens += e.length();
-        return tokens;
-    }
-
     public TrainingResult run(TrainingListener listener) throws TrainingFailedException {
         LearningRateSchedule schedule = LearningRateSchedule.withWarmupRatio(hp.learningRate(), hp.warmupRatio(), totalSteps, hp.decay());
         TrainingStateStore store = new TrainingStateStore(dirs.stateDir());
         String fingerprint = fingerprint();
         try (AdamW optimizer = new AdamW(model.trainableParameters(), options.optimizer())) {
-            LoopState state = new LoopState(0, new SplitMix64(seed).state(), new int[0], fingerprint, Double.NaN, Double.NaN);
+            objective.prepare(model, dirs.stateDir());
+            LoopState state = new LoopState(0, seed, new int[0], fingerprint, Double.NaN, Double.NaN);
             if (store.exists()) {
                 state = store.load(optimizer);
                 if (!state.fingerprint().equals(fingerprint)) {
@@ -117,7 +96,7 @@ public final class SupervisedTrainingLoop {
                 log.info("resuming from step {}/{}", state.step(), totalSteps);
             }
             listener.started(new TrainingPlan(hp.nEpochs(), hp.batchSize(), hp.learningRateMultiplier(), hp.learningRate(),
-                    totalSteps, data.training().size(), tokensPerEpoch(), state.step(), backendName));
+                    totalSteps, objective.trainingSize(), objective.tokensPerEpoch(), state.step(), backendName));
             return new Run(optimizer, schedule, store, state, listener).toEnd();
         } catch (IOException e) {
             throw new TrainingFailedException("server_error", null, "training state or checkpoint I/O failed: " + e.getMessage(), e);
@@ -159,44 +138,37 @@ public final class SupervisedTrainingLoop {
                 }
                 trainOneStep();
                 if (step % stepsPerEpoch == 0) {
-                    fullValid = step == totalSteps ? evaluate(data.validation(), "full_valid_") : Map.of();
+                    fullValid = step == totalSteps ? evaluate(objective.validationSize(), "full_valid_") : Map.of();
                     checkpoint(fullValid);
                 } else if (System.nanoTime() - lastSave > options.stateSaveInterval().toNanos()) {
                     saveState();
                 }
             }
-            if (fullValid.isEmpty()) fullValid = evaluate(data.validation(), "full_valid_");
+            if (fullValid.isEmpty()) fullValid = evaluate(objective.validationSize(), "full_valid_");
             Path finalDir = dirs.finalModel();
             exportInto(finalDir);
             Map<String, Double> metrics = new LinkedHashMap<>(stepMetrics());
             metrics.putAll(fullValid);
             log.info("training finished after {} steps; model in {}", step, finalDir);
-            return new TrainingResult.Completed(finalDir, tokensPerEpoch() * hp.nEpochs(), metrics);
+            return new TrainingResult.Completed(finalDir, objective.tokensPerEpoch() * hp.nEpochs(), metrics);
         }
 
         private void trainOneStep() {
             long started = System.nanoTime();
             int inEpoch = step % stepsPerEpoch;
-            if (inEpoch == 0) order = rng.permutation(data.training().size());
+            if (inEpoch == 0) order = rng.permutation(objective.trainingSize());
             int from = inEpoch * hp.batchSize();
             int to = Math.min(order.length, from + hp.batchSize());
-            List<TokenizedExample> examples = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) examples.add(data.training().get(order[i]));
-            List<PackedBatch> micro = batches.build(packer.pack(examples));
-            long tokens = 0;
-            for (PackedBatch b : micro) tokens += b.targetCount();
+            List<Integer> items = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) items.add(order[i]);
 
             model.zeroGradients();
-            BatchResult result = BatchResult.EMPTY;
-            float gradScale = (float) (1.0 / tokens);
-            for (PackedBatch b : micro) {
-                result = result.plus(model.forwardBackward(b, gradScale, rng.nextLong()));
-            }
+            Objective.Result result = objective.accumulateGradients(model, items, rng);
             double norm = GradientClipping.clip(optimizer.parameters(), hp.maxGradNorm());
             double lr = schedule.rateAt(step + 1);
             optimizer.step(step + 1, lr);
             step++;
-            lastLoss = result.meanLoss();
+            lastLoss = result.loss();
             lastAccuracy = result.accuracy();
             long millis = (System.nanoTime() - started) / 1_000_000;
             log.debug("step {}/{} loss {} accuracy {} grad norm {} lr {}", step, totalSteps, lastLoss, lastAccuracy, norm, lr);
@@ -207,8 +179,7 @@ public final class SupervisedTrainingLoop {
             Path dir = dirs.checkpoints().resolve("step-%06d".formatted(step));
             exportInto(dir);
             Map<String, Double> metrics = new LinkedHashMap<>(stepMetrics());
-            int validBatch = Math.min(hp.batchSize(), data.validation().size());
-            metrics.putAll(evaluate(data.validation().subList(0, validBatch), "valid_"));
+            metrics.putAll(evaluate(Math.min(hp.batchSize(), objective.validationSize()), "valid_"));
             metrics.putAll(fullValid);
             saveState();
             pruneCheckpoints();
@@ -226,11 +197,13 @@ public final class SupervisedTrainingLoop {
             return m;
         }
 
-        private Map<String, Double> evaluate(List<TokenizedExample> examples, String prefix) {
-            if (examples.isEmpty()) return Map.of();
-            BatchResult total = BatchResult.EMPTY;
-            for (PackedBatch b : batches.build(packer.pack(examples))) total = total.plus(model.evaluate(b));
-            return Map.of(prefix + "loss", total.meanLoss(), prefix + "mean_token_accuracy", total.accuracy());
+        private Map<String, Double> evaluate(int count, String prefix) {
+            if (count == 0) return Map.of();
+            Objective.Result r = objective.evaluate(model, count);
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put(prefix + "loss", r.loss());
+            m.put(prefix + "mean_token_accuracy", r.accuracy());
+            return m;
         }
 
         private void saveState() throws IOException {
@@ -259,15 +232,9 @@ public final class SupervisedTrainingLoop {
         }
     }
 
-    /** What a saved state must agree with to be resumed: the resolved settings, seed and data. */
+    /** What a saved state must agree with to be resumed: seed, settings and data. */
     private String fingerprint() {
-        int dataHash = 1;
-        for (TokenizedExample e : data.training()) {
-            dataHash = 31 * dataHash + Arrays.hashCode(e.ids());
-            dataHash = 31 * dataHash + Arrays.hashCode(e.trainable());
-        }
-        return "seed=" + seed + " examples=" + data.training().size() + " data=" + Integer.toHexString(dataHash)
-                + " micro=" + options.microBatchTokens() + " " + hp;
+        return "seed=" + seed + " " + objective.fingerprint() + " " + hp;
     }
 
     private static void deleteTree(Path dir) throws IOException {
