@@ -22,7 +22,7 @@ final class CpuDevice implements ComputeDevice {
     CpuDevice(FloatOps ops, int threads) {
         this.ops = ops;
         this.parallel = new Parallel(threads);
-        this.kernels = new CpuKernels(ops, parallel);
+        this.kernels = new CpuKernels(this, ops, parallel);
     }
 
     @Override

@@ -14,12 +14,14 @@ final class CpuKernels implements Kernels {
     /** Floats summed in float before the partial sum is added in double. */
     private static final int SUM_BLOCK = 1024;
 
+    private final CpuDevice owner;
     private final FloatOps ops;
     private final Parallel parallel;
     private final Gemm gemm;
     private final Attention attention;
 
-    CpuKernels(FloatOps ops, Parallel parallel) {
+    CpuKernels(CpuDevice owner, FloatOps ops, Parallel parallel) {
+        this.owner = owner;
         this.ops = ops;
         this.parallel = parallel;
         this.gemm = new Gemm(ops, parallel);
@@ -28,27 +30,26 @@ final class CpuKernels implements Kernels {
 
     // ---- tensor access --------------------------------------------------------------------
 
-    private static CpuTensor.F32 f32(Tensor t, String name) {
-        if (t instanceof CpuTensor.F32 f) return f;
-        throw new IllegalArgumentException(name + " must be an F32 tensor of the cpu backend, got " + describe(t));
+    private CpuTensor.F32 f32(Tensor t, String name) {
+        if (t instanceof CpuTensor.F32 f && f.device() == owner) return f;
+        throw new IllegalArgumentException(name + " must be an F32 tensor of this cpu device, got " + describe(t));
     }
 
-    private static CpuTensor.I32 i32(Tensor t, String name) {
-        if (t instanceof CpuTensor.I32 i) return i;
-        throw new IllegalArgumentException(name + " must be an I32 tensor of the cpu backend, got " + describe(t));
+    private CpuTensor.I32 i32(Tensor t, String name) {
+        if (t instanceof CpuTensor.I32 i && i.device() == owner) return i;
+        throw new IllegalArgumentException(name + " must be an I32 tensor of this cpu device, got " + describe(t));
     }
 
-    private static Gemm.Operand weight(Tensor t, String name) {
-        return switch (t) {
-            case CpuTensor.F32 f -> new Gemm.Operand(f.data(), null, f.offset());
-            case CpuTensor.Bf16 h -> new Gemm.Operand(null, h.data(), h.offset());
-            default -> throw new IllegalArgumentException(name + " must be an F32 or BF16 tensor of the cpu backend, got "
-                    + describe(t));
-        };
+    private Gemm.Operand weight(Tensor t, String name) {
+        if (t instanceof CpuTensor.F32 f && f.device() == owner) return new Gemm.Operand(f.data(), null, f.offset());
+        if (t instanceof CpuTensor.Bf16 h && h.device() == owner) return new Gemm.Operand(null, h.data(), h.offset());
+        throw new IllegalArgumentException(name + " must be an F32 or BF16 tensor of this cpu device, got " + describe(t));
     }
 
-    private static String describe(Tensor t) {
-        return t == null ? "null" : t.getClass().getName() + " " + t.dtype();
+    private String describe(Tensor t) {
+        if (t == null) return "null";
+        String where = t.device() == owner ? "" : " of another device (" + t.device().backendName() + ")";
+        return t.dtype() + " " + java.util.Arrays.toString(t.shape()) + where;
     }
 
     private static int length(long n) {
