@@ -4,7 +4,7 @@ import com.mka1.server.http.ApiError;
 import com.mka1.server.http.HttpProblem;
 
 /**
- * Turns the {@code Authorization} and {@code X-On-Behalf-Of} headers into a {@link Caller}.
+ * Turns the {@code Authorization} and {@code X-On-Behalf-Of} headers into a {@link Principal}.
  * With no keys configured (a loopback-only development server) every request acts as admin.
  */
 public final class Authenticator {
@@ -17,10 +17,10 @@ public final class Authenticator {
         this.keys = keys;
     }
 
-    public Caller authenticate(String authorization, String onBehalfOf) {
+    public Principal authenticate(String authorization, String onBehalfOf) {
         String endUser = endUser(onBehalfOf);
         if (keys.isEmpty()) {
-            return new Caller(Role.ADMIN, "no-auth", endUser);
+            return new Principal(Role.ADMIN, "no-auth", endUser);
         }
         if (authorization == null || authorization.isBlank()) {
             throw new HttpProblem(ApiError.unauthorized(
@@ -34,7 +34,7 @@ public final class Authenticator {
         String key = parts[1].trim();
         Role role = keys.roleOf(key).orElseThrow(() -> new HttpProblem(ApiError.unauthorized(
                 "Incorrect API key provided: " + redact(key))));
-        return new Caller(role, ApiKeys.fingerprint(key), endUser);
+        return new Principal(role, ApiKeys.fingerprint(key), endUser);
     }
 
     private static String endUser(String header) {

@@ -1,7 +1,7 @@
 package com.mka1.server.http;
 
 import com.mka1.server.auth.Authenticator;
-import com.mka1.server.auth.Caller;
+import com.mka1.server.auth.Principal;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -38,7 +38,7 @@ public final class ApiDispatcher implements HttpHandler {
         String rawPath = http.getRequestURI().getRawPath();
         String relative = rawPath.substring(Math.min(mount.length(), rawPath.length()));
         ApiExchange exchange = null;
-        Caller caller = null;
+        Principal principal = null;
         int status;
         long bytes = 0;
         try {
@@ -47,7 +47,7 @@ public final class ApiDispatcher implements HttpHandler {
                     // "/v1foo" reaches the "/v1" context by string prefix; it is not under the mount.
                     throw new HttpProblem(ApiError.notFound("Unknown path: " + rawPath, null));
                 }
-                caller = authenticator.authenticate(http.getRequestHeaders().getFirst("Authorization"),
+                principal = authenticator.authenticate(http.getRequestHeaders().getFirst("Authorization"),
                         http.getRequestHeaders().getFirst(Authenticator.ON_BEHALF_OF));
                 RouteMatch.Found found = switch (router.match(method, relative)) {
                     case RouteMatch.Found f -> f;
@@ -58,11 +58,11 @@ public final class ApiDispatcher implements HttpHandler {
                     case RouteMatch.NoSuchPath none -> throw new HttpProblem(ApiError.notFound(
                             "Unknown path: " + rawPath, null));
                 };
-                if (found.route().access() == Access.ADMIN_ONLY && !caller.isAdmin()) {
+                if (found.route().access() == Access.ADMIN_ONLY && !principal.isAdmin()) {
                     throw new HttpProblem(ApiError.forbidden(
                             "This endpoint needs an API key with the admin role"));
                 }
-                exchange = new ApiExchange(http, caller, found.params(), limits);
+                exchange = new ApiExchange(http, principal, found.params(), limits);
                 found.route().handler().handle(exchange);
                 if (!exchange.responded()) {
                     throw new IllegalStateException("handler for " + found.route().path().text() + " sent no answer");
@@ -89,8 +89,8 @@ public final class ApiDispatcher implements HttpHandler {
             http.close();
         }
         accessLog.info("{} {} {} {}B {}ms key={} user={}", method, rawPath, status, bytes,
-                (System.nanoTime() - started) / 1_000_000, caller == null ? "-" : caller.keyFingerprint(),
-                caller == null || caller.onBehalfOf() == null ? "-" : caller.onBehalfOf());
+                (System.nanoTime() - started) / 1_000_000, principal == null ? "-" : principal.keyFingerprint(),
+                principal == null || principal.onBehalfOf() == null ? "-" : principal.onBehalfOf());
     }
 
     /** Writes an error envelope on a raw exchange (also used for paths outside any API mount). */

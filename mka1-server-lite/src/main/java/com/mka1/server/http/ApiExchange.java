@@ -1,6 +1,6 @@
 package com.mka1.server.http;
 
-import com.mka1.server.auth.Caller;
+import com.mka1.server.auth.Principal;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,23 +13,23 @@ import java.util.Map;
  */
 public final class ApiExchange {
     private final HttpExchange exchange;
-    private final Caller caller;
+    private final Principal principal;
     private final Map<String, String> pathParams;
     private final QueryParams query;
     private final HttpLimits limits;
     private int status;
     private long bytesSent;
 
-    ApiExchange(HttpExchange exchange, Caller caller, Map<String, String> pathParams, HttpLimits limits) {
+    ApiExchange(HttpExchange exchange, Principal principal, Map<String, String> pathParams, HttpLimits limits) {
         this.exchange = exchange;
-        this.caller = caller;
+        this.principal = principal;
         this.pathParams = Map.copyOf(pathParams);
         this.query = QueryParams.parse(exchange.getRequestURI().getRawQuery());
         this.limits = limits;
     }
 
-    public Caller caller() {
-        return caller;
+    public Principal principal() {
+        return principal;
     }
 
     public String pathParam(String name) {

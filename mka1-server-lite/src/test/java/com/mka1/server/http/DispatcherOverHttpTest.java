@@ -28,8 +28,8 @@ class DispatcherOverHttpTest {
     static void start() throws IOException {
         Router router = new Router()
                 .post("/echo", Access.ANY_KEY, ex -> ex.sendJson(200, ex.jsonBody()))
-                .get("/who", Access.ANY_KEY, ex -> ex.sendJson(200, ("{\"user\":\"" + ex.caller().onBehalfOf()
-                        + "\",\"admin\":" + ex.caller().isAdmin() + "}").getBytes(StandardCharsets.UTF_8)))
+                .get("/who", Access.ANY_KEY, ex -> ex.sendJson(200, ("{\"user\":\"" + ex.principal().onBehalfOf()
+                        + "\",\"admin\":" + ex.principal().isAdmin() + "}").getBytes(StandardCharsets.UTF_8)))
                 .get("/fine_tuning/jobs", Access.ADMIN_ONLY, ex -> ex.sendJson(200, "{}".getBytes()))
                 .get("/boom", Access.ANY_KEY, ex -> {
                     throw new IllegalStateException("secret internal detail");
