@@ -5,6 +5,7 @@ module com.mka1.core {
     requires org.slf4j;
 
     exports com.mka1.core.data;
+    exports com.mka1.core.json;
     exports com.mka1.core.tokenizer;
     exports com.mka1.core.train;
 
