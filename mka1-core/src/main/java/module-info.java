@@ -8,7 +8,7 @@ module com.mka1.core {
     exports com.mka1.core.data;
     exports com.mka1.core.inference;
     exports com.mka1.core.json;
-    exports com.mka1.core.models;
+    exports com.mka1.core.models.hub;
     exports com.mka1.core.tokenizer;
     exports com.mka1.core.train;
 
