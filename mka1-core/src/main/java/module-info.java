@@ -9,6 +9,7 @@ module com.mka1.core {
     exports com.mka1.core.inference;
     exports com.mka1.core.json;
     exports com.mka1.core.models.hub;
+    exports com.mka1.core.models.tiny;
     exports com.mka1.core.tokenizer;
     exports com.mka1.core.train;
 
