@@ -2,8 +2,8 @@ package com.mka1.api.models;
 
 import java.util.List;
 
-/** The Models service ({@code mka1.models()}). */
-public interface Models {
+/** The {@code /models} resource ({@code mka1.models()}); models are shared by every caller. */
+public interface ModelService {
     /** Base models, fine-tuned models and their checkpoints, sorted by id. */
     List<Model> list();
 

@@ -3,10 +3,12 @@ package com.mka1.api.responses;
 import java.util.function.Consumer;
 
 /**
- * The Responses service ({@code mka1.responses()}). Requests to one model are served one at a
- * time (they share the model's compute device); requests to different models run in parallel.
+ * The {@code /responses} resource ({@code mka1.responses()}), bound to one caller: a stored
+ * response is visible only to the caller that created it. Requests to one model are served one at
+ * a time (they share the model's compute device); requests to different models run in parallel.
+ * Thread-safe.
  */
-public interface Responses {
+public interface ResponseService {
     /** Generates a whole response. The {@code stream} flag of the request is ignored. */
     Response create(ResponseCreateParams params);
 
