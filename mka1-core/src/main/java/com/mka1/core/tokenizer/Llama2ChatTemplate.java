@@ -1,6 +1,7 @@
 package com.mka1.core.tokenizer;
 
 import com.mka1.core.data.ChatMessage;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,18 +37,20 @@ final class Llama2ChatTemplate extends PartsChatTemplate {
     @Override
     ChatParts layout(List<ChatMessage> messages, String toolsJson, boolean addGenerationPrompt) {
         ChatParts parts = new ChatParts();
-        StringBuilder system = new StringBuilder();
-        if (ToolText.hasTools(toolsJson)) {
-            system.append(ToolText.toolsBlock(toolsJson));
-        }
+        List<String> system = new ArrayList<>();
+        String tools = ToolText.hasTools(toolsJson) ? ToolText.toolsBlock(toolsJson) : null;
         for (ChatMessage m : messages) {
             switch (m.role()) {
-                case "system", "developer" -> system.insert(0, system.isEmpty() ? m.content().strip() : m.content().strip() + "\n\n");
+                case "system", "developer" -> system.add(m.content().strip());
                 case "user", "tool" -> {
                     String content = "tool".equals(m.role()) ? ToolText.toolResponse(m.content()) : m.content();
+                    if (tools != null) {
+                        system.add(tools);
+                        tools = null;
+                    }
                     if (!system.isEmpty()) {
-                        content = "<<SYS>>\n" + system + "\n<</SYS>>\n\n" + content;
-                        system.setLength(0);
+                        content = "<<SYS>>\n" + String.join("\n\n", system) + "\n<</SYS>>\n\n" + content;
+                        system.clear();
                     }
                     parts.token(bos, tokenizer.token(bos), false);
                     parts.text("[INST] " + content.strip() + " [/INST]", false);

@@ -205,6 +205,29 @@ class ChatTemplateTest {
     }
 
     @Test
+    void llama2ToolsGoToTheSystemBlockAndResultsToUserTurns() {
+        BpeTokenizer tok = Tokenizers.withConfig(Tokenizers.load(SharedDir.resolve("tokenizers/llama2")),
+                new TokenizerConfig("<s>", "</s>", true, false, null));
+        PartsChatTemplate template = (PartsChatTemplate) ChatTemplates.detect("[INST]", tok);
+        String tools = "[{\"name\": \"get_weather\"}]";
+        List<ChatMessage> messages = List.of(
+                ChatMessage.of("system", "S"),
+                ChatMessage.of("user", "Weather?"),
+                new ChatMessage("assistant", "", List.of(new ToolCall("c1", "get_weather", "{}")), null, true),
+                new ChatMessage("tool", "sunny", List.of(), "c1", false));
+        String expected = "<s>[INST] <<SYS>>\nS\n\n" + ToolText.toolsBlock(tools) + "\n<</SYS>>\n\nWeather? [/INST] "
+                + "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {}}\n</tool_call> </s>"
+                + "<s>[INST] <tool_response>\nsunny\n</tool_response> [/INST]";
+        assertThat(template.renderText(messages, tools, true)).isEqualTo(expected);
+        RenderedChat chat = template.render(messages, tools, true);
+        // decoding shows the "▁" each text run got after a special token (as Hugging Face's decode does)
+        assertThat(tok.decode(chat.ids(), false)).isEqualTo(expected.replace("<s>[INST]", "<s> [INST]"));
+        // the decoder strips the one leading space of the answer
+        assertThat(tok.decode(trainableIds(chat), false))
+                .isEqualTo("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {}}\n</tool_call> </s>");
+    }
+
+    @Test
     void llama3TemplateNeedsItsHeaderTokens() {
         BpeTokenizer tok = Tokenizers.load(ByteLevelBpeTest.fixture("chatml"));
         assertThatThrownBy(() -> ChatTemplates.detect("{{ '<|start_header_id|>' }}", tok))
