@@ -10,10 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The BPE model of tokenizer.json: a word starts as one symbol per character (or per byte for
  * byte-level vocabularies) and the adjacent pair with the lowest merge rank is merged until none
  * is left, leftmost first among equal ranks. A binary heap over a linked list of symbols makes a
- * word cost O(n log n); results are cached per word.
+ * word cost O(n log n); results are cached per word (words up to 256 characters).
  */
 final class BpeModel {
-    private static final int CACHE_LIMIT = 200_000;
+    private static final int CACHE_LIMIT = 100_000;
+    /** Longer words (whole texts, for tokenizers without a pre-tokenizer) are not worth keeping. */
+    private static final int CACHED_WORD_LENGTH = 256;
 
     private final Map<String, Integer> vocab;
     /** (left id, right id) to (rank << 32 | merged id). */
@@ -57,6 +59,9 @@ final class BpeModel {
             return cached;
         }
         WordTokens result = encodeUncached(word);
+        if (word.length() > CACHED_WORD_LENGTH) {
+            return result;
+        }
         if (cache.size() >= CACHE_LIMIT) {
             cache.clear(); // bounded memory; the cache only saves time
         }

@@ -181,7 +181,7 @@ class ChatTemplateTest {
 
     @Test
     void llama2InstBlocksAgainstSentencePiece() {
-        BpeTokenizer tok = Tokenizers.withConfig(Tokenizers.load(SharedDir.resolve("tokenizers/llama2")),
+        BpeTokenizer tok = Tokenizers.withConfig(Llama2Fixture.tokenizer(),
                 new TokenizerConfig("<s>", "</s>", true, false, null));
         ChatTemplate template = ChatTemplates.detect(
                 "{{ bos_token + '[INST] ' + message['content'] + ' [/INST]' }}", tok);
@@ -206,7 +206,7 @@ class ChatTemplateTest {
 
     @Test
     void llama2ToolsGoToTheSystemBlockAndResultsToUserTurns() {
-        BpeTokenizer tok = Tokenizers.withConfig(Tokenizers.load(SharedDir.resolve("tokenizers/llama2")),
+        BpeTokenizer tok = Tokenizers.withConfig(Llama2Fixture.tokenizer(),
                 new TokenizerConfig("<s>", "</s>", true, false, null));
         PartsChatTemplate template = (PartsChatTemplate) ChatTemplates.detect("[INST]", tok);
         String tools = "[{\"name\": \"get_weather\"}]";

@@ -14,7 +14,7 @@ class Llama2TokenizerTest {
 
     @BeforeAll
     static void load() {
-        tokenizer = Tokenizers.load(SharedDir.resolve("tokenizers/llama2"));
+        tokenizer = Llama2Fixture.tokenizer();
     }
 
     private record Reference(String text, int[] ids) {}
