@@ -2,6 +2,7 @@ package com.mka1.core.tokenizer;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** A JSON object read by {@link JsonTree}, with typed accessors whose errors name the field's path. */
 record JsonObject(Map<String, Object> fields, String path) {
@@ -67,7 +68,7 @@ record JsonObject(Map<String, Object> fields, String path) {
     /** The elements of an array field that must all be objects. */
     List<JsonObject> objects(String key) {
         List<Object> list = list(key);
-        return java.util.stream.IntStream.range(0, list.size())
+        return IntStream.range(0, list.size())
                 .mapToObj(i -> asObject(list.get(i), where(key) + "[" + i + "]"))
                 .toList();
     }

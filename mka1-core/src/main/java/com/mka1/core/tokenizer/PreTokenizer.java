@@ -147,7 +147,8 @@ sealed interface PreTokenizer {
             // "first" means the piece starts the input, as the Rust implementation decides it from offsets
             boolean first = piece.start()[0] == 0;
             boolean prepend = prependScheme == PrependScheme.ALWAYS || (prependScheme == PrependScheme.FIRST && first);
-            if (prepend && piece.text().charAt(0) != replacement) {
+            char firstChar = piece.text().charAt(0);
+            if (prepend && firstChar != replacement && firstChar != ' ') {
                 b.append(String.valueOf(replacement), piece.start()[0], piece.start()[0]);
             }
             for (int i = 0; i < piece.length(); i++) {

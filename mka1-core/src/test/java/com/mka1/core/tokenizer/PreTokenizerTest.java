@@ -79,6 +79,10 @@ class PreTokenizerTest {
     void metaspaceReplacesSpacesAndPrependsOnce() {
         PreTokenizer p = new PreTokenizer.Metaspace('▁', PreTokenizer.Metaspace.PrependScheme.FIRST, true);
         assertThat(split(p, "Hello big world")).containsExactly("▁Hello", "▁big", "▁world");
+        assertThat(split(p, " Hi")).as("a leading space already is the prefix").containsExactly("▁Hi");
+        List<AlignedText> out = new ArrayList<>();
+        p.split(AlignedText.of("ab cd", 3, 5), out);
+        assertThat(out).extracting(AlignedText::text).as("not the start of the input: no prefix").containsExactly("cd");
     }
 
     @Test
