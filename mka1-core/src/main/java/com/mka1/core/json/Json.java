@@ -170,6 +170,9 @@ public final class Json {
     private static MalformedJsonException malformed(JsonProcessingException e) {
         var loc = e.getLocation();
         String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-        return new MalformedJsonException(e.getOriginalMessage() + where, e);
+        String message = e.getOriginalMessage();
+        int marker = message.indexOf(" (start marker at");
+        if (marker >= 0) message = message.substring(0, marker); // jackson's own location is noise next to ours
+        return new MalformedJsonException(message.strip() + where, e);
     }
 }
