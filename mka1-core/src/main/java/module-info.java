@@ -4,8 +4,12 @@ module com.mka1.core {
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
 
+    exports com.mka1.core;
     exports com.mka1.core.data;
+    exports com.mka1.core.files;
+    exports com.mka1.core.jobs;
     exports com.mka1.core.json;
+    exports com.mka1.core.models;
     exports com.mka1.core.tokenizer;
     exports com.mka1.core.train;
 
