@@ -98,7 +98,7 @@ public final class Json {
         switch (value) {
             case JsonValue.Null n -> g.writeNull();
             case JsonValue.Str s -> g.writeString(s.value());
-            case JsonValue.Num n -> g.writeNumber(n.value());
+            case JsonValue.Num n -> g.writeNumber(n.value().toPlainString()); // never exponent notation
             case JsonValue.Bool b -> g.writeBoolean(b.value());
             case JsonValue.Arr a -> {
                 g.writeStartArray();
