@@ -36,6 +36,10 @@ public final class StepTrainer implements Trainer {
     public final List<TrainingPlan> plans = new CopyOnWriteArrayList<>();
     private final int checkpointEvery;
     private volatile String failWith;
+    /** While true, a trainer waiting for a permit does not look at stop requests (holds a job in "pausing"). */
+    public volatile boolean deaf;
+    /** When true, a stop saves the last checkpoint's step (as real trainers do), so resumed runs replay steps. */
+    public volatile boolean resumeFromLastCheckpoint;
 
     public StepTrainer(int checkpointEvery) {
         this.checkpointEvery = checkpointEvery;
@@ -78,11 +82,11 @@ public final class StepTrainer implements Trainer {
             listener.started(plan);
             for (int step = start + 1; step <= total; step++) {
                 while (!steps.tryAcquire(5, TimeUnit.MILLISECONDS)) {
-                    if (listener.stopRequested()) return stop(stateFile, step - 1);
+                    if (!deaf && listener.stopRequested()) return stop(stateFile, saved(step - 1));
                 }
                 if (listener.stopRequested()) {
                     steps.release();
-                    return stop(stateFile, step - 1);
+                    return stop(stateFile, saved(step - 1));
                 }
                 long trained = examples.get((step - 1) % examples.size()).messages().stream()
                         .filter(ChatMessage::trainable).mapToLong(m -> m.content().length()).sum();
@@ -105,6 +109,10 @@ public final class StepTrainer implements Trainer {
             Thread.currentThread().interrupt();
             throw new TrainingFailedException("server_error", null, "interrupted", e);
         }
+    }
+
+    private int saved(int lastDone) {
+        return resumeFromLastCheckpoint ? lastDone / checkpointEvery * checkpointEvery : lastDone;
     }
 
     private static TrainingResult stop(Path stateFile, int step) throws IOException {
