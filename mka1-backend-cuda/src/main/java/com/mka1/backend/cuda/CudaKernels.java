@@ -15,14 +15,17 @@ final class CudaKernels implements Kernels {
     private static final int ROW_THREADS = 256;
     private static final int CROSS_ENTROPY_THREADS = 512; // loss.cu: CE_THREADS
     private static final int MATMUL_TILE = 64;            // matmul.cu: TILE_M, TILE_N
+    private static final int TC_TILE_M = 128, TC_TILE_N = 64; // matmul_tc.cu: TC_M, TC_N
     private static final int MAX_PARTIALS = 1024;
 
     private final KernelLauncher launcher;
     private final Workspace workspace;
+    private final MatmulPath matmulPath;
 
-    CudaKernels(KernelLauncher launcher, Workspace workspace) {
+    CudaKernels(KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath) {
         this.launcher = launcher;
         this.workspace = workspace;
+        this.matmulPath = matmulPath;
     }
 
     // ---- dense algebra -------------------------------------------------------------------
@@ -33,10 +36,18 @@ final class CudaKernels implements Kernels {
         CudaTensor cc = f32(c, "c", (long) m * n), ca = f32(a, "a", (long) m * k);
         CudaTensor cb = weight(b, "b", (long) k * n);
         if (m == 0 || n == 0) return;
-        var shape = new LaunchShape((int) LaunchShape.ceilDiv(n, MATMUL_TILE), (int) LaunchShape.ceilDiv(m, MATMUL_TILE),
-                LaunchShape.THREADS);
-        launcher.launch(cb.dtype() == DType.BF16 ? MATMUL_BF16 : MATMUL_F32, shape,
-                cc, ca, cb, m, n, k, flag(transA), flag(transB), alpha, flag(accumulate));
+        boolean bf16 = cb.dtype() == DType.BF16;
+        if (matmulPath.usesTensorCores()) {
+            var shape = new LaunchShape((int) LaunchShape.ceilDiv(n, TC_TILE_N), (int) LaunchShape.ceilDiv(m, TC_TILE_M),
+                    LaunchShape.THREADS);
+            launcher.launch(bf16 ? MATMUL_TC_BF16 : MATMUL_TC_F32, shape, cc, ca, cb, m, n, k,
+                    flag(transA), flag(transB), alpha, flag(accumulate), flag(matmulPath == MatmulPath.TF32X3));
+        } else {
+            var shape = new LaunchShape((int) LaunchShape.ceilDiv(n, MATMUL_TILE), (int) LaunchShape.ceilDiv(m, MATMUL_TILE),
+                    LaunchShape.THREADS);
+            launcher.launch(bf16 ? MATMUL_BF16 : MATMUL_F32, shape,
+                    cc, ca, cb, m, n, k, flag(transA), flag(transB), alpha, flag(accumulate));
+        }
     }
 
     @Override

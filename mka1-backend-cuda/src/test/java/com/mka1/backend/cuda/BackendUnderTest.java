@@ -12,6 +12,10 @@ final class BackendUnderTest {
     private BackendUnderTest() {}
 
     static ComputeDevice open(String name) {
+        return open(name, BackendOptions.defaults());
+    }
+
+    static ComputeDevice open(String name, BackendOptions options) {
         ComputeBackend backend = ServiceLoader.load(ComputeBackend.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .filter(b -> b.name().equals(name))
@@ -21,6 +25,6 @@ final class BackendUnderTest {
         if (backend.probe() instanceof Availability.Unavailable(String reason)) {
             throw new IllegalStateException("backend '" + name + "' cannot run here: " + reason);
         }
-        return backend.open(BackendOptions.defaults());
+        return backend.open(options);
     }
 }

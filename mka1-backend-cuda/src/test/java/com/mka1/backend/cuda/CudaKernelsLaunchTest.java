@@ -43,7 +43,8 @@ class CudaKernelsLaunchTest {
             return 0.0; // no device here: only the launches are under test
         }
     };
-    private final Kernels kernels = new CudaKernels(recorder, scratch);
+    private final Kernels kernels = new CudaKernels(recorder, scratch, MatmulPath.FP32);
+    private final Kernels tensorCoreKernels = new CudaKernels(recorder, scratch, MatmulPath.TF32X3);
 
     private static CudaTensor tensor(DType dtype, int... shape) {
         long bytes = CudaTensor.elementCount(shape) * dtype.bytes();
@@ -63,6 +64,8 @@ class CudaKernelsLaunchTest {
         int n = 6, dim = 8, vocab = 10, heads = 4, kvHeads = 2, headDim = 4;
         kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        tensorCoreKernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
+        tensorCoreKernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
         kernels.addBias(f32(n, dim), f32(dim), n, dim);
         kernels.addBiasBackward(f32(dim), f32(n, dim), n, dim);
         kernels.embeddingForward(f32(n, dim), f32(vocab, dim), i32(n), n, dim);
@@ -103,6 +106,27 @@ class CudaKernelsLaunchTest {
             assertThat(l.shape()).isEqualTo(new LaunchShape(2, 3, 256));
             assertThat(l.args()).containsExactly(c, a, b, 130, 70, 9, 0, 1, 2f, 1);
         });
+    }
+
+    @Test
+    void tensorCoreMatmulUses128By64TilesAndThePrecisionFlag() {
+        CudaTensor c = f32(130, 70), a = f32(130, 9), b = f32(70, 9);
+        tensorCoreKernels.matmul(c, a, b, 130, 70, 9, false, true, 1f, false);
+        new CudaKernels(recorder, scratch, MatmulPath.TF32).matmul(c, a, b, 130, 70, 9, false, true, 1f, false);
+        assertThat(launches).extracting(Launch::shape).containsOnly(new LaunchShape(2, 2, 256));
+        assertThat(launches).extracting(l -> l.args().get(10)).containsExactly(1, 0);
+    }
+
+    @Test
+    void matmulPathFollowsTheOptionAndTheComputeCapability() {
+        assertThat(MatmulPath.choose(null, 90)).isEqualTo(MatmulPath.TF32X3);
+        assertThat(MatmulPath.choose(null, 75)).isEqualTo(MatmulPath.FP32);
+        assertThat(MatmulPath.choose("TF32", 80)).isEqualTo(MatmulPath.TF32);
+        assertThat(MatmulPath.choose("fp32", 90)).isEqualTo(MatmulPath.FP32);
+        assertThatThrownBy(() -> MatmulPath.choose("tf32", 75)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cuda.matmul=tf32 needs compute capability 8.0, this GPU has 7.5");
+        assertThatThrownBy(() -> MatmulPath.choose("fast", 90)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cuda.matmul must be fp32, 3xtf32 or tf32, got 'fast'");
     }
 
     @Test
