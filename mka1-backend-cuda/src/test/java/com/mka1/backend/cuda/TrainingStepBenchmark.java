@@ -55,7 +55,7 @@ public final class TrainingStepBenchmark {
     }
 
     private static void train(ComputeDevice dev, LlamaShape shape, int steps, int warmup, double peakTflops) {
-        try (SyntheticLlama model = new SyntheticLlama(dev, shape, 42)) {
+        try (SyntheticLlama model = new SyntheticLlama(dev, shape, 42, 1e-4f)) {
             double loss = 0;
             for (int i = 0; i < warmup; i++) loss = model.trainStep();
             double[] lossHolder = {loss};
