@@ -54,7 +54,7 @@ final class CudaDevice implements ComputeDevice, Workspace {
         }
         this.description = hardware + ", matmul " + matmulPath.optionValue();
         this.launcher = new DriverLauncher(context);
-        this.kernels = new CudaKernels(launcher, this, matmulPath);
+        this.kernels = new CudaKernels(this, launcher, this, matmulPath);
         long[] total = new long[1];
         CudaException.check(cuDeviceTotalMem(total, context.device()), "cuDeviceTotalMem");
         this.totalBytes = total[0];

@@ -2,6 +2,7 @@ package com.mka1.backend.cuda;
 
 import static com.mka1.backend.cuda.KernelCatalog.*;
 
+import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;
@@ -18,11 +19,14 @@ final class CudaKernels implements Kernels {
     private static final int TC_TILE_M = 128, TC_TILE_N = 64; // matmul_tc.cu: TC_M, TC_N
     private static final int MAX_PARTIALS = 1024;
 
+    private final ComputeDevice owner;
     private final KernelLauncher launcher;
     private final Workspace workspace;
     private final MatmulPath matmulPath;
 
-    CudaKernels(KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath) {
+    /** Kernels over the tensors of {@code owner}, queued through {@code launcher}. */
+    CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath) {
+        this.owner = owner;
         this.launcher = launcher;
         this.workspace = workspace;
         this.matmulPath = matmulPath;
@@ -279,10 +283,10 @@ final class CudaKernels implements Kernels {
         return value ? 1 : 0;
     }
 
-    private static CudaTensor cuda(Tensor t, String name, long needed) {
+    private CudaTensor cuda(Tensor t, String name, long needed) {
         if (t == null) throw new IllegalArgumentException("tensor '" + name + "' is null");
-        if (!(t instanceof CudaTensor ct)) {
-            throw new IllegalArgumentException("tensor '" + name + "' belongs to another backend: " + t);
+        if (!(t instanceof CudaTensor ct) || ct.device() != owner) {
+            throw new IllegalArgumentException("tensor '" + name + "' belongs to another device: " + t);
         }
         ct.checkLive();
         if (ct.size() < needed) {
@@ -291,20 +295,20 @@ final class CudaKernels implements Kernels {
         return ct;
     }
 
-    private static CudaTensor f32(Tensor t, String name, long needed) {
+    private CudaTensor f32(Tensor t, String name, long needed) {
         return ofType(cuda(t, name, needed), name, DType.F32);
     }
 
-    private static CudaTensor i32(Tensor t, String name, long needed) {
+    private CudaTensor i32(Tensor t, String name, long needed) {
         return ofType(cuda(t, name, needed), name, DType.I32);
     }
 
-    private static CudaTensor optionalF32(Tensor t, String name, long needed) {
+    private CudaTensor optionalF32(Tensor t, String name, long needed) {
         return t == null ? null : f32(t, name, needed);
     }
 
     /** Weights that may be frozen in BF16. */
-    private static CudaTensor weight(Tensor t, String name, long needed) {
+    private CudaTensor weight(Tensor t, String name, long needed) {
         CudaTensor ct = cuda(t, name, needed);
         if (ct.dtype() == DType.I32) throw new IllegalArgumentException("tensor '" + name + "' must be F32 or BF16, is I32");
         return ct;

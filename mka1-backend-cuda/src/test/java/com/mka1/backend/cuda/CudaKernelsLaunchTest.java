@@ -10,8 +10,10 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
+import com.mka1.spi.Tensor;
 
 import jcuda.driver.CUdeviceptr;
 
@@ -43,8 +45,9 @@ class CudaKernelsLaunchTest {
             return 0.0; // no device here: only the launches are under test
         }
     };
-    private final Kernels kernels = new CudaKernels(recorder, scratch, MatmulPath.FP32);
-    private final Kernels tensorCoreKernels = new CudaKernels(recorder, scratch, MatmulPath.TF32X3);
+    private final Kernels kernels = new CudaKernels(null, recorder, scratch, MatmulPath.FP32);
+    // Tensors made here have no device, like these kernels' owner.
+    private final Kernels tensorCoreKernels = new CudaKernels(null, recorder, scratch, MatmulPath.TF32X3);
 
     private static CudaTensor tensor(DType dtype, int... shape) {
         long bytes = CudaTensor.elementCount(shape) * dtype.bytes();
@@ -112,7 +115,7 @@ class CudaKernelsLaunchTest {
     void tensorCoreMatmulUses128By64TilesAndThePrecisionFlag() {
         CudaTensor c = f32(130, 70), a = f32(130, 9), b = f32(70, 9);
         tensorCoreKernels.matmul(c, a, b, 130, 70, 9, false, true, 1f, false);
-        new CudaKernels(recorder, scratch, MatmulPath.TF32).matmul(c, a, b, 130, 70, 9, false, true, 1f, false);
+        new CudaKernels(null, recorder, scratch, MatmulPath.TF32).matmul(c, a, b, 130, 70, 9, false, true, 1f, false);
         assertThat(launches).extracting(Launch::shape).containsOnly(new LaunchShape(2, 2, 256));
         assertThat(launches).extracting(l -> l.args().get(10)).containsExactly(1, 0);
     }
@@ -158,6 +161,11 @@ class CudaKernelsLaunchTest {
         assertThatThrownBy(() -> kernels.attentionForward(f32(2, 6), null, f32(2, 6), f32(2, 4), f32(2, 4), i32(2),
                 1, 2, 2, 3, 2, 2, 1f))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("attention: heads 3 is not a multiple of kvHeads 2");
+        try (ComputeDevice cpu = BackendUnderTest.open("cpu")) {
+            Tensor onCpu = cpu.allocate(DType.F32, 3);
+            assertThatThrownBy(() -> kernels.add(f32(3), f32(3), onCpu, 3))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("tensor 'b' belongs to another device");
+        }
         assertThat(launches).isEmpty();
     }
 
