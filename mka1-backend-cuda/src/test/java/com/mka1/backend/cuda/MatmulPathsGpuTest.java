@@ -33,7 +33,7 @@ class MatmulPathsGpuTest {
         Random random = new Random(m * 31L + n * 7L + k);
         float[] a = gaussian(random, m * k), b = gaussian(random, k * n), c = gaussian(random, m * n);
         float[] expected, actual;
-        try (ComputeDevice reference = BackendUnderTest.open("reference")) {
+        try (ComputeDevice reference = BackendUnderTest.openOracle()) {
             expected = run(reference, a, b, c, m, n, k, transA, transB, bType);
         }
         try (ComputeDevice cuda = BackendUnderTest.open("cuda",

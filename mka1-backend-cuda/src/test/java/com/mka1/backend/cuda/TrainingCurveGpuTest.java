@@ -2,6 +2,8 @@ package com.mka1.backend.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.function.Supplier;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +21,8 @@ class TrainingCurveGpuTest {
     @Test
     void fullFineTuningLossCurveMatchesTheReference() {
         LlamaShape shape = LlamaShape.named("tiny", 2, 48);
-        double[] expected = curve(System.getProperty("mka1.test.oracle", "reference"), shape);
-        double[] actual = curve(System.getProperty("mka1.test.backend", "cuda"), shape);
+        double[] expected = curve(BackendUnderTest::openOracle, shape);
+        double[] actual = curve(BackendUnderTest::openUnderTest, shape);
         assertThat(expected[STEPS - 1]).as("the model learns").isLessThan(expected[0] - 0.5);
         for (int i = 0; i < STEPS; i++) {
             assertThat(actual[i]).as("loss at step %d", i + 1)
@@ -28,9 +30,9 @@ class TrainingCurveGpuTest {
         }
     }
 
-    private static double[] curve(String backend, LlamaShape shape) {
+    private static double[] curve(Supplier<ComputeDevice> backend, LlamaShape shape) {
         double[] losses = new double[STEPS];
-        try (ComputeDevice dev = BackendUnderTest.open(backend);
+        try (ComputeDevice dev = backend.get();
              SyntheticLlama model = new SyntheticLlama(dev, shape, 7, 1e-2f)) {
             for (int i = 0; i < STEPS; i++) losses[i] = model.trainStep();
         }
