@@ -13,8 +13,8 @@ import com.mka1.spi.ComputeDevice;
  * usable GPU is present; otherwise {@link #probe()} says why not.
  *
  * <p>Option ({@link BackendOptions#extra()}): {@code cuda.matmul} = {@code 3xtf32} (default on
- * sm_80 and newer: tensor cores at FP32 accuracy), {@code tf32} (tensor cores, TF32 precision)
- * or {@code fp32} (CUDA cores; the default before sm_80).
+ * sm_80 and newer: tensor cores at FP32 accuracy), {@code tf32} (tensor cores, TF32 precision),
+ * {@code bf16} (tensor cores, BF16 operands: mixed-precision speed) or {@code fp32} (CUDA cores; the default before sm_80).
  */
 public final class CudaBackend implements ComputeBackend {
     static final String NAME = "cuda";

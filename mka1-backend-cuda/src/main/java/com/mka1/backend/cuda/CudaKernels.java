@@ -41,10 +41,11 @@ final class CudaKernels implements Kernels {
         CudaTensor cb = weight(b, "b", (long) k * n);
         if (m == 0 || n == 0) return;
         boolean bf16 = cb.dtype() == DType.BF16;
-        if (matmulPath.usesTensorCores()) {
-            var shape = new LaunchShape((int) LaunchShape.ceilDiv(n, TC_TILE_N), (int) LaunchShape.ceilDiv(m, TC_TILE_M),
-                    LaunchShape.THREADS);
-            launcher.launch(bf16 ? MATMUL_TC_BF16 : MATMUL_TC_F32, shape, cc, ca, cb, m, n, k,
+        if (matmulPath == MatmulPath.BF16) {
+            launcher.launch(bf16 ? MATMUL_TC_BF16MMA_BF16 : MATMUL_TC_BF16MMA_F32, tensorCoreShape(m, n), cc, ca, cb, m, n, k,
+                    flag(transA), flag(transB), alpha, flag(accumulate));
+        } else if (matmulPath.usesTensorCores()) {
+            launcher.launch(bf16 ? MATMUL_TC_BF16 : MATMUL_TC_F32, tensorCoreShape(m, n), cc, ca, cb, m, n, k,
                     flag(transA), flag(transB), alpha, flag(accumulate), flag(matmulPath == MatmulPath.TF32X3));
         } else {
             var shape = new LaunchShape((int) LaunchShape.ceilDiv(n, MATMUL_TILE), (int) LaunchShape.ceilDiv(m, MATMUL_TILE),
@@ -52,6 +53,11 @@ final class CudaKernels implements Kernels {
             launcher.launch(bf16 ? MATMUL_BF16 : MATMUL_F32, shape,
                     cc, ca, cb, m, n, k, flag(transA), flag(transB), alpha, flag(accumulate));
         }
+    }
+
+    private static LaunchShape tensorCoreShape(int m, int n) {
+        return new LaunchShape((int) LaunchShape.ceilDiv(n, TC_TILE_N), (int) LaunchShape.ceilDiv(m, TC_TILE_M),
+                LaunchShape.THREADS);
     }
 
     @Override

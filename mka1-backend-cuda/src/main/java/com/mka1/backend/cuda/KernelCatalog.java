@@ -73,6 +73,11 @@ final class KernelCatalog {
     static final KernelSpec MATMUL_TC_BF16 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16",
             PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32, I32);
 
+    static final KernelSpec MATMUL_TC_BF16MMA_F32 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16mma_f32",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+    static final KernelSpec MATMUL_TC_BF16MMA_BF16 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16mma_bf16",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+
     static final KernelSpec ATTENTION_FORWARD = KernelSpec.of(ATTENTION, "attention_forward_f32",
             PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, F32);
     static final KernelSpec ATTENTION_BACKWARD_DELTA = KernelSpec.of(ATTENTION, "attention_backward_delta_f32",
@@ -90,6 +95,7 @@ final class KernelCatalog {
             RMSNORM_FORWARD, RMSNORM_BACKWARD_DX, RMSNORM_BACKWARD_DWEIGHT, ROPE,
             SOFTMAX_CROSS_ENTROPY,
             MATMUL_F32, MATMUL_BF16, MATMUL_TC_F32, MATMUL_TC_BF16,
+            MATMUL_TC_BF16MMA_F32, MATMUL_TC_BF16MMA_BF16,
             ATTENTION_FORWARD, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV);
 
     /** The PTX text of a module, read from the jar. */

@@ -11,8 +11,10 @@ enum MatmulPath {
     FP32("fp32", 70),
     /** Tensor cores, each operand split into two TF32 parts, three products: FP32-level accuracy (default on sm_80+). */
     TF32X3("3xtf32", 80),
-    /** Tensor cores, plain TF32 (about 1e-3 relative error per product): fastest, opt-in. */
-    TF32("tf32", 80);
+    /** Tensor cores, plain TF32 (about 1e-3 relative error per product): opt-in. */
+    TF32("tf32", 80),
+    /** Tensor cores, both operands rounded to BF16 (about 4e-3 relative error per product): fastest, opt-in. */
+    BF16("bf16", 80);
 
     static final String OPTION = "cuda.matmul";
 
@@ -48,6 +50,6 @@ enum MatmulPath {
                 return path;
             }
         }
-        throw new IllegalArgumentException(OPTION + " must be fp32, 3xtf32 or tf32, got '" + option + "'");
+        throw new IllegalArgumentException(OPTION + " must be fp32, 3xtf32, tf32 or bf16, got '" + option + "'");
     }
 }

@@ -69,6 +69,9 @@ class CudaKernelsLaunchTest {
         kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
         tensorCoreKernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         tensorCoreKernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        Kernels bf16Kernels = new CudaKernels(null, recorder, scratch, MatmulPath.BF16);
+        bf16Kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
+        bf16Kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
         kernels.addBias(f32(n, dim), f32(dim), n, dim);
         kernels.addBiasBackward(f32(dim), f32(n, dim), n, dim);
         kernels.embeddingForward(f32(n, dim), f32(vocab, dim), i32(n), n, dim);
@@ -129,7 +132,7 @@ class CudaKernelsLaunchTest {
         assertThatThrownBy(() -> MatmulPath.choose("tf32", 75)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cuda.matmul=tf32 needs compute capability 8.0, this GPU has 7.5");
         assertThatThrownBy(() -> MatmulPath.choose("fast", 90)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("cuda.matmul must be fp32, 3xtf32 or tf32, got 'fast'");
+                .hasMessage("cuda.matmul must be fp32, 3xtf32, tf32 or bf16, got 'fast'");
     }
 
     @Test

@@ -27,6 +27,9 @@ class MatmulPathsGpuTest {
             "3xtf32, 576, 1536, 512, true, false, F32, 2e-5",
             "tf32, 300, 200, 576, false, true, F32, 5e-3",
             "tf32, 129, 65, 33, true, true, BF16, 5e-3",
+            "bf16, 300, 200, 576, false, true, F32, 3e-2",
+            "bf16, 129, 65, 33, true, false, BF16, 3e-2",
+            "bf16, 576, 1536, 512, true, true, F32, 3e-2",
     })
     void agreesWithTheReference(String path, int m, int n, int k, boolean transA, boolean transB, DType bType,
                                 float tolerance) {
