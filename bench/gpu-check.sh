@@ -21,7 +21,9 @@ if [ "${SKIP_TESTS:-0}" = "1" ]; then
   mvn -B -ntp -q -pl "$module" -am package -DskipTests dependency:build-classpath \
       -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 else
+  # Only this module's tests (the modules it needs are built, their suites skipped).
   mvn -B -ntp -Pgpu -pl "$module" -am verify dependency:build-classpath \
+      -Dtest='com.mka1.backend.cuda.**' -Dsurefire.failIfNoSpecifiedTests=false \
       -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
   echo "gpu-check: test results"
   grep -h "Tests run" "$module"/target/surefire-reports/*.txt || true
