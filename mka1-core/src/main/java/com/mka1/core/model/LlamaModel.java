@@ -345,10 +345,10 @@ public final class LlamaModel implements TrainableModel {
         float eps = (float) config.rmsNormEps();
         ActivationBuffers.Layer a = b.layer(l);
         Tensor x = b.residual[l];
-        k.rmsnormForward(a.xn1(), a.rstd1(), x, w.attnNorm(), n, h, eps);
-        w.q().forward(device, a.q(), a.xn1(), n, a.loraHidden()[Projection.Q.ordinal()], b.linear, mode);
-        w.k().forward(device, a.k(), a.xn1(), n, a.loraHidden()[Projection.K.ordinal()], b.linear, mode);
-        w.v().forward(device, a.v(), a.xn1(), n, a.loraHidden()[Projection.V.ordinal()], b.linear, mode);
+        k.rmsnormForward(b.normed, a.rstd1(), x, w.attnNorm(), n, h, eps);
+        w.q().forward(device, a.q(), b.normed, n, a.loraHidden()[Projection.Q.ordinal()], b.linear, mode);
+        w.k().forward(device, a.k(), b.normed, n, a.loraHidden()[Projection.K.ordinal()], b.linear, mode);
+        w.v().forward(device, a.v(), b.normed, n, a.loraHidden()[Projection.V.ordinal()], b.linear, mode);
         k.rope(a.q(), b.positions, invFreq, n, config.numHeads(), config.headDim(), false);
         k.rope(a.k(), b.positions, invFreq, n, config.numKvHeads(), config.headDim(), false);
         Tensor keys = a.k(), values = a.v();
@@ -365,27 +365,30 @@ public final class LlamaModel implements TrainableModel {
                 config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale);
         w.o().forward(device, b.projected, a.att(), n, a.loraHidden()[Projection.O.ordinal()], b.linear, mode);
         k.add(a.mid(), x, b.projected, (long) n * h);
-        k.rmsnormForward(a.xn2(), a.rstd2(), a.mid(), w.mlpNorm(), n, h, eps);
-        w.gate().forward(device, a.gate(), a.xn2(), n, a.loraHidden()[Projection.GATE.ordinal()], b.linear, mode);
-        w.up().forward(device, a.up(), a.xn2(), n, a.loraHidden()[Projection.UP.ordinal()], b.linear, mode);
-        k.swigluForward(a.act(), a.gate(), a.up(), (long) n * config.intermediateSize());
-        w.down().forward(device, b.projected, a.act(), n, a.loraHidden()[Projection.DOWN.ordinal()], b.linear, mode);
+        k.rmsnormForward(b.normed, a.rstd2(), a.mid(), w.mlpNorm(), n, h, eps);
+        w.gate().forward(device, a.gate(), b.normed, n, a.loraHidden()[Projection.GATE.ordinal()], b.linear, mode);
+        w.up().forward(device, a.up(), b.normed, n, a.loraHidden()[Projection.UP.ordinal()], b.linear, mode);
+        k.swigluForward(b.act, a.gate(), a.up(), (long) n * config.intermediateSize());
+        w.down().forward(device, b.projected, b.act, n, a.loraHidden()[Projection.DOWN.ordinal()], b.linear, mode);
         k.add(b.residual[l + 1], a.mid(), b.projected, (long) n * h);
     }
 
     /** {@link #layerForward} reversed: turns {@code dResidual} from d residual[l+1] into d residual[l]. */
     private void layerBackward(ActivationBuffers b, DecoderLayer w, int batch, int seqLen, LinearLayer.Mode mode) {
         int n = batch * seqLen, h = config.hiddenSize(), l = w.index(), inter = config.intermediateSize();
+        float eps = (float) config.rmsNormEps();
         ActivationBuffers.Layer a = b.layer(l);
         Tensor[] hidden = a.loraHidden();
+        k.swigluForward(b.act, a.gate(), a.up(), (long) n * inter); // recomputed, not kept per layer
         k.fill(b.dAct, 0, (long) n * inter);
-        w.down().backward(device, b.dAct, b.dResidual, a.act(), n, hidden[Projection.DOWN.ordinal()], b.linear, mode);
+        w.down().backward(device, b.dAct, b.dResidual, b.act, n, hidden[Projection.DOWN.ordinal()], b.linear, mode);
         k.fill(b.dGate, 0, (long) n * inter);
         k.fill(b.dUp, 0, (long) n * inter);
         k.swigluBackward(b.dGate, b.dUp, b.dAct, a.gate(), a.up(), (long) n * inter);
+        k.rmsnormForward(b.normed, null, a.mid(), w.mlpNorm(), n, h, eps);
         k.fill(b.dNormed, 0, (long) n * h);
-        w.up().backward(device, b.dNormed, b.dUp, a.xn2(), n, hidden[Projection.UP.ordinal()], b.linear, mode);
-        w.gate().backward(device, b.dNormed, b.dGate, a.xn2(), n, hidden[Projection.GATE.ordinal()], b.linear, mode);
+        w.up().backward(device, b.dNormed, b.dUp, b.normed, n, hidden[Projection.UP.ordinal()], b.linear, mode);
+        w.gate().backward(device, b.dNormed, b.dGate, b.normed, n, hidden[Projection.GATE.ordinal()], b.linear, mode);
         k.rmsnormBackward(b.dResidual, w.gradMlpNorm(), b.dNormed, a.mid(), w.mlpNorm(), a.rstd2(), n, h);
         k.fill(b.dAtt, 0, (long) n * config.qDim());
         w.o().backward(device, b.dAtt, b.dResidual, a.att(), n, hidden[Projection.O.ordinal()], b.linear, mode);
@@ -396,10 +399,11 @@ public final class LlamaModel implements TrainableModel {
                 config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale);
         k.rope(b.dq, b.positions, invFreq, n, config.numHeads(), config.headDim(), true);
         k.rope(b.dk, b.positions, invFreq, n, config.numKvHeads(), config.headDim(), true);
+        k.rmsnormForward(b.normed, null, b.residual[l], w.attnNorm(), n, h, eps);
         k.fill(b.dNormed, 0, (long) n * h);
-        w.v().backward(device, b.dNormed, b.dv, a.xn1(), n, hidden[Projection.V.ordinal()], b.linear, mode);
-        w.k().backward(device, b.dNormed, b.dk, a.xn1(), n, hidden[Projection.K.ordinal()], b.linear, mode);
-        w.q().backward(device, b.dNormed, b.dq, a.xn1(), n, hidden[Projection.Q.ordinal()], b.linear, mode);
+        w.v().backward(device, b.dNormed, b.dv, b.normed, n, hidden[Projection.V.ordinal()], b.linear, mode);
+        w.k().backward(device, b.dNormed, b.dk, b.normed, n, hidden[Projection.K.ordinal()], b.linear, mode);
+        w.q().backward(device, b.dNormed, b.dq, b.normed, n, hidden[Projection.Q.ordinal()], b.linear, mode);
         k.rmsnormBackward(b.dResidual, w.gradAttnNorm(), b.dNormed, b.residual[l], w.attnNorm(), a.rstd1(), n, h);
     }
 
