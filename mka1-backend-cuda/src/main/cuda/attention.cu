@@ -55,8 +55,11 @@ extern "C" __global__ void attention_forward_f32(float* out, float* lse, const f
     long long warpId = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / MKA1_WARP;
     long long total = (long long)batch * qLen * heads;
     if (warpId >= total) return;
-    int h = (int)(warpId % heads);
-    long long row = warpId / heads;  // b * qLen + i
+    // Consecutive warps take consecutive queries of one head, so a block's warps read the same
+    // keys and values at about the same time (L1 reuse).
+    long long rows = (long long)batch * qLen;
+    int h = (int)(warpId / rows);
+    long long row = warpId % rows;  // b * qLen + i
     int b = (int)(row / qLen), i = (int)(row % qLen);
     int kvh = h / (heads / kvHeads);
     int p = kvLen - qLen + i;
@@ -100,16 +103,18 @@ extern "C" __global__ void attention_backward_dq_f32(float* dq, const float* dou
         int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
     long long warpId = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / MKA1_WARP;
     if (warpId >= (long long)batch * seqLen * heads) return;
-    int h = (int)(warpId % heads);
-    long long row = warpId / heads;
+    long long rows = (long long)batch * seqLen;
+    int h = (int)(warpId / rows);  // queries fastest, as in the forward pass
+    long long row = warpId % rows;
     int b = (int)(row / seqLen), i = (int)(row % seqLen);
+    long long rowHead = row * heads + h;
     int kvh = h / (heads / kvHeads);
     size_t qStride = (size_t)heads * headDim, kvStride = (size_t)kvHeads * headDim;
     size_t qOffset = row * qStride + (size_t)h * headDim;
     float qv[MAX_PER_LANE], dov[MAX_PER_LANE], acc[MAX_PER_LANE] = {};
     load_lane(qv, q + qOffset, headDim);
     load_lane(dov, dout + qOffset, headDim);
-    float rowLse = lse[warpId], rowDelta = delta[warpId];
+    float rowLse = lse[rowHead], rowDelta = delta[rowHead];
     const float* kBase = k + (size_t)b * seqLen * kvStride + (size_t)kvh * headDim;
     const float* vBase = v + (size_t)b * seqLen * kvStride + (size_t)kvh * headDim;
     for (int j = segStart[row]; j <= i; j++) {
@@ -126,8 +131,9 @@ extern "C" __global__ void attention_backward_dkdv_f32(float* dk, float* dv, con
         int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
     long long warpId = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / MKA1_WARP;
     if (warpId >= (long long)batch * seqLen * kvHeads) return;
-    int kvh = (int)(warpId % kvHeads);
-    long long keyRow = warpId / kvHeads;  // b * seqLen + j
+    long long rows = (long long)batch * seqLen;
+    int kvh = (int)(warpId / rows);  // keys fastest: a block's warps read the same queries
+    long long keyRow = warpId % rows;  // b * seqLen + j
     int b = (int)(keyRow / seqLen), j = (int)(keyRow % seqLen);
     int group = heads / kvHeads;
     size_t qStride = (size_t)heads * headDim, kvStride = (size_t)kvHeads * headDim;

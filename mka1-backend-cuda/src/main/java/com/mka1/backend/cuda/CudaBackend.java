@@ -11,6 +11,10 @@ import com.mka1.spi.ComputeDevice;
  * API (JCuda), with kernels shipped as PTX in the jar. Needs only the NVIDIA driver
  * ({@code libcuda.so.1}); no CUDA toolkit, cuBLAS or runtime library. Wins over "cpu" when a
  * usable GPU is present; otherwise {@link #probe()} says why not.
+ *
+ * <p>Option ({@link BackendOptions#extra()}): {@code cuda.matmul} = {@code 3xtf32} (default on
+ * sm_80 and newer: tensor cores at FP32 accuracy), {@code tf32} (tensor cores, TF32 precision),
+ * {@code bf16} (tensor cores, BF16 operands: mixed-precision speed) or {@code fp32} (CUDA cores; the default before sm_80).
  */
 public final class CudaBackend implements ComputeBackend {
     static final String NAME = "cuda";
@@ -36,7 +40,7 @@ public final class CudaBackend implements ComputeBackend {
         return switch (availability) {
             case Availability.Unavailable(String reason) ->
                     throw new BackendUnavailableException("cuda backend unavailable: " + reason);
-            case Availability.Available(String description) -> new CudaDevice(options.deviceIndex(), description);
+            case Availability.Available(String description) -> new CudaDevice(options.deviceIndex(), description, options);
         };
     }
 }

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
@@ -42,11 +43,18 @@ final class CudaDevice implements ComputeDevice, Workspace {
     private long peakBytes;
     private boolean closed;
 
-    CudaDevice(int ordinal, String description) {
-        this.description = description;
+    CudaDevice(int ordinal, String hardware, BackendOptions options) {
         this.context = new CudaContext(ordinal);
-        this.launcher = new DriverLauncher(context.stream());
-        this.kernels = new CudaKernels(launcher, this);
+        MatmulPath matmulPath;
+        try {
+            matmulPath = MatmulPath.choose(options.extra().get(MatmulPath.OPTION), context.computeCapability());
+        } catch (IllegalArgumentException e) {
+            context.close();
+            throw e;
+        }
+        this.description = hardware + ", matmul " + matmulPath.optionValue();
+        this.launcher = new DriverLauncher(context);
+        this.kernels = new CudaKernels(this, launcher, this, matmulPath);
         long[] total = new long[1];
         CudaException.check(cuDeviceTotalMem(total, context.device()), "cuDeviceTotalMem");
         this.totalBytes = total[0];

@@ -2,6 +2,7 @@ package com.mka1.backend.cuda;
 
 import static com.mka1.backend.cuda.KernelCatalog.*;
 
+import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;
@@ -15,14 +16,20 @@ final class CudaKernels implements Kernels {
     private static final int ROW_THREADS = 256;
     private static final int CROSS_ENTROPY_THREADS = 512; // loss.cu: CE_THREADS
     private static final int MATMUL_TILE = 64;            // matmul.cu: TILE_M, TILE_N
+    private static final int TC_TILE_M = 128, TC_TILE_N = 64; // matmul_tc.cu: TC_M, TC_N
     private static final int MAX_PARTIALS = 1024;
 
+    private final ComputeDevice owner;
     private final KernelLauncher launcher;
     private final Workspace workspace;
+    private final MatmulPath matmulPath;
 
-    CudaKernels(KernelLauncher launcher, Workspace workspace) {
+    /** Kernels over the tensors of {@code owner}, queued through {@code launcher}. */
+    CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath) {
+        this.owner = owner;
         this.launcher = launcher;
         this.workspace = workspace;
+        this.matmulPath = matmulPath;
     }
 
     // ---- dense algebra -------------------------------------------------------------------
@@ -33,10 +40,24 @@ final class CudaKernels implements Kernels {
         CudaTensor cc = f32(c, "c", (long) m * n), ca = f32(a, "a", (long) m * k);
         CudaTensor cb = weight(b, "b", (long) k * n);
         if (m == 0 || n == 0) return;
-        var shape = new LaunchShape((int) LaunchShape.ceilDiv(n, MATMUL_TILE), (int) LaunchShape.ceilDiv(m, MATMUL_TILE),
+        boolean bf16 = cb.dtype() == DType.BF16;
+        if (matmulPath == MatmulPath.BF16) {
+            launcher.launch(bf16 ? MATMUL_TC_BF16MMA_BF16 : MATMUL_TC_BF16MMA_F32, tensorCoreShape(m, n), cc, ca, cb, m, n, k,
+                    flag(transA), flag(transB), alpha, flag(accumulate));
+        } else if (matmulPath.usesTensorCores()) {
+            launcher.launch(bf16 ? MATMUL_TC_BF16 : MATMUL_TC_F32, tensorCoreShape(m, n), cc, ca, cb, m, n, k,
+                    flag(transA), flag(transB), alpha, flag(accumulate), flag(matmulPath == MatmulPath.TF32X3));
+        } else {
+            var shape = new LaunchShape((int) LaunchShape.ceilDiv(n, MATMUL_TILE), (int) LaunchShape.ceilDiv(m, MATMUL_TILE),
+                    LaunchShape.THREADS);
+            launcher.launch(bf16 ? MATMUL_BF16 : MATMUL_F32, shape,
+                    cc, ca, cb, m, n, k, flag(transA), flag(transB), alpha, flag(accumulate));
+        }
+    }
+
+    private static LaunchShape tensorCoreShape(int m, int n) {
+        return new LaunchShape((int) LaunchShape.ceilDiv(n, TC_TILE_N), (int) LaunchShape.ceilDiv(m, TC_TILE_M),
                 LaunchShape.THREADS);
-        launcher.launch(cb.dtype() == DType.BF16 ? MATMUL_BF16 : MATMUL_F32, shape,
-                cc, ca, cb, m, n, k, flag(transA), flag(transB), alpha, flag(accumulate));
     }
 
     @Override
@@ -268,10 +289,10 @@ final class CudaKernels implements Kernels {
         return value ? 1 : 0;
     }
 
-    private static CudaTensor cuda(Tensor t, String name, long needed) {
+    private CudaTensor cuda(Tensor t, String name, long needed) {
         if (t == null) throw new IllegalArgumentException("tensor '" + name + "' is null");
-        if (!(t instanceof CudaTensor ct)) {
-            throw new IllegalArgumentException("tensor '" + name + "' belongs to another backend: " + t);
+        if (!(t instanceof CudaTensor ct) || ct.device() != owner) {
+            throw new IllegalArgumentException("tensor '" + name + "' belongs to another device: " + t);
         }
         ct.checkLive();
         if (ct.size() < needed) {
@@ -280,20 +301,20 @@ final class CudaKernels implements Kernels {
         return ct;
     }
 
-    private static CudaTensor f32(Tensor t, String name, long needed) {
+    private CudaTensor f32(Tensor t, String name, long needed) {
         return ofType(cuda(t, name, needed), name, DType.F32);
     }
 
-    private static CudaTensor i32(Tensor t, String name, long needed) {
+    private CudaTensor i32(Tensor t, String name, long needed) {
         return ofType(cuda(t, name, needed), name, DType.I32);
     }
 
-    private static CudaTensor optionalF32(Tensor t, String name, long needed) {
+    private CudaTensor optionalF32(Tensor t, String name, long needed) {
         return t == null ? null : f32(t, name, needed);
     }
 
     /** Weights that may be frozen in BF16. */
-    private static CudaTensor weight(Tensor t, String name, long needed) {
+    private CudaTensor weight(Tensor t, String name, long needed) {
         CudaTensor ct = cuda(t, name, needed);
         if (ct.dtype() == DType.I32) throw new IllegalArgumentException("tensor '" + name + "' must be F32 or BF16, is I32");
         return ct;

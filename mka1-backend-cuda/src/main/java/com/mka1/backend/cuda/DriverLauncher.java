@@ -19,17 +19,20 @@ import jcuda.driver.CUstream;
  * for the device) on first use and kept until {@link #close()}.
  */
 final class DriverLauncher implements KernelLauncher, AutoCloseable {
+    private final CudaContext context;
     private final CUstream stream;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<KernelSpec, CUfunction> functions = new HashMap<>();
 
-    DriverLauncher(CUstream stream) {
-        this.stream = stream;
+    DriverLauncher(CudaContext context) {
+        this.context = context;
+        this.stream = context.stream();
     }
 
     @Override
     public void launch(KernelSpec kernel, LaunchShape shape, Object... args) {
         kernel.checkArguments(args);
+        context.bind(); // callers may keep the Kernels and call from another thread
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) params[i] = parameter(args[i]);
         CudaException.check(cuLaunchKernel(function(kernel), shape.gridX(), shape.gridY(), 1, shape.blockX(), 1, 1,

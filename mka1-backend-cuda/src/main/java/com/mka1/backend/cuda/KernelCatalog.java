@@ -21,10 +21,17 @@ final class KernelCatalog {
     static final String NORM = "norm";
     static final String LOSS = "loss";
     static final String MATMUL = "matmul";
+    static final String MATMUL_TC = "matmul_tc";
     static final String ATTENTION = "attention";
 
     /** The module names, each a resource {@code ptx/<name>.ptx} and a source {@code <name>.cu}. */
-    static final List<String> MODULES = List.of(ELEMENTWISE, EMBEDDING, REDUCE, NORM, LOSS, MATMUL, ATTENTION);
+    static final List<String> MODULES = List.of(ELEMENTWISE, EMBEDDING, REDUCE, NORM, LOSS, MATMUL, MATMUL_TC,
+            ATTENTION);
+
+    /** The lowest compute capability (major*10 + minor) a module's PTX targets. */
+    static int targetComputeCapability(String module) {
+        return module.equals(MATMUL_TC) ? 80 : 70;
+    }
 
     static final KernelSpec ADD = KernelSpec.of(ELEMENTWISE, "add_f32", PTR, PTR, PTR, I64);
     static final KernelSpec MUL = KernelSpec.of(ELEMENTWISE, "mul_f32", PTR, PTR, PTR, I64);
@@ -61,6 +68,16 @@ final class KernelCatalog {
     static final KernelSpec MATMUL_BF16 = KernelSpec.of(MATMUL, "matmul_bf16",
             PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
 
+    static final KernelSpec MATMUL_TC_F32 = KernelSpec.of(MATMUL_TC, "matmul_tc_f32",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32, I32);
+    static final KernelSpec MATMUL_TC_BF16 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32, I32);
+
+    static final KernelSpec MATMUL_TC_BF16MMA_F32 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16mma_f32",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+    static final KernelSpec MATMUL_TC_BF16MMA_BF16 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16mma_bf16",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+
     static final KernelSpec ATTENTION_FORWARD = KernelSpec.of(ATTENTION, "attention_forward_f32",
             PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, F32);
     static final KernelSpec ATTENTION_BACKWARD_DELTA = KernelSpec.of(ATTENTION, "attention_backward_delta_f32",
@@ -77,7 +94,8 @@ final class KernelCatalog {
             SUM_PARTIALS, SUM_FINAL,
             RMSNORM_FORWARD, RMSNORM_BACKWARD_DX, RMSNORM_BACKWARD_DWEIGHT, ROPE,
             SOFTMAX_CROSS_ENTROPY,
-            MATMUL_F32, MATMUL_BF16,
+            MATMUL_F32, MATMUL_BF16, MATMUL_TC_F32, MATMUL_TC_BF16,
+            MATMUL_TC_BF16MMA_F32, MATMUL_TC_BF16MMA_BF16,
             ATTENTION_FORWARD, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV);
 
     /** The PTX text of a module, read from the jar. */

@@ -56,11 +56,8 @@ class CudaBackendProbeTest {
         Optional<ComputeBackend> chosen = found.stream()
                 .filter(b -> b.probe().isAvailable())
                 .max(Comparator.comparingInt(ComputeBackend::priority));
-        assertThat(chosen.map(ComputeBackend::name)).isNotEqualTo(Optional.of("cuda"));
-        if (found.stream().anyMatch(b -> b.name().equals("reference"))) {
-            assertThat(chosen.map(ComputeBackend::name)).hasValueSatisfying(
-                    name -> assertThat(name).isIn("reference", "cpu"));
-        }
+        assertThat(found).extracting(ComputeBackend::name).contains("cpu"); // a test dependency of this module
+        assertThat(chosen.map(ComputeBackend::name)).hasValue("cpu");
     }
 
     @Test

@@ -19,10 +19,12 @@ import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;
 
 /**
- * Every kernel on the GPU against mka1-core's reference backend, on random inputs: each case
+ * Every kernel on the GPU against mka1-core's reference backend (see
+ * {@link BackendUnderTest#openOracle()}), on random inputs: each case
  * builds its tensors from the same host arrays on both devices, runs, and compares what it
  * downloads. The device under test is "cuda" unless {@code -Dmka1.test.backend=NAME} names
- * another (handy to check the harness itself on a machine without a GPU).
+ * another, and the oracle "reference" unless {@code -Dmka1.test.oracle=NAME} does (to check the
+ * harness itself on a machine without a GPU: {@code -Dmka1.test.backend=cpu -Dmka1.test.oracle=cpu}).
  */
 @Tag("gpu")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,8 +37,8 @@ class CudaKernelsGpuTest {
 
     @BeforeAll
     void open() {
-        reference = BackendUnderTest.open("reference");
-        device = BackendUnderTest.open(System.getProperty("mka1.test.backend", "cuda"));
+        reference = BackendUnderTest.openOracle();
+        device = BackendUnderTest.openUnderTest();
     }
 
     @AfterAll

@@ -10,8 +10,10 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
+import com.mka1.spi.Tensor;
 
 import jcuda.driver.CUdeviceptr;
 
@@ -43,7 +45,9 @@ class CudaKernelsLaunchTest {
             return 0.0; // no device here: only the launches are under test
         }
     };
-    private final Kernels kernels = new CudaKernels(recorder, scratch);
+    private final Kernels kernels = new CudaKernels(null, recorder, scratch, MatmulPath.FP32);
+    // Tensors made here have no device, like these kernels' owner.
+    private final Kernels tensorCoreKernels = new CudaKernels(null, recorder, scratch, MatmulPath.TF32X3);
 
     private static CudaTensor tensor(DType dtype, int... shape) {
         long bytes = CudaTensor.elementCount(shape) * dtype.bytes();
@@ -63,6 +67,11 @@ class CudaKernelsLaunchTest {
         int n = 6, dim = 8, vocab = 10, heads = 4, kvHeads = 2, headDim = 4;
         kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        tensorCoreKernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
+        tensorCoreKernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        Kernels bf16Kernels = new CudaKernels(null, recorder, scratch, MatmulPath.BF16);
+        bf16Kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
+        bf16Kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
         kernels.addBias(f32(n, dim), f32(dim), n, dim);
         kernels.addBiasBackward(f32(dim), f32(n, dim), n, dim);
         kernels.embeddingForward(f32(n, dim), f32(vocab, dim), i32(n), n, dim);
@@ -106,6 +115,27 @@ class CudaKernelsLaunchTest {
     }
 
     @Test
+    void tensorCoreMatmulUses128By64TilesAndThePrecisionFlag() {
+        CudaTensor c = f32(130, 70), a = f32(130, 9), b = f32(70, 9);
+        tensorCoreKernels.matmul(c, a, b, 130, 70, 9, false, true, 1f, false);
+        new CudaKernels(null, recorder, scratch, MatmulPath.TF32).matmul(c, a, b, 130, 70, 9, false, true, 1f, false);
+        assertThat(launches).extracting(Launch::shape).containsOnly(new LaunchShape(2, 2, 256));
+        assertThat(launches).extracting(l -> l.args().get(10)).containsExactly(1, 0);
+    }
+
+    @Test
+    void matmulPathFollowsTheOptionAndTheComputeCapability() {
+        assertThat(MatmulPath.choose(null, 90)).isEqualTo(MatmulPath.TF32X3);
+        assertThat(MatmulPath.choose(null, 75)).isEqualTo(MatmulPath.FP32);
+        assertThat(MatmulPath.choose("TF32", 80)).isEqualTo(MatmulPath.TF32);
+        assertThat(MatmulPath.choose("fp32", 90)).isEqualTo(MatmulPath.FP32);
+        assertThatThrownBy(() -> MatmulPath.choose("tf32", 75)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cuda.matmul=tf32 needs compute capability 8.0, this GPU has 7.5");
+        assertThatThrownBy(() -> MatmulPath.choose("fast", 90)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cuda.matmul must be fp32, 3xtf32, tf32 or bf16, got 'fast'");
+    }
+
+    @Test
     void adamwPassesBiasCorrectionsComputedInDouble() {
         CudaTensor p = f32(4), g = f32(4), m = f32(4), v = f32(4);
         kernels.adamw(p, g, m, v, 4, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, 3);
@@ -134,6 +164,11 @@ class CudaKernelsLaunchTest {
         assertThatThrownBy(() -> kernels.attentionForward(f32(2, 6), null, f32(2, 6), f32(2, 4), f32(2, 4), i32(2),
                 1, 2, 2, 3, 2, 2, 1f))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("attention: heads 3 is not a multiple of kvHeads 2");
+        try (ComputeDevice cpu = BackendUnderTest.open("cpu")) {
+            Tensor onCpu = cpu.allocate(DType.F32, 3);
+            assertThatThrownBy(() -> kernels.add(f32(3), f32(3), onCpu, 3))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("tensor 'b' belongs to another device");
+        }
         assertThat(launches).isEmpty();
     }
 

@@ -18,7 +18,8 @@ record LlamaShape(String name, int dim, int hidden, int layers, int heads, int k
         return switch (name) {
             case "smollm-135m" -> new LlamaShape(name, 576, 1536, 30, 9, 3, 49152, batch, seqLen);
             case "tinystories-15m" -> new LlamaShape(name, 288, 768, 6, 6, 6, 32000, batch, seqLen);
-            default -> throw new IllegalArgumentException("unknown config '" + name + "' (smollm-135m, tinystories-15m)");
+            case "tiny" -> new LlamaShape(name, 64, 160, 2, 4, 2, 256, batch, seqLen);
+            default -> throw new IllegalArgumentException("unknown config '" + name + "' (smollm-135m, tinystories-15m, tiny)");
         };
     }
 

@@ -25,6 +25,7 @@ final class SyntheticLlama implements AutoCloseable {
     private final Tensor[] x, xMid, xn1, rstd1, q, kk, v, att, lse, xn2, rstd2, gate, up, act;
     private final Tensor xnF, rstdF, logits, losses;
     private final Tensor dx, dxn, datt, dq, dk, dv, dact, dgate, dup;
+    private final float learningRate;
     private int step;
 
     /** Named views of the flat parameter (or gradient) buffer. */
@@ -33,8 +34,9 @@ final class SyntheticLlama implements AutoCloseable {
 
     private record Weights(Tensor embed, Layer[] layers, Tensor finalNorm) {}
 
-    SyntheticLlama(ComputeDevice dev, LlamaShape s, long seed) {
+    SyntheticLlama(ComputeDevice dev, LlamaShape s, long seed, float learningRate) {
         this.s = s;
+        this.learningRate = learningRate;
         this.dev = dev;
         this.k = dev.kernels();
         int n = s.tokens(), d = s.dim();
@@ -114,7 +116,7 @@ final class SyntheticLlama implements AutoCloseable {
         forward();
         backward();
         step++;
-        k.adamw(params, grads, adamM, adamV, params.size(), 1e-4f, 0.9f, 0.95f, 1e-8f, 0.0f, step);
+        k.adamw(params, grads, adamM, adamV, params.size(), learningRate, 0.9f, 0.95f, 1e-8f, 0.0f, step);
         return k.sum(losses, s.tokens()) / s.tokens();
     }
 

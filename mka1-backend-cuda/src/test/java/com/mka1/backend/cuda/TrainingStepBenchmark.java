@@ -1,8 +1,10 @@
 package com.mka1.backend.cuda;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
+import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
@@ -15,7 +17,7 @@ import com.mka1.spi.Tensor;
  *
  * <pre>
  * java ... com.mka1.backend.cuda.TrainingStepBenchmark [--backend cuda] [--config smollm-135m]
- *      [--batch 8] [--seq 512] [--steps 10] [--warmup 2] [--peak-tflops 989]
+ *      [--batch 8] [--seq 512] [--steps 10] [--warmup 2] [--peak-tflops 989] [--matmul 3xtf32|tf32|bf16|fp32]
  * </pre>
  */
 public final class TrainingStepBenchmark {
@@ -27,7 +29,9 @@ public final class TrainingStepBenchmark {
                 Integer.parseInt(option(args, "--batch", "8")), Integer.parseInt(option(args, "--seq", "512")));
         int steps = Integer.parseInt(option(args, "--steps", "10"));
         int warmup = Integer.parseInt(option(args, "--warmup", "2"));
-        try (ComputeDevice dev = BackendUnderTest.open(backend)) {
+        String matmul = option(args, "--matmul", null);
+        var options = new BackendOptions(0, 0, matmul == null ? Map.of() : Map.of(MatmulPath.OPTION, matmul));
+        try (ComputeDevice dev = BackendUnderTest.open(backend, options)) {
             double peak = peakTflops(dev.description(), option(args, "--peak-tflops", null));
             System.out.printf(Locale.ROOT, "device: %s (%s); BF16 dense peak used for MFU: %.0f TFLOP/s%n",
                     dev.description(), dev.backendName(), peak);
@@ -55,7 +59,7 @@ public final class TrainingStepBenchmark {
     }
 
     private static void train(ComputeDevice dev, LlamaShape shape, int steps, int warmup, double peakTflops) {
-        try (SyntheticLlama model = new SyntheticLlama(dev, shape, 42)) {
+        try (SyntheticLlama model = new SyntheticLlama(dev, shape, 42, 1e-4f)) {
             double loss = 0;
             for (int i = 0; i < warmup; i++) loss = model.trainStep();
             double[] lossHolder = {loss};
