@@ -1,0 +1,82 @@
+package com.mka1.backend.cpu;
+
+/**
+ * The inner loops every CPU kernel is built from, over float arrays with explicit offsets.
+ * Two implementations: {@link VectorFloatOps} (jdk.incubator.vector) and {@link ScalarFloatOps}
+ * (plain loops, used when the Vector API module is not resolved). Kernels are written once
+ * against this interface.
+ */
+interface FloatOps {
+
+    /** Human description of the instruction set in use. */
+    String description();
+
+    /** Rows of the matmul register tile (broadcast side, packed A). */
+    int tileRows();
+
+    /** Columns of the matmul register tile (vector side, packed B). */
+    int tileCols();
+
+    /**
+     * Register-tiled product of packed panels: {@code acc[r][c] = sum_p ap[apOff + p*tileRows + r]
+     * * bp[bpOff + p*tileCols + c]}, then {@code C[r][c] = (overwrite ? 0 : C[r][c]) + alpha *
+     * acc[r][c]} for the full tile at {@code c[cOff + r*ldc + col]}.
+     */
+    void microKernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                     float[] c, int cOff, int ldc, float alpha, boolean overwrite);
+
+    float dot(float[] a, int ao, float[] b, int bo, int n);
+
+    /** Dot product with bfloat16 bit patterns widened on the fly. */
+    float dotBf16(float[] a, int ao, short[] b, int bo, int n);
+
+    /** {@code y += alpha * x}. */
+    void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
+
+    /** {@code x *= alpha}. */
+    void scale(float[] x, int xo, float alpha, int n);
+
+    void fill(float[] x, int xo, float value, int n);
+
+    /** {@code out = a + b}. */
+    void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+
+    /** {@code out = a * b}. */
+    void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+
+    /** {@code out = x * w * s} (RMSNorm forward row). */
+    void mulScaled(float[] x, int xo, float[] w, int wo, float s, float[] out, int oo, int n);
+
+    /** {@code sum(a * b * c)} (RMSNorm backward row). */
+    float dot3(float[] a, int ao, float[] b, int bo, float[] c, int co, int n);
+
+    /** {@code dx += s * w * dout - coef * x} (RMSNorm backward row). */
+    void rmsnormBackwardRow(float[] dx, int dxo, float[] dout, int doo, float[] w, int wo,
+                            float[] x, int xo, float s, float coef, int n);
+
+    /** {@code dw += dout * x * s} (RMSNorm weight gradient for one row). */
+    void mulAccumulate(float[] dout, int doo, float[] x, int xo, float s, float[] dw, int dwo, int n);
+
+    float sumOfSquares(float[] x, int xo, int n);
+
+    float sum(float[] x, int xo, int n);
+
+    float max(float[] x, int xo, int n);
+
+    /** {@code sum(exp(x - shift))}. */
+    float expSum(float[] x, int xo, int n, float shift);
+
+    /** In place: {@code x = exp(x - shift) * s}. */
+    void expScale(float[] x, int xo, int n, float shift, float s);
+
+    /** {@code out = silu(gate) * up}. */
+    void swigluForward(float[] out, int oo, float[] gate, int go, float[] up, int uo, int n);
+
+    /** {@code dgate += dout * up * silu'(gate)}, {@code dup += dout * silu(gate)}. */
+    void swigluBackward(float[] dgate, int dgo, float[] dup, int duo, float[] dout, int doo,
+                        float[] gate, int go, float[] up, int uo, int n);
+
+    /** AdamW over one range; {@code c1 = 1/(1-b1^t)}, {@code c2 = 1/(1-b2^t)}. */
+    void adamw(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
+               float lr, float beta1, float beta2, float eps, float decay, float c1, float c2);
+}

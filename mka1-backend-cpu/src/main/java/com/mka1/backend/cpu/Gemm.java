@@ -1,0 +1,187 @@
+package com.mka1.backend.cpu;
+
+/**
+ * Blocked matrix multiply {@code C = (accumulate ? C : 0) + alpha * op(A) op(B)} in the GotoBLAS
+ * style: panels of A ({@code tileRows x KC}) and B ({@code KC x tileCols}) are packed contiguous
+ * (which also absorbs the transposes and widens BF16), then {@link FloatOps#microKernel} runs a
+ * register tile over them. Threads split the larger output dimension, each packing its own panels.
+ */
+final class Gemm {
+    /** Depth of a packed panel: an A micro-panel (6 x 256 floats) stays in L1. */
+    private static final int KC = 256;
+    /** Most rows of A packed at once (ranges are split into equal blocks up to this size). */
+    private static final int MC = 384;
+    /** Most columns of B packed at once: a 256 x 768 float block (768 KiB) stays in L2. */
+    private static final int NC = 768;
+
+    private final FloatOps ops;
+    private final Parallel parallel;
+    private final int mr;
+    private final int nr;
+
+    Gemm(FloatOps ops, Parallel parallel) {
+        this.ops = ops;
+        this.parallel = parallel;
+        this.mr = ops.tileRows();
+        this.nr = ops.tileCols();
+    }
+
+    /** Operand B: F32 or BF16 storage starting at {@code offset}. */
+    record Operand(float[] f32, short[] bf16, int offset) {}
+
+    void multiply(float[] c, int co, float[] a, int ao, Operand b, int m, int n, int k,
+                  boolean transA, boolean transB, float alpha, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) ops.fill(c, co, 0f, m * n);
+            return;
+        }
+        if (transB && !transA && m < mr) {
+            rowsTimesTransposed(c, co, a, ao, b, m, n, k, alpha, accumulate);
+            return;
+        }
+        int rowPanels = ceilDiv(m, mr);
+        int colPanels = ceilDiv(n, nr);
+        if (colPanels >= rowPanels) {
+            parallel.forRange(colPanels, 1, (chunk, start, end) -> block(c, co, a, ao, b, m, n, k, transA, transB,
+                    alpha, accumulate, 0, m, start * nr, Math.min(n, end * nr)));
+        } else {
+            parallel.forRange(rowPanels, 1, (chunk, start, end) -> block(c, co, a, ao, b, m, n, k, transA, transB,
+                    alpha, accumulate, start * mr, Math.min(m, end * mr), 0, n));
+        }
+    }
+
+    /** Few rows against a transposed B (decoding: x · W^T): dot products along contiguous rows of B. */
+    private void rowsTimesTransposed(float[] c, int co, float[] a, int ao, Operand b, int m, int n, int k,
+                                     float alpha, boolean accumulate) {
+        parallel.forRange(n, 64, (chunk, start, end) -> {
+            for (int j = start; j < end; j++) {
+                int bo = b.offset() + j * k;
+                for (int i = 0; i < m; i++) {
+                    float d = b.f32() != null ? ops.dot(a, ao + i * k, b.f32(), bo, k)
+                            : ops.dotBf16(a, ao + i * k, b.bf16(), bo, k);
+                    int ci = co + i * n + j;
+                    c[ci] = accumulate ? c[ci] + alpha * d : alpha * d;
+                }
+            }
+        });
+    }
+
+    private void block(float[] c, int co, float[] a, int ao, Operand b, int m, int n, int k,
+                       boolean transA, boolean transB, float alpha, boolean accumulate,
+                       int rowStart, int rowEnd, int colStart, int colEnd) {
+        int mcBlock = evenBlock(rowEnd - rowStart, MC, mr);
+        int ncBlock = evenBlock(colEnd - colStart, NC, nr);
+        int kcBlock = Math.min(KC, k);
+        float[] ap = new float[mcBlock * kcBlock];
+        float[] bp = new float[ncBlock * kcBlock];
+        float[] tile = new float[mr * nr];
+        for (int ic = rowStart; ic < rowEnd; ic += mcBlock) {
+            int mc = Math.min(mcBlock, rowEnd - ic);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packA(ap, a, ao, m, k, transA, ic, mc, pc, kc);
+                boolean overwrite = pc == 0 && !accumulate;
+                for (int jc = colStart; jc < colEnd; jc += ncBlock) {
+                    int nc = Math.min(ncBlock, colEnd - jc);
+                    packB(bp, b, n, k, transB, jc, nc, pc, kc);
+                    for (int ir = 0; ir < mc; ir += mr) {
+                        int rows = Math.min(mr, mc - ir);
+                        int apOff = (ir / mr) * mr * kc;
+                        for (int jr = 0; jr < nc; jr += nr) {
+                            int cols = Math.min(nr, nc - jr);
+                            int bpOff = (jr / nr) * nr * kc;
+                            int cOff = co + (ic + ir) * n + jc + jr;
+                            if (rows == mr && cols == nr) {
+                                ops.microKernel(kc, ap, apOff, bp, bpOff, c, cOff, n, alpha, overwrite);
+                            } else {
+                                ops.microKernel(kc, ap, apOff, bp, bpOff, tile, 0, nr, alpha, true);
+                                for (int r = 0; r < rows; r++) {
+                                    for (int q = 0; q < cols; q++) {
+                                        int ci = cOff + r * n + q;
+                                        c[ci] = overwrite ? tile[r * nr + q] : c[ci] + tile[r * nr + q];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs rows {@code [ic, ic+mc)} x depth {@code [pc, pc+kc)} of op(A) into panels of {@code mr} rows. */
+    private void packA(float[] ap, float[] a, int ao, int m, int k, boolean transA, int ic, int mc, int pc, int kc) {
+        for (int ir = 0; ir < mc; ir += mr) {
+            int base = (ir / mr) * mr * kc;
+            int rows = Math.min(mr, mc - ir);
+            if (transA) { // A stored [k, m]: the mr values of one depth are contiguous
+                for (int p = 0; p < kc; p++) {
+                    int src = ao + (pc + p) * m + ic + ir;
+                    int dst = base + p * mr;
+                    for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r];
+                    for (int r = rows; r < mr; r++) ap[dst + r] = 0f;
+                }
+            } else { // A stored [m, k]: each row is contiguous along the depth
+                for (int r = 0; r < mr; r++) {
+                    if (r < rows) {
+                        int src = ao + (ic + ir + r) * k + pc;
+                        for (int p = 0; p < kc; p++) ap[base + p * mr + r] = a[src + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) ap[base + p * mr + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs depth {@code [pc, pc+kc)} x columns {@code [jc, jc+nc)} of op(B) into panels of {@code nr} columns. */
+    private void packB(float[] bp, Operand b, int n, int k, boolean transB, int jc, int nc, int pc, int kc) {
+        float[] f = b.f32();
+        short[] h = b.bf16();
+        int bo = b.offset();
+        for (int jr = 0; jr < nc; jr += nr) {
+            int base = (jr / nr) * nr * kc;
+            int cols = Math.min(nr, nc - jr);
+            if (!transB) { // B stored [k, n]: the nr values of one depth are contiguous
+                for (int p = 0; p < kc; p++) {
+                    int src = bo + (pc + p) * n + jc + jr;
+                    int dst = base + p * nr;
+                    if (f != null) {
+                        System.arraycopy(f, src, bp, dst, cols);
+                    } else {
+                        for (int q = 0; q < cols; q++) bp[dst + q] = Bf16.toFloat(h[src + q]);
+                    }
+                    for (int q = cols; q < nr; q++) bp[dst + q] = 0f;
+                }
+            } else { // B stored [n, k]: each column of op(B) is a contiguous row
+                for (int q = 0; q < nr; q++) {
+                    if (q < cols) {
+                        int src = bo + (jc + jr + q) * k + pc;
+                        if (f != null) {
+                            for (int p = 0; p < kc; p++) bp[base + p * nr + q] = f[src + p];
+                        } else {
+                            for (int p = 0; p < kc; p++) bp[base + p * nr + q] = Bf16.toFloat(h[src + p]);
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) bp[base + p * nr + q] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The size of equal blocks, a multiple of {@code unit} and at most {@code max} (when possible), covering {@code length}. */
+    private static int evenBlock(int length, int max, int unit) {
+        int blocks = ceilDiv(length, max);
+        return roundUp(ceilDiv(length, blocks), unit);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int roundUp(int a, int b) {
+        return ceilDiv(a, b) * b;
+    }
+}

@@ -1,0 +1,308 @@
+package com.mka1.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FloatOps} on the JDK Vector API with the preferred float species (16 lanes on AVX-512):
+ * fused multiply-add into several independent accumulators, one lane reduction at the end and a
+ * scalar tail. Only loaded when the jdk.incubator.vector module is resolved (see {@link VectorApiSupport}).
+ */
+final class VectorFloatOps implements FloatOps {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    /** Shorts matching one float vector, widened through ints of the float vector's width. */
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final int TILE_ROWS = 6;
+    private static final int TILE_COLS = 2 * L;
+
+    private final FloatOps scalar = new ScalarFloatOps();
+
+    @Override
+    public String description() {
+        return "Vector API, " + F.vectorBitSize() + "-bit, " + L + " float lanes";
+    }
+
+    @Override
+    public int tileRows() {
+        return TILE_ROWS;
+    }
+
+    @Override
+    public int tileCols() {
+        return TILE_COLS;
+    }
+
+    @Override
+    public void microKernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+                            float[] c, int cOff, int ldc, float alpha, boolean overwrite) {
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        int ai = apOff;
+        int bi = bpOff;
+        for (int p = 0; p < kc; p++, ai += TILE_ROWS, bi += TILE_COLS) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector a = FloatVector.broadcast(F, ap[ai]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(F, ap[ai + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(F, ap[ai + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(F, ap[ai + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(F, ap[ai + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(F, ap[ai + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+        }
+        store(c00, c01, c, cOff, alpha, overwrite);
+        store(c10, c11, c, cOff + ldc, alpha, overwrite);
+        store(c20, c21, c, cOff + 2 * ldc, alpha, overwrite);
+        store(c30, c31, c, cOff + 3 * ldc, alpha, overwrite);
+        store(c40, c41, c, cOff + 4 * ldc, alpha, overwrite);
+        store(c50, c51, c, cOff + 5 * ldc, alpha, overwrite);
+    }
+
+    private static void store(FloatVector v0, FloatVector v1, float[] c, int off, float alpha, boolean overwrite) {
+        if (alpha != 1f) {
+            v0 = v0.mul(alpha);
+            v1 = v1.mul(alpha);
+        }
+        if (!overwrite) {
+            v0 = v0.add(FloatVector.fromArray(F, c, off));
+            v1 = v1.add(FloatVector.fromArray(F, c, off + L));
+        }
+        v0.intoArray(c, off);
+        v1.intoArray(c, off + L);
+    }
+
+    @Override
+    public float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (int end = n - 4 * L; i <= end; i += 4 * L) {
+            s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
+            s1 = FloatVector.fromArray(F, a, ao + i + L).fma(FloatVector.fromArray(F, b, bo + i + L), s1);
+            s2 = FloatVector.fromArray(F, a, ao + i + 2 * L).fma(FloatVector.fromArray(F, b, bo + i + 2 * L), s2);
+            s3 = FloatVector.fromArray(F, a, ao + i + 3 * L).fma(FloatVector.fromArray(F, b, bo + i + 3 * L), s3);
+        }
+        for (int end = n - L; i <= end; i += L) {
+            s0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    private static FloatVector widen(short[] b, int off) {
+        return ShortVector.fromArray(S, b, off).convertShape(VectorOperators.S2I, I, 0)
+                .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    @Override
+    public float dotBf16(float[] a, int ao, short[] b, int bo, int n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        int i = 0;
+        for (int end = n - 2 * L; i <= end; i += 2 * L) {
+            s0 = FloatVector.fromArray(F, a, ao + i).fma(widen(b, bo + i), s0);
+            s1 = FloatVector.fromArray(F, a, ao + i + L).fma(widen(b, bo + i + L), s1);
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[ao + i] * Bf16.toFloat(b[bo + i]);
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector va = FloatVector.broadcast(F, alpha);
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            va.fma(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
+    }
+
+    @Override
+    public void scale(float[] x, int xo, float alpha, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector.fromArray(F, x, xo + i).mul(alpha).intoArray(x, xo + i);
+        }
+        for (; i < n; i++) x[xo + i] *= alpha;
+    }
+
+    @Override
+    public void fill(float[] x, int xo, float value, int n) {
+        java.util.Arrays.fill(x, xo, xo + n, value);
+    }
+
+    @Override
+    public void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector.fromArray(F, a, ao + i).add(FloatVector.fromArray(F, b, bo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] = a[ao + i] + b[bo + i];
+    }
+
+    @Override
+    public void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector.fromArray(F, a, ao + i).mul(FloatVector.fromArray(F, b, bo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] = a[ao + i] * b[bo + i];
+    }
+
+    @Override
+    public void mulScaled(float[] x, int xo, float[] w, int wo, float s, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector.fromArray(F, x, xo + i).mul(s).mul(FloatVector.fromArray(F, w, wo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] = x[xo + i] * s * w[wo + i];
+    }
+
+    @Override
+    public float dot3(float[] a, int ao, float[] b, int bo, float[] c, int co, int n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        int i = 0;
+        for (int end = n - 2 * L; i <= end; i += 2 * L) {
+            s0 = FloatVector.fromArray(F, a, ao + i).mul(FloatVector.fromArray(F, b, bo + i))
+                    .fma(FloatVector.fromArray(F, c, co + i), s0);
+            s1 = FloatVector.fromArray(F, a, ao + i + L).mul(FloatVector.fromArray(F, b, bo + i + L))
+                    .fma(FloatVector.fromArray(F, c, co + i + L), s1);
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[ao + i] * b[bo + i] * c[co + i];
+        return s;
+    }
+
+    @Override
+    public void rmsnormBackwardRow(float[] dx, int dxo, float[] dout, int doo, float[] w, int wo,
+                                   float[] x, int xo, float s, float coef, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector t = FloatVector.fromArray(F, w, wo + i).mul(FloatVector.fromArray(F, dout, doo + i)).mul(s);
+            FloatVector.fromArray(F, x, xo + i).mul(-coef).add(t).add(FloatVector.fromArray(F, dx, dxo + i))
+                    .intoArray(dx, dxo + i);
+        }
+        for (; i < n; i++) dx[dxo + i] += s * w[wo + i] * dout[doo + i] - coef * x[xo + i];
+    }
+
+    @Override
+    public void mulAccumulate(float[] dout, int doo, float[] x, int xo, float s, float[] dw, int dwo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector.fromArray(F, dout, doo + i).mul(FloatVector.fromArray(F, x, xo + i)).mul(s)
+                    .add(FloatVector.fromArray(F, dw, dwo + i)).intoArray(dw, dwo + i);
+        }
+        for (; i < n; i++) dw[dwo + i] += dout[doo + i] * x[xo + i] * s;
+    }
+
+    @Override
+    public float sumOfSquares(float[] x, int xo, int n) {
+        return dot(x, xo, x, xo, n);
+    }
+
+    @Override
+    public float sum(float[] x, int xo, int n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        int i = 0;
+        for (int end = n - 2 * L; i <= end; i += 2 * L) {
+            s0 = s0.add(FloatVector.fromArray(F, x, xo + i));
+            s1 = s1.add(FloatVector.fromArray(F, x, xo + i + L));
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[xo + i];
+        return s;
+    }
+
+    @Override
+    public float max(float[] x, int xo, int n) {
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) m0 = m0.max(FloatVector.fromArray(F, x, xo + i));
+        float m = m0.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) m = Math.max(m, x[xo + i]);
+        return m;
+    }
+
+    @Override
+    public float expSum(float[] x, int xo, int n, float shift) {
+        FloatVector s0 = FloatVector.zero(F);
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            s0 = s0.add(FloatVector.fromArray(F, x, xo + i).sub(shift).lanewise(VectorOperators.EXP));
+        }
+        float s = s0.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += (float) Math.exp(x[xo + i] - shift);
+        return s;
+    }
+
+    @Override
+    public void expScale(float[] x, int xo, int n, float shift, float s) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector.fromArray(F, x, xo + i).sub(shift).lanewise(VectorOperators.EXP).mul(s).intoArray(x, xo + i);
+        }
+        for (; i < n; i++) x[xo + i] = (float) Math.exp(x[xo + i] - shift) * s;
+    }
+
+    @Override
+    public void swigluForward(float[] out, int oo, float[] gate, int go, float[] up, int uo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, go + i);
+            FloatVector sig = g.neg().lanewise(VectorOperators.EXP).add(1f);
+            g.div(sig).mul(FloatVector.fromArray(F, up, uo + i)).intoArray(out, oo + i);
+        }
+        scalar.swigluForward(out, oo + i, gate, go + i, up, uo + i, n - i);
+    }
+
+    @Override
+    public void swigluBackward(float[] dgate, int dgo, float[] dup, int duo, float[] dout, int doo,
+                               float[] gate, int go, float[] up, int uo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, go + i);
+            FloatVector sig = FloatVector.broadcast(F, 1f).div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector d = FloatVector.fromArray(F, dout, doo + i);
+            FloatVector silu = g.mul(sig);
+            FloatVector dsilu = sig.mul(g.mul(sig.neg().add(1f)).add(1f));
+            d.mul(FloatVector.fromArray(F, up, uo + i)).mul(dsilu).add(FloatVector.fromArray(F, dgate, dgo + i))
+                    .intoArray(dgate, dgo + i);
+            d.mul(silu).add(FloatVector.fromArray(F, dup, duo + i)).intoArray(dup, duo + i);
+        }
+        scalar.swigluBackward(dgate, dgo + i, dup, duo + i, dout, doo + i, gate, go + i, up, uo + i, n - i);
+    }
+
+    @Override
+    public void adamw(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
+                      float lr, float beta1, float beta2, float eps, float decay, float c1, float c2) {
+        float keep = 1f - lr * decay;
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector grad = FloatVector.fromArray(F, g, go + i);
+            FloatVector mi = FloatVector.fromArray(F, m, mo + i).mul(beta1).add(grad.mul(1f - beta1));
+            FloatVector vi = FloatVector.fromArray(F, v, vo + i).mul(beta2).add(grad.mul(grad).mul(1f - beta2));
+            mi.intoArray(m, mo + i);
+            vi.intoArray(v, vo + i);
+            FloatVector denom = vi.mul(c2).sqrt().add(eps);
+            FloatVector.fromArray(F, p, po + i).mul(keep).sub(mi.mul(c1).mul(lr).div(denom)).intoArray(p, po + i);
+        }
+        scalar.adamw(p, po + i, g, go + i, m, mo + i, v, vo + i, n - i, lr, beta1, beta2, eps, decay, c1, c2);
+    }
+}

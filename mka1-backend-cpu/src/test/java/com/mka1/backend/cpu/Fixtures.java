@@ -1,0 +1,36 @@
+package com.mka1.backend.cpu;
+
+import com.mka1.spi.BackendOptions;
+import com.mka1.spi.ComputeDevice;
+import java.util.Map;
+import java.util.Random;
+
+/** Devices and random data shared by the kernel tests. */
+final class Fixtures {
+    private Fixtures() {}
+
+    /** A cpu device with SIMD on or forced off, and the given thread count. */
+    static ComputeDevice open(boolean simd, int threads) {
+        return new CpuBackend().open(new BackendOptions(threads, 0,
+                Map.of(CpuBackend.SIMD_OPTION, Boolean.toString(simd))));
+    }
+
+    static float[] gaussian(Random random, int n, float scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) random.nextGaussian() * scale;
+        return x;
+    }
+
+    /** Floats that are exactly representable in bfloat16 (so widened BF16 equals the F32 input). */
+    static float[] bf16Exact(float[] x) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = Bf16.toFloat(Bf16.fromFloat(x[i]));
+        return y;
+    }
+
+    static double[] toDouble(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) d[i] = x[i];
+        return d;
+    }
+}
