@@ -33,10 +33,11 @@ public sealed interface JsonValue {
             return new Num(BigDecimal.valueOf(v));
         }
 
-        /** A finite double, written in its shortest decimal form. */
+        /** A finite double in its shortest plain decimal form (1.0 becomes 1, 1e-4 becomes 0.0001). */
         public static Num of(double v) {
             if (!Double.isFinite(v)) throw new IllegalArgumentException("JSON numbers must be finite: " + v);
-            return new Num(BigDecimal.valueOf(v));
+            BigDecimal d = BigDecimal.valueOf(v).stripTrailingZeros();
+            return new Num(d.scale() < 0 ? d.setScale(0) : d);
         }
     }
 

@@ -9,10 +9,10 @@ package com.mka1.backend.cpu;
 final class Gemm {
     /** Depth of a packed panel: an A micro-panel (6 x 256 floats) stays in L1. */
     private static final int KC = 256;
-    /** Rows of A packed at once. */
+    /** Most rows of A packed at once (ranges are split into equal blocks up to this size). */
     private static final int MC = 384;
-    /** Columns of B packed at once: a 256 x 512 float block stays in L2. */
-    private static final int NC = 512;
+    /** Most columns of B packed at once: a 256 x 768 float block (768 KiB) stays in L2. */
+    private static final int NC = 768;
 
     private final FloatOps ops;
     private final Parallel parallel;
@@ -70,20 +70,20 @@ final class Gemm {
     private void block(float[] c, int co, float[] a, int ao, Operand b, int m, int n, int k,
                        boolean transA, boolean transB, float alpha, boolean accumulate,
                        int rowStart, int rowEnd, int colStart, int colEnd) {
-        int mcMax = Math.min(MC, roundUp(rowEnd - rowStart, mr));
-        int ncMax = Math.min(NC, roundUp(colEnd - colStart, nr));
-        int kcMax = Math.min(KC, k);
-        float[] ap = new float[mcMax * kcMax];
-        float[] bp = new float[ncMax * kcMax];
+        int mcBlock = evenBlock(rowEnd - rowStart, MC, mr);
+        int ncBlock = evenBlock(colEnd - colStart, NC, nr);
+        int kcBlock = Math.min(KC, k);
+        float[] ap = new float[mcBlock * kcBlock];
+        float[] bp = new float[ncBlock * kcBlock];
         float[] tile = new float[mr * nr];
-        for (int ic = rowStart; ic < rowEnd; ic += MC) {
-            int mc = Math.min(MC, rowEnd - ic);
+        for (int ic = rowStart; ic < rowEnd; ic += mcBlock) {
+            int mc = Math.min(mcBlock, rowEnd - ic);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packA(ap, a, ao, m, k, transA, ic, mc, pc, kc);
                 boolean overwrite = pc == 0 && !accumulate;
-                for (int jc = colStart; jc < colEnd; jc += NC) {
-                    int nc = Math.min(NC, colEnd - jc);
+                for (int jc = colStart; jc < colEnd; jc += ncBlock) {
+                    int nc = Math.min(ncBlock, colEnd - jc);
                     packB(bp, b, n, k, transB, jc, nc, pc, kc);
                     for (int ir = 0; ir < mc; ir += mr) {
                         int rows = Math.min(mr, mc - ir);
@@ -119,7 +119,7 @@ final class Gemm {
                 for (int p = 0; p < kc; p++) {
                     int src = ao + (pc + p) * m + ic + ir;
                     int dst = base + p * mr;
-                    System.arraycopy(a, src, ap, dst, rows);
+                    for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r];
                     for (int r = rows; r < mr; r++) ap[dst + r] = 0f;
                 }
             } else { // A stored [m, k]: each row is contiguous along the depth
@@ -169,6 +169,12 @@ final class Gemm {
                 }
             }
         }
+    }
+
+    /** The size of equal blocks, a multiple of {@code unit} and at most {@code max} (when possible), covering {@code length}. */
+    private static int evenBlock(int length, int max, int unit) {
+        int blocks = ceilDiv(length, max);
+        return roundUp(ceilDiv(length, blocks), unit);
     }
 
     private static int ceilDiv(int a, int b) {

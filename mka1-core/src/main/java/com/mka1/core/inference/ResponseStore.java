@@ -1,20 +1,13 @@
 package com.mka1.core.inference;
 
-import com.mka1.api.responses.InputMessage;
-import com.mka1.core.json.JsonOutput;
-import com.mka1.core.json.JsonTree;
-import com.mka1.core.json.ResponseJson;
+import com.mka1.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -34,27 +27,13 @@ public final class ResponseStore {
     }
 
     public void save(StoredResponse stored) {
-        String json = JsonOutput.write(g -> {
-            g.writeStartObject();
-            JsonOutput.stringOrNull(g, "end_user", stored.endUserId());
-            g.writeArrayFieldStart("conversation");
-            for (InputMessage m : stored.conversation()) {
-                g.writeStartObject();
-                g.writeStringField("role", m.role());
-                g.writeStringField("content", m.content());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeFieldName("response");
-            ResponseJson.write(g, stored.response());
-            g.writeEndObject();
-        });
+        byte[] json = Json.writeBytes(StoredResponseCodec.INSTANCE, stored);
         Path target = file(stored.response().id());
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
+                ch.write(java.nio.ByteBuffer.wrap(json));
                 ch.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -73,14 +52,7 @@ public final class ResponseStore {
             return Optional.empty();
         }
         try {
-            Map<String, Object> o = JsonTree.parseObject(Files.readString(file));
-            List<InputMessage> conversation = new ArrayList<>();
-            for (Object item : JsonTree.asArray("conversation", o.get("conversation"))) {
-                Map<String, Object> m = JsonTree.asObject("conversation[]", item);
-                conversation.add(new InputMessage(JsonTree.requiredString(m, "role"), JsonTree.requiredString(m, "content")));
-            }
-            return Optional.of(new StoredResponse(JsonTree.string(o, "end_user"), conversation,
-                    ResponseJson.read(JsonTree.asObject("response", o.get("response")))));
+            return Optional.of(StoredResponseCodec.INSTANCE.read(Json.parse(Files.readAllBytes(file))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read stored response " + id, e);
         }

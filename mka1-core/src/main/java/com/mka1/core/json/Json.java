@@ -98,7 +98,7 @@ public final class Json {
         switch (value) {
             case JsonValue.Null n -> g.writeNull();
             case JsonValue.Str s -> g.writeString(s.value());
-            case JsonValue.Num n -> g.writeNumber(n.value());
+            case JsonValue.Num n -> g.writeNumber(n.value().toPlainString()); // never exponent notation
             case JsonValue.Bool b -> g.writeBoolean(b.value());
             case JsonValue.Arr a -> {
                 g.writeStartArray();
@@ -170,6 +170,9 @@ public final class Json {
     private static MalformedJsonException malformed(JsonProcessingException e) {
         var loc = e.getLocation();
         String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-        return new MalformedJsonException(e.getOriginalMessage() + where, e);
+        String message = e.getOriginalMessage();
+        int marker = message.indexOf(" (start marker at");
+        if (marker >= 0) message = message.substring(0, marker); // jackson's own location is noise next to ours
+        return new MalformedJsonException(message.strip() + where, e);
     }
 }

@@ -1,6 +1,7 @@
 package com.mka1.core.json;
 
 /** A JSON document that does not have the expected shape; {@link #field()} names the offending field path. */
+@Deprecated(forRemoval = true) // interim helper until every caller uses InvalidRequestException (from FieldReader)
 public final class JsonFieldException extends RuntimeException {
     private final String field;
 

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** Writes one JSON document to a string with a jackson-core generator; helpers for nullable fields. */
+@Deprecated(forRemoval = true) // interim helper until every caller uses Json and JsonCodec
 public final class JsonOutput {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 

@@ -15,6 +15,7 @@ import java.util.Map;
  * Boolean, null) and offers typed field access that names the field on a type mismatch. Request
  * bodies are small, so a tree keeps each codec a straight list of field reads.
  */
+@Deprecated(forRemoval = true) // interim helper until every caller uses Json and FieldReader
 public final class JsonTree {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** JSON codec of model objects, the model list and delete answers. */
+@Deprecated(forRemoval = true) // interim helper until every caller uses ModelCodec
 public final class ModelJson {
     private ModelJson() {}
 

@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * JSON codec of a Responses create request. Reading accepts message content as a string or a
  * list of {@code input_text} / {@code output_text} parts; unknown fields are ignored.
  */
+@Deprecated(forRemoval = true) // interim helper until every caller uses ResponseCreateParamsCodec
 public final class ResponseCreateParamsJson {
     private ResponseCreateParamsJson() {}
 

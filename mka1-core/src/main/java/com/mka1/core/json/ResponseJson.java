@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** JSON codec of the response object and its parts (output items, content parts, usage), in the spec's field order. */
+@Deprecated(forRemoval = true) // interim helper until every caller uses ResponseCodec
 public final class ResponseJson {
     private ResponseJson() {}
 

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.Map;
 
 /** JSON codec of Responses stream events (the {@code data:} payload of each SSE event). */
+@Deprecated(forRemoval = true) // interim helper until every caller uses ResponseStreamEventCodec
 public final class ResponseStreamEventJson {
     private ResponseStreamEventJson() {}
 

@@ -41,7 +41,7 @@ public final class Cli {
         }
         Command command = selected.get().command();
         try {
-            Options options = Options.parse(selected.get().rest());
+            Options options = Options.parse(withArgumentAsFlag(command, selected.get().rest()));
             if (options.has(Options.HELP)) {
                 out.print(usage(command));
                 return 0;
@@ -62,6 +62,15 @@ public final class Cli {
             err.println("mka1 " + command.name() + ": " + e);
             return 1;
         }
+    }
+
+    private static List<String> withArgumentAsFlag(Command command, List<String> rest) {
+        if (command.argumentFlag() == null || rest.isEmpty() || rest.getFirst().startsWith("-")) {
+            return rest;
+        }
+        List<String> out = new ArrayList<>(List.of("--" + command.argumentFlag(), rest.getFirst()));
+        out.addAll(rest.subList(1, rest.size()));
+        return out;
     }
 
     private int unknownCommand(List<String> args) {

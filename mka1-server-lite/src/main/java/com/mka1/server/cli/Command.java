@@ -16,4 +16,12 @@ public interface Command {
     List<String> flags();
 
     int run(CommandContext context) throws Exception;
+
+    /**
+     * The flag a leading positional argument stands for ("repo": {@code models pull org/model} is
+     * {@code models pull --repo org/model}), or null when the command takes none.
+     */
+    default String argumentFlag() {
+        return null;
+    }
 }

@@ -16,6 +16,7 @@ public final class CommandRegistry {
         CommandRegistry registry = new CommandRegistry();
         registry.add(new WhoamiCommand());
         registry.add(new WatchCommand());
+        registry.add(new ModelsPullCommand());
         LlmCommands.all().forEach(registry::add);
         return registry;
     }

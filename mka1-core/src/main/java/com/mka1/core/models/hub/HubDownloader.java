@@ -1,6 +1,8 @@
 package com.mka1.core.models.hub;
 
-import com.mka1.core.json.JsonTree;
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.FieldReader;
+import com.mka1.core.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,20 +68,19 @@ public final class HubDownloader {
                     + (response.statusCode() == 401 || response.statusCode() == 403 ? " (gated or private: set HF_TOKEN)" : ""));
         }
         List<HubFile> files = new ArrayList<>();
-        Object siblings = JsonTree.parseObject(response.body()).get("siblings");
-        for (Object s : JsonTree.asArray("siblings", siblings)) {
-            Map<String, Object> sibling = JsonTree.asObject("siblings[]", s);
-            String name = JsonTree.requiredString(sibling, "rfilename");
+        List<JsonValue> siblings = FieldReader.of(Json.parse(response.body()), "").array("siblings");
+        for (JsonValue s : siblings == null ? List.<JsonValue>of() : siblings) {
+            FieldReader sibling = FieldReader.of(s, "siblings[]");
+            String name = sibling.requiredString("rfilename");
             if (!wanted(name)) {
                 continue;
             }
-            Long size = JsonTree.integer(sibling, "size");
+            Long size = sibling.longValue("size");
             String sha = null;
-            if (sibling.get("lfs") != null) {
-                Map<String, Object> lfs = JsonTree.asObject("lfs", sibling.get("lfs"));
-                sha = JsonTree.string(lfs, "sha256");
-                Long lfsSize = JsonTree.integer(lfs, "size");
-                size = lfsSize != null ? lfsSize : size;
+            FieldReader lfs = sibling.child("lfs");
+            if (lfs != null) {
+                sha = lfs.string("sha256");
+                size = lfs.longValue("size") != null ? lfs.longValue("size") : size;
             }
             files.add(new HubFile(name, size == null ? -1 : size, sha));
         }

@@ -1,7 +1,6 @@
 package com.mka1.core.models.tiny;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.mka1.core.json.JsonOutput;
 import java.io.IOException;
 
 /**
@@ -36,7 +35,7 @@ final class ByteLevelTokenizerJson {
 
     static String tokenizerJson() {
         char[] chars = byteToUnicode();
-        return JsonOutput.write(g -> {
+        return JsonDocument.write(false, g -> {
             g.writeStartObject();
             g.writeStringField("version", "1.0");
             g.writeNullField("truncation");
@@ -92,8 +91,7 @@ final class ByteLevelTokenizerJson {
     }
 
     static String tokenizerConfigJson(String chatTemplate) {
-        return JsonOutput.write(g -> {
-            g.useDefaultPrettyPrinter();
+        return JsonDocument.write(true, g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("added_tokens_decoder");
             for (int i = 0; i < SPECIALS.length; i++) {

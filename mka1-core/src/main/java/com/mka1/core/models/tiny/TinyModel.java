@@ -1,6 +1,5 @@
 package com.mka1.core.models.tiny;
 
-import com.mka1.core.json.JsonOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -92,8 +91,7 @@ public final class TinyModel {
     }
 
     static String config() {
-        return JsonOutput.write(g -> {
-            g.useDefaultPrettyPrinter();
+        return JsonDocument.write(true, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("architectures");
             g.writeString("LlamaForCausalLM");
@@ -161,7 +159,7 @@ public final class TinyModel {
         List<NamedTensor> tensors = new ArrayList<>(weights());
         tensors.sort(Comparator.comparing(NamedTensor::name));
         long[] offset = {0};
-        String header = JsonOutput.write(g -> {
+        String header = JsonDocument.write(false, g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("__metadata__");
             g.writeStringField("format", "pt");

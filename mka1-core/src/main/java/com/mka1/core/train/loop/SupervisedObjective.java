@@ -77,7 +77,7 @@ public final class SupervisedObjective implements Objective {
         List<PackedBatch> micro = batches.build(packer.pack(examples));
         long tokens = 0;
         for (PackedBatch b : micro) tokens += b.targetCount();
-        float gradScale = (float) (1.0 / tokens);
+        float gradScale = tokens == 0 ? 0f : (float) (1.0 / tokens);
         BatchResult total = BatchResult.EMPTY;
         for (PackedBatch b : micro) total = total.plus(model.forwardBackward(b, gradScale, rng.nextLong()));
         return new Result(total.meanLoss(), total.accuracy(), total.tokens());

@@ -115,6 +115,7 @@ public final class TrainingLoop {
         private double lastLoss;
         private double lastAccuracy;
         private long lastSave = System.nanoTime();
+        private final boolean roundToFloat32;
 
         Run(AdamW optimizer, LearningRateSchedule schedule, TrainingStateStore store, LoopState state, TrainingListener listener) {
             this.optimizer = optimizer;
@@ -126,6 +127,8 @@ public final class TrainingLoop {
             this.order = state.epochOrder();
             this.lastLoss = state.lastLoss();
             this.lastAccuracy = state.lastAccuracy();
+            this.roundToFloat32 = Float32Rounding.devices(optimizer).stream().anyMatch(Float32Rounding::needed);
+            if (roundToFloat32) Float32Rounding.apply(optimizer);
         }
 
         TrainingResult toEnd() throws IOException {
@@ -167,6 +170,7 @@ public final class TrainingLoop {
             double norm = GradientClipping.clip(optimizer.parameters(), hp.maxGradNorm());
             double lr = schedule.rateAt(step + 1);
             optimizer.step(step + 1, lr);
+            if (roundToFloat32) Float32Rounding.apply(optimizer);
             step++;
             lastLoss = result.loss();
             lastAccuracy = result.accuracy();

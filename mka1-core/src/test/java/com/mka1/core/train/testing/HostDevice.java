@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * A minimal host-memory device for the training-loop tests: storage, copies and the optimizer
- * kernels the loop calls (adamw, sumOfSquares, scale, fill). Model kernels are not provided:
+ * kernels the loop calls (adamw, sumOfSquares, scale, axpy, fill). Model kernels are not provided:
  * the test models compute on the host.
  */
 public final class HostDevice implements ComputeDevice {
@@ -159,6 +159,13 @@ public final class HostDevice implements ComputeDevice {
             return s;
         }
 
+        @Override
+        public void axpy(Tensor y, float alpha, Tensor x, long n) {
+            float[] yy = data(y);
+            float[] xx = data(x);
+            for (int i = 0; i < n; i++) yy[i] += alpha * xx[i];
+        }
+
         private static UnsupportedOperationException notHere() {
             return new UnsupportedOperationException("model kernels are not provided by the test host device");
         }
@@ -178,6 +185,5 @@ public final class HostDevice implements ComputeDevice {
         @Override public void softmaxCrossEntropy(Tensor logits, Tensor losses, Tensor correct, Tensor targets, int n, int vocab, float gradScale, boolean computeGradient) { throw notHere(); }
         @Override public void add(Tensor out, Tensor a, Tensor b, long n) { throw notHere(); }
         @Override public void mul(Tensor out, Tensor a, Tensor b, long n) { throw notHere(); }
-        @Override public void axpy(Tensor y, float alpha, Tensor x, long n) { throw notHere(); }
     }
 }

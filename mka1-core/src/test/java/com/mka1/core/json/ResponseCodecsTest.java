@@ -3,6 +3,7 @@ package com.mka1.core.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mka1.api.InvalidRequestException;
 import com.mka1.api.responses.IncompleteDetails;
 import com.mka1.api.responses.InputMessage;
 import com.mka1.api.responses.OutputMessage;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ResponseJsonTest {
+class ResponseCodecsTest {
 
     private static final String SPEC_EXAMPLE = """
             {"id":"resp_abc123","object":"response","created_at":1741476542,"status":"completed",\
@@ -39,8 +40,8 @@ class ResponseJsonTest {
 
     @Test
     void writesTheSpecExampleExactly() {
-        assertThat(ResponseJson.toJson(specExample())).isEqualTo(SPEC_EXAMPLE);
-        assertThat(ResponseJson.fromJson(SPEC_EXAMPLE)).isEqualTo(specExample());
+        assertThat(Json.write(ResponseCodec.INSTANCE, specExample())).isEqualTo(SPEC_EXAMPLE);
+        assertThat(Json.read(ResponseCodec.INSTANCE, SPEC_EXAMPLE)).isEqualTo(specExample());
     }
 
     @Test
@@ -50,7 +51,7 @@ class ResponseJsonTest {
                 Map.of("b", "2", "a", "1"), 0.5, 0.9, "resp_prev",
                 List.of(new OutputMessage("msg_1", ResponseStatus.INCOMPLETE, "assistant", List.of(new OutputText("Hi \"there\"\n")))),
                 new ResponseUsage(10, 3, 16, 0), "user-7");
-        String json = ResponseJson.toJson(r);
+        String json = Json.write(ResponseCodec.INSTANCE, r);
         assertThat(json).isEqualTo("""
                 {"id":"resp_0123456789abcdef0123456789abcdef","object":"response","created_at":1700000000,\
                 "status":"incomplete","model":"mka1:tiny","error":{"code":"server_error","message":"boom"},\
@@ -60,8 +61,8 @@ class ResponseJsonTest {
                 "role":"assistant","content":[{"type":"output_text","text":"Hi \\"there\\"\\n","annotations":[]}]}],\
                 "usage":{"input_tokens":10,"input_tokens_details":{"cached_tokens":3},"output_tokens":16,\
                 "output_tokens_details":{"reasoning_tokens":0},"total_tokens":26},"user":"user-7"}""");
-        assertThat(ResponseJson.fromJson(json)).isEqualTo(r);
-        assertThat(ResponseJson.fromJson(json).outputText()).isEqualTo("Hi \"there\"\n");
+        assertThat(Json.read(ResponseCodec.INSTANCE, json)).isEqualTo(r);
+        assertThat(Json.read(ResponseCodec.INSTANCE, json).outputText()).isEqualTo("Hi \"there\"\n");
     }
 
     @Test
@@ -71,24 +72,24 @@ class ResponseJsonTest {
                 .withInstructions("Be kind.").withMaxOutputTokens(64).withTemperature(0.7).withTopP(0.95).withStream(true)
                 .withMetadata(Map.of("k", "v")).withStore(false).withPreviousResponseId("resp_x").withUser("u1")
                 .withSeed(42L).withStop(List.of("\n\n", "END"));
-        String json = ResponseCreateParamsJson.toJson(p);
+        String json = Json.write(ResponseCreateParamsCodec.INSTANCE, p);
         assertThat(json).isEqualTo("""
                 {"model":"ft:mka1:tiny:support","input":[{"role":"system","content":"sys"},{"role":"user","content":"hello"},\
                 {"role":"assistant","content":"hi"}],"instructions":"Be kind.","max_output_tokens":64,"temperature":0.7,\
                 "top_p":0.95,"stream":true,"metadata":{"k":"v"},"store":false,"previous_response_id":"resp_x","user":"u1",\
                 "seed":42,"stop":["\\n\\n","END"]}""");
-        assertThat(ResponseCreateParamsJson.fromJson(json)).isEqualTo(p);
+        assertThat(Json.read(ResponseCreateParamsCodec.INSTANCE, json)).isEqualTo(p);
     }
 
     @Test
     void requestAcceptsStringInputAndContentParts() {
-        ResponseCreateParams s = ResponseCreateParamsJson.fromJson("{\"model\":\"m\",\"input\":\"Write a reply.\",\"extra\":1}");
+        ResponseCreateParams s = Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":\"Write a reply.\",\"extra\":1}");
         assertThat(s.input()).isEqualTo(new ResponseInput.Text("Write a reply."));
         assertThat(s.input().messages()).containsExactly(new InputMessage("user", "Write a reply."));
         assertThat(s.stream()).isFalse();
         assertThat(s.store()).isNull();
 
-        ResponseCreateParams parts = ResponseCreateParamsJson.fromJson("""
+        ResponseCreateParams parts = Json.read(ResponseCreateParamsCodec.INSTANCE, """
                 {"model":"m","input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"a"},\
                 {"type":"input_text","text":"b"}]}],"stop":"STOP"}""");
         assertThat(parts.input().messages()).containsExactly(new InputMessage("user", "ab"));
@@ -97,19 +98,22 @@ class ResponseJsonTest {
 
     @Test
     void requestErrorsNameTheField() {
-        assertThatThrownBy(() -> ResponseCreateParamsJson.fromJson("{\"input\":\"x\"}"))
-                .isInstanceOf(JsonFieldException.class).hasMessage("'model': is required");
-        assertThatThrownBy(() -> ResponseCreateParamsJson.fromJson("{\"model\":\"m\",\"input\":\"x\",\"temperature\":\"hot\"}"))
-                .isInstanceOf(JsonFieldException.class).hasMessage("'temperature': must be a number");
-        assertThatThrownBy(() -> ResponseCreateParamsJson.fromJson("{\"model\":\"m\",\"input\":\"x\",\"temperature\":3}"))
-                .hasMessage("'temperature': must be between 0 and 2, got 3.0");
-        assertThatThrownBy(() -> ResponseCreateParamsJson.fromJson("{\"model\":\"m\",\"input\":[{\"role\":\"robot\",\"content\":\"x\"}]}"))
-                .isInstanceOf(JsonFieldException.class)
-                .satisfies(e -> assertThat(((JsonFieldException) e).field()).isEqualTo("input[0].role"));
-        assertThatThrownBy(() -> ResponseCreateParamsJson.fromJson("{\"model\":\"m\",\"input\":\"x\",\"max_output_tokens\":0}"))
-                .hasMessage("'max_output_tokens': must be at least 1, got 0");
-        assertThatThrownBy(() -> ResponseCreateParamsJson.fromJson("{\"model\":"))
-                .isInstanceOf(JsonFieldException.class).hasMessageStartingWith("malformed JSON");
+        assertThatThrownBy(() -> Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"input\":\"x\"}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("model"))
+                .hasMessage("Missing required parameter: 'model'.");
+        assertThatThrownBy(() -> Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\"}"))
+                .hasMessage("Missing required parameter: 'input'.");
+        assertThatThrownBy(() -> Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":\"x\",\"temperature\":\"hot\"}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("temperature"))
+                .hasMessage("Invalid type for 'temperature': expected a number, but got a string instead.");
+        assertThatThrownBy(() -> Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":\"x\",\"temperature\":3}"))
+                .hasMessage("Invalid 'temperature': must be between 0 and 2, got 3.0.");
+        assertThatThrownBy(() -> Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":[{\"role\":\"robot\",\"content\":\"x\"}]}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("input[0].role"));
+        assertThatThrownBy(() -> Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":\"x\",\"max_output_tokens\":0}"))
+                .hasMessage("Invalid 'max_output_tokens': must be at least 1, got 0.");
+        assertThatThrownBy(() -> Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":"))
+                .isInstanceOf(MalformedJsonException.class);
     }
 
     @Test
@@ -129,19 +133,16 @@ class ResponseJsonTest {
                 new ResponseStreamEvent.Finished(8, specExample()),
                 new ResponseStreamEvent.Error(9, "server_error", "out of memory", null));
         for (ResponseStreamEvent e : events) {
-            assertThat(ResponseStreamEventJson.fromJson(ResponseStreamEventJson.toJson(e))).isEqualTo(e);
+            assertThat(Json.read(ResponseStreamEventCodec.INSTANCE, Json.write(ResponseStreamEventCodec.INSTANCE, e))).isEqualTo(e);
         }
-        assertThat(ResponseStreamEventJson.toSse(events.get(4))).isEqualTo("""
-                event: response.output_text.delta
-                data: {"type":"response.output_text.delta","sequence_number":4,"item_id":"msg_1","output_index":0,\
-                "content_index":0,"delta":"Sorry"}
-
-                """);
-        assertThat(ResponseStreamEventJson.toJson(events.get(3))).isEqualTo("""
+        assertThat(Json.write(ResponseStreamEventCodec.INSTANCE, events.get(4))).isEqualTo("""
+                {"type":"response.output_text.delta","sequence_number":4,"item_id":"msg_1","output_index":0,\
+                "content_index":0,"delta":"Sorry"}""");
+        assertThat(Json.write(ResponseStreamEventCodec.INSTANCE, events.get(3))).isEqualTo("""
                 {"type":"response.content_part.added","sequence_number":3,"item_id":"msg_1","output_index":0,\
                 "content_index":0,"part":{"type":"output_text","text":"","annotations":[]}}""");
         assertThat(events.get(8).type()).isEqualTo("response.completed");
-        assertThat(ResponseStreamEventJson.toJson(events.get(9))).isEqualTo(
+        assertThat(Json.write(ResponseStreamEventCodec.INSTANCE, events.get(9))).isEqualTo(
                 "{\"type\":\"error\",\"sequence_number\":9,\"code\":\"server_error\",\"message\":\"out of memory\",\"param\":null}");
     }
 }
