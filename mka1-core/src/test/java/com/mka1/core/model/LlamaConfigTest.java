@@ -78,6 +78,8 @@ class LlamaConfigTest {
                 .hasMessage("config.json: unsupported hidden_act = gelu (only silu)");
         assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"rope_scaling\":{\"rope_type\":\"yarn\",\"factor\":4},\"hidden_act\"")))
                 .hasMessageStartingWith("config.json: unsupported rope_scaling.rope_type = yarn");
+        assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"rope_scaling\":{\"type\":\"linear\"},\"hidden_act\"")))
+                .hasMessage("rope_scaling.factor must be a positive number, got NaN");
         assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_size\":896,", "")))
                 .hasMessage("config.json: field hidden_size must be an integer, got null");
         assertThatThrownBy(() -> parse(QWEN2.replace("\"num_key_value_heads\":2", "\"num_key_value_heads\":4")))
