@@ -19,8 +19,7 @@ import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;
 
 /**
- * Every kernel on the GPU against mka1-core's reference backend (see
- * {@link BackendUnderTest#openOracle()}), on random inputs: each case
+ * Every kernel on the GPU against mka1-core's reference backend, on random inputs: each case
  * builds its tensors from the same host arrays on both devices, runs, and compares what it
  * downloads. The device under test is "cuda" unless {@code -Dmka1.test.backend=NAME} names
  * another, and the oracle "reference" unless {@code -Dmka1.test.oracle=NAME} does (to check the
