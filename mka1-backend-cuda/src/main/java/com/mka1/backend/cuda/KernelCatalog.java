@@ -5,6 +5,10 @@ import static com.mka1.backend.cuda.ParamType.I32;
 import static com.mka1.backend.cuda.ParamType.I64;
 import static com.mka1.backend.cuda.ParamType.PTR;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -101,11 +105,11 @@ final class KernelCatalog {
     /** The PTX text of a module, read from the jar. */
     static String ptx(String module) {
         String resource = "ptx/" + module + ".ptx";
-        try (var in = KernelCatalog.class.getResourceAsStream(resource)) {
+        try (InputStream in = KernelCatalog.class.getResourceAsStream(resource)) {
             if (in == null) throw new IllegalStateException("PTX resource missing from the jar: " + resource);
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read PTX resource " + resource, e);
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read PTX resource " + resource, e);
         }
     }
 }

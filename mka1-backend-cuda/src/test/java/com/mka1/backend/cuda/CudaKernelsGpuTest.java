@@ -1,6 +1,7 @@
 package com.mka1.backend.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 import java.util.Random;
 import java.util.function.Function;
@@ -222,8 +223,8 @@ class CudaKernelsGpuTest {
         float[][] actual = runOn(device, elementwise(a, b, n));
         assertClose("elementwise", actual, expected, TOL);
         // actual[5] holds {sum, sumOfSquares} narrowed to float; both are summed in double
-        assertThat(actual[5][0]).isCloseTo(expected[5][0], org.assertj.core.data.Percentage.withPercentage(1e-3));
-        assertThat(actual[5][1]).isCloseTo(expected[5][1], org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat(actual[5][0]).isCloseTo(expected[5][0], withPercentage(1e-3));
+        assertThat(actual[5][1]).isCloseTo(expected[5][1], withPercentage(1e-4));
     }
 
     private static Function<ComputeDevice, float[][]> elementwise(float[] a, float[] b, int n) {

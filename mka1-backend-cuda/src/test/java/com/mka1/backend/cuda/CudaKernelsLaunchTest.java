@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +30,7 @@ class CudaKernelsLaunchTest {
     private final List<Launch> launches = new ArrayList<>();
     private final KernelLauncher recorder = (kernel, shape, args) -> {
         kernel.checkArguments(args);
-        launches.add(new Launch(kernel, shape, java.util.Arrays.asList(args)));
+        launches.add(new Launch(kernel, shape, Arrays.asList(args)));
     };
     private final Workspace scratch = new Workspace() {
         @Override

@@ -5,13 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import com.mka1.core.safetensors.SafetensorsWriter;
 import com.mka1.core.safetensors.SafetensorsWriter.Entry;
+import com.mka1.core.safetensors.SafetensorsWriter;
 
 /**
  * Writes a randomly initialised Llama model of a {@link LlamaShape} in the Hugging Face layout
@@ -62,7 +63,7 @@ final class RandomLlamaDir {
 
     private static Entry ones(String name, int n) {
         float[] data = new float[n];
-        java.util.Arrays.fill(data, 1f);
+        Arrays.fill(data, 1f);
         return new Entry.F32(name, new int[] {n}, data);
     }
 }

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 import com.mka1.core.model.FineTuning;
@@ -135,7 +138,7 @@ public final class TrainingStepBenchmark {
             }
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 System.err.println("could not delete " + dir + ": " + e.getMessage());
             }
@@ -146,7 +149,7 @@ public final class TrainingStepBenchmark {
     private static PackedBatch randomBatch(LlamaShape shape) {
         int n = shape.tokens();
         int[] tokens = new int[n], targets = new int[n], positions = new int[n], segStart = new int[n];
-        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        SplittableRandom random = new SplittableRandom(3);
         for (int i = 0; i < n; i++) tokens[i] = 3 + random.nextInt(shape.vocab() - 3);
         for (int i = 0; i < n; i++) {
             int t = i % shape.seqLen();
@@ -160,7 +163,7 @@ public final class TrainingStepBenchmark {
     private static final class LoraStepper implements AutoCloseable {
         private final ComputeDevice dev;
         private final LlamaModel model;
-        private final List<Tensor[]> moments = new java.util.ArrayList<>();
+        private final List<Tensor[]> moments = new ArrayList<>();
         private int step;
 
         LoraStepper(ComputeDevice dev, LlamaModel model) {
