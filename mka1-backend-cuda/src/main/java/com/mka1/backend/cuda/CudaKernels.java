@@ -17,6 +17,7 @@ final class CudaKernels implements Kernels {
     private static final int CROSS_ENTROPY_THREADS = 512; // loss.cu: CE_THREADS
     private static final int MATMUL_TILE = 64;            // matmul.cu: TILE_M, TILE_N
     private static final int TC_TILE_M = 128, TC_TILE_N = 64; // matmul_tc.cu: TC_M, TC_N
+    private static final int SKINNY_ROWS = 8;                 // matmul.cu: SKINNY_ROWS
     private static final int MAX_PARTIALS = 1024;
 
     private final ComputeDevice owner;
@@ -41,7 +42,10 @@ final class CudaKernels implements Kernels {
         CudaTensor cb = weight(b, "b", (long) k * n);
         if (m == 0 || n == 0) return;
         boolean bf16 = cb.dtype() == DType.BF16;
-        if (matmulPath == MatmulPath.BF16) {
+        if (!transA && transB && m <= SKINNY_ROWS) { // a linear layer on a few tokens (decoding)
+            launcher.launch(bf16 ? MATMUL_SKINNY_BF16 : MATMUL_SKINNY_F32, LaunchShape.perWarp(n),
+                    cc, ca, cb, m, n, k, alpha, flag(accumulate));
+        } else if (matmulPath == MatmulPath.BF16) {
             launcher.launch(bf16 ? MATMUL_TC_BF16MMA_BF16 : MATMUL_TC_BF16MMA_F32, tensorCoreShape(m, n), cc, ca, cb, m, n, k,
                     flag(transA), flag(transB), alpha, flag(accumulate));
         } else if (matmulPath.usesTensorCores()) {

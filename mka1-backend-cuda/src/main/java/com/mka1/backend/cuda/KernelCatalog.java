@@ -72,6 +72,10 @@ final class KernelCatalog {
     static final KernelSpec MATMUL_BF16 = KernelSpec.of(MATMUL, "matmul_bf16",
             PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
 
+    static final KernelSpec MATMUL_SKINNY_F32 = KernelSpec.of(MATMUL, "matmul_skinny_f32",
+            PTR, PTR, PTR, I32, I32, I32, F32, I32);
+    static final KernelSpec MATMUL_SKINNY_BF16 = KernelSpec.of(MATMUL, "matmul_skinny_bf16",
+            PTR, PTR, PTR, I32, I32, I32, F32, I32);
     static final KernelSpec MATMUL_TC_F32 = KernelSpec.of(MATMUL_TC, "matmul_tc_f32",
             PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32, I32);
     static final KernelSpec MATMUL_TC_BF16 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16",
@@ -98,7 +102,7 @@ final class KernelCatalog {
             SUM_PARTIALS, SUM_FINAL,
             RMSNORM_FORWARD, RMSNORM_BACKWARD_DX, RMSNORM_BACKWARD_DWEIGHT, ROPE,
             SOFTMAX_CROSS_ENTROPY,
-            MATMUL_F32, MATMUL_BF16, MATMUL_TC_F32, MATMUL_TC_BF16,
+            MATMUL_F32, MATMUL_BF16, MATMUL_SKINNY_F32, MATMUL_SKINNY_BF16, MATMUL_TC_F32, MATMUL_TC_BF16,
             MATMUL_TC_BF16MMA_F32, MATMUL_TC_BF16MMA_BF16,
             ATTENTION_FORWARD, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV);
 

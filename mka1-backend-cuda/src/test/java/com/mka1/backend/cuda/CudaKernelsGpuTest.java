@@ -59,6 +59,10 @@ class CudaKernelsGpuTest {
             "130, 200, 576, false, true, true, BF16",
             "257, 96, 75, true, false, false, BF16",
             "1, 49, 3, false, false, true, F32",
+            "1, 300, 576, false, true, false, F32",
+            "1, 300, 576, false, true, true, BF16",
+            "8, 77, 1536, false, true, true, F32",
+            "3, 5, 33, false, true, false, BF16",
             "5, 7, 0, false, false, true, F32",
     })
     void matmul(int m, int n, int k, boolean transA, boolean transB, boolean accumulate, DType bType) {

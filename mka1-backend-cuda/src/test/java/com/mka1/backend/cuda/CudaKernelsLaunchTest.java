@@ -68,6 +68,8 @@ class CudaKernelsLaunchTest {
         int n = 6, dim = 8, vocab = 10, heads = 4, kvHeads = 2, headDim = 4;
         kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        kernels.matmul(f32(1, 5), f32(1, 4), f32(5, 4), 1, 5, 4, false, true, 1f, false);
+        kernels.matmul(f32(8, 5), f32(8, 4), tensor(DType.BF16, 5, 4), 8, 5, 4, false, true, 1f, true);
         tensorCoreKernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         tensorCoreKernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
         Kernels bf16Kernels = new CudaKernels(null, recorder, scratch, MatmulPath.BF16);
@@ -134,6 +136,17 @@ class CudaKernelsLaunchTest {
                 .hasMessage("cuda.matmul=tf32 needs compute capability 8.0, this GPU has 7.5");
         assertThatThrownBy(() -> MatmulPath.choose("fast", 90)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cuda.matmul must be fp32, 3xtf32, tf32 or bf16, got 'fast'");
+    }
+
+    @Test
+    void aLinearLayerOnAFewTokensUsesOneWarpPerOutput() {
+        CudaTensor c = f32(2, 100), a = f32(2, 64), w = tensor(DType.BF16, 100, 64);
+        tensorCoreKernels.matmul(c, a, w, 2, 100, 64, false, true, 1f, false);
+        tensorCoreKernels.matmul(f32(9, 100), f32(9, 64), w, 9, 100, 64, false, true, 1f, false); // 9 rows: tiled
+        assertThat(launches).extracting(Launch::kernel)
+                .containsExactly(KernelCatalog.MATMUL_SKINNY_BF16, KernelCatalog.MATMUL_TC_BF16);
+        assertThat(launches.get(0).shape()).isEqualTo(new LaunchShape(25, 1, 128));
+        assertThat(launches.get(0).args()).containsExactly(c, a, w, 2, 100, 64, 1f, 0);
     }
 
     @Test
