@@ -88,6 +88,10 @@ final class KernelCatalog {
 
     static final KernelSpec ATTENTION_FORWARD = KernelSpec.of(ATTENTION, "attention_forward_f32",
             PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, F32);
+    static final KernelSpec ATTENTION_FORWARD_SPLIT = KernelSpec.of(ATTENTION, "attention_forward_split_f32",
+            PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, F32, I32);
+    static final KernelSpec ATTENTION_COMBINE = KernelSpec.of(ATTENTION, "attention_combine_f32",
+            PTR, PTR, PTR, I32, I32, I32, I32);
     static final KernelSpec ATTENTION_BACKWARD_DELTA = KernelSpec.of(ATTENTION, "attention_backward_delta_f32",
             PTR, PTR, PTR, I32, I32, I32);
     static final KernelSpec ATTENTION_BACKWARD_DQ = KernelSpec.of(ATTENTION, "attention_backward_dq_f32",
@@ -104,7 +108,7 @@ final class KernelCatalog {
             SOFTMAX_CROSS_ENTROPY,
             MATMUL_F32, MATMUL_BF16, MATMUL_SKINNY_F32, MATMUL_SKINNY_BF16, MATMUL_TC_F32, MATMUL_TC_BF16,
             MATMUL_TC_BF16MMA_F32, MATMUL_TC_BF16MMA_BF16,
-            ATTENTION_FORWARD, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV);
+            ATTENTION_FORWARD, ATTENTION_FORWARD_SPLIT, ATTENTION_COMBINE, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV);
 
     /** The PTX text of a module, read from the jar. */
     static String ptx(String module) {

@@ -149,8 +149,13 @@ class CudaKernelsGpuTest {
             "3, 16, 16, 9, 3, 32",
             "2, 3, 20, 4, 2, 64",
             "1, 1, 33, 2, 1, 128",
+            "4, 128, 128, 8, 4, 64",
+            "1, 130, 130, 4, 2, 64",
+            "2, 5, 300, 6, 2, 64",
+            "1, 1, 700, 9, 3, 64",
     })
     void attentionForward(int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim) {
+        // the last three split the keys across warps (few query-head pairs: decoding)
         float[] q = gaussian(batch * qLen * heads * headDim);
         float[] k = gaussian(batch * kvLen * kvHeads * headDim), v = gaussian(batch * kvLen * kvHeads * headDim);
         int[] seg = segments(batch, qLen, kvLen);

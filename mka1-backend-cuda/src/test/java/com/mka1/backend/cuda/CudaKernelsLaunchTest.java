@@ -86,6 +86,8 @@ class CudaKernelsLaunchTest {
         kernels.rope(f32(n, heads * headDim), i32(n), f32(headDim / 2), n, heads, headDim, false);
         kernels.attentionForward(f32(n, heads * headDim), f32(n, heads), f32(n, heads * headDim),
                 f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, 3, heads, kvHeads, headDim, 0.5f);
+        kernels.attentionForward(f32(2, heads * headDim), null, f32(2, heads * headDim),
+                f32(2 * 300, kvHeads * headDim), f32(2 * 300, kvHeads * headDim), i32(2), 2, 1, 300, heads, kvHeads, headDim, 0.5f);
         kernels.attentionBackward(f32(n, heads * headDim), f32(n, kvHeads * headDim), f32(n, kvHeads * headDim),
                 f32(n, heads * headDim), f32(n, heads * headDim), f32(n, heads), f32(n, heads * headDim),
                 f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, heads, kvHeads, headDim, 0.5f);
@@ -167,6 +169,22 @@ class CudaKernelsLaunchTest {
             assertThat(l.shape()).isEqualTo(new LaunchShape(10, 1, 128));
             assertThat(l.args().get(1)).isNull();
         });
+    }
+
+    @Test
+    void decodingSplitsTheKeysAcrossWarpsAndTrainingDoesNot() {
+        assertThat(CudaKernels.splitChunks(9, 512)).isEqualTo(8);      // one token, 9 heads, 512 keys
+        assertThat(CudaKernels.splitChunks(9, 100_000)).isEqualTo(64); // capped
+        assertThat(CudaKernels.splitChunks(600, 512)).isEqualTo(3);    // enough warps for about 2048
+        assertThat(CudaKernels.splitChunks(9, 64)).isEqualTo(1);       // one slice holds all keys
+        assertThat(CudaKernels.splitChunks(4096 * 9, 512)).isEqualTo(1);
+        CudaTensor out = f32(1, 8), lse = f32(1, 4);
+        kernels.attentionForward(out, lse, f32(1, 8), f32(512, 4), f32(512, 4), i32(1), 1, 1, 512, 4, 2, 2, 1f);
+        assertThat(launches).extracting(Launch::kernel)
+                .containsExactly(KernelCatalog.ATTENTION_FORWARD_SPLIT, KernelCatalog.ATTENTION_COMBINE);
+        assertThat(launches.get(0).shape()).isEqualTo(new LaunchShape(8, 1, 128)); // 4 pairs x 8 slices
+        assertThat(launches.get(0).args().get(12)).isEqualTo(8);
+        assertThat(launches.get(1).args()).containsExactly(out, lse, launches.get(0).args().get(0), 1, 4, 2, 8);
     }
 
     @Test
