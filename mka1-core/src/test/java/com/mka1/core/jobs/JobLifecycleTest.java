@@ -152,6 +152,32 @@ class JobLifecycleTest {
     }
 
     @Test
+    void validationFileAndMethodFormatAreChecked() {
+        mka1 = new Mka1Fixture(root).open(new StepTrainer(100).unlimited());
+        FineTuningService ft = mka1.fineTuning();
+        String train = upload(mka1, Caller.NONE, chatLines(4)).id();
+        String badValidation = upload(mka1, Caller.NONE, "{\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"weight\":1}]}\n").id();
+        FineTuningJob withValidation = ft.create(JobCreateParams.of(MODEL, train).withValidationFile(badValidation));
+        assertThat(awaitStatus(mka1, Caller.NONE, withValidation.id(), JobStatus.FAILED).error()).isEqualTo(new JobError(
+                "invalid_validation_file", "Line 1: messages[0]: 'weight' is only allowed on assistant messages", "validation_file"));
+        assertThat(ft.listEvents(withValidation.id(), new PageParams(100, null)).data().getLast().message())
+                .isEqualTo("Validating training file: " + train + " and validation file: " + badValidation);
+
+        FineTuningJob dpo = ft.create(JobCreateParams.of(MODEL, train).withMethod(Method.Dpo.auto()));
+        assertThat(awaitStatus(mka1, Caller.NONE, dpo.id(), JobStatus.FAILED).error().message()).startsWith(
+                "Line 1: 'messages' is the supervised format, but the job's method is dpo");
+        assertThat(dpo.hyperparameters().beta()).isEqualTo(HyperparameterValue.auto());
+    }
+
+    @Test
+    void aMissingSeedIsGenerated() {
+        mka1 = new Mka1Fixture(root).open(new StepTrainer(100));
+        FineTuningJob job = mka1.fineTuning().create(JobCreateParams.of(MODEL, upload(mka1, Caller.NONE, chatLines(4)).id()));
+        assertThat(job.seed()).isBetween(0L, (long) Integer.MAX_VALUE);
+        assertThat(mka1.fineTuning().cancel(job.id()).seed()).isEqualTo(job.seed());
+    }
+
+    @Test
     void trainerFailureFailsTheJob() {
         StepTrainer trainer = new StepTrainer(100).unlimited();
         trainer.failNextRun("Line 1: cannot tokenize");
