@@ -1,12 +1,14 @@
 package com.mka1.core.jobs;
 
 import com.mka1.api.Caller;
+import com.mka1.api.JsonValue;
 import com.mka1.api.Page;
 import com.mka1.api.PageParams;
 import com.mka1.api.RateLimitException;
 import com.mka1.api.files.FilePurpose;
 import com.mka1.api.finetuning.Checkpoint;
 import com.mka1.api.finetuning.EventLevel;
+import com.mka1.api.finetuning.EventType;
 import com.mka1.api.finetuning.FineTuningJob;
 import com.mka1.api.finetuning.JobCreateParams;
 import com.mka1.api.finetuning.JobError;
@@ -351,7 +353,8 @@ public final class JobManager implements FileUsage, AutoCloseable {
                 case TrainingResult.Completed c -> succeed(e, c);
                 case TrainingResult.Stopped s when e.job.status() == PAUSING -> {
                     ledger.setStatus(e, PAUSED);
-                    ledger.event(e, EventLevel.INFO, "Job paused at step " + s.step());
+                    ledger.event(e, EventLevel.INFO, EventType.MESSAGE, "Job paused",
+                            new JsonValue.Obj(Map.of("step", JsonValue.Num.of(s.step()))));
                 }
                 case TrainingResult.Stopped s when closing -> log.info("{} stopped at step {} for shutdown", jobId, s.step());
                 case TrainingResult.Stopped s -> {
@@ -392,7 +395,8 @@ public final class JobManager implements FileUsage, AutoCloseable {
         next.trainedTokens = c.trainedTokens();
         next.resultFiles = List.of(resultFile.id());
         ledger.update(e, next);
-        ledger.event(e, EventLevel.INFO, "New fine-tuned model created: " + modelId);
+        ledger.event(e, EventLevel.INFO, EventType.MESSAGE, "New fine-tuned model created",
+                new JsonValue.Obj(Map.of("fine_tuned_model", new JsonValue.Str(modelId))));
         ledger.finish(e, SUCCEEDED, null);
         ledger.event(e, EventLevel.INFO, "The job has successfully completed");
         log.info("{} succeeded: {}", e.id(), modelId);

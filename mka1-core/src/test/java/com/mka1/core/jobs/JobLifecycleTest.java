@@ -90,13 +90,16 @@ class JobLifecycleTest {
                 "Step 1/2: training loss=1.000",
                 "Step 2/2: training loss=0.500",
                 "Checkpoint created at step 2",
-                "New fine-tuned model created: ft:meetkai:functionary-medium:support-bot",
+                "New fine-tuned model created",
                 "The job has successfully completed");
         JobEvent step2 = ft.listEvents(done.id(), new PageParams(100, null)).data().stream()
                 .filter(e -> e.message().startsWith("Step 2/2")).findFirst().orElseThrow();
         assertThat(step2.type()).isEqualTo(EventType.METRICS);
         assertThat(Json.write(Json.VALUE, step2.data())).isEqualTo("{\"step\":2,\"total_steps\":2,\"train_loss\":0.5,"
                 + "\"train_mean_token_accuracy\":0.75,\"learning_rate\":0.0001,\"tokens\":8}");
+
+        JobEvent created2 = ft.listEvents(done.id(), PageParams.of(2)).data().getLast();
+        assertThat(Json.write(Json.VALUE, created2.data())).isEqualTo("{\"fine_tuned_model\":\"ft:meetkai:functionary-medium:support-bot\"}");
 
         Page<Checkpoint> checkpoints = ft.listCheckpoints(done.id(), PageParams.FIRST);
         assertThat(checkpoints.data()).hasSize(1);
@@ -224,7 +227,7 @@ class JobLifecycleTest {
         assertThat(trainer.plans).extracting(p -> p.startStep()).containsExactly(0, 2);
         List<String> messages = messagesOldestFirst(ft, job.id());
         assertThat(messages).containsSubsequence("Step 2/6: training loss=0.500", "Pausing job: stopping at the next step boundary",
-                "Job paused at step 2", "Job resumed", "Step 3/6: training loss=0.333", "The job has successfully completed");
+                "Job paused", "Job resumed", "Step 3/6: training loss=0.333", "The job has successfully completed");
         assertThat(messages.stream().filter(m -> m.startsWith("Step "))).hasSize(6);
         assertThat(messages).containsOnlyOnce("Fine-tuning job started");
     }

@@ -131,7 +131,7 @@ class JobTransitionsTest {
         assertRefused(() -> ft.resume(running.id()), "resume", running, PAUSING);
         trainer.steps.release(1); // lets the trainer reach its boundary check before step 1
         awaitStatus(mka1, Caller.NONE, running.id(), PAUSED);
-        assertThat(lastMessage(running)).isEqualTo("Job paused at step 0");
+        assertThat(lastMessage(running)).isEqualTo("Job paused");
         assertThat(ft.cancel(running.id()).status()).isEqualTo(CANCELLED);
 
         FineTuningJob third = newJob();
