@@ -108,15 +108,16 @@ class LlamaTrainerTest {
     @Test
     void dpoPrefersTheChosenReplies() throws Exception {
         List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 6; i++) {
             lines.add("{\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"" + FACTS[i][0] + "?\"}]},"
                     + "\"preferred_output\":[{\"role\":\"assistant\",\"content\":\"" + FACTS[i][1] + "\"}],"
                     + "\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":\"no idea\"}]}");
         }
         Path training = file("dpo.jsonl", lines);
+        Path validation = file("dpo-valid.jsonl", lines.subList(0, 3));
         RecordingListener listener = new RecordingListener(-1);
-        TrainingSettings settings = new TrainingSettings(3, 2, 10.0, 0.5, null, null, null, 0.0, null, null, null, 160, null);
-        TrainingResult result = trainer.train(run("dpo", training, training, TrainingMethod.DPO, settings), listener);
+        TrainingSettings settings = new TrainingSettings(2, 2, 10.0, 0.5, null, null, null, 0.0, null, null, null, 160, null);
+        TrainingResult result = trainer.train(run("dpo", training, validation, TrainingMethod.DPO, settings), listener);
         assertThat(listener.steps.getFirst().trainLoss()).isCloseTo(Math.log(2), org.assertj.core.api.Assertions.within(1e-6));
         assertThat(listener.checkpoints.getLast().metrics().get("valid_loss"))
                 .isLessThan(listener.checkpoints.getFirst().metrics().get("valid_loss"));
