@@ -5,5 +5,10 @@
  */
 module com.mka1.api {
     exports com.mka1.api;
+    exports com.mka1.api.chat;
+    exports com.mka1.api.files;
+    exports com.mka1.api.finetuning;
+    exports com.mka1.api.models;
+    exports com.mka1.api.responses;
     exports com.mka1.spi;
 }

@@ -4,4 +4,5 @@ module com.mka1.server {
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
     requires jdk.httpserver;
+    requires java.net.http;
 }

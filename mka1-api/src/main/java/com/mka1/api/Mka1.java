@@ -1,7 +1,28 @@
 package com.mka1.api;
 
-/** The in-process facade (filled in by the control-plane work). */
+import com.mka1.api.files.FileService;
+import com.mka1.api.finetuning.FineTuningService;
+
+/**
+ * The MKA1 API in process: the same resources the HTTP server exposes. Services are views bound
+ * to a {@link Caller}; the no-argument forms act on nobody's behalf. Implementations are
+ * thread-safe. Closing stops the workers (running jobs resume on the next start).
+ */
 public interface Mka1 extends AutoCloseable {
+    /** Files, as seen by {@code caller}. */
+    FileService files(Caller caller);
+
+    /** Fine-tuning jobs, as seen by {@code caller}. */
+    FineTuningService fineTuning(Caller caller);
+
+    default FileService files() {
+        return files(Caller.NONE);
+    }
+
+    default FineTuningService fineTuning() {
+        return fineTuning(Caller.NONE);
+    }
+
     @Override
     void close();
 }

@@ -1,0 +1,214 @@
+// mka1-arch: compute_80
+// Tensor-core matmul (sm_80+): the same contract as matmul.cu, on TF32 mma through wmma.
+// TF32 keeps 10 mantissa bits, so with precise != 0 each operand is split into a TF32 "big"
+// part and a TF32 remainder and three products are summed (3xTF32: big*big + big*small +
+// small*big), which recovers FP32 accuracy at three times the tensor-core work; a BF16 B is
+// exact in TF32 and needs no split (2 products). precise == 0 is plain TF32 (one product).
+// matmul_tc_bf16mma_* round both operands to BF16 and use BF16 mma (FP32 accumulation): the
+// mixed-precision speed of the tensor cores, opt-in because it is far from FP32 accuracy.
+// Block tile 128x64, 8 warps of 32x32 (2x2 fragments of 16x16), 32-deep K slices in shared
+// memory; a per-warp 16x16 staging tile applies alpha, accumulate and the bounds.
+#include "common.cuh"
+#include <cuda_bf16.h>
+#include <mma.h>
+
+using namespace nvcuda;
+
+#define TC_M 128
+#define TC_N 64
+#define TC_K 32
+#define TC_THREADS 256
+#define A_LD (TC_K + 4)
+#define B_LD (TC_N + 4)
+
+typedef wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> FragA;
+typedef wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> FragB;
+typedef wmma::fragment<wmma::accumulator, 16, 16, 8, float> FragC;
+
+__device__ __forceinline__ float tc_load_b(const float* b, size_t i) { return b[i]; }
+__device__ __forceinline__ float tc_load_b(const uint16_t* b, size_t i) { return bf16_to_float(b[i]); }
+
+// hi <- tf32(x), lo <- tf32(x - tf32(x)), element by element (the same op on every element).
+template <typename Frag>
+__device__ __forceinline__ void split_tf32(Frag& hi, Frag& lo) {
+#pragma unroll
+    for (int t = 0; t < hi.num_elements; t++) {
+        float x = hi.x[t];
+        float h = wmma::__float_to_tf32(x);
+        hi.x[t] = h;
+        lo.x[t] = wmma::__float_to_tf32(x - h);
+    }
+}
+
+template <typename Frag>
+__device__ __forceinline__ void round_tf32(Frag& f) {
+#pragma unroll
+    for (int t = 0; t < f.num_elements; t++) f.x[t] = wmma::__float_to_tf32(f.x[t]);
+}
+
+// Writes a warp's 2x2 accumulator fragments through its staging tile: out = alpha*acc (+ out).
+template <typename Acc>
+__device__ __forceinline__ void store_tile(Acc (&acc)[2][2], float* stage, float* c, int m, int n,
+                                           int rowBase, int colBase, float alpha, int accumulate) {
+    int lane = threadIdx.x % MKA1_WARP;
+#pragma unroll
+    for (int fi = 0; fi < 2; fi++)
+#pragma unroll
+        for (int fj = 0; fj < 2; fj++) {
+            wmma::store_matrix_sync(stage, acc[fi][fj], 16, wmma::mem_row_major);
+            __syncwarp();
+            for (int e = lane; e < 256; e += MKA1_WARP) {
+                int gi = rowBase + fi * 16 + e / 16, gj = colBase + fj * 16 + e % 16;
+                if (gi < m && gj < n) {
+                    float* out = c + (size_t)gi * n + gj;
+                    float v = alpha * stage[e];
+                    *out = accumulate ? *out + v : v;
+                }
+            }
+            __syncwarp();
+        }
+}
+
+template <typename TB, bool SPLIT_B>
+__device__ __forceinline__ void matmul_tc(float* c, const float* a, const TB* b, int m, int n, int k,
+                                          int transA, int transB, float alpha, int accumulate, int precise) {
+    __shared__ __align__(32) float As[TC_M * A_LD];
+    __shared__ __align__(32) float Bs[TC_K * B_LD];
+    __shared__ __align__(32) float Cs[TC_THREADS / MKA1_WARP][16 * 16];
+    int warp = threadIdx.x / MKA1_WARP;
+    int wm = warp % 4, wn = warp / 4;
+    int m0 = blockIdx.y * TC_M, n0 = blockIdx.x * TC_N;
+    FragC acc[2][2];
+#pragma unroll
+    for (int fi = 0; fi < 2; fi++)
+#pragma unroll
+        for (int fj = 0; fj < 2; fj++) wmma::fill_fragment(acc[fi][fj], 0.0f);
+
+    for (int k0 = 0; k0 < k; k0 += TC_K) {
+        for (int e = threadIdx.x; e < TC_M * TC_K; e += TC_THREADS) {
+            int i, p;
+            if (transA) { p = e / TC_M; i = e % TC_M; } else { i = e / TC_K; p = e % TC_K; }
+            int gi = m0 + i, gp = k0 + p;
+            float v = 0.0f;
+            if (gi < m && gp < k) v = transA ? a[(size_t)gp * m + gi] : a[(size_t)gi * k + gp];
+            As[i * A_LD + p] = v;
+        }
+        for (int e = threadIdx.x; e < TC_K * TC_N; e += TC_THREADS) {
+            int j, p;
+            if (transB) { j = e / TC_K; p = e % TC_K; } else { p = e / TC_N; j = e % TC_N; }
+            int gj = n0 + j, gp = k0 + p;
+            float v = 0.0f;
+            if (gj < n && gp < k) v = transB ? tc_load_b(b, (size_t)gj * k + gp) : tc_load_b(b, (size_t)gp * n + gj);
+            Bs[p * B_LD + j] = v;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < TC_K; kk += 8) {
+            FragA aHi[2], aLo[2];
+            FragB bHi[2], bLo[2];
+#pragma unroll
+            for (int fi = 0; fi < 2; fi++) {
+                wmma::load_matrix_sync(aHi[fi], As + (wm * 32 + fi * 16) * A_LD + kk, A_LD);
+                if (precise) split_tf32(aHi[fi], aLo[fi]); else round_tf32(aHi[fi]);
+            }
+#pragma unroll
+            for (int fj = 0; fj < 2; fj++) {
+                wmma::load_matrix_sync(bHi[fj], Bs + kk * B_LD + wn * 32 + fj * 16, B_LD);
+                if (precise && SPLIT_B) split_tf32(bHi[fj], bLo[fj]); else round_tf32(bHi[fj]);
+            }
+#pragma unroll
+            for (int fi = 0; fi < 2; fi++)
+#pragma unroll
+                for (int fj = 0; fj < 2; fj++) {
+                    if (precise) {  // small terms first
+                        if (SPLIT_B) wmma::mma_sync(acc[fi][fj], aHi[fi], bLo[fj], acc[fi][fj]);
+                        wmma::mma_sync(acc[fi][fj], aLo[fi], bHi[fj], acc[fi][fj]);
+                    }
+                    wmma::mma_sync(acc[fi][fj], aHi[fi], bHi[fj], acc[fi][fj]);
+                }
+        }
+        __syncthreads();
+    }
+    store_tile(acc, Cs[warp], c, m, n, m0 + wm * 32, n0 + wn * 32, alpha, accumulate);
+}
+
+#define H_LD (TC_K + 8)   // bf16 leading dimensions: multiples of 8 elements, rows 32-byte aligned
+#define HB_LD (TC_N + 16)
+
+typedef wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_major> FragAh;
+typedef wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::row_major> FragBh;
+typedef wmma::fragment<wmma::accumulator, 16, 16, 16, float> FragCh;
+
+__device__ __forceinline__ __nv_bfloat16 to_bf16(float x) { return __float2bfloat16_rn(x); }
+__device__ __forceinline__ __nv_bfloat16 to_bf16(uint16_t bits) { return __ushort_as_bfloat16(bits); }
+
+template <typename TB>
+__device__ __forceinline__ void matmul_bf16mma(float* c, const float* a, const TB* b, int m, int n, int k,
+                                               int transA, int transB, float alpha, int accumulate) {
+    __shared__ __align__(32) __nv_bfloat16 As[TC_M * H_LD];
+    __shared__ __align__(32) __nv_bfloat16 Bs[TC_K * HB_LD];
+    __shared__ __align__(32) float Cs[TC_THREADS / MKA1_WARP][16 * 16];
+    int warp = threadIdx.x / MKA1_WARP;
+    int wm = warp % 4, wn = warp / 4;
+    int m0 = blockIdx.y * TC_M, n0 = blockIdx.x * TC_N;
+    FragCh acc[2][2];
+#pragma unroll
+    for (int fi = 0; fi < 2; fi++)
+#pragma unroll
+        for (int fj = 0; fj < 2; fj++) wmma::fill_fragment(acc[fi][fj], 0.0f);
+    const __nv_bfloat16 zero = __float2bfloat16_rn(0.0f);
+    for (int k0 = 0; k0 < k; k0 += TC_K) {
+        for (int e = threadIdx.x; e < TC_M * TC_K; e += TC_THREADS) {
+            int i, p;
+            if (transA) { p = e / TC_M; i = e % TC_M; } else { i = e / TC_K; p = e % TC_K; }
+            int gi = m0 + i, gp = k0 + p;
+            __nv_bfloat16 v = zero;
+            if (gi < m && gp < k) v = to_bf16(transA ? a[(size_t)gp * m + gi] : a[(size_t)gi * k + gp]);
+            As[i * H_LD + p] = v;
+        }
+        for (int e = threadIdx.x; e < TC_K * TC_N; e += TC_THREADS) {
+            int j, p;
+            if (transB) { j = e / TC_K; p = e % TC_K; } else { p = e / TC_N; j = e % TC_N; }
+            int gj = n0 + j, gp = k0 + p;
+            __nv_bfloat16 v = zero;
+            if (gj < n && gp < k) v = to_bf16(transB ? b[(size_t)gj * k + gp] : b[(size_t)gp * n + gj]);
+            Bs[p * HB_LD + j] = v;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < TC_K; kk += 16) {
+            FragAh af[2];
+            FragBh bf[2];
+#pragma unroll
+            for (int fi = 0; fi < 2; fi++) wmma::load_matrix_sync(af[fi], As + (wm * 32 + fi * 16) * H_LD + kk, H_LD);
+#pragma unroll
+            for (int fj = 0; fj < 2; fj++) wmma::load_matrix_sync(bf[fj], Bs + kk * HB_LD + wn * 32 + fj * 16, HB_LD);
+#pragma unroll
+            for (int fi = 0; fi < 2; fi++)
+#pragma unroll
+                for (int fj = 0; fj < 2; fj++) wmma::mma_sync(acc[fi][fj], af[fi], bf[fj], acc[fi][fj]);
+        }
+        __syncthreads();
+    }
+    store_tile(acc, Cs[warp], c, m, n, m0 + wm * 32, n0 + wn * 32, alpha, accumulate);
+}
+
+extern "C" __global__ void __launch_bounds__(TC_THREADS) matmul_tc_bf16mma_f32(float* c, const float* a,
+        const float* b, int m, int n, int k, int transA, int transB, float alpha, int accumulate) {
+    matmul_bf16mma<float>(c, a, b, m, n, k, transA, transB, alpha, accumulate);
+}
+
+extern "C" __global__ void __launch_bounds__(TC_THREADS) matmul_tc_bf16mma_bf16(float* c, const float* a,
+        const uint16_t* b, int m, int n, int k, int transA, int transB, float alpha, int accumulate) {
+    matmul_bf16mma<uint16_t>(c, a, b, m, n, k, transA, transB, alpha, accumulate);
+}
+
+extern "C" __global__ void __launch_bounds__(TC_THREADS) matmul_tc_f32(float* c, const float* a, const float* b,
+        int m, int n, int k, int transA, int transB, float alpha, int accumulate, int precise) {
+    matmul_tc<float, true>(c, a, b, m, n, k, transA, transB, alpha, accumulate, precise);
+}
+
+extern "C" __global__ void __launch_bounds__(TC_THREADS) matmul_tc_bf16(float* c, const float* a, const uint16_t* b,
+        int m, int n, int k, int transA, int transB, float alpha, int accumulate, int precise) {
+    matmul_tc<uint16_t, false>(c, a, b, m, n, k, transA, transB, alpha, accumulate, precise);
+}

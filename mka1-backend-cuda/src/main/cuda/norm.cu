@@ -1,0 +1,61 @@
+// RMSNorm forward/backward and rotary position embedding.
+#include "common.cuh"
+
+// One block per row.
+extern "C" __global__ void rmsnorm_forward_f32(float* out, float* rstd, const float* x, const float* weight,
+                                               int n, int dim, float eps) {
+    int row = blockIdx.x;
+    if (row >= n) return;
+    const float* xr = x + (size_t)row * dim;
+    float ss = 0.0f;
+    for (int j = threadIdx.x; j < dim; j += blockDim.x) ss += xr[j] * xr[j];
+    ss = block_sum(ss);
+    float r = rsqrtf(ss / dim + eps);
+    if (rstd != nullptr && threadIdx.x == 0) rstd[row] = r;
+    float* outr = out + (size_t)row * dim;
+    for (int j = threadIdx.x; j < dim; j += blockDim.x) outr[j] = xr[j] * r * weight[j];
+}
+
+// dx[j] += r*w[j]*dy[j] - x[j] * r^3/dim * sum_k dy[k]*w[k]*x[k]; one block per row.
+extern "C" __global__ void rmsnorm_backward_dx_f32(float* dx, const float* dout, const float* x, const float* weight,
+                                                   const float* rstd, int n, int dim) {
+    int row = blockIdx.x;
+    if (row >= n) return;
+    const float* xr = x + (size_t)row * dim;
+    const float* dyr = dout + (size_t)row * dim;
+    float dot = 0.0f;
+    for (int j = threadIdx.x; j < dim; j += blockDim.x) dot += dyr[j] * weight[j] * xr[j];
+    dot = block_sum(dot);
+    float r = rstd[row];
+    float coeff = r * r * r * dot / dim;
+    float* dxr = dx + (size_t)row * dim;
+    for (int j = threadIdx.x; j < dim; j += blockDim.x) dxr[j] += r * weight[j] * dyr[j] - xr[j] * coeff;
+}
+
+// dweight[j] += sum_i dy[i,j] * x[i,j] * rstd[i]; one thread per column, deterministic.
+extern "C" __global__ void rmsnorm_backward_dweight_f32(float* dweight, const float* dout, const float* x,
+                                                        const float* rstd, int n, int dim) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= dim) return;
+    float acc = 0.0f;
+    for (int i = 0; i < n; i++) acc += dout[(size_t)i * dim + j] * x[(size_t)i * dim + j] * rstd[i];
+    dweight[j] += acc;
+}
+
+// Hugging Face "rotate half" on x[n, heads, headDim]; inverse != 0 rotates by -angle (backward).
+extern "C" __global__ void rope_f32(float* x, const int* positions, const float* invFreq,
+                                    int n, int heads, int headDim, int inverse) {
+    int half = headDim / 2;
+    GRID_STRIDE_LOOP(idx, (long long)n * heads * half) {
+        int i = (int)(idx % half);
+        long long th = idx / half;               // t * heads + h
+        long long t = th / heads;
+        float angle = (float)positions[t] * invFreq[i];
+        float c = cosf(angle), s = sinf(angle);
+        if (inverse) s = -s;
+        float* base = x + th * headDim;
+        float x1 = base[i], x2 = base[i + half];
+        base[i] = x1 * c - x2 * s;
+        base[i + half] = x2 * c + x1 * s;
+    }
+}

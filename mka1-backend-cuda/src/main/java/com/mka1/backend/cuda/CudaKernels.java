@@ -1,0 +1,329 @@
+package com.mka1.backend.cuda;
+
+import static com.mka1.backend.cuda.KernelCatalog.*;
+
+import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.DType;
+import com.mka1.spi.Kernels;
+import com.mka1.spi.Tensor;
+
+/**
+ * {@link Kernels} on the GPU: argument checks on the host, then one or a few asynchronous
+ * launches on the device's stream. Only {@link #sum} and {@link #sumOfSquares} wait for the GPU.
+ */
+final class CudaKernels implements Kernels {
+    static final int MAX_HEAD_DIM = 256;    // attention.cu: MAX_PER_LANE * 32
+    private static final int ROW_THREADS = 256;
+    private static final int CROSS_ENTROPY_THREADS = 512; // loss.cu: CE_THREADS
+    private static final int MATMUL_TILE = 64;            // matmul.cu: TILE_M, TILE_N
+    private static final int TC_TILE_M = 128, TC_TILE_N = 64; // matmul_tc.cu: TC_M, TC_N
+    private static final int MAX_PARTIALS = 1024;
+
+    private final ComputeDevice owner;
+    private final KernelLauncher launcher;
+    private final Workspace workspace;
+    private final MatmulPath matmulPath;
+
+    /** Kernels over the tensors of {@code owner}, queued through {@code launcher}. */
+    CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath) {
+        this.owner = owner;
+        this.launcher = launcher;
+        this.workspace = workspace;
+        this.matmulPath = matmulPath;
+    }
+
+    // ---- dense algebra -------------------------------------------------------------------
+
+    @Override
+    public void matmul(Tensor c, Tensor a, Tensor b, int m, int n, int k,
+                       boolean transA, boolean transB, float alpha, boolean accumulate) {
+        CudaTensor cc = f32(c, "c", (long) m * n), ca = f32(a, "a", (long) m * k);
+        CudaTensor cb = weight(b, "b", (long) k * n);
+        if (m == 0 || n == 0) return;
+        boolean bf16 = cb.dtype() == DType.BF16;
+        if (matmulPath == MatmulPath.BF16) {
+            launcher.launch(bf16 ? MATMUL_TC_BF16MMA_BF16 : MATMUL_TC_BF16MMA_F32, tensorCoreShape(m, n), cc, ca, cb, m, n, k,
+                    flag(transA), flag(transB), alpha, flag(accumulate));
+        } else if (matmulPath.usesTensorCores()) {
+            launcher.launch(bf16 ? MATMUL_TC_BF16 : MATMUL_TC_F32, tensorCoreShape(m, n), cc, ca, cb, m, n, k,
+                    flag(transA), flag(transB), alpha, flag(accumulate), flag(matmulPath == MatmulPath.TF32X3));
+        } else {
+            var shape = new LaunchShape((int) LaunchShape.ceilDiv(n, MATMUL_TILE), (int) LaunchShape.ceilDiv(m, MATMUL_TILE),
+                    LaunchShape.THREADS);
+            launcher.launch(bf16 ? MATMUL_BF16 : MATMUL_F32, shape,
+                    cc, ca, cb, m, n, k, flag(transA), flag(transB), alpha, flag(accumulate));
+        }
+    }
+
+    private static LaunchShape tensorCoreShape(int m, int n) {
+        return new LaunchShape((int) LaunchShape.ceilDiv(n, TC_TILE_N), (int) LaunchShape.ceilDiv(m, TC_TILE_M),
+                LaunchShape.THREADS);
+    }
+
+    @Override
+    public void addBias(Tensor out, Tensor bias, int rows, int cols) {
+        long count = (long) rows * cols;
+        CudaTensor o = f32(out, "out", count), bi = f32(bias, "bias", cols);
+        if (count == 0) return;
+        launcher.launch(ADD_BIAS, LaunchShape.elementwise(count), o, bi, rows, cols);
+    }
+
+    @Override
+    public void addBiasBackward(Tensor dbias, Tensor dout, int rows, int cols) {
+        CudaTensor db = f32(dbias, "dbias", cols), d = f32(dout, "dout", (long) rows * cols);
+        if (cols == 0) return;
+        launcher.launch(ADD_BIAS_BACKWARD, LaunchShape.perColumn(cols), db, d, rows, cols);
+    }
+
+    // ---- embedding -----------------------------------------------------------------------
+
+    @Override
+    public void embeddingForward(Tensor out, Tensor table, Tensor tokens, int n, int dim) {
+        long count = (long) n * dim;
+        CudaTensor o = f32(out, "out", count), t = weight(table, "table", dim), tok = i32(tokens, "tokens", n);
+        if (count == 0) return;
+        launcher.launch(t.dtype() == DType.BF16 ? EMBEDDING_FORWARD_BF16 : EMBEDDING_FORWARD_F32,
+                LaunchShape.elementwise(count), o, t, tok, n, dim);
+    }
+
+    @Override
+    public void embeddingBackward(Tensor dtable, Tensor dout, Tensor tokens, int n, int dim) {
+        long count = (long) n * dim;
+        CudaTensor dt = f32(dtable, "dtable", dim), d = f32(dout, "dout", count), tok = i32(tokens, "tokens", n);
+        if (count == 0) return;
+        launcher.launch(EMBEDDING_BACKWARD, LaunchShape.elementwise(count), dt, d, tok, n, dim);
+    }
+
+    // ---- normalisation -------------------------------------------------------------------
+
+    @Override
+    public void rmsnormForward(Tensor out, Tensor rstd, Tensor x, Tensor weight, int n, int dim, float eps) {
+        long count = (long) n * dim;
+        CudaTensor o = f32(out, "out", count), r = optionalF32(rstd, "rstd", n);
+        CudaTensor cx = f32(x, "x", count), w = f32(weight, "weight", dim);
+        if (n == 0) return;
+        launcher.launch(RMSNORM_FORWARD, LaunchShape.perRow(n, ROW_THREADS), o, r, cx, w, n, dim, eps);
+    }
+
+    @Override
+    public void rmsnormBackward(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
+                                int n, int dim) {
+        long count = (long) n * dim;
+        CudaTensor cdx = f32(dx, "dx", count), dw = optionalF32(dweight, "dweight", dim);
+        CudaTensor d = f32(dout, "dout", count), cx = f32(x, "x", count);
+        CudaTensor w = f32(weight, "weight", dim), r = f32(rstd, "rstd", n);
+        if (n == 0) return;
+        launcher.launch(RMSNORM_BACKWARD_DX, LaunchShape.perRow(n, ROW_THREADS), cdx, d, cx, w, r, n, dim);
+        if (dw != null) launcher.launch(RMSNORM_BACKWARD_DWEIGHT, LaunchShape.perColumn(dim), dw, d, cx, r, n, dim);
+    }
+
+    // ---- rotary position embedding -------------------------------------------------------
+
+    @Override
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
+        if (headDim % 2 != 0) throw new IllegalArgumentException("rope: headDim must be even, got " + headDim);
+        long count = (long) n * heads * headDim;
+        CudaTensor cx = f32(x, "x", count), pos = i32(positions, "positions", n);
+        CudaTensor freq = f32(invFreq, "invFreq", headDim / 2);
+        if (count == 0) return;
+        launcher.launch(ROPE, LaunchShape.elementwise(count / 2), cx, pos, freq, n, heads, headDim, flag(inverse));
+    }
+
+    // ---- attention -----------------------------------------------------------------------
+
+    @Override
+    public void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
+                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+        checkAttentionShape(heads, kvHeads, headDim);
+        if (qLen > kvLen) throw new IllegalArgumentException("attention: qLen " + qLen + " > kvLen " + kvLen);
+        long rows = (long) batch * qLen;
+        CudaTensor o = f32(out, "out", rows * heads * headDim), l = optionalF32(lse, "lse", rows * heads);
+        CudaTensor cq = f32(q, "q", rows * heads * headDim);
+        CudaTensor ck = f32(k, "k", (long) batch * kvLen * kvHeads * headDim);
+        CudaTensor cv = f32(v, "v", (long) batch * kvLen * kvHeads * headDim);
+        CudaTensor seg = i32(segStart, "segStart", rows);
+        if (rows == 0) return;
+        launcher.launch(ATTENTION_FORWARD, LaunchShape.perWarp(rows * heads),
+                o, l, cq, ck, cv, seg, batch, qLen, kvLen, heads, kvHeads, headDim, scale);
+    }
+
+    @Override
+    public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
+                                  Tensor q, Tensor k, Tensor v, Tensor segStart,
+                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+        checkAttentionShape(heads, kvHeads, headDim);
+        long rows = (long) batch * seqLen;
+        long qCount = rows * heads * headDim, kvCount = rows * kvHeads * headDim;
+        CudaTensor cdq = f32(dq, "dq", qCount), cdk = f32(dk, "dk", kvCount), cdv = f32(dv, "dv", kvCount);
+        CudaTensor d = f32(dout, "dout", qCount), o = f32(out, "out", qCount), l = f32(lse, "lse", rows * heads);
+        CudaTensor cq = f32(q, "q", qCount), ck = f32(k, "k", kvCount), cv = f32(v, "v", kvCount);
+        CudaTensor seg = i32(segStart, "segStart", rows);
+        if (rows == 0) return;
+        DeviceBlock delta = workspace.acquire(rows * heads * Float.BYTES);
+        try {
+            int rowCount = Math.toIntExact(rows);
+            launcher.launch(ATTENTION_BACKWARD_DELTA, LaunchShape.perWarp(rows * heads), delta, d, o, rowCount, heads, headDim);
+            launcher.launch(ATTENTION_BACKWARD_DQ, LaunchShape.perWarp(rows * heads),
+                    cdq, d, l, delta, cq, ck, cv, seg, batch, seqLen, heads, kvHeads, headDim, scale);
+            launcher.launch(ATTENTION_BACKWARD_DKDV, LaunchShape.perWarp(rows * kvHeads),
+                    cdk, cdv, d, l, delta, cq, ck, cv, seg, batch, seqLen, heads, kvHeads, headDim, scale);
+        } finally {
+            workspace.release(delta);
+        }
+    }
+
+    private static void checkAttentionShape(int heads, int kvHeads, int headDim) {
+        if (kvHeads <= 0 || heads % kvHeads != 0) {
+            throw new IllegalArgumentException("attention: heads " + heads + " is not a multiple of kvHeads " + kvHeads);
+        }
+        if (headDim <= 0 || headDim > MAX_HEAD_DIM) {
+            throw new IllegalArgumentException("attention: headDim " + headDim + " outside 1.." + MAX_HEAD_DIM);
+        }
+    }
+
+    // ---- MLP -----------------------------------------------------------------------------
+
+    @Override
+    public void swigluForward(Tensor out, Tensor gate, Tensor up, long n) {
+        CudaTensor o = f32(out, "out", n), g = f32(gate, "gate", n), u = f32(up, "up", n);
+        if (n == 0) return;
+        launcher.launch(SWIGLU_FORWARD, LaunchShape.elementwise(n), o, g, u, n);
+    }
+
+    @Override
+    public void swigluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n) {
+        CudaTensor dg = f32(dgate, "dgate", n), du = f32(dup, "dup", n), d = f32(dout, "dout", n);
+        CudaTensor g = f32(gate, "gate", n), u = f32(up, "up", n);
+        if (n == 0) return;
+        launcher.launch(SWIGLU_BACKWARD, LaunchShape.elementwise(n), dg, du, d, g, u, n);
+    }
+
+    // ---- loss ----------------------------------------------------------------------------
+
+    @Override
+    public void softmaxCrossEntropy(Tensor logits, Tensor losses, Tensor correct, Tensor targets,
+                                    int n, int vocab, float gradScale, boolean computeGradient) {
+        CudaTensor lg = f32(logits, "logits", (long) n * vocab), ls = f32(losses, "losses", n);
+        CudaTensor cr = optionalF32(correct, "correct", n), t = i32(targets, "targets", n);
+        if (n == 0) return;
+        launcher.launch(SOFTMAX_CROSS_ENTROPY, LaunchShape.perRow(n, CROSS_ENTROPY_THREADS),
+                lg, ls, cr, t, n, vocab, gradScale, flag(computeGradient));
+    }
+
+    // ---- elementwise and reductions ------------------------------------------------------
+
+    @Override
+    public void add(Tensor out, Tensor a, Tensor b, long n) {
+        CudaTensor o = f32(out, "out", n), ca = f32(a, "a", n), cb = f32(b, "b", n);
+        if (n > 0) launcher.launch(ADD, LaunchShape.elementwise(n), o, ca, cb, n);
+    }
+
+    @Override
+    public void mul(Tensor out, Tensor a, Tensor b, long n) {
+        CudaTensor o = f32(out, "out", n), ca = f32(a, "a", n), cb = f32(b, "b", n);
+        if (n > 0) launcher.launch(MUL, LaunchShape.elementwise(n), o, ca, cb, n);
+    }
+
+    @Override
+    public void axpy(Tensor y, float alpha, Tensor x, long n) {
+        CudaTensor cy = f32(y, "y", n), cx = f32(x, "x", n);
+        if (n > 0) launcher.launch(AXPY, LaunchShape.elementwise(n), cy, alpha, cx, n);
+    }
+
+    @Override
+    public void scale(Tensor x, float alpha, long n) {
+        CudaTensor cx = f32(x, "x", n);
+        if (n > 0) launcher.launch(SCALE, LaunchShape.elementwise(n), cx, alpha, n);
+    }
+
+    @Override
+    public void fill(Tensor x, float value, long n) {
+        CudaTensor cx = f32(x, "x", n);
+        if (n > 0) launcher.launch(FILL, LaunchShape.elementwise(n), cx, value, n);
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x, long n) {
+        return reduce(f32(x, "x", n), n, true);
+    }
+
+    @Override
+    public double sum(Tensor x, long n) {
+        return reduce(f32(x, "x", n), n, false);
+    }
+
+    private double reduce(CudaTensor x, long n, boolean squares) {
+        if (n == 0) return 0.0;
+        LaunchShape partialShape = new LaunchShape(
+                (int) Math.min(LaunchShape.ceilDiv(n, LaunchShape.THREADS), MAX_PARTIALS), 1, LaunchShape.THREADS);
+        DeviceBlock partials = workspace.acquire((long) partialShape.gridX() * Double.BYTES);
+        DeviceBlock result = workspace.acquire(Double.BYTES);
+        try {
+            launcher.launch(SUM_PARTIALS, partialShape, partials, x, n, flag(squares));
+            launcher.launch(SUM_FINAL, new LaunchShape(1, 1, LaunchShape.THREADS), result, partials, partialShape.gridX());
+            return workspace.readDouble(result);
+        } finally {
+            workspace.release(result);
+            workspace.release(partials);
+        }
+    }
+
+    // ---- optimizer -----------------------------------------------------------------------
+
+    @Override
+    public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, long n,
+                      float lr, float beta1, float beta2, float eps, float weightDecay, int step) {
+        if (step < 1) throw new IllegalArgumentException("adamw: step starts at 1, got " + step);
+        CudaTensor p = f32(param, "param", n), g = f32(grad, "grad", n);
+        CudaTensor cm = f32(m, "m", n), cv = f32(v, "v", n);
+        if (n == 0) return;
+        float biasCorrection1 = (float) (1.0 - Math.pow(beta1, step));
+        float biasCorrection2 = (float) (1.0 - Math.pow(beta2, step));
+        launcher.launch(ADAMW, LaunchShape.elementwise(n), p, g, cm, cv, n,
+                lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
+    }
+
+    // ---- argument checks -----------------------------------------------------------------
+
+    private static int flag(boolean value) {
+        return value ? 1 : 0;
+    }
+
+    private CudaTensor cuda(Tensor t, String name, long needed) {
+        if (t == null) throw new IllegalArgumentException("tensor '" + name + "' is null");
+        if (!(t instanceof CudaTensor ct) || ct.device() != owner) {
+            throw new IllegalArgumentException("tensor '" + name + "' belongs to another device: " + t);
+        }
+        ct.checkLive();
+        if (ct.size() < needed) {
+            throw new IllegalArgumentException("tensor '" + name + "' has " + ct.size() + " elements, needs " + needed);
+        }
+        return ct;
+    }
+
+    private CudaTensor f32(Tensor t, String name, long needed) {
+        return ofType(cuda(t, name, needed), name, DType.F32);
+    }
+
+    private CudaTensor i32(Tensor t, String name, long needed) {
+        return ofType(cuda(t, name, needed), name, DType.I32);
+    }
+
+    private CudaTensor optionalF32(Tensor t, String name, long needed) {
+        return t == null ? null : f32(t, name, needed);
+    }
+
+    /** Weights that may be frozen in BF16. */
+    private CudaTensor weight(Tensor t, String name, long needed) {
+        CudaTensor ct = cuda(t, name, needed);
+        if (ct.dtype() == DType.I32) throw new IllegalArgumentException("tensor '" + name + "' must be F32 or BF16, is I32");
+        return ct;
+    }
+
+    private static CudaTensor ofType(CudaTensor t, String name, DType dtype) {
+        if (t.dtype() != dtype) {
+            throw new IllegalArgumentException("tensor '" + name + "' must be " + dtype + ", is " + t.dtype());
+        }
+        return t;
+    }
+}

@@ -1,0 +1,111 @@
+package com.mka1.backend.cuda;
+
+import static com.mka1.backend.cuda.ParamType.F32;
+import static com.mka1.backend.cuda.ParamType.I32;
+import static com.mka1.backend.cuda.ParamType.I64;
+import static com.mka1.backend.cuda.ParamType.PTR;
+
+import java.util.List;
+
+/**
+ * Every kernel of the PTX modules with its exact C parameter list (the CUDA sources in
+ * {@code src/main/cuda}). A unit test parses the PTX {@code .entry} signatures against this
+ * list, and every launch checks its arguments against it.
+ */
+final class KernelCatalog {
+    private KernelCatalog() {}
+
+    static final String ELEMENTWISE = "elementwise";
+    static final String EMBEDDING = "embedding";
+    static final String REDUCE = "reduce";
+    static final String NORM = "norm";
+    static final String LOSS = "loss";
+    static final String MATMUL = "matmul";
+    static final String MATMUL_TC = "matmul_tc";
+    static final String ATTENTION = "attention";
+
+    /** The module names, each a resource {@code ptx/<name>.ptx} and a source {@code <name>.cu}. */
+    static final List<String> MODULES = List.of(ELEMENTWISE, EMBEDDING, REDUCE, NORM, LOSS, MATMUL, MATMUL_TC,
+            ATTENTION);
+
+    /** The lowest compute capability (major*10 + minor) a module's PTX targets. */
+    static int targetComputeCapability(String module) {
+        return module.equals(MATMUL_TC) ? 80 : 70;
+    }
+
+    static final KernelSpec ADD = KernelSpec.of(ELEMENTWISE, "add_f32", PTR, PTR, PTR, I64);
+    static final KernelSpec MUL = KernelSpec.of(ELEMENTWISE, "mul_f32", PTR, PTR, PTR, I64);
+    static final KernelSpec AXPY = KernelSpec.of(ELEMENTWISE, "axpy_f32", PTR, F32, PTR, I64);
+    static final KernelSpec SCALE = KernelSpec.of(ELEMENTWISE, "scale_f32", PTR, F32, I64);
+    static final KernelSpec FILL = KernelSpec.of(ELEMENTWISE, "fill_f32", PTR, F32, I64);
+    static final KernelSpec ADD_BIAS = KernelSpec.of(ELEMENTWISE, "add_bias_f32", PTR, PTR, I32, I32);
+    static final KernelSpec ADD_BIAS_BACKWARD = KernelSpec.of(ELEMENTWISE, "add_bias_backward_f32", PTR, PTR, I32, I32);
+    static final KernelSpec SWIGLU_FORWARD = KernelSpec.of(ELEMENTWISE, "swiglu_forward_f32", PTR, PTR, PTR, I64);
+    static final KernelSpec SWIGLU_BACKWARD = KernelSpec.of(ELEMENTWISE, "swiglu_backward_f32",
+            PTR, PTR, PTR, PTR, PTR, I64);
+    static final KernelSpec ADAMW = KernelSpec.of(ELEMENTWISE, "adamw_f32",
+            PTR, PTR, PTR, PTR, I64, F32, F32, F32, F32, F32, F32, F32);
+
+    static final KernelSpec EMBEDDING_FORWARD_F32 = KernelSpec.of(EMBEDDING, "embedding_forward_f32", PTR, PTR, PTR, I32, I32);
+    static final KernelSpec EMBEDDING_FORWARD_BF16 = KernelSpec.of(EMBEDDING, "embedding_forward_bf16", PTR, PTR, PTR, I32, I32);
+    static final KernelSpec EMBEDDING_BACKWARD = KernelSpec.of(EMBEDDING, "embedding_backward_f32", PTR, PTR, PTR, I32, I32);
+
+    static final KernelSpec SUM_PARTIALS = KernelSpec.of(REDUCE, "sum_partials_f32", PTR, PTR, I64, I32);
+    static final KernelSpec SUM_FINAL = KernelSpec.of(REDUCE, "sum_final_f64", PTR, PTR, I32);
+
+    static final KernelSpec RMSNORM_FORWARD = KernelSpec.of(NORM, "rmsnorm_forward_f32", PTR, PTR, PTR, PTR, I32, I32, F32);
+    static final KernelSpec RMSNORM_BACKWARD_DX = KernelSpec.of(NORM, "rmsnorm_backward_dx_f32",
+            PTR, PTR, PTR, PTR, PTR, I32, I32);
+    static final KernelSpec RMSNORM_BACKWARD_DWEIGHT = KernelSpec.of(NORM, "rmsnorm_backward_dweight_f32",
+            PTR, PTR, PTR, PTR, I32, I32);
+    static final KernelSpec ROPE = KernelSpec.of(NORM, "rope_f32", PTR, PTR, PTR, I32, I32, I32, I32);
+
+    static final KernelSpec SOFTMAX_CROSS_ENTROPY = KernelSpec.of(LOSS, "softmax_cross_entropy_f32",
+            PTR, PTR, PTR, PTR, I32, I32, F32, I32);
+
+    static final KernelSpec MATMUL_F32 = KernelSpec.of(MATMUL, "matmul_f32",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+    static final KernelSpec MATMUL_BF16 = KernelSpec.of(MATMUL, "matmul_bf16",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+
+    static final KernelSpec MATMUL_TC_F32 = KernelSpec.of(MATMUL_TC, "matmul_tc_f32",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32, I32);
+    static final KernelSpec MATMUL_TC_BF16 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32, I32);
+
+    static final KernelSpec MATMUL_TC_BF16MMA_F32 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16mma_f32",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+    static final KernelSpec MATMUL_TC_BF16MMA_BF16 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16mma_bf16",
+            PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+
+    static final KernelSpec ATTENTION_FORWARD = KernelSpec.of(ATTENTION, "attention_forward_f32",
+            PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, F32);
+    static final KernelSpec ATTENTION_BACKWARD_DELTA = KernelSpec.of(ATTENTION, "attention_backward_delta_f32",
+            PTR, PTR, PTR, I32, I32, I32);
+    static final KernelSpec ATTENTION_BACKWARD_DQ = KernelSpec.of(ATTENTION, "attention_backward_dq_f32",
+            PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, F32);
+    static final KernelSpec ATTENTION_BACKWARD_DKDV = KernelSpec.of(ATTENTION, "attention_backward_dkdv_f32",
+            PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, F32);
+
+    /** Every kernel, for module loading and the PTX signature test. */
+    static final List<KernelSpec> ALL = List.of(
+            ADD, MUL, AXPY, SCALE, FILL, ADD_BIAS, ADD_BIAS_BACKWARD, SWIGLU_FORWARD, SWIGLU_BACKWARD, ADAMW,
+            EMBEDDING_FORWARD_F32, EMBEDDING_FORWARD_BF16, EMBEDDING_BACKWARD,
+            SUM_PARTIALS, SUM_FINAL,
+            RMSNORM_FORWARD, RMSNORM_BACKWARD_DX, RMSNORM_BACKWARD_DWEIGHT, ROPE,
+            SOFTMAX_CROSS_ENTROPY,
+            MATMUL_F32, MATMUL_BF16, MATMUL_TC_F32, MATMUL_TC_BF16,
+            MATMUL_TC_BF16MMA_F32, MATMUL_TC_BF16MMA_BF16,
+            ATTENTION_FORWARD, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV);
+
+    /** The PTX text of a module, read from the jar. */
+    static String ptx(String module) {
+        String resource = "ptx/" + module + ".ptx";
+        try (var in = KernelCatalog.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("PTX resource missing from the jar: " + resource);
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read PTX resource " + resource, e);
+        }
+    }
+}

@@ -1,5 +1,0 @@
-package com.mka1.backend.cuda;
-
-final class Placeholder {
-    private Placeholder() {}
-}

@@ -1,0 +1,357 @@
+package com.mka1.backend.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.DType;
+import com.mka1.spi.Kernels;
+import com.mka1.spi.Tensor;
+
+/**
+ * Every kernel on the GPU against mka1-core's reference backend (see
+ * {@link BackendUnderTest#openOracle()}), on random inputs: each case
+ * builds its tensors from the same host arrays on both devices, runs, and compares what it
+ * downloads. The device under test is "cuda" unless {@code -Dmka1.test.backend=NAME} names
+ * another, and the oracle "reference" unless {@code -Dmka1.test.oracle=NAME} does (to check the
+ * harness itself on a machine without a GPU: {@code -Dmka1.test.backend=cpu -Dmka1.test.oracle=cpu}).
+ */
+@Tag("gpu")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CudaKernelsGpuTest {
+    private static final float TOL = 2e-5f;
+
+    private ComputeDevice reference;
+    private ComputeDevice device;
+    private final Random random = new Random(20261127);
+
+    @BeforeAll
+    void open() {
+        reference = BackendUnderTest.openOracle();
+        device = BackendUnderTest.openUnderTest();
+    }
+
+    @AfterAll
+    void close() {
+        if (device != null) device.close();
+        if (reference != null) reference.close();
+    }
+
+    // ---- dense algebra -------------------------------------------------------------------
+
+    @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4} acc={5} {6}")
+    @CsvSource({
+            "67, 45, 130, false, false, false, F32",
+            "67, 45, 130, true, false, true, F32",
+            "67, 45, 130, false, true, true, F32",
+            "67, 45, 130, true, true, false, F32",
+            "64, 64, 16, false, true, false, BF16",
+            "130, 200, 576, false, true, true, BF16",
+            "257, 96, 75, true, false, false, BF16",
+            "1, 49, 3, false, false, true, F32",
+            "5, 7, 0, false, false, true, F32",
+    })
+    void matmul(int m, int n, int k, boolean transA, boolean transB, boolean accumulate, DType bType) {
+        float[] a = gaussian(m * k), b = gaussian(k * n), c = gaussian(m * n);
+        float alpha = 0.75f;
+        compare("matmul", Math.max(TOL, 1e-6f * k), dev -> {
+            Tensor tc = dev.upload(c, m, n), ta = dev.upload(a, transA ? k : m, transA ? m : k);
+            Tensor tb = dev.allocate(bType, transB ? n : k, transB ? k : n);
+            dev.copyFromHost(b, 0, tb, 0, b.length);
+            dev.kernels().matmul(tc, ta, tb, m, n, k, transA, transB, alpha, accumulate);
+            return new float[][] {dev.download(tc)};
+        });
+    }
+
+    @Test
+    void bias() {
+        int rows = 33, cols = 70;
+        float[] out = gaussian(rows * cols), bias = gaussian(cols), dbias = gaussian(cols), dout = gaussian(rows * cols);
+        compare("bias", TOL, dev -> {
+            Tensor o = dev.upload(out, rows, cols), b = dev.upload(bias, cols), db = dev.upload(dbias, cols);
+            dev.kernels().addBias(o, b, rows, cols);
+            dev.kernels().addBiasBackward(db, dev.upload(dout, rows, cols), rows, cols);
+            return new float[][] {dev.download(o), dev.download(db)};
+        });
+    }
+
+    // ---- embedding -----------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource({"F32", "BF16"})
+    void embedding(DType tableType) {
+        int vocab = 50, dim = 40, n = 64;
+        float[] table = gaussian(vocab * dim), dout = gaussian(n * dim), dtable = gaussian(vocab * dim);
+        int[] tokens = ints(n, vocab); // repeats: the backward must add them all
+        compare("embedding", TOL, dev -> {
+            Tensor t = dev.allocate(tableType, vocab, dim);
+            dev.copyFromHost(table, 0, t, 0, table.length);
+            Tensor tok = dev.upload(tokens, n), out = dev.allocate(DType.F32, n, dim);
+            Tensor dt = dev.upload(dtable, vocab, dim);
+            dev.kernels().embeddingForward(out, t, tok, n, dim);
+            dev.kernels().embeddingBackward(dt, dev.upload(dout, n, dim), tok, n, dim);
+            return new float[][] {dev.download(out), dev.download(dt)};
+        });
+    }
+
+    // ---- normalisation and rope ----------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource({"true", "false"})
+    void rmsnorm(boolean trainWeight) {
+        int n = 19, dim = 576;
+        float[] x = gaussian(n * dim), w = gaussian(dim), dout = gaussian(n * dim);
+        float[] dx = gaussian(n * dim), dw = gaussian(dim);
+        compare("rmsnorm", 1e-4f, dev -> {
+            Kernels k = dev.kernels();
+            Tensor tx = dev.upload(x, n, dim), tw = dev.upload(w, dim), out = dev.allocate(DType.F32, n, dim);
+            Tensor rstd = dev.allocate(DType.F32, n), tdx = dev.upload(dx, n, dim), tdw = dev.upload(dw, dim);
+            k.rmsnormForward(out, rstd, tx, tw, n, dim, 1e-5f);
+            k.rmsnormBackward(tdx, trainWeight ? tdw : null, dev.upload(dout, n, dim), tx, tw, rstd, n, dim);
+            return new float[][] {dev.download(out), dev.download(rstd), dev.download(tdx), dev.download(tdw)};
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    void rope(boolean inverse) {
+        int n = 21, heads = 3, headDim = 64;
+        float[] x = gaussian(n * heads * headDim), invFreq = new float[headDim / 2];
+        for (int i = 0; i < invFreq.length; i++) invFreq[i] = (float) Math.pow(10000.0, -2.0 * i / headDim);
+        int[] positions = ints(n, 2048);
+        compare("rope", 1e-4f, dev -> {
+            Tensor t = dev.upload(x, n, heads * headDim);
+            dev.kernels().rope(t, dev.upload(positions, n), dev.upload(invFreq, headDim / 2), n, heads, headDim, inverse);
+            return new float[][] {dev.download(t)};
+        });
+    }
+
+    // ---- attention -----------------------------------------------------------------------
+
+    @ParameterizedTest(name = "batch={0} qLen={1} kvLen={2} heads={3} kvHeads={4} headDim={5}")
+    @CsvSource({
+            "2, 37, 37, 6, 2, 64",
+            "1, 50, 50, 4, 4, 80",
+            "3, 16, 16, 9, 3, 32",
+            "2, 3, 20, 4, 2, 64",
+            "1, 1, 33, 2, 1, 128",
+    })
+    void attentionForward(int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim) {
+        float[] q = gaussian(batch * qLen * heads * headDim);
+        float[] k = gaussian(batch * kvLen * kvHeads * headDim), v = gaussian(batch * kvLen * kvHeads * headDim);
+        int[] seg = segments(batch, qLen, kvLen);
+        float scale = (float) (1 / Math.sqrt(headDim));
+        compare("attention forward", 1e-4f, dev -> {
+            Tensor out = dev.allocate(DType.F32, batch * qLen, heads * headDim);
+            Tensor lse = dev.allocate(DType.F32, batch * qLen, heads);
+            dev.kernels().attentionForward(out, lse, dev.upload(q, batch * qLen, heads * headDim),
+                    dev.upload(k, batch * kvLen, kvHeads * headDim), dev.upload(v, batch * kvLen, kvHeads * headDim),
+                    dev.upload(seg, batch * qLen), batch, qLen, kvLen, heads, kvHeads, headDim, scale);
+            return new float[][] {dev.download(out), dev.download(lse)};
+        });
+    }
+
+    @ParameterizedTest(name = "batch={0} seqLen={1} heads={2} kvHeads={3} headDim={4}")
+    @CsvSource({"2, 37, 6, 2, 64", "1, 50, 4, 4, 80", "3, 16, 9, 3, 32"})
+    void attentionBackward(int batch, int seqLen, int heads, int kvHeads, int headDim) {
+        int rows = batch * seqLen, qw = heads * headDim, kw = kvHeads * headDim;
+        float[] q = gaussian(rows * qw), k = gaussian(rows * kw), v = gaussian(rows * kw), dout = gaussian(rows * qw);
+        float[] dq = gaussian(rows * qw), dk = gaussian(rows * kw), dv = gaussian(rows * kw);
+        int[] seg = segments(batch, seqLen, seqLen);
+        float scale = (float) (1 / Math.sqrt(headDim));
+        compare("attention backward", 2e-4f, dev -> {
+            Kernels kn = dev.kernels();
+            Tensor tq = dev.upload(q, rows, qw), tk = dev.upload(k, rows, kw), tv = dev.upload(v, rows, kw);
+            Tensor tseg = dev.upload(seg, rows), out = dev.allocate(DType.F32, rows, qw), lse = dev.allocate(DType.F32, rows, heads);
+            kn.attentionForward(out, lse, tq, tk, tv, tseg, batch, seqLen, seqLen, heads, kvHeads, headDim, scale);
+            Tensor tdq = dev.upload(dq, rows, qw), tdk = dev.upload(dk, rows, kw), tdv = dev.upload(dv, rows, kw);
+            kn.attentionBackward(tdq, tdk, tdv, dev.upload(dout, rows, qw), out, lse, tq, tk, tv, tseg,
+                    batch, seqLen, heads, kvHeads, headDim, scale);
+            return new float[][] {dev.download(tdq), dev.download(tdk), dev.download(tdv)};
+        });
+    }
+
+    // ---- MLP, loss, elementwise ----------------------------------------------------------
+
+    @Test
+    void swiglu() {
+        int n = 1000;
+        float[] gate = gaussian(n), up = gaussian(n), dout = gaussian(n), dgate = gaussian(n), dup = gaussian(n);
+        compare("swiglu", TOL, dev -> {
+            Kernels k = dev.kernels();
+            Tensor g = dev.upload(gate, n), u = dev.upload(up, n), out = dev.allocate(DType.F32, n);
+            Tensor dg = dev.upload(dgate, n), du = dev.upload(dup, n);
+            k.swigluForward(out, g, u, n);
+            k.swigluBackward(dg, du, dev.upload(dout, n), g, u, n);
+            return new float[][] {dev.download(out), dev.download(dg), dev.download(du)};
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"true", "false"})
+    void softmaxCrossEntropy(boolean computeGradient) {
+        int n = 9, vocab = 1000;
+        float[] logits = gaussian(n * vocab);
+        for (int i = 0; i < logits.length; i++) logits[i] *= 4;
+        int[] targets = ints(n, vocab);
+        targets[2] = -100;
+        targets[7] = -1;
+        // row 4 predicts its target: its maximum sits at the target index
+        logits[4 * vocab + targets[4]] = 100f;
+        compare("cross-entropy", 1e-5f, dev -> {
+            Tensor lg = dev.upload(logits, n, vocab), losses = dev.allocate(DType.F32, n), correct = dev.allocate(DType.F32, n);
+            dev.kernels().softmaxCrossEntropy(lg, losses, correct, dev.upload(targets, n), n, vocab, 0.125f, computeGradient);
+            return new float[][] {dev.download(losses), dev.download(correct), dev.download(lg)};
+        });
+    }
+
+    @Test
+    void elementwiseAndReductions() {
+        int n = 100_003;
+        float[] a = gaussian(n), b = gaussian(n);
+        float[][] expected = runOn(reference, elementwise(a, b, n));
+        float[][] actual = runOn(device, elementwise(a, b, n));
+        assertClose("elementwise", actual, expected, TOL);
+        // actual[5] holds {sum, sumOfSquares} narrowed to float; both are summed in double
+        assertThat(actual[5][0]).isCloseTo(expected[5][0], org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(actual[5][1]).isCloseTo(expected[5][1], org.assertj.core.data.Percentage.withPercentage(1e-4));
+    }
+
+    private static Function<ComputeDevice, float[][]> elementwise(float[] a, float[] b, int n) {
+        return dev -> {
+            Kernels k = dev.kernels();
+            Tensor ta = dev.upload(a, n), tb = dev.upload(b, n);
+            Tensor sum = dev.allocate(DType.F32, n), prod = dev.allocate(DType.F32, n);
+            k.add(sum, ta, tb, n);
+            k.mul(prod, ta, tb, n);
+            Tensor y = dev.upload(a, n);
+            k.axpy(y, -0.5f, tb, n);
+            k.scale(y, 3f, n);
+            Tensor filled = dev.allocate(DType.F32, n);
+            k.fill(filled, 0.25f, n - 3);
+            k.add(ta, ta, tb, n); // out aliases a
+            float[] reductions = {(float) k.sum(prod, n), (float) k.sumOfSquares(sum, n)};
+            return new float[][] {dev.download(sum), dev.download(prod), dev.download(y), dev.download(filled),
+                    dev.download(ta), reductions};
+        };
+    }
+
+    @Test
+    void adamw() {
+        int n = 5000;
+        float[] param = gaussian(n), m = new float[n], v = new float[n];
+        float[][] grads = {gaussian(n), gaussian(n), gaussian(n)};
+        compare("adamw", 1e-5f, dev -> {
+            Tensor p = dev.upload(param, n), tm = dev.upload(m, n), tv = dev.upload(v, n);
+            for (int step = 1; step <= grads.length; step++) {
+                dev.kernels().adamw(p, dev.upload(grads[step - 1], n), tm, tv, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.1f, step);
+            }
+            return new float[][] {dev.download(p), dev.download(tm), dev.download(tv)};
+        });
+    }
+
+    // ---- the device itself ---------------------------------------------------------------
+
+    @Test
+    void copiesViewsAndBf16RoundTrip() {
+        float[] data = gaussian(1000);
+        compare("copies", 0f, dev -> {
+            Tensor t = dev.upload(data, 10, 100);
+            Tensor view = dev.view(t, 250, 5, 50);
+            Tensor dst = dev.allocate(DType.F32, 300);
+            dev.copy(view, 10, dst, 7, 200);
+            dev.kernels().scale(view, 2f, 10);
+            Tensor bf = dev.allocate(DType.BF16, 1000);
+            dev.copyFromHost(data, 0, bf, 0, 1000);
+            float[] part = new float[30];
+            dev.copyToHost(t, 240, part, 0, 30);
+            return new float[][] {dev.download(dst), dev.download(t), dev.download(bf), part};
+        });
+    }
+
+    @Test
+    void memoryIsPooledAndAccounted() {
+        long before = device.memoryInfo().allocated();
+        Tensor t = device.allocate(DType.F32, 1024, 1024);
+        assertThat(device.memoryInfo().allocated()).isEqualTo(before + 4L * 1024 * 1024);
+        assertThat(device.memoryInfo().peak()).isGreaterThanOrEqualTo(before + 4L * 1024 * 1024);
+        assertThat(device.memoryInfo().total()).isGreaterThan(1L << 30);
+        device.free(t);
+        assertThat(device.memoryInfo().allocated()).isEqualTo(before);
+        Tensor again = device.allocate(DType.F32, 1024, 1024);
+        assertThat(device.download(again)).containsOnly(0f); // reused block, zero-filled again
+        device.free(again);
+    }
+
+    // ---- harness -------------------------------------------------------------------------
+
+    private void compare(String what, float tolerance, Function<ComputeDevice, float[][]> kernelCase) {
+        assertClose(what, runOn(device, kernelCase), runOn(reference, kernelCase), tolerance);
+    }
+
+    private static float[][] runOn(ComputeDevice dev, Function<ComputeDevice, float[][]> kernelCase) {
+        float[][] out = kernelCase.apply(dev);
+        dev.synchronize();
+        return out;
+    }
+
+    /** Max |actual - expected| / (1 + |expected|) per output must stay within {@code tolerance}. */
+    static void assertClose(String what, float[][] actual, float[][] expected, float tolerance) {
+        assertThat(actual.length).as(what + ": outputs").isEqualTo(expected.length);
+        for (int o = 0; o < expected.length; o++) {
+            assertThat(actual[o]).as(what + ": output " + o + " length").hasSameSizeAs(expected[o]);
+            double worst = 0;
+            int worstAt = -1;
+            for (int i = 0; i < expected[o].length; i++) {
+                double err = Math.abs((double) actual[o][i] - expected[o][i]) / (1 + Math.abs(expected[o][i]));
+                if (!(err <= worst)) {
+                    worst = err;
+                    worstAt = i;
+                }
+            }
+            String where = worstAt < 0 ? "" : " worst at " + worstAt + ": actual " + actual[o][worstAt]
+                    + " expected " + expected[o][worstAt];
+            assertThat(worst).as(what + ": output " + o + where).isLessThanOrEqualTo(tolerance);
+        }
+    }
+
+    private float[] gaussian(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) random.nextGaussian();
+        return x;
+    }
+
+    private int[] ints(int n, int bound) {
+        int[] x = new int[n];
+        for (int i = 0; i < n; i++) x[i] = random.nextInt(bound);
+        return x;
+    }
+
+    /**
+     * Packed-row segment starts: each row of kvLen keys holds a few examples; query i (at key
+     * position kvLen - qLen + i) gets the first key of its example.
+     */
+    private int[] segments(int batch, int qLen, int kvLen) {
+        int[] seg = new int[batch * qLen];
+        for (int b = 0; b < batch; b++) {
+            int[] startOf = new int[kvLen];
+            int start = 0;
+            for (int j = 0; j < kvLen; j++) {
+                if (j > 0 && random.nextInt(9) == 0) start = j;
+                startOf[j] = start;
+            }
+            for (int i = 0; i < qLen; i++) seg[b * qLen + i] = startOf[kvLen - qLen + i];
+        }
+        return seg;
+    }
+}

@@ -1,0 +1,182 @@
+package com.mka1.backend.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.DType;
+import com.mka1.spi.Kernels;
+import com.mka1.spi.Tensor;
+
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * What the Java launch code passes to each kernel, checked without a GPU: every {@link Kernels}
+ * method is called with a launcher that records the launches and applies the same argument
+ * check as the driver launcher, so a parameter list that drifts from {@link KernelCatalog}
+ * (and hence from the PTX, see {@link PtxModulesTest}) fails here.
+ */
+class CudaKernelsLaunchTest {
+    private record Launch(KernelSpec kernel, LaunchShape shape, List<Object> args) {}
+
+    private final List<Launch> launches = new ArrayList<>();
+    private final KernelLauncher recorder = (kernel, shape, args) -> {
+        kernel.checkArguments(args);
+        launches.add(new Launch(kernel, shape, java.util.Arrays.asList(args)));
+    };
+    private final Workspace scratch = new Workspace() {
+        @Override
+        public DeviceBlock acquire(long bytes) {
+            return new DeviceBlock(new CUdeviceptr(), DevicePool.sizeClass(bytes));
+        }
+
+        @Override
+        public void release(DeviceBlock block) {}
+
+        @Override
+        public double readDouble(DeviceBlock block) {
+            return 0.0; // no device here: only the launches are under test
+        }
+    };
+    private final Kernels kernels = new CudaKernels(null, recorder, scratch, MatmulPath.FP32);
+    // Tensors made here have no device, like these kernels' owner.
+    private final Kernels tensorCoreKernels = new CudaKernels(null, recorder, scratch, MatmulPath.TF32X3);
+
+    private static CudaTensor tensor(DType dtype, int... shape) {
+        long bytes = CudaTensor.elementCount(shape) * dtype.bytes();
+        return new CudaTensor(null, new DeviceBlock(new CUdeviceptr(), bytes), 0, dtype, shape, null);
+    }
+
+    private static CudaTensor f32(int... shape) {
+        return tensor(DType.F32, shape);
+    }
+
+    private static CudaTensor i32(int... shape) {
+        return tensor(DType.I32, shape);
+    }
+
+    @Test
+    void everyKernelMethodLaunchesCatalogKernelsWithMatchingArguments() {
+        int n = 6, dim = 8, vocab = 10, heads = 4, kvHeads = 2, headDim = 4;
+        kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
+        kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        tensorCoreKernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
+        tensorCoreKernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        Kernels bf16Kernels = new CudaKernels(null, recorder, scratch, MatmulPath.BF16);
+        bf16Kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
+        bf16Kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        kernels.addBias(f32(n, dim), f32(dim), n, dim);
+        kernels.addBiasBackward(f32(dim), f32(n, dim), n, dim);
+        kernels.embeddingForward(f32(n, dim), f32(vocab, dim), i32(n), n, dim);
+        kernels.embeddingForward(f32(n, dim), tensor(DType.BF16, vocab, dim), i32(n), n, dim);
+        kernels.embeddingBackward(f32(vocab, dim), f32(n, dim), i32(n), n, dim);
+        kernels.rmsnormForward(f32(n, dim), f32(n), f32(n, dim), f32(dim), n, dim, 1e-5f);
+        kernels.rmsnormForward(f32(n, dim), null, f32(n, dim), f32(dim), n, dim, 1e-5f);
+        kernels.rmsnormBackward(f32(n, dim), f32(dim), f32(n, dim), f32(n, dim), f32(dim), f32(n), n, dim);
+        kernels.rope(f32(n, heads * headDim), i32(n), f32(headDim / 2), n, heads, headDim, false);
+        kernels.attentionForward(f32(n, heads * headDim), f32(n, heads), f32(n, heads * headDim),
+                f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, 3, heads, kvHeads, headDim, 0.5f);
+        kernels.attentionBackward(f32(n, heads * headDim), f32(n, kvHeads * headDim), f32(n, kvHeads * headDim),
+                f32(n, heads * headDim), f32(n, heads * headDim), f32(n, heads), f32(n, heads * headDim),
+                f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, heads, kvHeads, headDim, 0.5f);
+        kernels.swigluForward(f32(n), f32(n), f32(n), n);
+        kernels.swigluBackward(f32(n), f32(n), f32(n), f32(n), f32(n), n);
+        kernels.softmaxCrossEntropy(f32(n, vocab), f32(n), f32(n), i32(n), n, vocab, 0.25f, true);
+        kernels.add(f32(n), f32(n), f32(n), n);
+        kernels.mul(f32(n), f32(n), f32(n), n);
+        kernels.axpy(f32(n), 2f, f32(n), n);
+        kernels.scale(f32(n), 2f, n);
+        kernels.fill(f32(n), 1f, n);
+        kernels.sum(f32(n), n);
+        kernels.sumOfSquares(f32(n), n);
+        kernels.adamw(f32(n), f32(n), f32(n), f32(n), n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 1);
+
+        Set<KernelSpec> launched = new HashSet<>();
+        launches.forEach(l -> launched.add(l.kernel()));
+        assertThat(launched).containsExactlyInAnyOrderElementsOf(KernelCatalog.ALL);
+    }
+
+    @Test
+    void matmulPassesShapesFlagsAndATileGrid() {
+        CudaTensor c = f32(130, 70), a = f32(130, 9), b = f32(9, 70);
+        kernels.matmul(c, a, b, 130, 70, 9, false, true, 2f, true);
+        assertThat(launches).singleElement().satisfies(l -> {
+            assertThat(l.kernel()).isEqualTo(KernelCatalog.MATMUL_F32);
+            assertThat(l.shape()).isEqualTo(new LaunchShape(2, 3, 256));
+            assertThat(l.args()).containsExactly(c, a, b, 130, 70, 9, 0, 1, 2f, 1);
+        });
+    }
+
+    @Test
+    void tensorCoreMatmulUses128By64TilesAndThePrecisionFlag() {
+        CudaTensor c = f32(130, 70), a = f32(130, 9), b = f32(70, 9);
+        tensorCoreKernels.matmul(c, a, b, 130, 70, 9, false, true, 1f, false);
+        new CudaKernels(null, recorder, scratch, MatmulPath.TF32).matmul(c, a, b, 130, 70, 9, false, true, 1f, false);
+        assertThat(launches).extracting(Launch::shape).containsOnly(new LaunchShape(2, 2, 256));
+        assertThat(launches).extracting(l -> l.args().get(10)).containsExactly(1, 0);
+    }
+
+    @Test
+    void matmulPathFollowsTheOptionAndTheComputeCapability() {
+        assertThat(MatmulPath.choose(null, 90)).isEqualTo(MatmulPath.TF32X3);
+        assertThat(MatmulPath.choose(null, 75)).isEqualTo(MatmulPath.FP32);
+        assertThat(MatmulPath.choose("TF32", 80)).isEqualTo(MatmulPath.TF32);
+        assertThat(MatmulPath.choose("fp32", 90)).isEqualTo(MatmulPath.FP32);
+        assertThatThrownBy(() -> MatmulPath.choose("tf32", 75)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cuda.matmul=tf32 needs compute capability 8.0, this GPU has 7.5");
+        assertThatThrownBy(() -> MatmulPath.choose("fast", 90)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cuda.matmul must be fp32, 3xtf32, tf32 or bf16, got 'fast'");
+    }
+
+    @Test
+    void adamwPassesBiasCorrectionsComputedInDouble() {
+        CudaTensor p = f32(4), g = f32(4), m = f32(4), v = f32(4);
+        kernels.adamw(p, g, m, v, 4, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, 3);
+        assertThat(launches).singleElement().satisfies(l -> assertThat(l.args()).containsExactly(
+                p, g, m, v, 4L, 0.1f, 0.9f, 0.999f, 1e-8f, 0f,
+                (float) (1 - Math.pow(0.9f, 3)), (float) (1 - Math.pow(0.999f, 3))));
+    }
+
+    @Test
+    void attentionLaunchesOneWarpPerQueryHead() {
+        kernels.attentionForward(f32(10, 8), null, f32(10, 8), f32(10, 4), f32(10, 4), i32(10),
+                2, 5, 5, 4, 2, 2, 1f);
+        // 2*5 rows * 4 heads = 40 warps, four per 128-thread block
+        assertThat(launches).singleElement().satisfies(l -> {
+            assertThat(l.shape()).isEqualTo(new LaunchShape(10, 1, 128));
+            assertThat(l.args().get(1)).isNull();
+        });
+    }
+
+    @Test
+    void rejectsWrongTypesAndSizesNamingTheTensor() {
+        assertThatThrownBy(() -> kernels.add(f32(3), i32(3), f32(3), 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tensor 'a' must be F32, is I32");
+        assertThatThrownBy(() -> kernels.softmaxCrossEntropy(f32(2, 5), f32(2), null, i32(1), 2, 5, 1f, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tensor 'targets' has 1 elements, needs 2");
+        assertThatThrownBy(() -> kernels.attentionForward(f32(2, 6), null, f32(2, 6), f32(2, 4), f32(2, 4), i32(2),
+                1, 2, 2, 3, 2, 2, 1f))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("attention: heads 3 is not a multiple of kvHeads 2");
+        try (ComputeDevice cpu = BackendUnderTest.open("cpu")) {
+            Tensor onCpu = cpu.allocate(DType.F32, 3);
+            assertThatThrownBy(() -> kernels.add(f32(3), f32(3), onCpu, 3))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("tensor 'b' belongs to another device");
+        }
+        assertThat(launches).isEmpty();
+    }
+
+    @Test
+    void kernelSpecRejectsMismatchedArguments() {
+        assertThatThrownBy(() -> KernelCatalog.SCALE.checkArguments(new Object[] {null, 1f}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("kernel scale_f32 takes 3 parameters, got 2");
+        assertThatThrownBy(() -> KernelCatalog.SCALE.checkArguments(new Object[] {null, 1f, 3}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("kernel scale_f32 parameter 2 must be I64, got Integer");
+    }
+}

@@ -1,0 +1,64 @@
+package com.mka1.backend.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.mka1.spi.BackendOptions;
+import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.DType;
+import com.mka1.spi.Tensor;
+
+/** Each {@code cuda.matmul} path against the reference backend, on shapes with ragged tile edges. */
+@Tag("gpu")
+class MatmulPathsGpuTest {
+
+    @ParameterizedTest(name = "{0}: m={1} n={2} k={3} transA={4} transB={5} {6}")
+    @CsvSource({
+            "fp32, 300, 200, 576, false, true, F32, 2e-5",
+            "3xtf32, 300, 200, 576, false, true, F32, 2e-5",
+            "3xtf32, 129, 65, 33, true, false, F32, 2e-5",
+            "3xtf32, 77, 150, 1536, false, false, BF16, 2e-5",
+            "3xtf32, 576, 1536, 512, true, false, F32, 2e-5",
+            "tf32, 300, 200, 576, false, true, F32, 5e-3",
+            "tf32, 129, 65, 33, true, true, BF16, 5e-3",
+            "bf16, 300, 200, 576, false, true, F32, 3e-2",
+            "bf16, 129, 65, 33, true, false, BF16, 3e-2",
+            "bf16, 576, 1536, 512, true, true, F32, 3e-2",
+    })
+    void agreesWithTheReference(String path, int m, int n, int k, boolean transA, boolean transB, DType bType,
+                                float tolerance) {
+        Random random = new Random(m * 31L + n * 7L + k);
+        float[] a = gaussian(random, m * k), b = gaussian(random, k * n), c = gaussian(random, m * n);
+        float[] expected, actual;
+        try (ComputeDevice reference = BackendUnderTest.openOracle()) {
+            expected = run(reference, a, b, c, m, n, k, transA, transB, bType);
+        }
+        try (ComputeDevice cuda = BackendUnderTest.open("cuda",
+                new BackendOptions(0, 0, Map.of(MatmulPath.OPTION, path)))) {
+            assertThat(cuda.description()).endsWith("matmul " + path);
+            actual = run(cuda, a, b, c, m, n, k, transA, transB, bType);
+        }
+        CudaKernelsGpuTest.assertClose("matmul " + path, new float[][] {actual}, new float[][] {expected}, tolerance);
+    }
+
+    private static float[] run(ComputeDevice dev, float[] a, float[] b, float[] c, int m, int n, int k,
+                               boolean transA, boolean transB, DType bType) {
+        Tensor tc = dev.upload(c, m, n), ta = dev.upload(a, transA ? k : m, transA ? m : k);
+        Tensor tb = dev.allocate(bType, transB ? n : k, transB ? k : n);
+        dev.copyFromHost(b, 0, tb, 0, b.length);
+        dev.kernels().matmul(tc, ta, tb, m, n, k, transA, transB, -1.5f, true);
+        return dev.download(tc);
+    }
+
+    private static float[] gaussian(Random random, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) random.nextGaussian();
+        return x;
+    }
+}

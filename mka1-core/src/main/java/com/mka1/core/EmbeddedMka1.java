@@ -1,0 +1,249 @@
+package com.mka1.core;
+
+import com.mka1.api.Caller;
+import com.mka1.api.Mka1;
+import com.mka1.api.Page;
+import com.mka1.api.PageParams;
+import com.mka1.api.files.FileDeleted;
+import com.mka1.api.files.FileListParams;
+import com.mka1.api.files.FileObject;
+import com.mka1.api.files.FileService;
+import com.mka1.api.files.FileUpload;
+import com.mka1.api.finetuning.Checkpoint;
+import com.mka1.api.finetuning.FineTuningJob;
+import com.mka1.api.finetuning.FineTuningService;
+import com.mka1.api.finetuning.JobCreateParams;
+import com.mka1.api.finetuning.JobEvent;
+import com.mka1.api.finetuning.JobListParams;
+import com.mka1.core.data.TokenCounter;
+import com.mka1.core.files.FileStore;
+import com.mka1.core.jobs.JobManager;
+import com.mka1.core.jobs.JobManagerConfig;
+import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.train.Trainer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The {@link Mka1} API in this JVM: files, jobs and models kept durably under one data
+ * directory ({@code files/}, {@code jobs/}, {@code models.json}), base models read from a models
+ * directory, training through a {@link Trainer}. Build with {@link #builder()}.
+ */
+public final class EmbeddedMka1 implements Mka1 {
+    private final FileStore files;
+    private final ModelRegistry models;
+    private final JobManager jobs;
+
+    private EmbeddedMka1(FileStore files, ModelRegistry models, JobManager jobs) {
+        this.files = files;
+        this.models = models;
+        this.jobs = jobs;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public FileService files(Caller caller) {
+        return new Files(Objects.requireNonNull(caller, "caller"));
+    }
+
+    @Override
+    public FineTuningService fineTuning(Caller caller) {
+        return new FineTuning(Objects.requireNonNull(caller, "caller"));
+    }
+
+    /** The model registry (base models, fine-tuned models and checkpoints). */
+    public ModelRegistry models() {
+        return models;
+    }
+
+    /** The file store, for engine components that read stored files by id. */
+    public FileStore fileStore() {
+        return files;
+    }
+
+    @Override
+    public void close() {
+        jobs.close();
+    }
+
+    private final class Files implements FileService {
+        private final Caller caller;
+
+        Files(Caller caller) {
+            this.caller = caller;
+        }
+
+        @Override
+        public FileObject create(FileUpload upload) {
+            return files.upload(upload, caller);
+        }
+
+        @Override
+        public Page<FileObject> list(FileListParams params) {
+            return files.list(params, caller);
+        }
+
+        @Override
+        public FileObject retrieve(String fileId) {
+            return files.retrieve(fileId, caller);
+        }
+
+        @Override
+        public InputStream content(String fileId) {
+            return files.content(fileId, caller);
+        }
+
+        @Override
+        public FileDeleted delete(String fileId) {
+            return files.delete(fileId, caller, jobs);
+        }
+    }
+
+    private final class FineTuning implements FineTuningService {
+        private final Caller caller;
+
+        FineTuning(Caller caller) {
+            this.caller = caller;
+        }
+
+        @Override
+        public FineTuningJob create(JobCreateParams params) {
+            return jobs.create(params, caller);
+        }
+
+        @Override
+        public FineTuningJob retrieve(String jobId) {
+            return jobs.retrieve(jobId, caller);
+        }
+
+        @Override
+        public Page<FineTuningJob> list(JobListParams params) {
+            return jobs.list(params, caller);
+        }
+
+        @Override
+        public FineTuningJob cancel(String jobId) {
+            return jobs.cancel(jobId, caller);
+        }
+
+        @Override
+        public FineTuningJob pause(String jobId) {
+            return jobs.pause(jobId, caller);
+        }
+
+        @Override
+        public FineTuningJob resume(String jobId) {
+            return jobs.resume(jobId, caller);
+        }
+
+        @Override
+        public Page<JobEvent> listEvents(String jobId, PageParams params) {
+            return jobs.listEvents(jobId, params, caller);
+        }
+
+        @Override
+        public Page<Checkpoint> listCheckpoints(String jobId, PageParams params) {
+            return jobs.listCheckpoints(jobId, params, caller);
+        }
+    }
+
+    /** Configures an {@link EmbeddedMka1}; only {@link #dataDir} and {@link #trainer} are required. */
+    public static final class Builder {
+        private Path dataDir;
+        private Path modelsDir;
+        private Trainer trainer;
+        private int concurrentJobs = 1;
+        private int queueCapacity = 100;
+        private long maxUploadBytes = 512L * 1024 * 1024;
+        private int minExamples = 10;
+        private TokenCounter tokenCounter = TokenCounter.APPROXIMATE;
+        private String organizationId = "org_mka1";
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** Where files, jobs and registered models are kept (created if missing). */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        /** Where base models live ({@code <owner>/<name>/config.json}); default {@code <dataDir>/models}. */
+        public Builder modelsDir(Path dir) {
+            this.modelsDir = dir;
+            return this;
+        }
+
+        /** Trains jobs (the model engine's implementation). */
+        public Builder trainer(Trainer trainer) {
+            this.trainer = trainer;
+            return this;
+        }
+
+        /** Jobs trained at the same time (default 1). */
+        public Builder concurrentJobs(int n) {
+            this.concurrentJobs = n;
+            return this;
+        }
+
+        /** Jobs that may wait (validating or queued) before create answers 429 (default 100). */
+        public Builder queueCapacity(int n) {
+            this.queueCapacity = n;
+            return this;
+        }
+
+        /** Largest accepted upload in bytes (default 512 MiB). */
+        public Builder maxUploadBytes(long bytes) {
+            this.maxUploadBytes = bytes;
+            return this;
+        }
+
+        /** Fewest examples a training file must have (default 10, OpenAI's minimum). */
+        public Builder minExamples(int n) {
+            this.minExamples = n;
+            return this;
+        }
+
+        /** Token counter for validation estimates (default: about four characters per token). */
+        public Builder tokenCounter(TokenCounter counter) {
+            this.tokenCounter = counter;
+            return this;
+        }
+
+        /** The {@code organization_id} shown on jobs (default "org_mka1"). */
+        public Builder organizationId(String id) {
+            this.organizationId = id;
+            return this;
+        }
+
+        /** Time source for timestamps (default the system UTC clock). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Opens the data directory, reloads its state and resumes unfinished jobs. */
+        public EmbeddedMka1 build() {
+            Objects.requireNonNull(dataDir, "dataDir is required");
+            Objects.requireNonNull(trainer, "trainer is required");
+            try {
+                FileStore files = FileStore.open(dataDir.resolve("files"), maxUploadBytes, clock);
+                ModelRegistry models = ModelRegistry.open(modelsDir != null ? modelsDir : dataDir.resolve("models"),
+                        dataDir.resolve("models.json"));
+                JobManager jobs = JobManager.open(dataDir.resolve("jobs"), files, models, trainer,
+                        new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock));
+                return new EmbeddedMka1(files, models, jobs);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the data directory " + dataDir, e);
+            }
+        }
+    }
+}

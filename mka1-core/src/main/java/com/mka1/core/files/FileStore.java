@@ -1,0 +1,247 @@
+package com.mka1.core.files;
+
+import com.mka1.api.Caller;
+import com.mka1.api.ConflictException;
+import com.mka1.api.InvalidRequestException;
+import com.mka1.api.NotFoundException;
+import com.mka1.api.Page;
+import com.mka1.api.PayloadTooLargeException;
+import com.mka1.api.ServerException;
+import com.mka1.api.SortOrder;
+import com.mka1.api.files.FileDeleted;
+import com.mka1.api.files.FileListParams;
+import com.mka1.api.files.FileObject;
+import com.mka1.api.files.FilePurpose;
+import com.mka1.api.files.FileStatus;
+import com.mka1.api.files.FileUpload;
+import com.mka1.core.Ids;
+import com.mka1.core.json.Json;
+import com.mka1.core.paging.CursorPaging;
+import com.mka1.core.storage.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Files under one directory: {@code <id>.content} holds the bytes, {@code <id>.json} the
+ * metadata. The metadata is written last, so it is the commit point: content without metadata
+ * is a crashed upload and is removed on open. Thread-safe.
+ */
+public final class FileStore {
+    private static final Logger log = LoggerFactory.getLogger(FileStore.class);
+    private static final int MAX_FILENAME_LENGTH = 255;
+
+    private final Path dir;
+    private final long maxUploadBytes;
+    private final Clock clock;
+    private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
+    private final AtomicLong nextSeq = new AtomicLong();
+
+    private FileStore(Path dir, long maxUploadBytes, Clock clock) {
+        this.dir = dir;
+        this.maxUploadBytes = maxUploadBytes;
+        this.clock = clock;
+    }
+
+    /** Opens (and creates) the store in {@code dir}, loading every committed file. */
+    public static FileStore open(Path dir, long maxUploadBytes, Clock clock) throws IOException {
+        if (maxUploadBytes <= 0) throw new IllegalArgumentException("maxUploadBytes must be positive: " + maxUploadBytes);
+        Files.createDirectories(dir);
+        FileStore store = new FileStore(dir, maxUploadBytes, clock);
+        store.load();
+        return store;
+    }
+
+    private void load() throws IOException {
+        long maxSeq = -1;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (AtomicFiles.isTemp(p)) {
+                    Files.deleteIfExists(p);
+                } else if (name.endsWith(".json")) {
+                    StoredFile f = StoredFileCodec.INSTANCE.read(Json.parse(Files.readAllBytes(p)));
+                    files.put(f.file().id(), f);
+                    maxSeq = Math.max(maxSeq, f.seq());
+                }
+            }
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.content")) {
+            for (Path p : entries) {
+                String id = p.getFileName().toString().replace(".content", "");
+                if (!files.containsKey(id)) {
+                    log.warn("removing {}: an upload that never committed", p);
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        nextSeq.set(maxSeq + 1);
+        log.info("file store {}: {} files", dir, files.size());
+    }
+
+    /** Streams an upload to disk; over the size limit nothing is kept. */
+    public FileObject upload(FileUpload upload, Caller caller) {
+        if (!upload.purpose().uploadable()) {
+            throw new InvalidRequestException("Files with purpose '" + upload.purpose().wireName()
+                    + "' are written by jobs and cannot be uploaded.", "purpose", "invalid_value");
+        }
+        String filename = checkFilename(upload.filename());
+        String id = Ids.newId("file");
+        Path content = contentPath(id);
+        try {
+            long bytes = copyLimited(upload.content(), content);
+            return commit(id, filename, upload.purpose(), bytes, caller.endUserId());
+        } catch (IOException e) {
+            deleteQuietly(content);
+            throw new ServerException("Could not store upload " + filename + ": " + e.getMessage(), null, null, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(content);
+            throw e;
+        }
+    }
+
+    /** Stores bytes produced by the engine (result files) for {@code owner}. */
+    public FileObject storeGenerated(String filename, FilePurpose purpose, byte[] bytes, String owner) {
+        String id = Ids.newId("file");
+        try {
+            AtomicFiles.write(contentPath(id), bytes);
+            return commit(id, filename, purpose, bytes.length, owner);
+        } catch (IOException e) {
+            deleteQuietly(contentPath(id));
+            throw new UncheckedIOException("could not store " + filename, e);
+        }
+    }
+
+    private FileObject commit(String id, String filename, FilePurpose purpose, long bytes, String owner) throws IOException {
+        FileObject file = new FileObject(id, bytes, clock.instant().getEpochSecond(), null, filename, purpose,
+                FileStatus.PROCESSED, null);
+        StoredFile stored = new StoredFile(file, owner, nextSeq.getAndIncrement());
+        AtomicFiles.write(metaPath(id), Json.writeBytes(StoredFileCodec.INSTANCE, stored));
+        files.put(id, stored);
+        log.info("stored {} ({} bytes, purpose {})", id, bytes, purpose.wireName());
+        return file;
+    }
+
+    /** The file, if {@code caller} may see it; otherwise {@link NotFoundException}. */
+    public FileObject retrieve(String id, Caller caller) {
+        return visible(id, caller).file();
+    }
+
+    /** Any caller's file by id (for the engine), or null. */
+    public StoredFile find(String id) {
+        return id == null ? null : files.get(id);
+    }
+
+    public Page<FileObject> list(FileListParams params, Caller caller) {
+        Comparator<StoredFile> byAge = Comparator.comparingLong(StoredFile::seq);
+        if (params.order() != SortOrder.ASC) byAge = byAge.reversed();
+        List<FileObject> ordered = files.values().stream()
+                .filter(f -> caller.canSee(f.owner()))
+                .filter(f -> params.purpose() == null || f.file().purpose() == params.purpose())
+                .sorted(byAge).map(StoredFile::file).toList();
+        return CursorPaging.page(ordered, FileObject::id, params.limit(), params.after(), CursorPaging.FILES);
+    }
+
+    /** Opens the bytes; the caller closes the stream. */
+    public InputStream content(String id, Caller caller) {
+        visible(id, caller);
+        try {
+            return Files.newInputStream(contentPath(id));
+        } catch (NoSuchFileException e) {
+            throw notFound(id); // deleted since the lookup
+        } catch (IOException e) {
+            throw new ServerException("Could not read " + id + ": " + e.getMessage(), null, null, e);
+        }
+    }
+
+    /** Where a stored file's bytes are (the engine reads training files from here). */
+    public Path contentPath(String id) {
+        return dir.resolve(id + ".content");
+    }
+
+    /** Deletes a file unless {@code usage} names an active user of it. */
+    public FileDeleted delete(String id, Caller caller, FileUsage usage) {
+        visible(id, caller);
+        usage.activeUser(id).ifPresent(user -> {
+            throw new ConflictException("File " + id + " is in use by " + user + "; cancel the job or wait for it to finish.",
+                    null, "file_in_use");
+        });
+        try {
+            Files.deleteIfExists(metaPath(id)); // the commit point goes first
+            AtomicFiles.syncDirectory(dir);
+            files.remove(id);
+            Files.deleteIfExists(contentPath(id));
+        } catch (IOException e) {
+            throw new ServerException("Could not delete " + id + ": " + e.getMessage(), null, null, e);
+        }
+        log.info("deleted {}", id);
+        return new FileDeleted(id, true);
+    }
+
+    private StoredFile visible(String id, Caller caller) {
+        StoredFile f = find(id);
+        if (f == null || !caller.canSee(f.owner())) throw notFound(id);
+        return f;
+    }
+
+    private static NotFoundException notFound(String id) {
+        return new NotFoundException("No such File object: " + id, "file_id", "file_not_found");
+    }
+
+    private Path metaPath(String id) {
+        return dir.resolve(id + ".json");
+    }
+
+    private static String checkFilename(String filename) {
+        if (filename.isBlank()) throw new InvalidRequestException("The uploaded file has no filename.", "file", "invalid_value");
+        if (filename.length() > MAX_FILENAME_LENGTH) {
+            throw new InvalidRequestException("Filename is longer than " + MAX_FILENAME_LENGTH + " characters.", "file", "invalid_value");
+        }
+        return filename;
+    }
+
+    /** Copies to {@code target} and fsyncs, failing as soon as the limit is passed (never buffering the whole body). */
+    private long copyLimited(InputStream in, Path target) throws IOException {
+        long total = 0;
+        byte[] buf = new byte[64 * 1024];
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             OutputStream out = Channels.newOutputStream(ch)) {
+            for (int n; (n = in.read(buf)) != -1; ) {
+                total += n;
+                if (total > maxUploadBytes) {
+                    throw new PayloadTooLargeException("File exceeds the upload limit of " + maxUploadBytes + " bytes.",
+                            "file", "file_too_large");
+                }
+                out.write(buf, 0, n);
+            }
+            out.flush();
+            ch.force(true);
+        }
+        return total;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.warn("could not remove {}: {}", p, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package com.mka1.core.inference;
+
+import java.util.Objects;
+
+/**
+ * What to generate.
+ *
+ * @param promptIds       the prompt, already tokenized (chat template or raw text with BOS)
+ * @param maxOutputTokens generated-token limit (at least 1); also bounded by the model's context
+ * @param sampling        how tokens are chosen
+ * @param stopTokenIds    ids that end generation (EOS, end-of-turn); they are not decoded into text
+ * @param stopSequences   texts that end generation; they are cut from the output
+ */
+public record GenerationRequest(int[] promptIds, int maxOutputTokens, SamplingSettings sampling, int[] stopTokenIds,
+                                StopSequences stopSequences) {
+    public GenerationRequest {
+        Objects.requireNonNull(promptIds, "promptIds");
+        Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(stopTokenIds, "stopTokenIds");
+        Objects.requireNonNull(stopSequences, "stopSequences");
+        if (promptIds.length == 0) {
+            throw new IllegalArgumentException("the prompt must hold at least one token");
+        }
+        if (maxOutputTokens < 1) {
+            throw new IllegalArgumentException("maxOutputTokens must be at least 1, got " + maxOutputTokens);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package com.mka1.core.inference;
+
+import com.mka1.core.tokenizer.Tokenizer;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Generates text: the prompt is prefilled in one batched pass, then tokens are decoded one at a
+ * time over the KV cache until a stop token, a stop sequence or the token limit. Text deltas are
+ * handed out as soon as they are final (whole UTF-8 characters, never part of a stop sequence).
+ */
+public final class Generator {
+    private static final char REPLACEMENT = '\uFFFD';
+
+    private final CausalLanguageModel model;
+    private final Tokenizer tokenizer;
+
+    public Generator(CausalLanguageModel model, Tokenizer tokenizer) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    public GenerationResult generate(GenerationRequest request) {
+        return generate(request, delta -> {});
+    }
+
+    public GenerationResult generate(GenerationRequest request, Consumer<String> deltas) {
+        int prompt = request.promptIds().length;
+        if (prompt >= model.contextLength()) {
+            throw new IllegalArgumentException("the prompt has " + prompt + " tokens; the model's context holds "
+                    + model.contextLength());
+        }
+        int limit = Math.min(request.maxOutputTokens(), model.contextLength() - prompt);
+        Sampler sampler = new Sampler(request.sampling(), model.vocabSize());
+        for (int id : request.promptIds()) {
+            sampler.observe(id);
+        }
+        int[] out = new int[limit];
+        int produced = 0;
+        int emitted = 0;
+        String text = "";
+        FinishReason reason = FinishReason.LENGTH;
+        try (DecodeSession session = model.openSession(prompt + limit)) {
+            float[] logits = session.append(request.promptIds());
+            while (produced < limit) {
+                int token = sampler.sample(logits);
+                out[produced++] = token;
+                if (contains(request.stopTokenIds(), token)) {
+                    reason = FinishReason.STOP;
+                    break;
+                }
+                text = tokenizer.decode(Arrays.copyOf(out, produced), true);
+                int stopAt = request.stopSequences().firstMatch(text);
+                if (stopAt >= 0) {
+                    text = text.substring(0, stopAt);
+                    reason = FinishReason.STOP;
+                    break;
+                }
+                int ready = readyLength(text, request.stopSequences());
+                if (ready > emitted) {
+                    deltas.accept(text.substring(emitted, ready));
+                    emitted = ready;
+                }
+                if (produced < limit) {
+                    logits = session.append(new int[] {token});
+                }
+            }
+        }
+        if (text.length() > emitted) {
+            deltas.accept(text.substring(emitted));
+        }
+        return new GenerationResult(prompt, Arrays.copyOf(out, produced), text, reason);
+    }
+
+    /** Text that is final: not a trailing partial UTF-8 character, not a possible stop-sequence start. */
+    private static int readyLength(String text, StopSequences stops) {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == REPLACEMENT) {
+            end--;
+        }
+        return Math.min(end, stops.safeLength(text));
+    }
+
+    private static boolean contains(int[] ids, int id) {
+        for (int x : ids) {
+            if (x == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,112 @@
+package com.mka1.core.model;
+
+import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.DType;
+import com.mka1.spi.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every activation and gradient-scratch buffer of a forward/backward pass over {@code n}
+ * tokens, sized in this one place. Per-layer activations are kept for each layer, or, with
+ * recomputation, one set is shared and each layer's forward is re-run just before its backward.
+ * Gradient scratch is shared by all layers.
+ */
+final class ActivationBuffers {
+    /** What one layer's backward needs from its forward. {@code loraHidden} is indexed by {@link Projection#ordinal()}. */
+    record Layer(Tensor rstd1, Tensor xn1, Tensor q, Tensor k, Tensor v, Tensor att, Tensor lse, Tensor mid,
+                 Tensor rstd2, Tensor xn2, Tensor gate, Tensor up, Tensor act, Tensor[] loraHidden) {}
+
+    /** Allocates F32 tensors, or only counts their bytes. */
+    private interface Allocator {
+        Tensor f32(int... shape);
+
+        Tensor i32(int... shape);
+    }
+
+    final int capacity;
+    final Tensor tokens, targets, positions, segStart;      // I32 [n]
+    final Tensor[] residual;                                  // [layers+1] x [n, hidden]
+    final List<Layer> layers;                                 // one per layer, or one shared
+    final Tensor rstdFinal, xnFinal, logits, losses, correct; // top of the model
+    final Tensor dResidual, dNormed, dq, dk, dv, dAtt, dGate, dUp, dAct, projected;
+    final LinearLayer.Scratch linear;
+
+    private ActivationBuffers(Allocator alloc, LlamaConfig c, int n, boolean recompute, int loraRank, boolean[] loraTargets) {
+        int h = c.hiddenSize(), i = c.intermediateSize(), maxIn = Math.max(h, Math.max(c.qDim(), i));
+        capacity = n;
+        tokens = alloc.i32(n);
+        targets = alloc.i32(n);
+        positions = alloc.i32(n);
+        segStart = alloc.i32(n);
+        residual = new Tensor[c.numLayers() + 1];
+        for (int l = 0; l <= c.numLayers(); l++) residual[l] = alloc.f32(n, h);
+        layers = new ArrayList<>();
+        for (int l = 0; l < (recompute ? 1 : c.numLayers()); l++) {
+            Tensor[] hidden = new Tensor[Projection.values().length];
+            for (Projection p : Projection.values()) if (loraTargets[p.ordinal()]) hidden[p.ordinal()] = alloc.f32(n, loraRank);
+            layers.add(new Layer(alloc.f32(n), alloc.f32(n, h), alloc.f32(n, c.qDim()), alloc.f32(n, c.kvDim()),
+                    alloc.f32(n, c.kvDim()), alloc.f32(n, c.qDim()), alloc.f32(n, c.numHeads()), alloc.f32(n, h),
+                    alloc.f32(n), alloc.f32(n, h), alloc.f32(n, i), alloc.f32(n, i), alloc.f32(n, i), hidden));
+        }
+        rstdFinal = alloc.f32(n);
+        xnFinal = alloc.f32(n, h);
+        logits = alloc.f32(n, c.vocabSize());
+        losses = alloc.f32(n);
+        correct = alloc.f32(n);
+        dResidual = alloc.f32(n, h);
+        dNormed = alloc.f32(n, h);
+        dq = alloc.f32(n, c.qDim());
+        dk = alloc.f32(n, c.kvDim());
+        dv = alloc.f32(n, c.kvDim());
+        dAtt = alloc.f32(n, c.qDim());
+        dGate = alloc.f32(n, i);
+        dUp = alloc.f32(n, i);
+        dAct = alloc.f32(n, i);
+        projected = alloc.f32(n, h);
+        boolean lora = loraRank > 0;
+        linear = new LinearLayer.Scratch(lora ? alloc.f32(n, maxIn) : null, lora ? alloc.f32(n, maxIn) : null,
+                lora ? alloc.f32(n, loraRank) : null);
+    }
+
+    /** The activations of layer {@code l} (the shared set under recomputation). */
+    Layer layer(int l) {
+        return layers.get(layers.size() == 1 ? 0 : l);
+    }
+
+    static ActivationBuffers allocate(ComputeDevice dev, List<Tensor> owned, LlamaConfig c, int n, boolean recompute,
+                                      int loraRank, boolean[] loraTargets) {
+        return new ActivationBuffers(new Allocator() {
+            public Tensor f32(int... shape) {
+                Tensor t = dev.allocate(DType.F32, shape);
+                owned.add(t);
+                return t;
+            }
+
+            public Tensor i32(int... shape) {
+                Tensor t = dev.allocate(DType.I32, shape);
+                owned.add(t);
+                return t;
+            }
+        }, c, n, recompute, loraRank, loraTargets);
+    }
+
+    /** Bytes {@link #allocate} would take, for memory planning. */
+    static long bytes(LlamaConfig c, int n, boolean recompute, int loraRank, boolean[] loraTargets) {
+        long[] total = {0};
+        new ActivationBuffers(new Allocator() {
+            public Tensor f32(int... shape) {
+                long e = 4;
+                for (int d : shape) e *= d;
+                total[0] += e;
+                return null;
+            }
+
+            public Tensor i32(int... shape) {
+                return f32(shape);
+            }
+        }, c, n, recompute, loraRank, loraTargets);
+        return total[0];
+    }
+}

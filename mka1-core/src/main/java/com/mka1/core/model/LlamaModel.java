@@ -1,0 +1,489 @@
+package com.mka1.core.model;
+
+import com.mka1.core.compute.Bf16;
+import com.mka1.core.safetensors.SafetensorsReader;
+import com.mka1.core.safetensors.SafetensorsWriter;
+import com.mka1.core.safetensors.StoredDType;
+import com.mka1.core.safetensors.TensorInfo;
+import com.mka1.core.train.BatchResult;
+import com.mka1.core.train.PackedBatch;
+import com.mka1.core.train.Parameter;
+import com.mka1.core.train.TrainableModel;
+import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.DType;
+import com.mka1.spi.Kernels;
+import com.mka1.spi.Tensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A Llama-family decoder on one compute device: training forward/backward over packed batches
+ * (full fine-tuning or LoRA) and inference forward with a {@link KvCache}. The math is a
+ * straight list of {@link Kernels} calls; {@link #backward} is {@link #forward} reversed.
+ */
+public final class LlamaModel implements TrainableModel {
+    private static final Logger LOG = LoggerFactory.getLogger(LlamaModel.class);
+
+    private final LlamaConfig config;
+    private final ComputeDevice device;
+    private final Kernels k;
+    private final FineTuning fineTuning;
+    private final boolean recompute;
+    private final Tensor embed, gradEmbed, finalNorm, gradFinalNorm, invFreq;
+    private final LinearLayer lmHead;
+    private final List<DecoderLayer> layers;
+    private final List<Parameter> parameters;
+    private final List<Tensor> weightTensors = new ArrayList<>();
+    private final List<Tensor> bufferTensors = new ArrayList<>();
+    private final float attentionScale;
+    private ActivationBuffers buffers;
+
+    private LlamaModel(LlamaConfig config, ComputeDevice device, FineTuning fineTuning, boolean recompute,
+                       SafetensorsReader weights) {
+        this.config = config;
+        this.device = device;
+        this.k = device.kernels();
+        this.fineTuning = fineTuning;
+        this.recompute = recompute;
+        this.attentionScale = (float) (1 / Math.sqrt(config.headDim()));
+        boolean full = fineTuning instanceof FineTuning.Full;
+        int h = config.hiddenSize();
+        embed = load(weights, "model.embed_tokens.weight", !full, config.vocabSize(), h);
+        gradEmbed = full ? grad(embed) : null;
+        layers = new ArrayList<>();
+        for (int l = 0; l < config.numLayers(); l++) layers.add(loadLayer(weights, l, full));
+        finalNorm = load(weights, "model.norm.weight", false, h);
+        gradFinalNorm = full ? grad(finalNorm) : null;
+        Tensor head = config.tieWordEmbeddings() ? embed : load(weights, "lm_head.weight", !full, config.vocabSize(), h);
+        Tensor gradHead = !full ? null : config.tieWordEmbeddings() ? gradEmbed : grad(head);
+        lmHead = new LinearLayer("lm_head", h, config.vocabSize(), head, null, gradHead, null, -1);
+        invFreq = device.upload(config.invFreq(), config.headDim() / 2);
+        weightTensors.add(invFreq);
+        if (fineTuning instanceof FineTuning.Lora(LoraSpec spec)) attachLora(spec);
+        parameters = List.copyOf(collectParameters());
+    }
+
+    /**
+     * Loads {@code modelDir} (config.json + safetensors) onto {@code device}. {@code recompute}
+     * keeps one layer's activations and re-runs each layer's forward during backward.
+     */
+    public static LlamaModel load(Path modelDir, ComputeDevice device, FineTuning fineTuning, boolean recompute) {
+        LlamaConfig config = LlamaConfig.load(modelDir);
+        try (SafetensorsReader reader = SafetensorsReader.openDirectory(modelDir)) {
+            LlamaModel model = new LlamaModel(config, device, fineTuning, recompute, reader);
+            LOG.info("loaded {} ({} layers, hidden {}, {}) on {}: {} trainable values", modelDir, config.numLayers(),
+                    config.hiddenSize(), fineTuning, device.backendName(), model.trainableValueCount());
+            return model;
+        }
+    }
+
+    // ---- loading -------------------------------------------------------------------------
+
+    private Tensor load(SafetensorsReader reader, String name, boolean frozen, int... shape) {
+        TensorInfo info = reader.info(name);
+        info.requireShape(shape);
+        Tensor t;
+        if (frozen && info.dtype() == StoredDType.BF16) {
+            t = device.allocate(DType.BF16, shape);
+            short[] bits = reader.readBf16(name);
+            device.copyFromHostBf16(bits, 0, t, 0, bits.length);
+        } else {
+            float[] values = reader.readFloats(name);
+            t = device.allocate(DType.F32, shape);
+            device.copyFromHost(values, 0, t, 0, values.length);
+        }
+        weightTensors.add(t);
+        return t;
+    }
+
+    private Tensor grad(Tensor like) {
+        Tensor g = device.allocate(DType.F32, like.shape());
+        weightTensors.add(g);
+        return g;
+    }
+
+    private DecoderLayer loadLayer(SafetensorsReader r, int l, boolean full) {
+        int h = config.hiddenSize(), i = config.intermediateSize(), q = config.qDim(), kv = config.kvDim();
+        Tensor attnNorm = load(r, "model.layers." + l + ".input_layernorm.weight", false, h);
+        Tensor mlpNorm = load(r, "model.layers." + l + ".post_attention_layernorm.weight", false, h);
+        return new DecoderLayer(l, attnNorm, full ? grad(attnNorm) : null, mlpNorm, full ? grad(mlpNorm) : null,
+                linear(r, l, Projection.Q, h, q, config.qkvBias(), full),
+                linear(r, l, Projection.K, h, kv, config.qkvBias(), full),
+                linear(r, l, Projection.V, h, kv, config.qkvBias(), full),
+                linear(r, l, Projection.O, q, h, config.oBias(), full),
+                linear(r, l, Projection.GATE, h, i, false, full),
+                linear(r, l, Projection.UP, h, i, false, full),
+                linear(r, l, Projection.DOWN, i, h, false, full));
+    }
+
+    private LinearLayer linear(SafetensorsReader r, int l, Projection p, int in, int out, boolean hasBias, boolean full) {
+        String prefix = p.hfPrefix(l);
+        Tensor w = load(r, prefix + ".weight", !full, out, in);
+        Tensor b = hasBias ? load(r, prefix + ".bias", false, out) : null;
+        return new LinearLayer(prefix, in, out, w, b, full ? grad(w) : null, full && hasBias ? grad(b) : null,
+                l * Projection.values().length + p.ordinal());
+    }
+
+    private void attachLora(LoraSpec spec) {
+        SplittableRandom random = new SplittableRandom(spec.initSeed());
+        for (DecoderLayer layer : layers) {
+            for (Projection p : Projection.values()) {
+                if (!spec.targets().contains(p)) continue;
+                LinearLayer lin = layer.projection(p);
+                float[] a = new float[spec.rank() * lin.in];
+                double bound = 1 / Math.sqrt(lin.in); // PEFT: kaiming_uniform_(a=sqrt(5))
+                for (int j = 0; j < a.length; j++) a[j] = (float) ((random.nextDouble() * 2 - 1) * bound);
+                Tensor ta = device.upload(a, spec.rank(), lin.in);
+                Tensor tb = device.allocate(DType.F32, lin.out, spec.rank());
+                lin.lora = new LinearLayer.Lora(ta, tb, grad(ta), grad(tb), spec.rank(), spec.scaling(), spec.dropout());
+                weightTensors.add(ta);
+                weightTensors.add(tb);
+            }
+        }
+    }
+
+    private List<Parameter> collectParameters() {
+        List<Parameter> out = new ArrayList<>();
+        switch (fineTuning) {
+            case FineTuning.Full() -> {
+                out.add(new Parameter("model.embed_tokens.weight", embed, gradEmbed, true));
+                for (DecoderLayer layer : layers) {
+                    out.add(new Parameter(layer.attnNormName(), layer.attnNorm(), layer.gradAttnNorm(), false));
+                    for (LinearLayer lin : layer.projections()) {
+                        if (lin == layer.gate()) {
+                            out.add(new Parameter(layer.mlpNormName(), layer.mlpNorm(), layer.gradMlpNorm(), false));
+                        }
+                        out.add(new Parameter(lin.hfPrefix + ".weight", lin.weight, lin.gradWeight, true));
+                        if (lin.bias != null) out.add(new Parameter(lin.hfPrefix + ".bias", lin.bias, lin.gradBias, false));
+                    }
+                }
+                out.add(new Parameter("model.norm.weight", finalNorm, gradFinalNorm, false));
+                if (!config.tieWordEmbeddings()) out.add(new Parameter("lm_head.weight", lmHead.weight, lmHead.gradWeight, true));
+            }
+            case FineTuning.Lora lora -> {
+                for (DecoderLayer layer : layers) {
+                    for (LinearLayer lin : layer.projections()) {
+                        if (lin.lora == null) continue;
+                        out.add(new Parameter(PeftAdapter.PREFIX + lin.hfPrefix + ".lora_A.weight", lin.lora.a(), lin.lora.gradA(), true));
+                        out.add(new Parameter(PeftAdapter.PREFIX + lin.hfPrefix + ".lora_B.weight", lin.lora.b(), lin.lora.gradB(), true));
+                    }
+                }
+            }
+            case FineTuning.Frozen() -> { }
+        }
+        return out;
+    }
+
+    // ---- accessors -----------------------------------------------------------------------
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public ComputeDevice device() {
+        return device;
+    }
+
+    public FineTuning fineTuning() {
+        return fineTuning;
+    }
+
+    @Override
+    public List<Parameter> trainableParameters() {
+        return parameters;
+    }
+
+    /** Number of trainable values (elements over all trainable parameters). */
+    public long trainableValueCount() {
+        return parameters.stream().mapToLong(p -> p.value().size()).sum();
+    }
+
+    /** Base weights by HF name (lm_head only when untied), in the order of the HF file. */
+    public Map<String, Tensor> baseWeights() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("model.embed_tokens.weight", embed);
+        for (DecoderLayer layer : layers) {
+            out.put(layer.attnNormName(), layer.attnNorm());
+            out.put(layer.mlpNormName(), layer.mlpNorm());
+            for (LinearLayer lin : layer.projections()) {
+                out.put(lin.hfPrefix + ".weight", lin.weight);
+                if (lin.bias != null) out.put(lin.hfPrefix + ".bias", lin.bias);
+            }
+        }
+        out.put("model.norm.weight", finalNorm);
+        if (!config.tieWordEmbeddings()) out.put("lm_head.weight", lmHead.weight);
+        return out;
+    }
+
+    List<DecoderLayer> layers() {
+        return layers;
+    }
+
+    /** The bytes the activation buffers of a pass over {@code tokens} tokens take (canonical dtype sizes). */
+    public long activationBytes(int tokens) {
+        return ActivationBuffers.bytes(config, tokens, recompute, loraRank(), loraTargets());
+    }
+
+    private int loraRank() {
+        return fineTuning instanceof FineTuning.Lora(LoraSpec spec) ? spec.rank() : 0;
+    }
+
+    private boolean[] loraTargets() {
+        boolean[] targets = new boolean[Projection.values().length];
+        if (fineTuning instanceof FineTuning.Lora(LoraSpec spec)) spec.targets().forEach(p -> targets[p.ordinal()] = true);
+        return targets;
+    }
+
+    private ActivationBuffers buffers(int n) {
+        if (buffers == null || buffers.capacity < n) {
+            bufferTensors.forEach(device::free);
+            bufferTensors.clear();
+            buffers = ActivationBuffers.allocate(device, bufferTensors, config, n, recompute, loraRank(), loraTargets());
+        }
+        return buffers;
+    }
+
+    // ---- training ------------------------------------------------------------------------
+
+    @Override
+    public void zeroGradients() {
+        for (Parameter p : parameters) k.fill(p.gradient(), 0, p.gradient().size());
+    }
+
+    @Override
+    public BatchResult forwardBackward(PackedBatch batch, float gradScale, long dropoutSeed) {
+        ActivationBuffers b = upload(batch);
+        LinearLayer.Mode mode = new LinearLayer.Mode(true, dropoutSeed);
+        forward(b, batch.batch(), batch.seqLen(), mode);
+        int n = batch.batch() * batch.seqLen();
+        k.softmaxCrossEntropy(b.logits, b.losses, b.correct, b.targets, n, config.vocabSize(), gradScale, true);
+        BatchResult result = result(b, n, batch.targetCount());
+        backward(b, batch.batch(), batch.seqLen(), mode);
+        return result;
+    }
+
+    @Override
+    public BatchResult evaluate(PackedBatch batch) {
+        ActivationBuffers b = upload(batch);
+        forward(b, batch.batch(), batch.seqLen(), LinearLayer.Mode.EVAL);
+        int n = batch.batch() * batch.seqLen();
+        k.softmaxCrossEntropy(b.logits, b.losses, b.correct, b.targets, n, config.vocabSize(), 1, false);
+        return result(b, n, batch.targetCount());
+    }
+
+    /** The logits {@code [batch*seqLen, vocab]} of a packed batch, without dropout. */
+    public float[] logits(PackedBatch batch) {
+        ActivationBuffers b = upload(batch);
+        forward(b, batch.batch(), batch.seqLen(), LinearLayer.Mode.EVAL);
+        float[] out = new float[batch.batch() * batch.seqLen() * config.vocabSize()];
+        device.copyToHost(b.logits, 0, out, 0, out.length);
+        return out;
+    }
+
+    private BatchResult result(ActivationBuffers b, int n, int targets) {
+        return new BatchResult(k.sum(b.losses, n), Math.round(k.sum(b.correct, n)), targets);
+    }
+
+    private ActivationBuffers upload(PackedBatch batch) {
+        int n = batch.batch() * batch.seqLen();
+        for (int t : batch.tokens()) {
+            if (t < 0 || t >= config.vocabSize()) throw new IllegalArgumentException("token id " + t + " outside vocab " + config.vocabSize());
+        }
+        ActivationBuffers b = buffers(n);
+        device.copyFromHost(batch.tokens(), 0, b.tokens, 0, n);
+        device.copyFromHost(batch.targets(), 0, b.targets, 0, n);
+        device.copyFromHost(batch.positions(), 0, b.positions, 0, n);
+        device.copyFromHost(batch.segStart(), 0, b.segStart, 0, n);
+        return b;
+    }
+
+    private void forward(ActivationBuffers b, int batch, int seqLen, LinearLayer.Mode mode) {
+        int n = batch * seqLen;
+        k.embeddingForward(b.residual[0], embed, b.tokens, n, config.hiddenSize());
+        for (DecoderLayer layer : layers) layerForward(b, layer, batch, seqLen, mode, null);
+        k.rmsnormForward(b.xnFinal, b.rstdFinal, b.residual[layers.size()], finalNorm, n, config.hiddenSize(),
+                (float) config.rmsNormEps());
+        lmHead.forward(device, b.logits, b.xnFinal, n, null, b.linear, mode);
+    }
+
+    /** Expects {@code b.logits} to hold the loss gradient (softmaxCrossEntropy with computeGradient). */
+    private void backward(ActivationBuffers b, int batch, int seqLen, LinearLayer.Mode mode) {
+        int n = batch * seqLen, h = config.hiddenSize();
+        k.fill(b.dNormed, 0, (long) n * h);
+        lmHead.backward(device, b.dNormed, b.logits, b.xnFinal, n, null, b.linear, mode);
+        k.fill(b.dResidual, 0, (long) n * h);
+        k.rmsnormBackward(b.dResidual, gradFinalNorm, b.dNormed, b.residual[layers.size()], finalNorm, b.rstdFinal, n, h);
+        for (int l = layers.size() - 1; l >= 0; l--) {
+            if (recompute) layerForward(b, layers.get(l), batch, seqLen, mode, null);
+            layerBackward(b, layers.get(l), batch, seqLen, mode);
+        }
+        if (gradEmbed != null) k.embeddingBackward(gradEmbed, b.dResidual, b.tokens, n, h);
+    }
+
+    /**
+     * One decoder layer: {@code residual[l] -> residual[l+1]}. With a cache (inference, batch 1)
+     * the new keys and values are appended to it and attention reads the whole cache.
+     */
+    private void layerForward(ActivationBuffers b, DecoderLayer w, int batch, int seqLen, LinearLayer.Mode mode, KvCache cache) {
+        int n = batch * seqLen, h = config.hiddenSize(), l = w.index();
+        float eps = (float) config.rmsNormEps();
+        ActivationBuffers.Layer a = b.layer(l);
+        Tensor x = b.residual[l];
+        k.rmsnormForward(a.xn1(), a.rstd1(), x, w.attnNorm(), n, h, eps);
+        w.q().forward(device, a.q(), a.xn1(), n, a.loraHidden()[Projection.Q.ordinal()], b.linear, mode);
+        w.k().forward(device, a.k(), a.xn1(), n, a.loraHidden()[Projection.K.ordinal()], b.linear, mode);
+        w.v().forward(device, a.v(), a.xn1(), n, a.loraHidden()[Projection.V.ordinal()], b.linear, mode);
+        k.rope(a.q(), b.positions, invFreq, n, config.numHeads(), config.headDim(), false);
+        k.rope(a.k(), b.positions, invFreq, n, config.numKvHeads(), config.headDim(), false);
+        Tensor keys = a.k(), values = a.v();
+        int kvLen = seqLen;
+        if (cache != null) {
+            long at = (long) cache.length() * config.kvDim();
+            device.copy(a.k(), 0, cache.keys(l), at, (long) n * config.kvDim());
+            device.copy(a.v(), 0, cache.values(l), at, (long) n * config.kvDim());
+            keys = cache.keys(l);
+            values = cache.values(l);
+            kvLen = cache.length() + seqLen;
+        }
+        k.attentionForward(a.att(), a.lse(), a.q(), keys, values, b.segStart, batch, seqLen, kvLen,
+                config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale);
+        w.o().forward(device, b.projected, a.att(), n, a.loraHidden()[Projection.O.ordinal()], b.linear, mode);
+        k.add(a.mid(), x, b.projected, (long) n * h);
+        k.rmsnormForward(a.xn2(), a.rstd2(), a.mid(), w.mlpNorm(), n, h, eps);
+        w.gate().forward(device, a.gate(), a.xn2(), n, a.loraHidden()[Projection.GATE.ordinal()], b.linear, mode);
+        w.up().forward(device, a.up(), a.xn2(), n, a.loraHidden()[Projection.UP.ordinal()], b.linear, mode);
+        k.swigluForward(a.act(), a.gate(), a.up(), (long) n * config.intermediateSize());
+        w.down().forward(device, b.projected, a.act(), n, a.loraHidden()[Projection.DOWN.ordinal()], b.linear, mode);
+        k.add(b.residual[l + 1], a.mid(), b.projected, (long) n * h);
+    }
+
+    /** {@link #layerForward} reversed: turns {@code dResidual} from d residual[l+1] into d residual[l]. */
+    private void layerBackward(ActivationBuffers b, DecoderLayer w, int batch, int seqLen, LinearLayer.Mode mode) {
+        int n = batch * seqLen, h = config.hiddenSize(), l = w.index(), inter = config.intermediateSize();
+        ActivationBuffers.Layer a = b.layer(l);
+        Tensor[] hidden = a.loraHidden();
+        k.fill(b.dAct, 0, (long) n * inter);
+        w.down().backward(device, b.dAct, b.dResidual, a.act(), n, hidden[Projection.DOWN.ordinal()], b.linear, mode);
+        k.fill(b.dGate, 0, (long) n * inter);
+        k.fill(b.dUp, 0, (long) n * inter);
+        k.swigluBackward(b.dGate, b.dUp, b.dAct, a.gate(), a.up(), (long) n * inter);
+        k.fill(b.dNormed, 0, (long) n * h);
+        w.up().backward(device, b.dNormed, b.dUp, a.xn2(), n, hidden[Projection.UP.ordinal()], b.linear, mode);
+        w.gate().backward(device, b.dNormed, b.dGate, a.xn2(), n, hidden[Projection.GATE.ordinal()], b.linear, mode);
+        k.rmsnormBackward(b.dResidual, w.gradMlpNorm(), b.dNormed, a.mid(), w.mlpNorm(), a.rstd2(), n, h);
+        k.fill(b.dAtt, 0, (long) n * config.qDim());
+        w.o().backward(device, b.dAtt, b.dResidual, a.att(), n, hidden[Projection.O.ordinal()], b.linear, mode);
+        k.fill(b.dq, 0, (long) n * config.qDim());
+        k.fill(b.dk, 0, (long) n * config.kvDim());
+        k.fill(b.dv, 0, (long) n * config.kvDim());
+        k.attentionBackward(b.dq, b.dk, b.dv, b.dAtt, a.att(), a.lse(), a.q(), a.k(), a.v(), b.segStart, batch, seqLen,
+                config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale);
+        k.rope(b.dq, b.positions, invFreq, n, config.numHeads(), config.headDim(), true);
+        k.rope(b.dk, b.positions, invFreq, n, config.numKvHeads(), config.headDim(), true);
+        k.fill(b.dNormed, 0, (long) n * h);
+        w.v().backward(device, b.dNormed, b.dv, a.xn1(), n, hidden[Projection.V.ordinal()], b.linear, mode);
+        w.k().backward(device, b.dNormed, b.dk, a.xn1(), n, hidden[Projection.K.ordinal()], b.linear, mode);
+        w.q().backward(device, b.dNormed, b.dq, a.xn1(), n, hidden[Projection.Q.ordinal()], b.linear, mode);
+        k.rmsnormBackward(b.dResidual, w.gradAttnNorm(), b.dNormed, b.residual[l], w.attnNorm(), a.rstd1(), n, h);
+    }
+
+    // ---- export --------------------------------------------------------------------------
+
+    /**
+     * Writes every base weight under its HF name to one safetensors file (F32, or BF16 for
+     * tensors held in BF16); with {@link #mergeLora()} first, this is the merged model.
+     */
+    public void saveWeights(Path file) {
+        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+        for (var e : baseWeights().entrySet()) {
+            Tensor t = e.getValue();
+            float[] values = device.download(t);
+            if (t.dtype() == DType.BF16) {
+                short[] bits = new short[values.length];
+                for (int i = 0; i < bits.length; i++) bits[i] = Bf16.fromFloat(values[i]);
+                entries.add(new SafetensorsWriter.Entry.Bf16(e.getKey(), t.shape(), bits));
+            } else {
+                entries.add(new SafetensorsWriter.Entry.F32(e.getKey(), t.shape(), values));
+            }
+        }
+        SafetensorsWriter.write(file, entries, Map.of("format", "pt"));
+    }
+
+    /**
+     * Folds every LoRA update into its base weight ({@code W += scaling * B A}, rounded to the
+     * weight's dtype) and zeroes B, so the model computes the same function without adapters.
+     */
+    public void mergeLora() {
+        for (DecoderLayer layer : layers) {
+            for (LinearLayer lin : layer.projections()) {
+                if (lin.lora == null) continue;
+                float[] w = device.download(lin.weight), a = device.download(lin.lora.a()), bm = device.download(lin.lora.b());
+                int r = lin.lora.rank();
+                for (int o = 0; o < lin.out; o++) {
+                    for (int i = 0; i < lin.in; i++) {
+                        double delta = 0;
+                        for (int j = 0; j < r; j++) delta += (double) bm[o * r + j] * a[j * lin.in + i];
+                        w[o * lin.in + i] += (float) (lin.lora.scaling() * delta);
+                    }
+                }
+                device.copyFromHost(w, 0, lin.weight, 0, w.length);
+                k.fill(lin.lora.b(), 0, lin.lora.b().size());
+            }
+        }
+    }
+
+    // ---- inference -----------------------------------------------------------------------
+
+    /** A KV cache for up to {@code capacity} tokens of one sequence. */
+    public KvCache newKvCache(int capacity) {
+        return new KvCache(device, config, capacity);
+    }
+
+    /**
+     * Runs {@code tokens} (the next tokens of the cached sequence) through the model, appends
+     * their keys and values to {@code cache} and returns their logits {@code [tokens.length, vocab]}
+     * row-major. LoRA adapters apply (without dropout).
+     */
+    public float[] forwardWithCache(int[] tokens, KvCache cache) {
+        int n = tokens.length, past = cache.length();
+        if (n == 0) throw new IllegalArgumentException("no tokens to run");
+        if (past + n > cache.capacity()) {
+            throw new IllegalArgumentException("KV cache holds " + cache.capacity() + " tokens; " + past + " + " + n + " do not fit");
+        }
+        int[] positions = new int[n];
+        for (int i = 0; i < n; i++) positions[i] = past + i;
+        ActivationBuffers b = buffers(n);
+        device.copyFromHost(tokens, 0, b.tokens, 0, n);
+        device.copyFromHost(positions, 0, b.positions, 0, n);
+        device.copyFromHost(new int[n], 0, b.segStart, 0, n); // one sequence: every query may see key 0
+        k.embeddingForward(b.residual[0], embed, b.tokens, n, config.hiddenSize());
+        for (DecoderLayer layer : layers) layerForward(b, layer, 1, n, LinearLayer.Mode.EVAL, cache);
+        cache.advance(n);
+        k.rmsnormForward(b.xnFinal, null, b.residual[layers.size()], finalNorm, n, config.hiddenSize(), (float) config.rmsNormEps());
+        lmHead.forward(device, b.logits, b.xnFinal, n, null, b.linear, LinearLayer.Mode.EVAL);
+        float[] out = new float[n * config.vocabSize()];
+        device.copyToHost(b.logits, 0, out, 0, out.length);
+        return out;
+    }
+
+    /** Frees the activation buffers (they are re-made on the next pass); weights stay. */
+    public void releaseBuffers() {
+        bufferTensors.forEach(device::free);
+        bufferTensors.clear();
+        buffers = null;
+    }
+
+    @Override
+    public void close() {
+        releaseBuffers();
+        weightTensors.forEach(device::free);
+        weightTensors.clear();
+    }
+}

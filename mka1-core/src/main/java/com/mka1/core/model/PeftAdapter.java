@@ -1,0 +1,112 @@
+package com.mka1.core.model;
+
+import com.mka1.core.safetensors.JsonTree;
+import com.mka1.core.safetensors.SafetensorsReader;
+import com.mka1.core.safetensors.SafetensorsWriter;
+import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.Tensor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Hugging Face PEFT adapter layout: {@code adapter_config.json} and
+ * {@code adapter_model.safetensors} with tensors named
+ * {@code base_model.model.model.layers.N.self_attn.q_proj.lora_A.weight} (A {@code [r,in]},
+ * B {@code [out,r]}), as {@code PeftModel.from_pretrained} reads them.
+ */
+public final class PeftAdapter {
+    public static final String PREFIX = "base_model.model.";
+    public static final String CONFIG_FILE = "adapter_config.json";
+    public static final String WEIGHTS_FILE = "adapter_model.safetensors";
+
+    private PeftAdapter() {}
+
+    /** Writes the adapter of a LoRA model into {@code dir} (created if needed). */
+    public static void save(LlamaModel model, Path dir, String baseModelName) {
+        if (!(model.fineTuning() instanceof FineTuning.Lora(LoraSpec spec))) {
+            throw new IllegalStateException("model has no LoRA adapter to save (fine-tuning: " + model.fineTuning() + ")");
+        }
+        ComputeDevice dev = model.device();
+        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+        for (DecoderLayer layer : model.layers()) {
+            for (LinearLayer lin : layer.projections()) {
+                if (lin.lora == null) continue;
+                entries.add(new SafetensorsWriter.Entry.F32(PREFIX + lin.hfPrefix + ".lora_A.weight",
+                        lin.lora.a().shape(), dev.download(lin.lora.a())));
+                entries.add(new SafetensorsWriter.Entry.F32(PREFIX + lin.hfPrefix + ".lora_B.weight",
+                        lin.lora.b().shape(), dev.download(lin.lora.b())));
+            }
+        }
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("peft_type", "LORA");
+        config.put("task_type", "CAUSAL_LM");
+        config.put("base_model_name_or_path", baseModelName);
+        config.put("r", spec.rank());
+        config.put("lora_alpha", spec.alpha());
+        config.put("lora_dropout", spec.dropout());
+        config.put("target_modules", spec.targets().stream().sorted().map(Projection::module).map(Object.class::cast).toList());
+        config.put("bias", "none");
+        config.put("fan_in_fan_out", false);
+        config.put("inference_mode", true);
+        config.put("use_rslora", false);
+        try {
+            Files.createDirectories(dir);
+            SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), entries, Map.of("format", "pt"));
+            Files.writeString(dir.resolve(CONFIG_FILE), JsonTree.write(config), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write adapter to " + dir, e);
+        }
+    }
+
+    /** The LoRA settings stored in {@code dir/adapter_config.json} (dropout as saved, init seed 0). */
+    public static LoraSpec readSpec(Path dir) {
+        Path file = dir.resolve(CONFIG_FILE);
+        Map<String, Object> json;
+        try {
+            json = JsonTree.parseObject(Files.readAllBytes(file), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        if (!"LORA".equals(json.get("peft_type"))) throw new UnsupportedModelException(file + ": unsupported peft_type = " + json.get("peft_type"));
+        if (Boolean.TRUE.equals(json.get("use_rslora"))) throw new UnsupportedModelException(file + ": unsupported use_rslora = true");
+        if (!(json.get("r") instanceof Long r)) throw new UnsupportedModelException(file + ": field r must be an integer");
+        if (!(json.get("lora_alpha") instanceof Number alpha)) throw new UnsupportedModelException(file + ": field lora_alpha must be a number");
+        double dropout = json.get("lora_dropout") instanceof Number d ? d.doubleValue() : 0;
+        if (!(json.get("target_modules") instanceof List<?> modules)) {
+            throw new UnsupportedModelException(file + ": field target_modules must be a list of module names");
+        }
+        Set<Projection> targets = EnumSet.noneOf(Projection.class);
+        for (Object m : modules) targets.add(Projection.parse(String.valueOf(m)));
+        return new LoraSpec(r.intValue(), alpha.doubleValue(), dropout, targets, 0);
+    }
+
+    /** Replaces the LoRA weights of {@code model} with those saved in {@code dir}. */
+    public static void load(LlamaModel model, Path dir) {
+        ComputeDevice dev = model.device();
+        try (SafetensorsReader reader = SafetensorsReader.openFiles(List.of(dir.resolve(WEIGHTS_FILE)))) {
+            for (DecoderLayer layer : model.layers()) {
+                for (LinearLayer lin : layer.projections()) {
+                    if (lin.lora == null) continue;
+                    upload(dev, reader, PREFIX + lin.hfPrefix + ".lora_A.weight", lin.lora.a());
+                    upload(dev, reader, PREFIX + lin.hfPrefix + ".lora_B.weight", lin.lora.b());
+                }
+            }
+        }
+    }
+
+    private static void upload(ComputeDevice dev, SafetensorsReader reader, String name, Tensor into) {
+        reader.info(name).requireShape(into.shape());
+        float[] values = reader.readFloats(name);
+        dev.copyFromHost(values, 0, into, 0, values.length);
+    }
+}

@@ -1,0 +1,2 @@
+/** Cursor pagination shared by every list endpoint. */
+package com.mka1.core.paging;

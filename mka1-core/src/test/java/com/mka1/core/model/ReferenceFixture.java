@@ -1,0 +1,66 @@
+package com.mka1.core.model;
+
+import com.mka1.core.safetensors.JsonTree;
+import com.mka1.core.train.PackedBatch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A JSON fixture written by tools/reference/llama_reference.py (PyTorch, float64). */
+record ReferenceFixture(PackedBatch batch, double[] logits, double lossSum, long correct, Map<String, double[]> grads,
+                        Map<String, Object> json) {
+
+    static Path resource(String relative) {
+        try {
+            var url = ReferenceFixture.class.getResource("/" + relative);
+            if (url == null) throw new IllegalStateException("missing test resource " + relative);
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ReferenceFixture load(String name) {
+        Path file = resource("reference/" + name);
+        Map<String, Object> json;
+        try {
+            json = JsonTree.parseObject(Files.readAllBytes(file), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        @SuppressWarnings("unchecked") Map<String, Object> b = (Map<String, Object>) json.get("batch");
+        var batch = new PackedBatch(((Long) b.get("batch")).intValue(), ((Long) b.get("seqLen")).intValue(),
+                ints(b.get("tokens")), ints(b.get("targets")), ints(b.get("positions")), ints(b.get("segStart")));
+        Map<String, double[]> grads = new LinkedHashMap<>();
+        ((Map<?, ?>) json.get("grads")).forEach((k, v) -> grads.put((String) k, doubles(v)));
+        return new ReferenceFixture(batch, doubles(json.get("logits")), ((Number) json.get("lossSum")).doubleValue(),
+                (Long) json.get("correct"), grads, json);
+    }
+
+    static int[] ints(Object list) {
+        return ((List<?>) list).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+    }
+
+    static double[] doubles(Object list) {
+        return ((List<?>) list).stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
+    }
+
+    /** max |actual - expected| / max |expected|. */
+    static double relativeError(float[] actual, double[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        double err = 0, scale = 0;
+        for (int i = 0; i < expected.length; i++) {
+            err = Math.max(err, Math.abs(actual[i] - expected[i]));
+            scale = Math.max(scale, Math.abs(expected[i]));
+        }
+        return err / scale;
+    }
+}

@@ -1,0 +1,70 @@
+package com.mka1.core.train.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mka1.core.train.TrainingFailedException;
+import com.mka1.core.train.TrainingSettings;
+import com.mka1.core.train.optim.LearningRateSchedule.Decay;
+import org.junit.jupiter.api.Test;
+
+class HyperparameterResolverTest {
+    @Test
+    void autoEpochsGiveSmallSetsMorePassesAndLargeSetsFewer() {
+        assertThat(HyperparameterResolver.autoEpochs(1)).isEqualTo(25);
+        assertThat(HyperparameterResolver.autoEpochs(10)).isEqualTo(10);
+        assertThat(HyperparameterResolver.autoEpochs(33)).isEqualTo(3);
+        assertThat(HyperparameterResolver.autoEpochs(20)).isEqualTo(5);
+        assertThat(HyperparameterResolver.autoEpochs(8000)).isEqualTo(3);
+        assertThat(HyperparameterResolver.autoEpochs(10_000)).isEqualTo(2);
+        assertThat(HyperparameterResolver.autoEpochs(100_000)).isEqualTo(1);
+    }
+
+    @Test
+    void autoBatchSizeIsAboutTwoPerMilleClamped() {
+        assertThat(HyperparameterResolver.autoBatchSize(10)).isEqualTo(1);
+        assertThat(HyperparameterResolver.autoBatchSize(5000)).isEqualTo(10);
+        assertThat(HyperparameterResolver.autoBatchSize(1_000_000)).isEqualTo(256);
+    }
+
+    @Test
+    void allAutoForLora() throws TrainingFailedException {
+        Hyperparameters hp = HyperparameterResolver.resolve(TrainingSettings.auto(), 50, 512);
+        assertThat(hp).isEqualTo(new Hyperparameters(3, 1, 1.0, 2e-4, 0.1, 0.1, Decay.LINEAR, 512, 1.0));
+        assertThat(hp.learningRate()).isEqualTo(2e-4);
+    }
+
+    @Test
+    void explicitValuesAreKeptAndFullFineTuningUsesTheLowerBaseRate() throws TrainingFailedException {
+        TrainingSettings s = new TrainingSettings(4, 300 - 290, 0.5, 0.2, true, null, null, null, null, 0.0, "cosine", 128, null);
+        Hyperparameters hp = HyperparameterResolver.resolve(s, 40, 4096);
+        assertThat(hp).isEqualTo(new Hyperparameters(4, 10, 0.5, 2e-5, 0.2, 0.0, Decay.COSINE, 128, 1.0));
+        assertThat(hp.learningRate()).isEqualTo(1e-5);
+    }
+
+    @Test
+    void batchSizeNeverExceedsTheExampleCount() throws TrainingFailedException {
+        TrainingSettings s = new TrainingSettings(null, 64, null, null, null, null, null, null, null, null, null, null, null);
+        assertThat(HyperparameterResolver.resolve(s, 12, 512).batchSize()).isEqualTo(12);
+    }
+
+    @Test
+    void outOfRangeValuesAreRefusedNamingTheField() {
+        TrainingSettings epochs = new TrainingSettings(51, null, null, null, null, null, null, null, null, null, null, null, null);
+        assertThatThrownBy(() -> HyperparameterResolver.resolve(epochs, 20, 512))
+                .isInstanceOfSatisfying(TrainingFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo("invalid_hyperparameters");
+                    assertThat(e.param()).isEqualTo("hyperparameters.n_epochs");
+                    assertThat(e.getMessage()).isEqualTo("n_epochs must be between 1 and 50, got 51");
+                });
+        TrainingSettings seq = new TrainingSettings(null, null, null, null, null, null, null, null, null, null, null, 1024, null);
+        assertThatThrownBy(() -> HyperparameterResolver.resolve(seq, 20, 512))
+                .hasMessage("max_seq_length must be between 2 and 512, got 1024");
+        TrainingSettings sched = new TrainingSettings(null, null, null, null, null, null, null, null, null, null, "step", null, null);
+        assertThatThrownBy(() -> HyperparameterResolver.resolve(sched, 20, 512))
+                .hasMessage("lr_scheduler must be \"linear\" or \"cosine\", got \"step\"");
+        TrainingSettings lr = new TrainingSettings(null, null, 0.0, null, null, null, null, null, null, null, null, null, null);
+        assertThatThrownBy(() -> HyperparameterResolver.resolve(lr, 20, 512))
+                .hasMessage("learning_rate_multiplier must be > 0.0 and <= 10.0, got 0.0");
+    }
+}

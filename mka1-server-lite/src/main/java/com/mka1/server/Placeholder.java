@@ -1,5 +1,0 @@
-package com.mka1.server;
-
-final class Placeholder {
-    private Placeholder() {}
-}

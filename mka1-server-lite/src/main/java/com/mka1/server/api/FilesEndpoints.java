@@ -1,0 +1,172 @@
+package com.mka1.server.api;
+
+import com.mka1.api.InvalidRequestException;
+import com.mka1.api.Mka1;
+import com.mka1.api.SortOrder;
+import com.mka1.api.files.FileListParams;
+import com.mka1.api.files.FileObject;
+import com.mka1.api.files.FilePurpose;
+import com.mka1.api.files.FileService;
+import com.mka1.api.files.FileUpload;
+import com.mka1.core.json.FileDeletedCodec;
+import com.mka1.core.json.FileObjectCodec;
+import com.mka1.core.json.Json;
+import com.mka1.core.json.PageCodec;
+import com.mka1.server.http.Access;
+import com.mka1.server.http.ApiError;
+import com.mka1.server.http.ApiExchange;
+import com.mka1.server.http.HttpProblem;
+import com.mka1.server.http.MultipartPart;
+import com.mka1.server.http.MultipartReader;
+import com.mka1.server.http.QueryParams;
+import com.mka1.server.http.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code /files}: upload (multipart/form-data with {@code file} and {@code purpose}), list,
+ * retrieve, delete, content. An upload whose {@code purpose} comes before {@code file} streams
+ * straight into the store; otherwise the file part is spooled to disk first. Never whole in memory.
+ */
+final class FilesEndpoints {
+    private static final PageCodec<FileObject> PAGE = new PageCodec<>(FileObjectCodec.INSTANCE);
+    private static final List<String> ORDERS = List.of("asc", "desc");
+
+    private final Mka1 mka1;
+    private final Path spoolDir;
+
+    FilesEndpoints(Mka1 mka1, Path spoolDir) {
+        this.mka1 = mka1;
+        this.spoolDir = spoolDir;
+    }
+
+    void mount(Router router) {
+        router.post("/files", Access.ANY_KEY, this::upload)
+                .get("/files", Access.ANY_KEY, this::list)
+                .get("/files/{file_id}", Access.ANY_KEY, ex -> ex.sendJson(200,
+                        Json.writeBytes(FileObjectCodec.INSTANCE, files(ex).retrieve(ex.pathParam("file_id")))))
+                .delete("/files/{file_id}", Access.ANY_KEY, ex -> ex.sendJson(200,
+                        Json.writeBytes(FileDeletedCodec.INSTANCE, files(ex).delete(ex.pathParam("file_id")))))
+                .get("/files/{file_id}/content", Access.ANY_KEY, this::content);
+    }
+
+    private FileService files(ApiExchange exchange) {
+        return mka1.files(Callers.of(exchange));
+    }
+
+    private void upload(ApiExchange ex) throws IOException {
+        MultipartReader reader = ex.multipartBody();
+        long limit = ex.limits().maxUploadBytes();
+        String purpose = null;
+        FileObject created = null;
+        Path spooled = null;
+        String filename = null;
+        try {
+            for (MultipartPart part = reader.next(); part != null; part = reader.next()) {
+                switch (part.name()) {
+                    case "purpose" -> purpose = part.readText(64);
+                    case "file" -> {
+                        if (created != null || spooled != null) {
+                            throw new InvalidRequestException("Only one 'file' part is allowed", "file", "invalid_value");
+                        }
+                        filename = part.filename() == null || part.filename().isBlank() ? "upload" : part.filename();
+                        InputStream bytes = new LimitedInputStream(part.body(), limit);
+                        if (purpose != null) {
+                            created = files(ex).create(new FileUpload(filename, FilePurpose.fromWire(purpose), bytes));
+                        } else {
+                            Files.createDirectories(spoolDir);
+                            spooled = Files.createTempFile(spoolDir, "upload-", ".part");
+                            try (OutputStream out = Files.newOutputStream(spooled)) {
+                                bytes.transferTo(out);
+                            }
+                        }
+                    }
+                    default -> {
+                        // Other form fields (e.g. "expires_after" from newer clients) are ignored.
+                    }
+                }
+            }
+            if (created == null && spooled == null) {
+                throw new InvalidRequestException("Missing the 'file' part of the multipart form", "file", "missing_required_parameter");
+            }
+            if (purpose == null) {
+                throw new InvalidRequestException("Missing the 'purpose' field of the multipart form", "purpose", "missing_required_parameter");
+            }
+            if (created == null) {
+                try (InputStream in = Files.newInputStream(spooled)) {
+                    created = files(ex).create(new FileUpload(filename, FilePurpose.fromWire(purpose), in));
+                }
+            }
+        } finally {
+            if (spooled != null) {
+                Files.deleteIfExists(spooled);
+            }
+        }
+        ex.sendJson(200, Json.writeBytes(FileObjectCodec.INSTANCE, created));
+    }
+
+    private void list(ApiExchange ex) throws IOException {
+        QueryParams q = ex.query();
+        String purpose = q.get("purpose");
+        FileListParams params = new FileListParams(
+                purpose == null || purpose.isEmpty() ? null : FilePurpose.fromWire(purpose),
+                q.intInRange("limit", 10_000, 1, 10_000),
+                emptyToNull(q.get("after")),
+                SortOrder.fromWire(q.oneOf("order", "desc", ORDERS)));
+        ex.sendJson(200, Json.writeBytes(PAGE, files(ex).list(params)));
+    }
+
+    private void content(ApiExchange ex) throws IOException {
+        String id = ex.pathParam("file_id");
+        FileService files = files(ex);
+        FileObject file = files.retrieve(id);
+        try (InputStream in = files.content(id)) {
+            ex.sendStream(200, "application/octet-stream", in, file.bytes());
+        }
+    }
+
+    static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    /** Ends the upload with 413 as soon as it passes the limit, before the disk fills. */
+    private static final class LimitedInputStream extends java.io.FilterInputStream {
+        private final long limit;
+        private long count;
+
+        LimitedInputStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            int n = super.read(buffer, off, len);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        private void counted(int n) {
+            count += n;
+            if (count > limit) {
+                throw new HttpProblem(ApiError.payloadTooLarge("The uploaded file is larger than the limit of "
+                        + limit + " bytes"));
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package com.mka1.server.cli;
+
+import com.mka1.core.models.hub.DownloadListener;
+import com.mka1.core.models.hub.HubDownloader;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code mka1 models pull <repo-id>}: downloads a model from a Hugging Face style hub into the
+ * models directory ({@code <models-dir>/<owner>/<name>}, served as {@code owner:name}). Resumable
+ * and checksummed; runs locally, no server needed.
+ */
+final class ModelsPullCommand implements Command {
+    @Override
+    public String name() {
+        return "models pull";
+    }
+
+    @Override
+    public String summary() {
+        return "Download a model from the Hugging Face hub into the models directory";
+    }
+
+    @Override
+    public List<String> flags() {
+        return List.of("--repo OWNER/NAME (or as the first argument)", "--models-dir DIR", "--data-dir DIR",
+                "--hub URL (default https://huggingface.co or MKA1_HUB_URL)");
+    }
+
+    @Override
+    public String argumentFlag() {
+        return "repo";
+    }
+
+    @Override
+    public int run(CommandContext context) {
+        String repo = context.options().required("repo");
+        Path modelsDir = ModelsDirectory.resolve(context);
+        String hub = context.options().get("hub");
+        if (hub == null) {
+            hub = context.env().getOrDefault("MKA1_HUB_URL", HubDownloader.DEFAULT_HUB.toString());
+        }
+        ByteProgressBar bar = new ByteProgressBar(context.err());
+        HubDownloader downloader = new HubDownloader(URI.create(hub), context.env().get("HF_TOKEN"));
+        context.err().println("pulling " + repo + " from " + hub);
+        Path dir = downloader.pull(repo, modelsDir, new DownloadListener() {
+            private long total;
+
+            @Override
+            public void fileStarted(String name, long size, long alreadyHave) {
+                total = size;
+                bar.draw(name, alreadyHave, size, true);
+            }
+
+            @Override
+            public void progress(String name, long done, long size) {
+                bar.draw(name, done, size, false);
+            }
+
+            @Override
+            public void fileFinished(String name, boolean skipped) {
+                bar.finish(name, skipped ? 0 : total, skipped);
+            }
+        });
+        context.out().println("model " + repo.replace('/', ':') + " is ready in " + dir);
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+package com.mka1.server.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A command's flags: {@code --name value}, {@code --name=value}, {@code -H 'Name: value'}
+ * (stored under "header"), and {@code --help}. Every flag may repeat; {@link #get} gives the last.
+ */
+public record Options(Map<String, List<String>> values) {
+    public static final String HEADER = "header";
+    public static final String HELP = "help";
+
+    public Options {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        values = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    public static Options parse(List<String> args) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String name;
+            String value;
+            if (arg.equals("-h") || arg.equals("--help")) {
+                values.computeIfAbsent(HELP, k -> new ArrayList<>()).add("true");
+                continue;
+            } else if (arg.equals("-H") || arg.equals("--header")) {
+                name = HEADER;
+                value = valueAfter(args, i++, arg);
+            } else if (arg.startsWith("--") && arg.length() > 2) {
+                int eq = arg.indexOf('=');
+                name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+                value = eq < 0 ? valueAfter(args, i++, arg) : arg.substring(eq + 1);
+            } else {
+                throw new CliException("unexpected argument '" + arg + "' (flags look like --name value)");
+            }
+            values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return new Options(values);
+    }
+
+    private static String valueAfter(List<String> args, int i, String flag) {
+        if (i + 1 >= args.size()) {
+            throw new CliException(flag + " needs a value");
+        }
+        return args.get(i + 1);
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** The last value of {@code --name}, or null. */
+    public String get(String name) {
+        List<String> all = values.get(name);
+        return all == null ? null : all.getLast();
+    }
+
+    public List<String> all(String name) {
+        return values.getOrDefault(name, List.of());
+    }
+
+    public String required(String name) {
+        String value = get(name);
+        if (value == null || value.isBlank()) {
+            throw new CliException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    /** An integer flag, or null when absent. */
+    public Integer integer(String name) {
+        String value = get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new CliException("--" + name + " must be an integer, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package com.mka1.server.cli;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code mka1 llm fine-tuning watch}: follows a job until it ends, drawing a progress bar from its
+ * latest metrics event (step/total, training loss, ETA). On a terminal the bar redraws in place;
+ * otherwise a line is printed whenever it changes. Prints the final job; exits 0 only on success.
+ */
+final class WatchCommand implements Command {
+    private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
+    private static final int BAR_WIDTH = 30;
+
+    @Override
+    public String name() {
+        return "llm fine-tuning watch";
+    }
+
+    @Override
+    public String summary() {
+        return "Follow a job with a live progress bar until it ends";
+    }
+
+    @Override
+    public List<String> flags() {
+        return List.of("--fine-tuning-job-id ID", "--interval SECONDS");
+    }
+
+    @Override
+    public int run(CommandContext context) throws InterruptedException {
+        ApiClient client = context.client();
+        String jobPath = LlmCommands.jobPath(context.options(), "");
+        Duration interval = interval(context.options());
+        boolean terminal = System.console() != null && context.out() == System.out;
+        Progress progress = new Progress();
+        String lastLine = null;
+        while (true) {
+            String jobJson = client.get(jobPath, Map.of()).body();
+            Map<String, Object> job = Json.parseObject(jobJson, "the job");
+            String status = String.valueOf(job.get("status"));
+            progress.observe(latestMetrics(client, jobPath), job.get("estimated_finish"), System.currentTimeMillis());
+            String line = progress.render(status);
+            if (terminal) {
+                context.out().print("\r" + line + "\u001b[K");
+                context.out().flush();
+            } else if (!line.equals(lastLine)) {
+                context.out().println(line);
+            }
+            lastLine = line;
+            if (TERMINAL.contains(status)) {
+                if (terminal) {
+                    context.out().println();
+                }
+                context.printJson(jobJson);
+                return status.equals("succeeded") ? 0 : 1;
+            }
+            Thread.sleep(interval);
+        }
+    }
+
+    private static Duration interval(Options options) {
+        String text = options.get("interval");
+        if (text == null) {
+            return Duration.ofSeconds(1);
+        }
+        try {
+            double seconds = Double.parseDouble(text);
+            if (seconds > 0 && seconds <= 3600) {
+                return Duration.ofMillis((long) (seconds * 1000));
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new CliException("--interval must be a number of seconds (0 < s <= 3600), got '" + text + "'");
+    }
+
+    /** The data of the newest metrics event, or null. */
+    private static Map<?, ?> latestMetrics(ApiClient client, String jobPath) {
+        Map<String, Object> page = Json.parseObject(client.get(jobPath + "/events", Map.of("limit", "20")).body(),
+                "the events page");
+        if (page.get("data") instanceof List<?> events) {
+            for (Object event : events) {
+                if (event instanceof Map<?, ?> e && "metrics".equals(e.get("type")) && e.get("data") instanceof Map<?, ?> data
+                        && data.get("step") instanceof Number) {
+                    return data;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** What the bar shows; ETA from the job's estimate, else from the observed step rate. */
+    static final class Progress {
+        private long step = -1;
+        private long total;
+        private Double loss;
+        private long firstStep = -1;
+        private long firstMillis;
+        private long etaSeconds = -1;
+
+        void observe(Map<?, ?> metrics, Object estimatedFinish, long nowMillis) {
+            if (metrics != null) {
+                step = ((Number) metrics.get("step")).longValue();
+                total = metrics.get("total_steps") instanceof Number n ? n.longValue() : 0;
+                loss = metrics.get("train_loss") instanceof Number n ? n.doubleValue() : null;
+                if (firstStep < 0) {
+                    firstStep = step;
+                    firstMillis = nowMillis;
+                }
+            }
+            if (estimatedFinish instanceof Number finish) {
+                etaSeconds = Math.max(0, finish.longValue() - nowMillis / 1000);
+            } else if (firstStep >= 0 && step > firstStep && total > step) {
+                double millisPerStep = (double) (nowMillis - firstMillis) / (step - firstStep);
+                etaSeconds = Math.round(millisPerStep * (total - step) / 1000);
+            } else {
+                etaSeconds = -1;
+            }
+        }
+
+        String render(String status) {
+            StringBuilder line = new StringBuilder();
+            double fraction = total > 0 && step >= 0 ? Math.min(1, (double) step / total) : 0;
+            if (status.equals("succeeded")) {
+                fraction = 1;
+            }
+            int filled = (int) Math.round(fraction * BAR_WIDTH);
+            line.append('[').append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ");
+            line.append(String.format("%3d%%", Math.round(fraction * 100)));
+            if (step >= 0) {
+                line.append("  step ").append(step).append('/').append(total > 0 ? total : "?");
+            }
+            if (loss != null) {
+                line.append(String.format("  loss %.4f", loss));
+            }
+            if (etaSeconds >= 0 && !TERMINAL.contains(status)) {
+                line.append(String.format("  ETA %d:%02d", etaSeconds / 60, etaSeconds % 60));
+            }
+            line.append("  ").append(status);
+            return line.toString();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package com.mka1.server.config;
+
+import com.mka1.server.auth.ApiKeys;
+import com.mka1.server.http.HttpLimits;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code mka1 serve} needs. Each setting comes from its flag, else its environment
+ * variable, else the default:
+ * <pre>
+ * --host            MKA1_HOST             127.0.0.1
+ * --port            MKA1_PORT             8080
+ * --data-dir        MKA1_DATA_DIR         ./work-data
+ * --models-dir      MKA1_MODELS_DIR       &lt;data-dir&gt;/models
+ * --api-keys-file   MKA1_API_KEYS_FILE    (none; MKA1_API_KEYS="sk-a:admin,sk-b:user" lists keys inline)
+ * --backend         MKA1_BACKEND          (best available)
+ * --concurrent-jobs MKA1_CONCURRENT_JOBS  1
+ * --max-body-bytes  MKA1_MAX_BODY_BYTES   8 MiB (JSON bodies)
+ * --max-upload-bytes MKA1_MAX_UPLOAD_BYTES 1 GiB (file uploads, streamed to disk)
+ * --shutdown-grace-seconds MKA1_SHUTDOWN_GRACE_SECONDS 10
+ * </pre>
+ */
+public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, ApiKeys apiKeys, String backend,
+                           int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds) {
+    /** The flags {@code mka1 serve} accepts, each with a value. */
+    public static final List<String> FLAGS = List.of("host", "port", "data-dir", "models-dir",
+            "api-keys-file", "backend", "concurrent-jobs", "max-body-bytes", "max-upload-bytes",
+            "shutdown-grace-seconds");
+
+    public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env) {
+        Settings s = new Settings(flags, env);
+        Path dataDir = Path.of(s.text("data-dir", "MKA1_DATA_DIR", "work-data")).toAbsolutePath().normalize();
+        String modelsDir = s.text("models-dir", "MKA1_MODELS_DIR", null);
+        return new ServerConfig(
+                s.text("host", "MKA1_HOST", "127.0.0.1"),
+                (int) s.number("port", "MKA1_PORT", 8080, 0, 65535),
+                dataDir,
+                modelsDir == null ? dataDir.resolve("models") : Path.of(modelsDir).toAbsolutePath().normalize(),
+                keys(s),
+                s.text("backend", "MKA1_BACKEND", null),
+                (int) s.number("concurrent-jobs", "MKA1_CONCURRENT_JOBS", 1, 1, 64),
+                new HttpLimits(s.number("max-body-bytes", "MKA1_MAX_BODY_BYTES", 8L << 20, 1, Integer.MAX_VALUE - 8),
+                        s.number("max-upload-bytes", "MKA1_MAX_UPLOAD_BYTES", 1L << 30, 1, Long.MAX_VALUE)),
+                (int) s.number("shutdown-grace-seconds", "MKA1_SHUTDOWN_GRACE_SECONDS", 10, 0, 3600));
+    }
+
+    private static ApiKeys keys(Settings s) {
+        String file = s.text("api-keys-file", "MKA1_API_KEYS_FILE", null);
+        try {
+            if (file != null) {
+                return ApiKeys.readFile(Path.of(file));
+            }
+            String inline = s.env.get("MKA1_API_KEYS");
+            return inline == null || inline.isBlank() ? ApiKeys.none() : ApiKeys.parseList(inline, "MKA1_API_KEYS");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the API keys file " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    private record Settings(Map<String, String> flags, Map<String, String> env) {
+        String text(String flag, String variable, String fallback) {
+            String value = flags.get(flag);
+            if (value == null || value.isBlank()) {
+                value = env.get(variable);
+            }
+            return value == null || value.isBlank() ? fallback : value.strip();
+        }
+
+        long number(String flag, String variable, long fallback, long min, long max) {
+            String text = text(flag, variable, null);
+            if (text == null) {
+                return fallback;
+            }
+            String source = flags.containsKey(flag) ? "--" + flag : variable;
+            try {
+                long value = Long.parseLong(text);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new ConfigException(source + " must be an integer from " + min + " to " + max + ", got '" + text + "'");
+        }
+    }
+}

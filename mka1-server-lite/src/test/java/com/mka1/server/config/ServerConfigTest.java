@@ -1,0 +1,52 @@
+package com.mka1.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mka1.server.auth.Role;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+    @Test
+    void defaultsWhenNothingIsSet() {
+        ServerConfig config = ServerConfig.resolve(Map.of(), Map.of());
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.dataDir()).isEqualTo(Path.of("work-data").toAbsolutePath());
+        assertThat(config.modelsDir()).isEqualTo(Path.of("work-data", "models").toAbsolutePath());
+        assertThat(config.apiKeys().isEmpty()).isTrue();
+        assertThat(config.backend()).isNull();
+        assertThat(config.concurrentJobs()).isEqualTo(1);
+        assertThat(config.limits().maxJsonBodyBytes()).isEqualTo(8L << 20);
+        assertThat(config.limits().maxUploadBytes()).isEqualTo(1L << 30);
+    }
+
+    @Test
+    void flagsWinOverEnvironmentWhichWinsOverDefaults() {
+        ServerConfig config = ServerConfig.resolve(
+                Map.of("port", "9001", "data-dir", "/tmp/d"),
+                Map.of("MKA1_PORT", "7000", "MKA1_HOST", "0.0.0.0", "MKA1_API_KEYS", "sk-a:admin,sk-b:user",
+                        "MKA1_BACKEND", "cpu", "MKA1_CONCURRENT_JOBS", "3"));
+        assertThat(config.port()).isEqualTo(9001);
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/d"));
+        assertThat(config.modelsDir()).isEqualTo(Path.of("/tmp/d/models"));
+        assertThat(config.apiKeys().roleOf("sk-b")).contains(Role.USER);
+        assertThat(config.backend()).isEqualTo("cpu");
+        assertThat(config.concurrentJobs()).isEqualTo(3);
+    }
+
+    @Test
+    void badNumbersNameTheirSource() {
+        assertThatThrownBy(() -> ServerConfig.resolve(Map.of("port", "http"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--port must be an integer from 0 to 65535, got 'http'");
+        assertThatThrownBy(() -> ServerConfig.resolve(Map.of(), Map.of("MKA1_CONCURRENT_JOBS", "0")))
+                .hasMessage("MKA1_CONCURRENT_JOBS must be an integer from 1 to 64, got '0'");
+        assertThatThrownBy(() -> ServerConfig.resolve(Map.of("api-keys-file", "/nonexistent/keys"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cannot read the API keys file /nonexistent/keys");
+    }
+}
