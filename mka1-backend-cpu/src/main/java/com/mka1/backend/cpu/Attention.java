@@ -6,9 +6,9 @@ package com.mka1.backend.cpu;
  * softmaxed in place, and folded into the output with the micro-kernel again ({@code O = P V}).
  * Only a {@code tileRows x kvLen} score strip exists at a time, never a {@code T x T} matrix.
  * Backward recomputes {@code P} from the saved log-sum-exp (the FlashAttention recipe), gets
- * {@code dP = dO V^T} and {@code dQ += dS K} from the micro-kernel, and accumulates key/value
- * gradients into per-head private buffers that are reduced per kv head at the end, so threads
- * never write the same element.
+ * {@code dP = dO V^T}, {@code dQ += dS K}, {@code dK += dS^T Q} and {@code dV += P^T dO} from the
+ * micro-kernel; key/value gradients go to per-head private buffers that are reduced per kv head
+ * at the end, so threads never write the same element.
  */
 final class Attention {
     private final FloatOps ops;
@@ -84,12 +84,16 @@ final class Attention {
         final float[] packedStrip;
         final float[] tile = new float[mr * nr];
         final float[] rowScale = new float[mr];
+        final float[] queryPanels;
+        final float[] doutPanels;
 
         Scratch(Shape s) {
             ld = ceilDiv(s.kvLen(), nr) * nr;
+            queryPanels = new float[ceilDiv(s.headDim(), nr) * mr * nr];
+            doutPanels = new float[ceilDiv(s.headDim(), nr) * mr * nr];
             scores = new float[mr * ld];
             grads = new float[mr * ld];
-            packedRows = new float[s.headDim() * mr];
+            packedRows = new float[Math.max(s.headDim(), mr) * mr];
             packedStrip = new float[ld * mr];
         }
     }
@@ -141,6 +145,38 @@ final class Attention {
     private void stripTimesRows(Scratch sc, Panels x, Block blk, int colPanel) {
         int count = blk.kLast() - blk.kFirst() + 1;
         ops.microKernel(count, sc.packedStrip, 0, x.rows, x.rowsOffset(colPanel, blk.kFirst()), sc.tile, 0, nr, 1f, true);
+    }
+
+    /** Packs the block's head vectors as the B side over queries: {@code [cp][p * nr + c] = x[row0+p][cp*nr + c]}. */
+    private void packRowPanels(float[] dst, float[] x, int xo, Shape s, int row0, int rows, int head) {
+        int hd = s.headDim();
+        for (int cp = 0; cp * nr < hd; cp++) {
+            for (int p = 0; p < mr; p++) {
+                int src = xo + (row0 + p) * s.qStride() + head * hd + cp * nr;
+                int cols = p < rows ? Math.min(nr, hd - cp * nr) : 0;
+                int base = cp * mr * nr + p * nr;
+                for (int c = 0; c < nr; c++) dst[base + c] = c < cols ? x[src + c] : 0f;
+            }
+        }
+    }
+
+    /**
+     * {@code acc[j][:] += sum_p strip[p][j] * rows_p[:]} for the keys {@code j} of the block, using
+     * tiles of {@code mr} keys (A side: the strip transposed, depth = the block's queries).
+     */
+    private void stripTransposedTimesRows(Scratch sc, float[] strip, float[] rowPanels, Block blk,
+                                          float[] acc, int accOff, int hd) {
+        for (int j0 = blk.kFirst(); j0 <= blk.kLast(); j0 += mr) {
+            int keys = Math.min(mr, blk.kLast() - j0 + 1);
+            for (int p = 0; p < mr; p++) {
+                for (int r = 0; r < mr; r++) sc.packedRows[p * mr + r] = r < keys ? strip[p * sc.ld + j0 + r] : 0f;
+            }
+            for (int cp = 0; cp * nr < hd; cp++) {
+                ops.microKernel(mr, sc.packedRows, 0, rowPanels, cp * mr * nr, sc.tile, 0, nr, 1f, true);
+                int cols = Math.min(nr, hd - cp * nr);
+                for (int r = 0; r < keys; r++) ops.axpy(1f, sc.tile, r * nr, acc, accOff + (j0 + r) * hd + cp * nr, cols);
+            }
+        }
     }
 
     void forward(float[] out, int oo, float[] lse, int lo, float[] q, int qo, float[] k, int ko,
@@ -225,14 +261,18 @@ final class Attention {
                             continue;
                         }
                         int row = row0 + r;
+                        int first = blk.first()[r];
+                        int visible = blk.last()[r] - first + 1;
                         float rowLse = lse[lo + row * s.heads() + h];
                         float delta = ops.dot(dout, doo + row * s.qStride() + h * hd, out, oo + row * s.qStride() + h * hd, hd);
-                        for (int j = blk.kFirst(); j <= blk.kLast(); j++) {
-                            boolean visible = j >= blk.first()[r] && j <= blk.last()[r];
-                            float p = visible ? (float) Math.exp(sc.scores[base + j] - rowLse) : 0f;
-                            sc.scores[base + j] = p;
-                            sc.grads[base + j] = p * (sc.grads[base + j] - delta) * s.scale();
+                        ops.expScale(sc.scores, base + first, visible, rowLse, 1f); // P = exp(S - lse)
+                        for (int j = first; j <= blk.last()[r]; j++) {
+                            sc.grads[base + j] = sc.scores[base + j] * (sc.grads[base + j] - delta) * s.scale();
                         }
+                        ops.fill(sc.scores, base + blk.kFirst(), 0f, first - blk.kFirst());
+                        ops.fill(sc.grads, base + blk.kFirst(), 0f, first - blk.kFirst());
+                        ops.fill(sc.scores, base + blk.last()[r] + 1, 0f, blk.kLast() - blk.last()[r]);
+                        ops.fill(sc.grads, base + blk.last()[r] + 1, 0f, blk.kLast() - blk.last()[r]);
                     }
                     // dQ += dS K
                     packStrip(sc.packedStrip, sc.grads, sc.ld, blk);
@@ -244,17 +284,11 @@ final class Attention {
                             ops.axpy(1f, sc.tile, r * nr, dq, dst, cols);
                         }
                     }
-                    // dK += dS^T Q, dV += P^T dO, into this head's private buffers
-                    for (int r = 0; r < blk.rows(); r++) {
-                        int row = row0 + r;
-                        int qOff = qo + row * s.qStride() + h * hd;
-                        int dOff = doo + row * s.qStride() + h * hd;
-                        int base = r * sc.ld;
-                        for (int j = blk.first()[r]; j <= blk.last()[r]; j++) {
-                            ops.axpy(sc.grads[base + j], q, qOff, dkHeads, local + j * hd, hd);
-                            ops.axpy(sc.scores[base + j], dout, dOff, dvHeads, local + j * hd, hd);
-                        }
-                    }
+                    // dK += dS^T Q and dV += P^T dO into this head's private buffers, tile by tile of keys
+                    packRowPanels(sc.queryPanels, q, qo, s, row0, blk.rows(), h);
+                    packRowPanels(sc.doutPanels, dout, doo, s, row0, blk.rows(), h);
+                    stripTransposedTimesRows(sc, sc.grads, sc.queryPanels, blk, dkHeads, local, hd);
+                    stripTransposedTimesRows(sc, sc.scores, sc.doutPanels, blk, dvHeads, local, hd);
                 }
             }
         });
