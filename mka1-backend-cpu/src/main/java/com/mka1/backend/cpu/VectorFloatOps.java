@@ -67,25 +67,36 @@ final class VectorFloatOps implements FloatOps {
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
         }
-        store(c00, c01, c, cOff, alpha, overwrite);
-        store(c10, c11, c, cOff + ldc, alpha, overwrite);
-        store(c20, c21, c, cOff + 2 * ldc, alpha, overwrite);
-        store(c30, c31, c, cOff + 3 * ldc, alpha, overwrite);
-        store(c40, c41, c, cOff + 4 * ldc, alpha, overwrite);
-        store(c50, c51, c, cOff + 5 * ldc, alpha, overwrite);
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int off, float alpha, boolean overwrite) {
-        if (alpha != 1f) {
-            v0 = v0.mul(alpha);
-            v1 = v1.mul(alpha);
+        // Written out rather than through a helper taking vectors: a helper that is not inlined
+        // would box every vector and leave the intrinsics.
+        FloatVector va = FloatVector.broadcast(F, alpha);
+        if (overwrite) {
+            c00.mul(va).intoArray(c, cOff);
+            c01.mul(va).intoArray(c, cOff + L);
+            c10.mul(va).intoArray(c, cOff + ldc);
+            c11.mul(va).intoArray(c, cOff + ldc + L);
+            c20.mul(va).intoArray(c, cOff + 2 * ldc);
+            c21.mul(va).intoArray(c, cOff + 2 * ldc + L);
+            c30.mul(va).intoArray(c, cOff + 3 * ldc);
+            c31.mul(va).intoArray(c, cOff + 3 * ldc + L);
+            c40.mul(va).intoArray(c, cOff + 4 * ldc);
+            c41.mul(va).intoArray(c, cOff + 4 * ldc + L);
+            c50.mul(va).intoArray(c, cOff + 5 * ldc);
+            c51.mul(va).intoArray(c, cOff + 5 * ldc + L);
+        } else {
+            c00.fma(va, FloatVector.fromArray(F, c, cOff)).intoArray(c, cOff);
+            c01.fma(va, FloatVector.fromArray(F, c, cOff + L)).intoArray(c, cOff + L);
+            c10.fma(va, FloatVector.fromArray(F, c, cOff + ldc)).intoArray(c, cOff + ldc);
+            c11.fma(va, FloatVector.fromArray(F, c, cOff + ldc + L)).intoArray(c, cOff + ldc + L);
+            c20.fma(va, FloatVector.fromArray(F, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+            c21.fma(va, FloatVector.fromArray(F, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+            c30.fma(va, FloatVector.fromArray(F, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+            c31.fma(va, FloatVector.fromArray(F, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+            c40.fma(va, FloatVector.fromArray(F, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+            c41.fma(va, FloatVector.fromArray(F, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+            c50.fma(va, FloatVector.fromArray(F, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+            c51.fma(va, FloatVector.fromArray(F, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
         }
-        if (!overwrite) {
-            v0 = v0.add(FloatVector.fromArray(F, c, off));
-            v1 = v1.add(FloatVector.fromArray(F, c, off + L));
-        }
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + L);
     }
 
     @Override
@@ -106,18 +117,18 @@ final class VectorFloatOps implements FloatOps {
         return s;
     }
 
-    private static FloatVector widen(short[] b, int off) {
-        return ShortVector.fromArray(S, b, off).convertShape(VectorOperators.S2I, I, 0)
-                .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
     @Override
     public float dotBf16(float[] a, int ao, short[] b, int bo, int n) {
         FloatVector s0 = FloatVector.zero(F), s1 = s0;
         int i = 0;
         for (int end = n - 2 * L; i <= end; i += 2 * L) {
-            s0 = FloatVector.fromArray(F, a, ao + i).fma(widen(b, bo + i), s0);
-            s1 = FloatVector.fromArray(F, a, ao + i + L).fma(widen(b, bo + i + L), s1);
+            // bf16 -> f32: widen the 16-bit patterns to ints and shift them into the high half
+            FloatVector w0 = ShortVector.fromArray(S, b, bo + i).convertShape(VectorOperators.S2I, I, 0)
+                    .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector w1 = ShortVector.fromArray(S, b, bo + i + L).convertShape(VectorOperators.S2I, I, 0)
+                    .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            s0 = FloatVector.fromArray(F, a, ao + i).fma(w0, s0);
+            s1 = FloatVector.fromArray(F, a, ao + i + L).fma(w1, s1);
         }
         float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) s += a[ao + i] * Bf16.toFloat(b[bo + i]);

@@ -3,6 +3,7 @@ package com.mka1.backend.cuda;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuModuleLoadDataJIT;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 
 import java.nio.charset.StandardCharsets;
@@ -11,8 +12,11 @@ import java.util.Map;
 
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUjit_option;
+import jcuda.driver.CUresult;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
+import jcuda.driver.JITOptions;
 
 /**
  * Launches kernels through the driver API. PTX modules are loaded (JIT-compiled by the driver
@@ -68,10 +72,28 @@ final class DriverLauncher implements KernelLauncher, AutoCloseable {
             byte[] ptx = KernelCatalog.ptx(name).getBytes(StandardCharsets.US_ASCII);
             byte[] image = java.util.Arrays.copyOf(ptx, ptx.length + 1); // NUL-terminated for the driver
             module = new CUmodule();
-            CudaException.check(cuModuleLoadData(module, image), "cuModuleLoadData(ptx/" + name + ".ptx)");
+            int result = cuModuleLoadData(module, image);
+            if (result != CUresult.CUDA_SUCCESS) {
+                throw new CudaException("cuModuleLoadData(ptx/" + name + ".ptx)" + jitErrorLog(image), result);
+            }
             modules.put(name, module);
         }
         return module;
+    }
+
+    /** Loads the PTX again with an error-log buffer, to say why the driver's JIT rejected it. */
+    private static String jitErrorLog(byte[] image) {
+        int size = 16 * 1024;
+        JITOptions options = new JITOptions();
+        options.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[size]);
+        options.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, size);
+        CUmodule retry = new CUmodule();
+        if (cuModuleLoadDataJIT(retry, Pointer.to(image), options) == CUresult.CUDA_SUCCESS) {
+            cuModuleUnload(retry);
+            return "";
+        }
+        String log = options.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
+        return log == null || log.isBlank() ? "" : " [JIT log: " + log.trim() + "]";
     }
 
     @Override

@@ -35,10 +35,15 @@ final class SyntheticLlama implements AutoCloseable {
     private record Weights(Tensor embed, Layer[] layers, Tensor finalNorm) {}
 
     SyntheticLlama(ComputeDevice dev, LlamaShape s, long seed, float learningRate) {
+        this(dev, dev.kernels(), s, seed, learningRate);
+    }
+
+    /** A model whose steps run through {@code kernels} (of {@code dev}; a profiler, for one). */
+    SyntheticLlama(ComputeDevice dev, Kernels kernels, LlamaShape s, long seed, float learningRate) {
         this.s = s;
         this.learningRate = learningRate;
         this.dev = dev;
-        this.k = dev.kernels();
+        this.k = kernels;
         int n = s.tokens(), d = s.dim();
         long count = s.parameters();
         params = keep(dev.allocate(DType.F32, Math.toIntExact(count)));

@@ -76,6 +76,12 @@ public final class TrainingStepBenchmark {
                     tflops, 100 * tflops / peakTflops, warmup + steps, lossHolder[0]);
             System.out.printf(Locale.ROOT, "memory: %.2f GiB peak in tensors%n", dev.memoryInfo().peak() / (double) (1L << 30));
         }
+        // Where the time goes: one more step with every kernel call timed on its own.
+        ProfilingKernels profile = new ProfilingKernels(dev);
+        try (SyntheticLlama model = new SyntheticLlama(dev, profile, shape, 42, 1e-4f)) {
+            model.trainStep();
+        }
+        System.out.print("time per kernel, one step (each call timed alone):\n" + profile.report());
     }
 
     /** GPU time from CUDA events on the cuda backend, wall time after a synchronize elsewhere. */

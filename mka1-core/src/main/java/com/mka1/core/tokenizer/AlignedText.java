@@ -40,24 +40,28 @@ record AlignedText(String text, int[] start, int[] end) {
         private int[] end = new int[16];
 
         Builder append(CharSequence piece, int originalStart, int originalEnd) {
-            for (int i = 0; i < piece.length(); i++) {
-                if (text.length() == start.length) {
-                    start = Arrays.copyOf(start, start.length * 2);
-                    end = Arrays.copyOf(end, end.length * 2);
-                }
-                start[text.length()] = originalStart;
-                end[text.length()] = originalEnd;
-                text.append(piece.charAt(i));
-            }
+            ensureCapacity(text.length() + piece.length());
+            Arrays.fill(start, text.length(), text.length() + piece.length(), originalStart);
+            Arrays.fill(end, text.length(), text.length() + piece.length(), originalEnd);
+            text.append(piece);
             return this;
         }
 
         /** Appends units {@code [from, to)} of {@code source} keeping their own spans. */
         Builder append(AlignedText source, int from, int to) {
-            for (int i = from; i < to; i++) {
-                append(String.valueOf(source.text.charAt(i)), source.start[i], source.end[i]);
-            }
+            ensureCapacity(text.length() + to - from);
+            System.arraycopy(source.start, from, start, text.length(), to - from);
+            System.arraycopy(source.end, from, end, text.length(), to - from);
+            text.append(source.text, from, to);
             return this;
+        }
+
+        private void ensureCapacity(int needed) {
+            if (needed > start.length) {
+                int capacity = Math.max(needed, start.length * 2);
+                start = Arrays.copyOf(start, capacity);
+                end = Arrays.copyOf(end, capacity);
+            }
         }
 
         int length() {

@@ -228,6 +228,14 @@ class ChatTemplateTest {
     }
 
     @Test
+    void unknownRolesAreRefused() {
+        ChatTemplate template = ChatTemplates.chatMl(Tokenizers.load(ByteLevelBpeTest.fixture("chatml")));
+        assertThatThrownBy(() -> template.render(List.of(ChatMessage.of("narrator", "x")), null, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("message role \"narrator\" is not one of system, developer, user, assistant, tool");
+    }
+
+    @Test
     void llama3TemplateNeedsItsHeaderTokens() {
         BpeTokenizer tok = Tokenizers.load(ByteLevelBpeTest.fixture("chatml"));
         assertThatThrownBy(() -> ChatTemplates.detect("{{ '<|start_header_id|>' }}", tok))

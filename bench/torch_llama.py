@@ -1,0 +1,161 @@
+"""The same synthetic Llama as mka1's LlamaBench, in PyTorch on the CPU: train tokens/s, prompt
+tokens/s and greedy decode tokens/s with a KV cache. Prints one JSON line.
+
+usage: torch_llama.py CONFIG THREADS [STEPS]   (CONFIG: smollm-lora, smollm-full, tinystories-full)
+"""
+import json, math, os, re, sys, time
+
+config, threads = sys.argv[1], int(sys.argv[2])
+steps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = str(threads)
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(threads)
+torch.manual_seed(1234)
+
+SHAPES = {  # dim, layers, heads, kv heads, hidden, vocab, seq, batch, lora rank
+    "smollm-lora": (576, 30, 9, 3, 1536, 49152, 512, 1, 8),
+    "smollm-full": (576, 30, 9, 3, 1536, 49152, 512, 1, 0),
+    "tinystories-full": (288, 6, 6, 6, 768, 32000, 256, 8, 0),
+}
+DIM, LAYERS, HEADS, KV, HIDDEN, VOCAB, SEQ, BATCH, RANK = SHAPES[config]
+HD = DIM // HEADS
+PROMPT, DECODE = 128, 64
+
+
+class Linear(torch.nn.Module):
+    """y = x W^T, W trainable, or frozen with a LoRA adapter (alpha 16)."""
+
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.randn(n_out, n_in) / math.sqrt(n_in), requires_grad=RANK == 0)
+        if RANK:
+            self.a = torch.nn.Parameter(torch.randn(RANK, n_in) / math.sqrt(n_in))
+            self.b = torch.nn.Parameter(torch.randn(n_out, RANK) * 0.01)
+
+    def forward(self, x):
+        y = F.linear(x, self.weight)
+        if RANK:
+            y = y + F.linear(F.linear(x, self.a), self.b) * (16.0 / RANK)
+        return y
+
+
+class RMSNorm(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(DIM), requires_grad=RANK == 0)
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5) * self.weight
+
+
+inv_freq = 1.0 / (10000 ** (torch.arange(0, HD, 2).float() / HD))
+
+
+def rope(x, pos):  # x [B, T, H, hd], HF rotate-half
+    ang = pos[:, None].float() * inv_freq[None, :]
+    cos, sin = torch.cat([ang.cos()] * 2, -1)[None, :, None, :], torch.cat([ang.sin()] * 2, -1)[None, :, None, :]
+    x1, x2 = x[..., : HD // 2], x[..., HD // 2:]
+    return x * cos + torch.cat([-x2, x1], -1) * sin
+
+
+class Block(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.n1, self.n2 = RMSNorm(), RMSNorm()
+        self.q, self.k, self.v, self.o = Linear(DIM, DIM), Linear(DIM, KV * HD), Linear(DIM, KV * HD), Linear(DIM, DIM)
+        self.g, self.u, self.d = Linear(DIM, HIDDEN), Linear(DIM, HIDDEN), Linear(HIDDEN, DIM)
+
+    def forward(self, x, pos, cache=None):
+        b, t, _ = x.shape
+        h = self.n1(x)
+        q = rope(self.q(h).view(b, t, HEADS, HD), pos).transpose(1, 2)
+        k = rope(self.k(h).view(b, t, KV, HD), pos).transpose(1, 2)
+        v = self.v(h).view(b, t, KV, HD).transpose(1, 2)
+        if cache is not None:
+            if "k" in cache:
+                k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
+            cache["k"], cache["v"] = k, v
+        k = k.repeat_interleave(HEADS // KV, 1)
+        v = v.repeat_interleave(HEADS // KV, 1)
+        s = q @ k.transpose(-1, -2) / math.sqrt(HD)
+        kv_len = k.shape[2]
+        mask = torch.ones(t, kv_len, dtype=torch.bool).tril(kv_len - t)
+        a = torch.softmax(s.masked_fill(~mask, float("-inf")), -1) @ v
+        x = x + self.o(a.transpose(1, 2).reshape(b, t, DIM))
+        h = self.n2(x)
+        return x + self.d(F.silu(self.g(h)) * self.u(h))
+
+
+class Llama(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = torch.nn.Parameter(torch.randn(VOCAB, DIM) * 0.02, requires_grad=RANK == 0)
+        self.blocks = torch.nn.ModuleList(Block() for _ in range(LAYERS))
+        self.norm = RMSNorm()
+
+    def forward(self, tokens, pos, caches=None):
+        x = F.embedding(tokens, self.emb)
+        for i, blk in enumerate(self.blocks):
+            x = blk(x, pos, None if caches is None else caches[i])
+        return F.linear(self.norm(x), self.emb)
+
+
+def blas():
+    with open("/proc/self/maps") as maps:
+        libs = sorted({l.split()[-1] for l in maps if ".so" in l and any(s in l.lower() for s in ("blas", "mkl", "lapack"))})
+    info = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    return "BLAS_INFO=%s; loaded: %s" % (info.group(1) if info else "?", ", ".join(libs))
+
+
+model = Llama()
+params = [p for p in model.parameters() if p.requires_grad]
+opt = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.0)
+tokens = torch.randint(0, VOCAB, (BATCH, SEQ))
+targets = torch.cat([tokens[:, 1:], torch.full((BATCH, 1), -100)], 1)
+pos = torch.arange(SEQ)
+
+
+def train_step():
+    opt.zero_grad(set_to_none=True)
+    logits = model(tokens, pos)
+    loss = F.cross_entropy(logits.view(-1, VOCAB), targets.view(-1), ignore_index=-100)
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
+loss = train_step()  # warm-up
+start = time.perf_counter()
+for _ in range(steps):
+    loss = train_step()
+train_s = time.perf_counter() - start
+
+
+@torch.no_grad()
+def generate(prompt, count):
+    caches = [dict() for _ in range(LAYERS)]
+    logits = model(prompt[None, :], torch.arange(len(prompt)), caches)
+    out = [int(logits[0, -1].argmax())]
+    for i in range(count - 1):
+        p = len(prompt) + i
+        logits = model(torch.tensor([[out[-1]]]), torch.tensor([p]), caches)
+        out.append(int(logits[0, -1].argmax()))
+    return out
+
+
+prompt = tokens[0, :PROMPT]
+generate(prompt, 2)
+start = time.perf_counter()
+generate(prompt, 1)
+prefill = time.perf_counter() - start
+start = time.perf_counter()
+generate(prompt, DECODE + 1)
+decode = time.perf_counter() - start - prefill
+print(json.dumps({"config": config, "backend": "pytorch " + torch.__version__, "blas": blas(), "threads": threads,
+                  "torch_threads": torch.get_num_threads(), "tokens_per_step": BATCH * SEQ, "steps": steps,
+                  "trainable_parameters": sum(p.numel() for p in params), "loss": round(loss, 4),
+                  "train_tokens_per_s": round(BATCH * SEQ * steps / train_s, 1),
+                  "prompt_tokens_per_s": round(PROMPT / prefill, 1), "decode_tokens_per_s": round(DECODE / decode, 2)}))

@@ -1,0 +1,91 @@
+package com.mka1.core.model;
+
+import com.mka1.core.compute.FiniteDifferences;
+import com.mka1.core.compute.ReferenceDevice;
+import com.mka1.core.train.PackedBatch;
+import com.mka1.core.train.Parameter;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.Random;
+
+/**
+ * The whole model's gradient against central finite differences of its own loss, in double on
+ * the reference backend: full fine-tuning (every parameter tensor), LoRA with dropout, and
+ * activation recomputation.
+ */
+class LlamaModelGradientTest {
+    private static final Path TINY = ReferenceFixture.resource("models/tiny-llama-bias");
+    private static final double TOL = 1e-6;
+    private final PackedBatch batch = ReferenceFixture.load("tiny-llama-bias-full.json").batch();
+
+    /** Checks a few random elements of every parameter (all elements would take minutes). */
+    private void checkAll(ReferenceDevice dev, LlamaModel model, long dropoutSeed) {
+        float gradScale = 0.25f;
+        model.zeroGradients();
+        model.forwardBackward(batch, gradScale, dropoutSeed);
+        // snapshot first: the finite-difference passes below accumulate into the gradients again
+        List<double[]> gradients = model.trainableParameters().stream().map(p -> dev.readDoubles(p.gradient())).toList();
+        Random pick = new Random(7);
+        for (int pi = 0; pi < gradients.size(); pi++) {
+            Parameter p = model.trainableParameters().get(pi);
+            double[] analytic = gradients.get(pi);
+            double[] values = dev.readDoubles(p.value());
+            int[] used = IntStream.range(0, analytic.length).filter(i -> analytic[i] != 0).toArray();
+            int samples = Math.min(6, values.length);
+            double[] a = new double[samples], numeric = new double[samples];
+            for (int s = 0; s < samples; s++) {
+                // half the samples where the gradient is non-zero (embedding rows of batch tokens), half anywhere
+                int i = s % 2 == 0 && used.length > 0 ? used[pick.nextInt(used.length)] : pick.nextInt(values.length);
+                a[s] = analytic[i];
+                numeric[s] = derivative(dev, model, p, values, i, gradScale, dropoutSeed);
+            }
+            FiniteDifferences.assertClose(p.name(), a, numeric, TOL);
+        }
+    }
+
+    private double derivative(ReferenceDevice dev, LlamaModel model, Parameter p, double[] values, int i, float gradScale,
+                              long dropoutSeed) {
+        double keep = values[i], h = 1e-5;
+        values[i] = keep + h;
+        dev.writeDoubles(p.value(), values);
+        double plus = model.forwardBackward(batch, gradScale, dropoutSeed).lossSum();
+        values[i] = keep - h;
+        dev.writeDoubles(p.value(), values);
+        double minus = model.forwardBackward(batch, gradScale, dropoutSeed).lossSum();
+        values[i] = keep;
+        dev.writeDoubles(p.value(), values);
+        return gradScale * (plus - minus) / (2 * h);
+    }
+
+    @Test
+    void fullFineTuningGradientOfEveryParameter() {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), false)) {
+            checkAll(dev, model, 0);
+        }
+    }
+
+    @Test
+    void fullFineTuningGradientWithActivationRecomputation() {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), true)) {
+            checkAll(dev, model, 0);
+        }
+    }
+
+    @Test
+    void loraGradientOnEveryProjectionWithDropout() {
+        var spec = new LoraSpec(3, 6, 0.25, EnumSet.allOf(Projection.class), 11);
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Lora(spec), false)) {
+            Random r = new Random(5);
+            for (Parameter p : model.trainableParameters()) { // B starts at zero: make it non-zero so A gets a gradient
+                double[] v = dev.readDoubles(p.value());
+                for (int i = 0; i < v.length; i++) v[i] = 0.3 * r.nextGaussian();
+                dev.writeDoubles(p.value(), v);
+            }
+            checkAll(dev, model, 1234);
+        }
+    }
+}
