@@ -59,8 +59,8 @@ public final class EmbeddedMka1 implements Mka1 {
         return new FineTuning(Objects.requireNonNull(caller, "caller"));
     }
 
-    /** The model registry (base models, fine-tuned models and checkpoints). */
-    public ModelRegistry models() {
+    /** The model registry (base models, fine-tuned models and checkpoints); {@code models()} is left for the API's models service. */
+    public ModelRegistry modelRegistry() {
         return models;
     }
 
