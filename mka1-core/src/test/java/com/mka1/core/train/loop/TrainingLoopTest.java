@@ -12,7 +12,8 @@ import com.mka1.core.train.TrainingResult;
 import com.mka1.core.train.data.TokenizedExample;
 import com.mka1.core.train.optim.LearningRateSchedule.Decay;
 import com.mka1.core.train.testing.BigramModel;
-import com.mka1.core.train.testing.HostDevice;
+import com.mka1.core.compute.ReferenceBackend;
+import com.mka1.spi.BackendOptions;
 import com.mka1.core.train.testing.RecordingListener;
 import com.mka1.spi.ComputeDevice;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainingLoopTest {
     private static final int VOCAB = 16;
-    private final ComputeDevice device = new HostDevice();
+    private final ComputeDevice device = new ReferenceBackend().open(BackendOptions.defaults());
     @TempDir
     Path tmp;
 
@@ -62,7 +63,7 @@ class TrainingLoopTest {
             throws TrainingFailedException {
         SupervisedObjective objective = new SupervisedObjective(examples(20, 1), examples(6, 2), hp.maxSeqLength(), rowsPerBatch, 0);
         TrainingLoop loop = new TrainingLoop(model, objective, hp, 42, new TrainingLoop.Directories(root.resolve("state"), root.resolve("out")),
-                model::export, "host-test", options(rowsPerBatch * hp.maxSeqLength()));
+                model::export, "reference", options(rowsPerBatch * hp.maxSeqLength()));
         return loop.run(listener);
     }
 
@@ -74,7 +75,7 @@ class TrainingLoopTest {
             result = run(model, hp(4, 4), tmp, listener, 2);
         }
         int tokensPerEpoch = examples(20, 1).stream().mapToInt(TokenizedExample::length).sum();
-        assertThat(listener.plans).containsExactly(new TrainingPlan(4, 4, 1.0, 0.3, 20, 20, tokensPerEpoch, 0, "host-test"));
+        assertThat(listener.plans).containsExactly(new TrainingPlan(4, 4, 1.0, 0.3, 20, 20, tokensPerEpoch, 0, "reference"));
         assertThat(listener.steps).extracting(StepMetrics::step).containsExactlyElementsOf(
                 java.util.stream.IntStream.rangeClosed(1, 20).boxed().toList());
         assertThat(listener.steps.getFirst().learningRate()).isCloseTo(0.15, within(1e-12)); // warmup 2 steps
