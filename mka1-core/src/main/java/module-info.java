@@ -1,7 +1,7 @@
 /** The engine: file store, jobs, durable state, Llama model, tokenizer, training and generation. */
 module com.mka1.core {
     requires transitive com.mka1.api;
-    requires com.fasterxml.jackson.core;
+    requires transitive com.fasterxml.jackson.core; // the exported codecs take a JsonGenerator
     requires org.slf4j;
     requires java.net.http;
 
