@@ -32,6 +32,7 @@ import com.mka1.core.train.optim.AdamW;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.MemoryInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -102,11 +103,12 @@ public final class LlamaTrainer implements Trainer {
         };
         Hyperparameters hp = HyperparameterResolver.resolve(run.settings(), data.trainingCount(), base.config().maxPositions());
         FineTuning fineTuning = FineTuningResolver.resolve(run.settings(), run.seed());
-        Objective objective = data.objective(hp);
         try (ComputeDevice device = openDevice(run.settings().backend());
              LlamaModel model = base.load(device, fineTuning, options.recomputeActivations())) {
-            log.info("job {}: training {} on {} ({}), {} examples", run.jobId(), run.baseModelDir(), device.backendName(),
-                    device.description(), data.trainingCount());
+            int rows = rowsPerMicroBatch(model, device, hp.maxSeqLength());
+            log.info("job {}: training {} on {} ({}), {} examples, micro-batches of {} rows x {} tokens", run.jobId(),
+                    run.baseModelDir(), device.backendName(), device.description(), data.trainingCount(), rows, hp.maxSeqLength());
+            Objective objective = data.objective(hp, rows);
             LoopOptions loopOptions = new LoopOptions(options.microBatchTokens(), options.stateSaveInterval(),
                     options.keepCheckpoints(), AdamW.Config.defaults());
             TrainingLoop loop = new TrainingLoop(model, objective, hp, run.seed(),
@@ -114,6 +116,21 @@ public final class LlamaTrainer implements Trainer {
                     new ModelOutput(model, run.baseModelDir())::export, device.backendName(), loopOptions);
             return loop.run(listener);
         }
+    }
+
+    /**
+     * Rows per forward/backward call: {@code microBatchTokens / max_seq_length}, fewer when the
+     * activations would take more than half of the device memory left after weights, gradients
+     * and AdamW moments (at least one row).
+     */
+    private int rowsPerMicroBatch(LlamaModel model, ComputeDevice device, int rowLength) {
+        int rows = Math.max(1, options.microBatchTokens() / rowLength);
+        MemoryInfo memory = device.memoryInfo();
+        if (memory.total() <= 0) return rows;
+        long moments = 2L * Float.BYTES * model.trainableValueCount();
+        long budget = (memory.total() - memory.allocated() - moments) / 2;
+        while (rows > 1 && model.activationBytes(rows * rowLength) > budget) rows--;
+        return rows;
     }
 
     private ComputeDevice openDevice(String requested) throws TrainingFailedException {
@@ -128,7 +145,7 @@ public final class LlamaTrainer implements Trainer {
     private interface Prepared {
         int trainingCount();
 
-        Objective objective(Hyperparameters hp);
+        Objective objective(Hyperparameters hp, int rowsPerMicroBatch);
     }
 
     private Prepared supervised(TrainingRun run, ChatTemplate template, int maxSeq, int padId, TrainingListener listener)
@@ -147,9 +164,8 @@ public final class LlamaTrainer implements Trainer {
             }
 
             @Override
-            public Objective objective(Hyperparameters hp) {
-                int rows = Math.max(1, options.microBatchTokens() / hp.maxSeqLength());
-                return new SupervisedObjective(training.examples(), validation.examples(), hp.maxSeqLength(), rows, padId);
+            public Objective objective(Hyperparameters hp, int rowsPerMicroBatch) {
+                return new SupervisedObjective(training.examples(), validation.examples(), hp.maxSeqLength(), rowsPerMicroBatch, padId);
             }
         };
     }
@@ -170,7 +186,7 @@ public final class LlamaTrainer implements Trainer {
             }
 
             @Override
-            public Objective objective(Hyperparameters hp) {
+            public Objective objective(Hyperparameters hp, int rowsPerMicroBatch) {
                 return new DpoObjective(training.pairs(), validation.pairs(), hp.beta(), padId);
             }
         };
