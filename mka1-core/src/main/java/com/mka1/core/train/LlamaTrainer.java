@@ -6,18 +6,8 @@ import com.mka1.core.data.InvalidExampleException;
 import com.mka1.core.data.JsonlExamples;
 import com.mka1.core.data.PreferenceExample;
 import com.mka1.core.model.FineTuning;
-import com.mka1.core.model.LlamaConfig;
 import com.mka1.core.model.LlamaModel;
-import com.mka1.core.model.UnsupportedModelException;
-import com.mka1.core.safetensors.MissingTensorException;
-import com.mka1.core.safetensors.SafetensorsFormatException;
-import com.mka1.core.safetensors.TensorShapeException;
-import com.mka1.core.tokenizer.BpeTokenizer;
 import com.mka1.core.tokenizer.ChatTemplate;
-import com.mka1.core.tokenizer.ChatTemplates;
-import com.mka1.core.tokenizer.TokenizerFormatException;
-import com.mka1.core.tokenizer.Tokenizers;
-import com.mka1.core.tokenizer.UnsupportedTokenizerException;
 import com.mka1.core.train.data.ChatExampleEncoder;
 import com.mka1.core.train.data.LineList;
 import com.mka1.core.train.data.PreferenceEncoder;
@@ -34,8 +24,6 @@ import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.MemoryInfo;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -102,7 +90,7 @@ public final class LlamaTrainer implements Trainer {
             case DPO -> preference(run, base.template(), maxSeq, base.padId(), listener);
         };
         Hyperparameters hp = HyperparameterResolver.resolve(run.settings(), data.trainingCount(), base.config().maxPositions());
-        FineTuning fineTuning = FineTuningResolver.resolve(run.settings(), run.seed());
+        FineTuning fineTuning = base.fineTuning(FineTuningResolver.resolve(run.settings(), run.seed()));
         try (ComputeDevice device = openDevice(run.settings().backend());
              LlamaModel model = base.load(device, fineTuning, options.recomputeActivations())) {
             int rows = rowsPerMicroBatch(model, device, hp.maxSeqLength());
@@ -113,7 +101,7 @@ public final class LlamaTrainer implements Trainer {
                     options.keepCheckpoints(), AdamW.Config.defaults());
             TrainingLoop loop = new TrainingLoop(model, objective, hp, run.seed(),
                     new TrainingLoop.Directories(run.stateDir(), run.outputDir()),
-                    new ModelOutput(model, run.baseModelDir())::export, device.backendName(), loopOptions);
+                    new ModelOutput(model, base.weightsDir())::export, device.backendName(), loopOptions);
             return loop.run(listener);
         }
     }
@@ -227,41 +215,6 @@ public final class LlamaTrainer implements Trainer {
             throw new TrainingFailedException(code, param, e.getMessage(), e);
         } catch (IOException e) {
             throw new TrainingFailedException("server_error", param, "cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A base model directory whose config and tokenizer were read (weights load later, onto a device). */
-    private record BaseModel(Path dir, String id, LlamaConfig config, BpeTokenizer tokenizer, ChatTemplate template) {
-        static BaseModel open(Path dir, String id) throws TrainingFailedException {
-            String name = id != null ? id : dir.toString();
-            if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                throw new TrainingFailedException("model_not_found", "model", "base model " + name + ": no config.json in " + dir);
-            }
-            try {
-                LlamaConfig config = LlamaConfig.load(dir);
-                BpeTokenizer tokenizer = Tokenizers.load(dir);
-                return new BaseModel(dir, name, config, tokenizer, ChatTemplates.load(dir, tokenizer));
-            } catch (UnsupportedModelException | TokenizerFormatException | UnsupportedTokenizerException
-                     | UncheckedIOException | IllegalArgumentException e) {
-                throw unusable(name, e);
-            }
-        }
-
-        int padId() {
-            return tokenizer.eosId() >= 0 ? tokenizer.eosId() : 0;
-        }
-
-        LlamaModel load(ComputeDevice device, FineTuning fineTuning, boolean recompute) throws TrainingFailedException {
-            try {
-                return LlamaModel.load(dir, device, fineTuning, recompute);
-            } catch (UnsupportedModelException | MissingTensorException | TensorShapeException | SafetensorsFormatException
-                     | UncheckedIOException e) {
-                throw unusable(id, e);
-            }
-        }
-
-        private static TrainingFailedException unusable(String name, RuntimeException e) {
-            return new TrainingFailedException("model_not_found", "model", "base model " + name + " cannot be used: " + e.getMessage(), e);
         }
     }
 }

@@ -86,6 +86,16 @@ class LlamaTrainerTest {
                 .contains("\"base_model_name_or_path\"").contains("stories260k");
         assertThat(done.trainedTokens()).isEqualTo(plan.tokensPerEpoch() * 3);
         assertThat(done.finalMetrics()).containsKeys("train_loss", "full_valid_loss", "full_valid_mean_token_accuracy");
+
+        // a fine-tuned adapter can be trained further: it starts where the first job ended
+        TrainingRun more = new TrainingRun("ftjob-more", "ft:karpathy:stories260k:x", done.modelDir(), training, validation,
+                TrainingMethod.SUPERVISED, settings(1, 2, 10.0), 1234, tmp.resolve("more/state"), tmp.resolve("more/out"));
+        RecordingListener continued = new RecordingListener(-1);
+        TrainingResult.Completed again = (TrainingResult.Completed) trainer.train(more, continued);
+        // same seed and data: the same first batch, now seen through the trained adapter
+        assertThat(continued.steps.getFirst().trainLoss()).isLessThan(listener.steps.getFirst().trainLoss() - 0.5);
+        assertThat(Files.readString(again.modelDir().resolve("adapter_config.json")))
+                .isEqualTo(Files.readString(done.modelDir().resolve("adapter_config.json")));
     }
 
     @Test
