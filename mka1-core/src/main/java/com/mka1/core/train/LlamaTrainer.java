@@ -54,8 +54,7 @@ public final class LlamaTrainer implements Trainer {
                           boolean recomputeActivations, BackendOptions backend) {
         public static Options defaults() {
             LoopOptions loop = LoopOptions.defaults();
-            return new Options(loop.microBatchTokens(), loop.stateSaveInterval(), loop.keepCheckpoints(), false,
-                    BackendOptions.defaults());
+            return new Options(8192, loop.stateSaveInterval(), loop.keepCheckpoints(), false, BackendOptions.defaults());
         }
     }
 
@@ -84,6 +83,7 @@ public final class LlamaTrainer implements Trainer {
 
     private TrainingResult trainChecked(TrainingRun run, TrainingListener listener) throws TrainingFailedException {
         BaseModel base = BaseModel.open(run.baseModelDir(), run.baseModelId());
+        // max_seq_length does not depend on the data, and the data cannot be rendered without it
         int maxSeq = HyperparameterResolver.resolve(run.settings(), 1, base.config().maxPositions()).maxSeqLength();
         Prepared data = switch (run.method()) {
             case SUPERVISED -> supervised(run, base.template(), maxSeq, base.padId(), listener);
@@ -97,8 +97,7 @@ public final class LlamaTrainer implements Trainer {
             log.info("job {}: training {} on {} ({}), {} examples, micro-batches of {} rows x {} tokens", run.jobId(),
                     run.baseModelDir(), device.backendName(), device.description(), data.trainingCount(), rows, hp.maxSeqLength());
             Objective objective = data.objective(hp, rows);
-            LoopOptions loopOptions = new LoopOptions(options.microBatchTokens(), options.stateSaveInterval(),
-                    options.keepCheckpoints(), AdamW.Config.defaults());
+            LoopOptions loopOptions = new LoopOptions(options.stateSaveInterval(), options.keepCheckpoints(), AdamW.Config.defaults());
             TrainingLoop loop = new TrainingLoop(model, objective, hp, run.seed(),
                     new TrainingLoop.Directories(run.stateDir(), run.outputDir()),
                     new ModelOutput(model, base.weightsDir())::export, device.backendName(), loopOptions);

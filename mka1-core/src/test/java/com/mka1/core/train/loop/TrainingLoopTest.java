@@ -10,6 +10,7 @@ import com.mka1.core.train.TrainingFailedException;
 import com.mka1.core.train.TrainingPlan;
 import com.mka1.core.train.TrainingResult;
 import com.mka1.core.train.data.TokenizedExample;
+import com.mka1.core.train.optim.AdamW;
 import com.mka1.core.train.optim.LearningRateSchedule.Decay;
 import com.mka1.core.train.testing.BigramModel;
 import com.mka1.core.compute.ReferenceBackend;
@@ -55,15 +56,13 @@ class TrainingLoopTest {
         return new Hyperparameters(epochs, batch, 1.0, 0.3, 0.1, 0.1, Decay.LINEAR, 24, 1.0);
     }
 
-    private LoopOptions options(int microBatchTokens) {
-        return new LoopOptions(microBatchTokens, Duration.ofHours(1), 3, com.mka1.core.train.optim.AdamW.Config.defaults());
-    }
+    private static final LoopOptions OPTIONS = new LoopOptions(Duration.ofHours(1), 3, AdamW.Config.defaults());
 
     private TrainingResult run(BigramModel model, Hyperparameters hp, Path root, RecordingListener listener, int rowsPerBatch)
             throws TrainingFailedException {
         SupervisedObjective objective = new SupervisedObjective(examples(20, 1), examples(6, 2), hp.maxSeqLength(), rowsPerBatch, 0);
         TrainingLoop loop = new TrainingLoop(model, objective, hp, 42, new TrainingLoop.Directories(root.resolve("state"), root.resolve("out")),
-                model::export, "reference", options(rowsPerBatch * hp.maxSeqLength()));
+                model::export, "reference", OPTIONS);
         return loop.run(listener);
     }
 
