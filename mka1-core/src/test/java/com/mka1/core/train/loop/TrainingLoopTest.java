@@ -138,6 +138,37 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aCrashedRunRestartsFromItsLastSavedStateToTheSameWeights() throws Exception {
+        Hyperparameters hp = hp(2, 3);
+        float[] uninterrupted;
+        try (BigramModel model = new BigramModel(device, VOCAB, 7, 0.25)) {
+            run(model, hp, tmp.resolve("a"), new RecordingListener(-1), 1);
+            uninterrupted = model.weights();
+        }
+        Path root = tmp.resolve("b");
+        LoopOptions saveEveryStep = new LoopOptions(Duration.ZERO, 3, AdamW.Config.defaults());
+        RecordingListener crashing = new RecordingListener(-1) {
+            @Override
+            public void step(StepMetrics metrics) {
+                super.step(metrics);
+                if (metrics.step() == 9) throw new IllegalStateException("simulated crash");
+            }
+        };
+        try (BigramModel model = new BigramModel(device, VOCAB, 7, 0.25)) {
+            SupervisedObjective objective = new SupervisedObjective(examples(20, 1), examples(6, 2), hp.maxSeqLength(), 1, 0);
+            TrainingLoop loop = new TrainingLoop(model, objective, hp, 42,
+                    new TrainingLoop.Directories(root.resolve("state"), root.resolve("out")), model::export, "reference", saveEveryStep);
+            assertThatThrownBy(() -> loop.run(crashing)).hasMessage("simulated crash");
+        }
+        RecordingListener restarted = new RecordingListener(-1);
+        try (BigramModel fresh = new BigramModel(device, VOCAB, 7, 0.25)) {
+            run(fresh, hp, root, restarted, 1);
+            assertThat(fresh.weights()).isEqualTo(uninterrupted);
+        }
+        assertThat(restarted.plans.getFirst().startStep()).isEqualTo(8); // step 9 never reached its save
+    }
+
+    @Test
     void microBatchSplitDoesNotChangeTheStep() throws Exception {
         float[] oneRow;
         float[] manyRows;
