@@ -22,4 +22,5 @@ module com.mka1.core {
 
     uses com.mka1.spi.ComputeBackend;
     provides com.mka1.spi.ComputeBackend with com.mka1.core.compute.ReferenceBackend;
+    provides com.mka1.core.train.Trainer with com.mka1.core.train.LlamaTrainer;
 }
