@@ -2,6 +2,7 @@ package com.mka1.server.cli;
 
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.compute.Backends;
+import com.mka1.core.train.LlamaTrainer;
 import com.mka1.core.train.Trainer;
 import com.mka1.server.Mka1Server;
 import com.mka1.server.api.ApiErrors;
@@ -15,20 +16,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 /**
  * {@code mka1 serve}: opens the engine on the data directory (resuming unfinished jobs), starts
  * the HTTP server and runs until the process is stopped (Ctrl-C, SIGTERM), then shuts down
- * gracefully. The trainer is the one installed as a {@code com.mka1.core.train.Trainer} service.
+ * gracefully. Jobs train with {@link LlamaTrainer} unless another trainer is given.
  */
 public final class ServeCommand implements Command {
     private final Supplier<Trainer> trainers;
 
     public ServeCommand() {
-        this(ServeCommand::installedTrainer);
+        this(LlamaTrainer::new);
     }
 
     /** With a given trainer (tests, embedders). */
@@ -111,10 +111,5 @@ public final class ServeCommand implements Command {
         } catch (BackendUnavailableException e) {
             throw new CliException(e.getMessage());
         }
-    }
-
-    private static Trainer installedTrainer() {
-        return ServiceLoader.load(Trainer.class).findFirst().orElseThrow(() -> new CliException(
-                "no fine-tuning trainer is installed (no module provides com.mka1.core.train.Trainer)"));
     }
 }
