@@ -34,7 +34,7 @@ final class WatchCommand implements Command {
         ApiClient client = context.client();
         String jobPath = LlmCommands.jobPath(context.options(), "");
         Duration interval = interval(context.options());
-        boolean terminal = System.console() != null && context.out() == System.out;
+        boolean terminal = System.console() != null && System.console().isTerminal() && context.out() == System.out;
         Progress progress = new Progress();
         String lastLine = null;
         while (true) {
