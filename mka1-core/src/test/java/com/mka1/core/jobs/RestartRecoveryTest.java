@@ -82,8 +82,8 @@ class RestartRecoveryTest {
             assertThat(events(third, job.id())).isEqualTo(finished);
             assertThat(third.fineTuning().list(JobListParams.ALL).data()).extracting(FineTuningJob::status)
                     .containsOnly(JobStatus.SUCCEEDED);
-            assertThat(third.models().exists("ft:" + MODEL + ":r")).isTrue();
-            assertThat(third.models().exists("ft:" + MODEL + ":r:ckpt-step-4")).isTrue();
+            assertThat(third.modelRegistry().exists("ft:" + MODEL + ":r")).isTrue();
+            assertThat(third.modelRegistry().exists("ft:" + MODEL + ":r:ckpt-step-4")).isTrue();
         }
     }
 

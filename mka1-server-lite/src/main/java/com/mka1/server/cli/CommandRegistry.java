@@ -18,6 +18,7 @@ public final class CommandRegistry {
         registry.add(new WhoamiCommand());
         registry.add(new WatchCommand());
         registry.add(new ModelsPullCommand());
+        registry.add(new GenerateCommand());
         LlmCommands.all().forEach(registry::add);
         return registry;
     }
