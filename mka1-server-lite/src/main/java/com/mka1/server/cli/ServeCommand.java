@@ -9,6 +9,7 @@ import com.mka1.server.api.ApiErrors;
 import com.mka1.server.api.ApiRoutes;
 import com.mka1.server.config.ConfigException;
 import com.mka1.server.config.ServerConfig;
+import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeBackend;
 import java.io.IOException;
@@ -90,6 +91,7 @@ public final class ServeCommand implements Command {
                 .dataDir(config.dataDir())
                 .modelsDir(config.modelsDir())
                 .trainer(new DefaultBackendTrainer(trainers.get(), backend))
+                .inferenceDevices(() -> Backends.installed().byName(backend).open(BackendOptions.defaults()))
                 .concurrentJobs(config.concurrentJobs())
                 .maxUploadBytes(config.limits().maxUploadBytes())
                 .build();
