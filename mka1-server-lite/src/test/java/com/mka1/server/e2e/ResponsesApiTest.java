@@ -2,7 +2,7 @@ package com.mka1.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mka1.server.cli.Json;
+import com.mka1.server.cli.PlainJson;
 import com.mka1.server.testing.HttpTestClient.Reply;
 import com.mka1.server.testing.ScriptedTrainer;
 import com.mka1.server.testing.TestServer;
@@ -63,7 +63,7 @@ class ResponsesApiTest {
         Reply created = server.http.postJson("/v1/responses", "{\"model\":\"" + MODEL + "\",\"input\":\"Hello\","
                 + "\"max_output_tokens\":6,\"temperature\":0,\"metadata\":{\"k\":\"v\"}}", as("alice"));
         assertThat(created.status()).as(created.body()).isEqualTo(200);
-        Map<String, Object> response = Json.parseObject(created.body(), "response");
+        Map<String, Object> response = PlainJson.parseObject(created.body(), "response");
         assertThat((String) response.get("id")).matches("resp_[0-9a-f]{32}");
         assertThat(response).containsEntry("object", "response").containsEntry("model", MODEL)
                 .containsEntry("metadata", Map.of("k", "v")).containsEntry("max_output_tokens", 6);
@@ -98,13 +98,13 @@ class ResponsesApiTest {
                 types.getLast().equals("response.completed") ? "response.completed" : "response.incomplete");
         StringBuilder deltas = new StringBuilder();
         for (int i = 0; i < frames.size(); i++) {
-            Map<String, Object> data = Json.parseObject(frames.get(i)[1], "event " + i);
+            Map<String, Object> data = PlainJson.parseObject(frames.get(i)[1], "event " + i);
             assertThat(data).containsEntry("type", frames.get(i)[0]).containsEntry("sequence_number", i);
             if (frames.get(i)[0].equals("response.output_text.delta")) {
                 deltas.append(data.get("delta"));
             }
         }
-        Map<String, Object> done = Json.parseObject(frames.get(frames.size() - 4)[1], "done");
+        Map<String, Object> done = PlainJson.parseObject(frames.get(frames.size() - 4)[1], "done");
         assertThat(done.get("text")).isEqualTo(deltas.toString());
     }
 
@@ -112,15 +112,15 @@ class ResponsesApiTest {
     void requestErrorsNameTheField() {
         Reply noInput = server.http.postJson("/v1/responses", "{\"model\":\"" + MODEL + "\"}", USER);
         assertThat(noInput.status()).isEqualTo(400);
-        assertThat(((Map<?, ?>) Json.parseObject(noInput.body(), "e").get("error")).get("param")).isEqualTo("input");
+        assertThat(((Map<?, ?>) PlainJson.parseObject(noInput.body(), "e").get("error")).get("param")).isEqualTo("input");
         Reply badTemperature = server.http.postJson("/v1/responses", "{\"model\":\"" + MODEL + "\",\"input\":\"x\","
                 + "\"temperature\":3}", USER);
         assertThat(badTemperature.status()).isEqualTo(400);
-        assertThat(((Map<?, ?>) Json.parseObject(badTemperature.body(), "e").get("error")).get("param"))
+        assertThat(((Map<?, ?>) PlainJson.parseObject(badTemperature.body(), "e").get("error")).get("param"))
                 .isEqualTo("temperature");
         Reply unknownModel = server.http.postJson("/v1/responses", "{\"model\":\"no:such\",\"input\":\"x\"}", USER);
         assertThat(unknownModel.status()).isBetween(400, 404);
-        assertThat(((Map<?, ?>) Json.parseObject(unknownModel.body(), "e").get("error")).get("param")).isEqualTo("model");
+        assertThat(((Map<?, ?>) PlainJson.parseObject(unknownModel.body(), "e").get("error")).get("param")).isEqualTo("model");
         assertThat(server.http.get("/v1/responses/resp_missing", USER).status()).isEqualTo(404);
 
         // Refused before the first event: an ordinary JSON error, not a 200 stream.
@@ -139,7 +139,7 @@ class ResponsesApiTest {
         Reply whole = server.http.postJson("/v1/chat/completions", "{\"model\":\"" + MODEL + "\",\"messages\":"
                 + "[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":4,\"temperature\":0}", USER);
         assertThat(whole.status()).as(whole.body()).isEqualTo(200);
-        Map<String, Object> completion = Json.parseObject(whole.body(), "completion");
+        Map<String, Object> completion = PlainJson.parseObject(whole.body(), "completion");
         assertThat(completion.keySet()).containsExactly("id", "object", "created", "model", "choices", "usage");
         assertThat((String) completion.get("id")).matches("chatcmpl_[0-9a-f]{32}");
         assertThat(completion).containsEntry("object", "chat.completion").containsEntry("model", MODEL);
@@ -152,13 +152,13 @@ class ResponsesApiTest {
         List<String[]> frames = frames(streamed.body());
         assertThat(frames).allSatisfy(f -> assertThat(f[0]).isNull());
         assertThat(frames.getLast()[1]).isEqualTo("[DONE]");
-        Map<?, ?> first = (Map<?, ?>) ((List<?>) Json.parseObject(frames.getFirst()[1], "chunk").get("choices")).getFirst();
+        Map<?, ?> first = (Map<?, ?>) ((List<?>) PlainJson.parseObject(frames.getFirst()[1], "chunk").get("choices")).getFirst();
         assertThat(((Map<?, ?>) first.get("delta")).get("role")).isEqualTo("assistant");
         StringBuilder content = new StringBuilder();
         for (String[] frame : frames.subList(1, frames.size() - 1)) {
-            Map<String, Object> chunk = Json.parseObject(frame[1], "chunk");
+            Map<String, Object> chunk = PlainJson.parseObject(frame[1], "chunk");
             assertThat(chunk).containsEntry("object", "chat.completion.chunk").containsEntry("id",
-                    Json.parseObject(frames.getFirst()[1], "first").get("id"));
+                    PlainJson.parseObject(frames.getFirst()[1], "first").get("id"));
             Object piece = ((Map<?, ?>) ((Map<?, ?>) ((List<?>) chunk.get("choices")).getFirst()).get("delta")).get("content");
             content.append(piece == null ? "" : piece);
         }
@@ -167,12 +167,12 @@ class ResponsesApiTest {
 
     @Test
     void modelsListRetrieveAndRefuseToDeleteBaseModels() {
-        Map<String, Object> list = Json.parseObject(server.http.get("/v1/models", USER).body(), "models");
+        Map<String, Object> list = PlainJson.parseObject(server.http.get("/v1/models", USER).body(), "models");
         assertThat(list).containsEntry("object", "list");
         assertThat((List<?>) list.get("data")).extracting(m -> (Object) ((Map<?, ?>) m).get("id"))
                 .contains(MODEL, TestServer.BASE_MODEL);
         for (String path : List.of("/v1/models/mka1%3Atiny", "/v1/models/mka1:tiny")) {
-            Map<String, Object> model = Json.parseObject(server.http.get(path, USER).body(), "model");
+            Map<String, Object> model = PlainJson.parseObject(server.http.get(path, USER).body(), "model");
             assertThat(model).containsEntry("id", MODEL).containsEntry("object", "model");
         }
         assertThat(server.http.get("/v1/models/no%3Asuch", USER).status()).isEqualTo(404);
@@ -187,7 +187,7 @@ class ResponsesApiTest {
         CliRun run = server.cli("llm", "responses", "create", "--model", MODEL, "--input",
                 "\"Write a support reply for a delayed shipment.\"", "--max-output-tokens", "4", "--temperature", "0");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        Map<String, Object> response = Json.parseObject(run.out(), "response");
+        Map<String, Object> response = PlainJson.parseObject(run.out(), "response");
         assertThat(response).containsEntry("object", "response").containsEntry("model", MODEL);
         assertThat(run.out()).startsWith("{\n  \"id\" : \"resp_");
 
@@ -195,7 +195,7 @@ class ResponsesApiTest {
                 "[{\"role\": \"user\", \"content\": \"And now?\"}]", "--instructions", "Be brief.",
                 "--previous-response-id", (String) response.get("id"), "--max-output-tokens", "3");
         assertThat(followUp.exitCode()).as(followUp.err()).isZero();
-        assertThat(Json.parseObject(followUp.out(), "r")).containsEntry("previous_response_id", response.get("id"))
+        assertThat(PlainJson.parseObject(followUp.out(), "r")).containsEntry("previous_response_id", response.get("id"))
                 .containsEntry("instructions", "Be brief.");
 
         CliRun streamed = server.cli("llm", "responses", "create", "--model", MODEL, "--input", "\"Hi\"",
