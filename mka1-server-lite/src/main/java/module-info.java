@@ -5,4 +5,6 @@ module com.mka1.server {
     requires org.slf4j;
     requires jdk.httpserver;
     requires java.net.http;
+
+    uses com.mka1.core.train.Trainer;
 }

@@ -1,19 +1,26 @@
 package com.mka1.backend.cpu;
 
 /**
- * Causal grouped-query attention, fused per (row, head): one query's scores over its allowed keys
- * live in a scratch row of at most {@code kvLen} floats, are softmaxed in place and folded into
- * the output, so no {@code T x T} matrix is ever held. Backward recomputes the probabilities from
- * the saved log-sum-exp (the FlashAttention recipe) and gives each head private key/value
- * gradient buffers, reduced per kv head at the end, so threads never write the same element.
+ * Causal grouped-query attention, fused and tiled: a block of {@code tileRows} queries of one
+ * head is scored against the keys it may see with the matmul micro-kernel ({@code S = Q K^T}),
+ * softmaxed in place, and folded into the output with the micro-kernel again ({@code O = P V}).
+ * Only a {@code tileRows x kvLen} score strip exists at a time, never a {@code T x T} matrix.
+ * Backward recomputes {@code P} from the saved log-sum-exp (the FlashAttention recipe), gets
+ * {@code dP = dO V^T}, {@code dQ += dS K}, {@code dK += dS^T Q} and {@code dV += P^T dO} from the
+ * micro-kernel; key/value gradients go to per-head private buffers that are reduced per kv head
+ * at the end, so threads never write the same element.
  */
 final class Attention {
     private final FloatOps ops;
     private final Parallel parallel;
+    private final int mr;
+    private final int nr;
 
     Attention(FloatOps ops, Parallel parallel) {
         this.ops = ops;
         this.parallel = parallel;
+        this.mr = ops.tileRows();
+        this.nr = ops.tileCols();
     }
 
     /** Geometry of one call. */
@@ -31,43 +38,190 @@ final class Attention {
         }
     }
 
+    /** Keys or values of one (row, kv head), packed for the micro-kernel. */
+    private final class Panels {
+        /** {@code [tile][e * nr + c] = x[tile*nr + c][e]}: x transposed, as the B side of {@code Q x^T}. */
+        final float[] transposed;
+        /** {@code [colPanel][j * nr + c] = x[j][colPanel*nr + c]}: x as the B side of {@code P x}. */
+        final float[] rows;
+        final int kvLen;
+        final int hd;
+
+        Panels(float[] x, int xo, int b, int kvh, Shape s, boolean needTransposed, boolean needRows) {
+            kvLen = s.kvLen();
+            hd = s.headDim();
+            int tiles = ceilDiv(kvLen, nr);
+            int colPanels = ceilDiv(hd, nr);
+            transposed = needTransposed ? new float[tiles * hd * nr] : null;
+            rows = needRows ? new float[colPanels * kvLen * nr] : null;
+            for (int j = 0; j < kvLen; j++) {
+                int src = xo + (b * kvLen + j) * s.kvStride() + kvh * hd;
+                if (transposed != null) {
+                    int base = (j / nr) * hd * nr + j % nr;
+                    for (int e = 0; e < hd; e++) transposed[base + e * nr] = x[src + e];
+                }
+                if (rows != null) {
+                    for (int e = 0; e < hd; e++) rows[(e / nr) * kvLen * nr + j * nr + e % nr] = x[src + e];
+                }
+            }
+        }
+
+        int transposedOffset(int tile) {
+            return tile * hd * nr;
+        }
+
+        int rowsOffset(int colPanel, int firstKey) {
+            return colPanel * kvLen * nr + firstKey * nr;
+        }
+    }
+
+    /** Scratch of one worker: score strips, packed operands and an output tile. */
+    private final class Scratch {
+        final int ld;
+        final float[] scores;
+        final float[] grads;
+        final float[] packedRows;
+        final float[] packedStrip;
+        final float[] tile = new float[mr * nr];
+        final float[] rowScale = new float[mr];
+        final float[] queryPanels;
+        final float[] doutPanels;
+
+        Scratch(Shape s) {
+            ld = ceilDiv(s.kvLen(), nr) * nr;
+            queryPanels = new float[ceilDiv(s.headDim(), nr) * mr * nr];
+            doutPanels = new float[ceilDiv(s.headDim(), nr) * mr * nr];
+            scores = new float[mr * ld];
+            grads = new float[mr * ld];
+            packedRows = new float[Math.max(s.headDim(), mr) * mr];
+            packedStrip = new float[ld * mr];
+        }
+    }
+
+    /** The queries {@code [i0, i0+rows)} of one head: their visible key range and per-row bounds. */
+    private record Block(int i0, int rows, int[] first, int[] last, int kFirst, int kLast) {}
+
+    private Block block(int[] seg, int so, Shape s, int b, int i0) {
+        int rows = Math.min(mr, s.qLen() - i0);
+        int[] first = new int[mr];
+        int[] last = new int[mr];
+        int kFirst = Integer.MAX_VALUE;
+        int kLast = 0;
+        for (int r = 0; r < rows; r++) {
+            int row = b * s.qLen() + i0 + r;
+            last[r] = s.kvLen() - s.qLen() + i0 + r;
+            first[r] = Math.max(0, seg[so + row]);
+            kFirst = Math.min(kFirst, first[r]);
+            kLast = Math.max(kLast, last[r]);
+        }
+        return new Block(i0, rows, first, last, Math.min(kFirst, kLast), kLast);
+    }
+
+    /** Packs {@code rows} head vectors starting at query row {@code row0} as the A side ({@code [e*mr + r]}). */
+    private void packQueries(float[] dst, float[] x, int xo, Shape s, int row0, int rows, int head) {
+        int hd = s.headDim();
+        for (int r = 0; r < mr; r++) {
+            int src = xo + (row0 + r) * s.qStride() + head * hd;
+            for (int e = 0; e < hd; e++) dst[e * mr + r] = r < rows ? x[src + e] : 0f;
+        }
+    }
+
+    /** {@code strip[r][j] = alpha * q_r . x_j} over the key tiles that cover {@code [kFirst, kLast]}. */
+    private void scoreStrip(float[] strip, int ld, float[] packedQ, Panels keys, Block blk, float alpha) {
+        for (int t = blk.kFirst() / nr; t <= blk.kLast() / nr; t++) {
+            ops.microKernel(keys.hd, packedQ, 0, keys.transposed, keys.transposedOffset(t), strip, t * nr, ld, alpha, true);
+        }
+    }
+
+    /** Packs strip columns {@code [kFirst, kLast]} as the A side of a product over keys ({@code [j*mr + r]}). */
+    private void packStrip(float[] dst, float[] strip, int ld, Block blk) {
+        int count = blk.kLast() - blk.kFirst() + 1;
+        for (int j = 0; j < count; j++) {
+            for (int r = 0; r < mr; r++) dst[j * mr + r] = strip[r * ld + blk.kFirst() + j];
+        }
+    }
+
+    /** {@code tile[r][c] = sum_j strip[r][j] * x_j[cp*nr + c]} for one column panel. */
+    private void stripTimesRows(Scratch sc, Panels x, Block blk, int colPanel) {
+        int count = blk.kLast() - blk.kFirst() + 1;
+        ops.microKernel(count, sc.packedStrip, 0, x.rows, x.rowsOffset(colPanel, blk.kFirst()), sc.tile, 0, nr, 1f, true);
+    }
+
+    /** Packs the block's head vectors as the B side over queries: {@code [cp][p * nr + c] = x[row0+p][cp*nr + c]}. */
+    private void packRowPanels(float[] dst, float[] x, int xo, Shape s, int row0, int rows, int head) {
+        int hd = s.headDim();
+        for (int cp = 0; cp * nr < hd; cp++) {
+            for (int p = 0; p < mr; p++) {
+                int src = xo + (row0 + p) * s.qStride() + head * hd + cp * nr;
+                int cols = p < rows ? Math.min(nr, hd - cp * nr) : 0;
+                int base = cp * mr * nr + p * nr;
+                for (int c = 0; c < nr; c++) dst[base + c] = c < cols ? x[src + c] : 0f;
+            }
+        }
+    }
+
+    /**
+     * {@code acc[j][:] += sum_p strip[p][j] * rows_p[:]} for the keys {@code j} of the block, using
+     * tiles of {@code mr} keys (A side: the strip transposed, depth = the block's queries).
+     */
+    private void stripTransposedTimesRows(Scratch sc, float[] strip, float[] rowPanels, Block blk,
+                                          float[] acc, int accOff, int hd) {
+        for (int j0 = blk.kFirst(); j0 <= blk.kLast(); j0 += mr) {
+            int keys = Math.min(mr, blk.kLast() - j0 + 1);
+            for (int p = 0; p < mr; p++) {
+                for (int r = 0; r < mr; r++) sc.packedRows[p * mr + r] = r < keys ? strip[p * sc.ld + j0 + r] : 0f;
+            }
+            for (int cp = 0; cp * nr < hd; cp++) {
+                ops.microKernel(mr, sc.packedRows, 0, rowPanels, cp * mr * nr, sc.tile, 0, nr, 1f, true);
+                int cols = Math.min(nr, hd - cp * nr);
+                for (int r = 0; r < keys; r++) ops.axpy(1f, sc.tile, r * nr, acc, accOff + (j0 + r) * hd + cp * nr, cols);
+            }
+        }
+    }
+
     void forward(float[] out, int oo, float[] lse, int lo, float[] q, int qo, float[] k, int ko,
                  float[] v, int vo, int[] seg, int so, Shape s) {
         int hd = s.headDim();
         parallel.forRange(s.batch() * s.heads(), 1, (chunk, start, end) -> {
-            float[] scores = new float[s.kvLen()];
-            float[] acc = new float[hd];
+            Scratch sc = new Scratch(s);
             for (int task = start; task < end; task++) {
                 int b = task / s.heads();
                 int h = task % s.heads();
                 int kvh = s.kvHeadOf(h);
-                for (int i = 0; i < s.qLen(); i++) {
-                    int row = b * s.qLen() + i;
-                    int pos = s.kvLen() - s.qLen() + i;
-                    int first = Math.max(0, seg[so + row]);
-                    int qOff = qo + row * s.qStride() + h * hd;
-                    int count = pos - first + 1;
-                    int outOff = oo + row * s.qStride() + h * hd;
-                    if (count <= 0) {
-                        ops.fill(out, outOff, 0f, hd);
-                        if (lse != null) lse[lo + row * s.heads() + h] = Float.NEGATIVE_INFINITY;
-                        continue;
+                Panels keys = new Panels(k, ko, b, kvh, s, true, false);
+                Panels values = new Panels(v, vo, b, kvh, s, false, true);
+                for (int i0 = 0; i0 < s.qLen(); i0 += mr) {
+                    Block blk = block(seg, so, s, b, i0);
+                    int row0 = b * s.qLen() + i0;
+                    packQueries(sc.packedRows, q, qo, s, row0, blk.rows(), h);
+                    scoreStrip(sc.scores, sc.ld, sc.packedRows, keys, blk, s.scale());
+                    for (int r = 0; r < mr; r++) {
+                        int base = r * sc.ld;
+                        if (r >= blk.rows() || blk.first()[r] > blk.last()[r]) {
+                            ops.fill(sc.scores, base + blk.kFirst(), 0f, blk.kLast() - blk.kFirst() + 1);
+                            sc.rowScale[r] = 0f;
+                            if (r < blk.rows() && lse != null) lse[lo + (row0 + r) * s.heads() + h] = Float.NEGATIVE_INFINITY;
+                            continue;
+                        }
+                        int first = blk.first()[r];
+                        int count = blk.last()[r] - first + 1;
+                        float max = ops.max(sc.scores, base + first, count);
+                        ops.expScale(sc.scores, base + first, count, max, 1f);
+                        float sum = ops.sum(sc.scores, base + first, count);
+                        ops.fill(sc.scores, base + blk.kFirst(), 0f, first - blk.kFirst());
+                        ops.fill(sc.scores, base + blk.last()[r] + 1, 0f, blk.kLast() - blk.last()[r]);
+                        sc.rowScale[r] = 1f / sum;
+                        if (lse != null) lse[lo + (row0 + r) * s.heads() + h] = max + (float) Math.log(sum);
                     }
-                    for (int j = first; j <= pos; j++) {
-                        int kOff = ko + (b * s.kvLen() + j) * s.kvStride() + kvh * hd;
-                        scores[j] = s.scale() * ops.dot(q, qOff, k, kOff, hd);
+                    packStrip(sc.packedStrip, sc.scores, sc.ld, blk);
+                    for (int cp = 0; cp * nr < hd; cp++) {
+                        stripTimesRows(sc, values, blk, cp);
+                        int cols = Math.min(nr, hd - cp * nr);
+                        for (int r = 0; r < blk.rows(); r++) {
+                            int dst = oo + (row0 + r) * s.qStride() + h * hd + cp * nr;
+                            for (int c = 0; c < cols; c++) out[dst + c] = sc.tile[r * nr + c] * sc.rowScale[r];
+                        }
                     }
-                    float max = ops.max(scores, first, count);
-                    ops.expScale(scores, first, count, max, 1f);
-                    float sum = ops.sum(scores, first, count);
-                    ops.fill(acc, 0, 0f, hd);
-                    for (int j = first; j <= pos; j++) {
-                        int vOff = vo + (b * s.kvLen() + j) * s.kvStride() + kvh * hd;
-                        ops.axpy(scores[j], v, vOff, acc, 0, hd);
-                    }
-                    float inv = 1f / sum;
-                    for (int d = 0; d < hd; d++) out[outOff + d] = acc[d] * inv;
-                    if (lse != null) lse[lo + row * s.heads() + h] = max + (float) Math.log(sum);
                 }
             }
         });
@@ -83,30 +237,58 @@ final class Attention {
         float[] dkHeads = new float[tasks * headBlock];
         float[] dvHeads = new float[tasks * headBlock];
         parallel.forRange(tasks, 1, (chunk, start, end) -> {
+            Scratch sc = new Scratch(s);
             for (int task = start; task < end; task++) {
                 int b = task / s.heads();
                 int h = task % s.heads();
                 int kvh = s.kvHeadOf(h);
                 int local = task * headBlock;
-                for (int i = 0; i < seqLen; i++) {
-                    int row = b * seqLen + i;
-                    int first = Math.max(0, seg[so + row]);
-                    int count = i - first + 1;
-                    if (count <= 0) continue;
-                    int qOff = qo + row * s.qStride() + h * hd;
-                    int dOff = doo + row * s.qStride() + h * hd;
-                    int dqOff = dqo + row * s.qStride() + h * hd;
-                    float rowLse = lse[lo + row * s.heads() + h];
-                    float delta = ops.dot(dout, dOff, out, oo + row * s.qStride() + h * hd, hd);
-                    for (int j = first; j <= i; j++) {
-                        int kOff = ko + (b * seqLen + j) * s.kvStride() + kvh * hd;
-                        int vOff = vo + (b * seqLen + j) * s.kvStride() + kvh * hd;
-                        float p = (float) Math.exp(s.scale() * ops.dot(q, qOff, k, kOff, hd) - rowLse);
-                        float ds = p * (ops.dot(dout, dOff, v, vOff, hd) - delta);
-                        ops.axpy(s.scale() * ds, k, kOff, dq, dqOff, hd);
-                        ops.axpy(s.scale() * ds, q, qOff, dkHeads, local + j * hd, hd);
-                        ops.axpy(p, dout, dOff, dvHeads, local + j * hd, hd);
+                Panels keys = new Panels(k, ko, b, kvh, s, true, true);
+                Panels values = new Panels(v, vo, b, kvh, s, true, false);
+                for (int i0 = 0; i0 < seqLen; i0 += mr) {
+                    Block blk = block(seg, so, s, b, i0);
+                    int row0 = b * seqLen + i0;
+                    packQueries(sc.packedRows, q, qo, s, row0, blk.rows(), h);
+                    scoreStrip(sc.scores, sc.ld, sc.packedRows, keys, blk, s.scale());
+                    packQueries(sc.packedRows, dout, doo, s, row0, blk.rows(), h);
+                    scoreStrip(sc.grads, sc.ld, sc.packedRows, values, blk, 1f);
+                    for (int r = 0; r < mr; r++) {
+                        int base = r * sc.ld;
+                        int count = blk.kLast() - blk.kFirst() + 1;
+                        if (r >= blk.rows() || blk.first()[r] > blk.last()[r]) {
+                            ops.fill(sc.scores, base + blk.kFirst(), 0f, count);
+                            ops.fill(sc.grads, base + blk.kFirst(), 0f, count);
+                            continue;
+                        }
+                        int row = row0 + r;
+                        int first = blk.first()[r];
+                        int visible = blk.last()[r] - first + 1;
+                        float rowLse = lse[lo + row * s.heads() + h];
+                        float delta = ops.dot(dout, doo + row * s.qStride() + h * hd, out, oo + row * s.qStride() + h * hd, hd);
+                        ops.expScale(sc.scores, base + first, visible, rowLse, 1f); // P = exp(S - lse)
+                        for (int j = first; j <= blk.last()[r]; j++) {
+                            sc.grads[base + j] = sc.scores[base + j] * (sc.grads[base + j] - delta) * s.scale();
+                        }
+                        ops.fill(sc.scores, base + blk.kFirst(), 0f, first - blk.kFirst());
+                        ops.fill(sc.grads, base + blk.kFirst(), 0f, first - blk.kFirst());
+                        ops.fill(sc.scores, base + blk.last()[r] + 1, 0f, blk.kLast() - blk.last()[r]);
+                        ops.fill(sc.grads, base + blk.last()[r] + 1, 0f, blk.kLast() - blk.last()[r]);
                     }
+                    // dQ += dS K
+                    packStrip(sc.packedStrip, sc.grads, sc.ld, blk);
+                    for (int cp = 0; cp * nr < hd; cp++) {
+                        stripTimesRows(sc, keys, blk, cp);
+                        int cols = Math.min(nr, hd - cp * nr);
+                        for (int r = 0; r < blk.rows(); r++) {
+                            int dst = dqo + (row0 + r) * s.qStride() + h * hd + cp * nr;
+                            ops.axpy(1f, sc.tile, r * nr, dq, dst, cols);
+                        }
+                    }
+                    // dK += dS^T Q and dV += P^T dO into this head's private buffers, tile by tile of keys
+                    packRowPanels(sc.queryPanels, q, qo, s, row0, blk.rows(), h);
+                    packRowPanels(sc.doutPanels, dout, doo, s, row0, blk.rows(), h);
+                    stripTransposedTimesRows(sc, sc.grads, sc.queryPanels, blk, dkHeads, local, hd);
+                    stripTransposedTimesRows(sc, sc.scores, sc.doutPanels, blk, dvHeads, local, hd);
                 }
             }
         });
@@ -125,5 +307,9 @@ final class Attention {
                 }
             }
         });
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 }

@@ -30,6 +30,9 @@ interface FloatOps {
     /** Dot product with bfloat16 bit patterns widened on the fly. */
     float dotBf16(float[] a, int ao, short[] b, int bo, int n);
 
+    /** {@code dst = float(src)} for bfloat16 bit patterns. */
+    void widenBf16(short[] src, int so, float[] dst, int dOff, int n);
+
     /** {@code y += alpha * x}. */
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 

@@ -9,8 +9,11 @@ package com.mka1.backend.cpu;
 final class Gemm {
     /** Depth of a packed panel: an A micro-panel (6 x 256 floats) stays in L1. */
     private static final int KC = 256;
-    /** Most rows of A packed at once (ranges are split into equal blocks up to this size). */
-    private static final int MC = 384;
+    /**
+     * Most rows of A packed at once (ranges are split into equal blocks up to this size). Only an
+     * A micro-panel needs L1; the block lives in L3, and a large block packs B fewer times.
+     */
+    private static final int MC = 1536;
     /** Most columns of B packed at once: a 256 x 768 float block (768 KiB) stays in L2. */
     private static final int NC = 768;
 
@@ -150,7 +153,7 @@ final class Gemm {
                     if (f != null) {
                         System.arraycopy(f, src, bp, dst, cols);
                     } else {
-                        for (int q = 0; q < cols; q++) bp[dst + q] = Bf16.toFloat(h[src + q]);
+                        ops.widenBf16(h, src, bp, dst, cols);
                     }
                     for (int q = cols; q < nr; q++) bp[dst + q] = 0f;
                 }

@@ -56,6 +56,11 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
+    public void widenBf16(short[] src, int so, float[] dst, int dOff, int n) {
+        for (int i = 0; i < n; i++) dst[dOff + i] = Bf16.toFloat(src[so + i]);
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }

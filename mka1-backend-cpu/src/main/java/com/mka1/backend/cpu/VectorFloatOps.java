@@ -136,6 +136,16 @@ final class VectorFloatOps implements FloatOps {
     }
 
     @Override
+    public void widenBf16(short[] src, int so, float[] dst, int dOff, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            ShortVector.fromArray(S, src, so + i).convertShape(VectorOperators.S2I, I, 0)
+                    .reinterpretAsInts().lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) dst[dOff + i] = Bf16.toFloat(src[so + i]);
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         FloatVector va = FloatVector.broadcast(F, alpha);
         int i = 0;

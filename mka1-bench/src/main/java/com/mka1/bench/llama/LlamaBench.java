@@ -1,19 +1,31 @@
 package com.mka1.bench.llama;
 
+import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.KvCache;
+import com.mka1.core.model.LlamaModel;
+import com.mka1.core.model.LoraSpec;
+import com.mka1.core.model.Projection;
+import com.mka1.core.train.BatchResult;
+import com.mka1.core.train.PackedBatch;
+import com.mka1.core.train.optim.AdamW;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeBackend;
 import com.mka1.spi.ComputeDevice;
-import com.mka1.spi.Tensor;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.ServiceLoader;
 
 /**
- * Training and inference throughput of a backend on a synthetic Llama, in the call pattern of the
- * engine. Usage: {@code LlamaBench CONFIG THREADS [STEPS] [BACKEND]} with CONFIG smollm-lora,
- * smollm-full or tinystories-full. Prints one JSON line: train tokens/s (mean over STEPS after
- * one warm-up step), prompt tokens/s and greedy decode tokens/s with a KV cache.
+ * Training and inference throughput of the engine's {@link LlamaModel} on a backend, for a randomly
+ * initialised model of a benchmark configuration. Usage: {@code LlamaBench CONFIG THREADS [STEPS]
+ * [BACKEND]}, CONFIG one of smollm-lora, smollm-full, tinystories-full. One training step is
+ * forward, fused loss, backward and AdamW; the first step is a warm-up. Prints one JSON line with
+ * train tokens/s, prompt tokens/s (prefill of {@value #PROMPT} tokens) and greedy decode tokens/s
+ * ({@value #DECODE} tokens with the KV cache).
  */
 public final class LlamaBench {
     private static final int PROMPT = 128;
@@ -26,47 +38,82 @@ public final class LlamaBench {
         int threads = Integer.parseInt(args[1]);
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String backendName = args.length > 3 ? args[3] : "cpu";
+        Path modelDir = RandomModelDir.ensure(Path.of(System.getProperty("java.io.tmpdir"), "mka1-bench-models"), shape);
         ComputeBackend backend = ServiceLoader.load(ComputeBackend.class).stream().map(ServiceLoader.Provider::get)
                 .filter(b -> b.name().equals(backendName)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no backend " + backendName));
-        try (ComputeDevice device = backend.open(new BackendOptions(threads, 0, Map.of()))) {
-            SyntheticLlama model = new SyntheticLlama(device, shape, 1234);
-            Random random = new Random(7);
-            int n = shape.tokens();
-            int[] tokens = new int[n];
-            int[] targets = new int[n];
-            int[] positions = new int[n];
-            for (int i = 0; i < n; i++) {
-                tokens[i] = random.nextInt(shape.vocab());
-                positions[i] = i % shape.seqLen();
-            }
-            for (int i = 0; i < n; i++) {
-                targets[i] = positions[i] == shape.seqLen() - 1 ? -1 : tokens[i + 1];
-            }
-            Tensor tok = device.upload(tokens, n);
-            Tensor tgt = device.upload(targets, n);
-            Tensor pos = device.upload(positions, n);
-            Tensor seg = device.upload(new int[n], n);
-            double loss = model.trainStep(tok, tgt, pos, seg); // warm-up (JIT, first-touch)
+        FineTuning fineTuning = shape.lora()
+                ? new FineTuning.Lora(new LoraSpec(shape.loraRank(), 2.0 * shape.loraRank(), 0.0,
+                        EnumSet.allOf(Projection.class), 42))
+                : new FineTuning.Full();
+        try (ComputeDevice device = backend.open(new BackendOptions(threads, 0, Map.of()));
+             LlamaModel model = LlamaModel.load(modelDir, device, fineTuning, false);
+             AdamW optimizer = new AdamW(model.trainableParameters(), AdamW.Config.defaults())) {
+            PackedBatch batch = randomBatch(shape, new Random(7));
+            float gradScale = 1f / batch.targetCount();
+            BatchResult result = trainStep(model, optimizer, batch, gradScale, 1); // warm-up: JIT, first touch
             long start = System.nanoTime();
-            for (int i = 0; i < steps; i++) loss = model.trainStep(tok, tgt, pos, seg);
+            for (int i = 0; i < steps; i++) result = trainStep(model, optimizer, batch, gradScale, i + 2);
             double trainSeconds = (System.nanoTime() - start) / 1e9;
 
-            int[] prompt = java.util.Arrays.copyOf(tokens, PROMPT);
-            model.generate(prompt, 2); // warm-up
+            int[] prompt = Arrays.copyOf(batch.tokens(), PROMPT);
+            generate(model, prompt, 2); // warm-up
             start = System.nanoTime();
-            model.generate(prompt, 1);
+            generate(model, prompt, 1);
             double prefill = (System.nanoTime() - start) / 1e9;
             start = System.nanoTime();
-            model.generate(prompt, DECODE + 1);
+            generate(model, prompt, DECODE + 1);
             double decode = (System.nanoTime() - start) / 1e9 - prefill;
 
             System.out.println(String.format(Locale.ROOT,
                     "{\"config\":\"%s\",\"backend\":\"%s\",\"device\":\"%s\",\"threads\":%d,\"tokens_per_step\":%d,"
                             + "\"steps\":%d,\"trainable_parameters\":%d,\"loss\":%.4f,\"train_tokens_per_s\":%.1f,"
                             + "\"prompt_tokens_per_s\":%.1f,\"decode_tokens_per_s\":%.2f}",
-                    shape.name(), backendName, device.description(), threads, n, steps, model.trainableParameters(),
-                    loss, steps * n / trainSeconds, PROMPT / prefill, DECODE / decode));
+                    shape.name(), backendName, device.description(), threads, shape.tokens(), steps,
+                    model.trainableValueCount(), result.lossSum() / result.tokens(), steps * shape.tokens() / trainSeconds,
+                    PROMPT / prefill, DECODE / decode));
         }
+    }
+
+    private static BatchResult trainStep(LlamaModel model, AdamW optimizer, PackedBatch batch, float gradScale, int step) {
+        model.zeroGradients();
+        BatchResult result = model.forwardBackward(batch, gradScale, step);
+        optimizer.step(step, 1e-4);
+        return result;
+    }
+
+    /** Rows of random tokens, each row one example; the last position of a row has no target. */
+    private static PackedBatch randomBatch(LlamaShape s, Random random) {
+        int n = s.tokens();
+        int[] tokens = new int[n];
+        int[] targets = new int[n];
+        int[] positions = new int[n];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = random.nextInt(s.vocab());
+            positions[i] = i % s.seqLen();
+        }
+        for (int i = 0; i < n; i++) targets[i] = positions[i] == s.seqLen() - 1 ? -1 : tokens[i + 1];
+        return new PackedBatch(s.batch(), s.seqLen(), tokens, targets, positions, new int[n]);
+    }
+
+    /** Greedy decoding with a KV cache: prefill {@code prompt}, then {@code count - 1} single-token steps. */
+    private static int[] generate(LlamaModel model, int[] prompt, int count) {
+        int vocab = model.config().vocabSize();
+        try (KvCache cache = model.newKvCache(prompt.length + count)) {
+            float[] logits = model.forwardWithCache(prompt, cache);
+            int[] out = new int[count];
+            out[0] = argmax(logits, (prompt.length - 1) * vocab, vocab);
+            for (int i = 1; i < count; i++) {
+                logits = model.forwardWithCache(new int[] {out[i - 1]}, cache);
+                out[i] = argmax(logits, 0, vocab);
+            }
+            return out;
+        }
+    }
+
+    private static int argmax(float[] x, int offset, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) if (x[offset + i] > x[offset + best]) best = i;
+        return best;
     }
 }

@@ -16,7 +16,10 @@ import com.mka1.spi.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +33,11 @@ import java.util.SplittableRandom;
  */
 public final class LlamaModel implements TrainableModel {
     private static final Logger LOG = LoggerFactory.getLogger(LlamaModel.class);
+    /** Files copied beside exported full weights so the directory is a complete model. */
+    private static final List<String> COMPANION_FILES = List.of("config.json", "generation_config.json",
+            "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
+
+    private final Path modelDir;
 
     private final LlamaConfig config;
     private final ComputeDevice device;
@@ -45,8 +53,9 @@ public final class LlamaModel implements TrainableModel {
     private final float attentionScale;
     private ActivationBuffers buffers;
 
-    private LlamaModel(LlamaConfig config, ComputeDevice device, FineTuning fineTuning, boolean recompute,
+    private LlamaModel(Path modelDir, LlamaConfig config, ComputeDevice device, FineTuning fineTuning, boolean recompute,
                        SafetensorsReader weights) {
+        this.modelDir = modelDir;
         this.config = config;
         this.device = device;
         this.k = device.kernels();
@@ -77,7 +86,7 @@ public final class LlamaModel implements TrainableModel {
     public static LlamaModel load(Path modelDir, ComputeDevice device, FineTuning fineTuning, boolean recompute) {
         LlamaConfig config = LlamaConfig.load(modelDir);
         try (SafetensorsReader reader = SafetensorsReader.openDirectory(modelDir)) {
-            LlamaModel model = new LlamaModel(config, device, fineTuning, recompute, reader);
+            LlamaModel model = new LlamaModel(modelDir, config, device, fineTuning, recompute, reader);
             LOG.info("loaded {} ({} layers, hidden {}, {}) on {}: {} trainable values", modelDir, config.numLayers(),
                     config.hiddenSize(), fineTuning, device.backendName(), model.trainableValueCount());
             return model;
@@ -336,10 +345,10 @@ public final class LlamaModel implements TrainableModel {
         float eps = (float) config.rmsNormEps();
         ActivationBuffers.Layer a = b.layer(l);
         Tensor x = b.residual[l];
-        k.rmsnormForward(a.xn1(), a.rstd1(), x, w.attnNorm(), n, h, eps);
-        w.q().forward(device, a.q(), a.xn1(), n, a.loraHidden()[Projection.Q.ordinal()], b.linear, mode);
-        w.k().forward(device, a.k(), a.xn1(), n, a.loraHidden()[Projection.K.ordinal()], b.linear, mode);
-        w.v().forward(device, a.v(), a.xn1(), n, a.loraHidden()[Projection.V.ordinal()], b.linear, mode);
+        k.rmsnormForward(b.normed, a.rstd1(), x, w.attnNorm(), n, h, eps);
+        w.q().forward(device, a.q(), b.normed, n, a.loraHidden()[Projection.Q.ordinal()], b.linear, mode);
+        w.k().forward(device, a.k(), b.normed, n, a.loraHidden()[Projection.K.ordinal()], b.linear, mode);
+        w.v().forward(device, a.v(), b.normed, n, a.loraHidden()[Projection.V.ordinal()], b.linear, mode);
         k.rope(a.q(), b.positions, invFreq, n, config.numHeads(), config.headDim(), false);
         k.rope(a.k(), b.positions, invFreq, n, config.numKvHeads(), config.headDim(), false);
         Tensor keys = a.k(), values = a.v();
@@ -356,27 +365,30 @@ public final class LlamaModel implements TrainableModel {
                 config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale);
         w.o().forward(device, b.projected, a.att(), n, a.loraHidden()[Projection.O.ordinal()], b.linear, mode);
         k.add(a.mid(), x, b.projected, (long) n * h);
-        k.rmsnormForward(a.xn2(), a.rstd2(), a.mid(), w.mlpNorm(), n, h, eps);
-        w.gate().forward(device, a.gate(), a.xn2(), n, a.loraHidden()[Projection.GATE.ordinal()], b.linear, mode);
-        w.up().forward(device, a.up(), a.xn2(), n, a.loraHidden()[Projection.UP.ordinal()], b.linear, mode);
-        k.swigluForward(a.act(), a.gate(), a.up(), (long) n * config.intermediateSize());
-        w.down().forward(device, b.projected, a.act(), n, a.loraHidden()[Projection.DOWN.ordinal()], b.linear, mode);
+        k.rmsnormForward(b.normed, a.rstd2(), a.mid(), w.mlpNorm(), n, h, eps);
+        w.gate().forward(device, a.gate(), b.normed, n, a.loraHidden()[Projection.GATE.ordinal()], b.linear, mode);
+        w.up().forward(device, a.up(), b.normed, n, a.loraHidden()[Projection.UP.ordinal()], b.linear, mode);
+        k.swigluForward(b.act, a.gate(), a.up(), (long) n * config.intermediateSize());
+        w.down().forward(device, b.projected, b.act, n, a.loraHidden()[Projection.DOWN.ordinal()], b.linear, mode);
         k.add(b.residual[l + 1], a.mid(), b.projected, (long) n * h);
     }
 
     /** {@link #layerForward} reversed: turns {@code dResidual} from d residual[l+1] into d residual[l]. */
     private void layerBackward(ActivationBuffers b, DecoderLayer w, int batch, int seqLen, LinearLayer.Mode mode) {
         int n = batch * seqLen, h = config.hiddenSize(), l = w.index(), inter = config.intermediateSize();
+        float eps = (float) config.rmsNormEps();
         ActivationBuffers.Layer a = b.layer(l);
         Tensor[] hidden = a.loraHidden();
+        k.swigluForward(b.act, a.gate(), a.up(), (long) n * inter); // recomputed, not kept per layer
         k.fill(b.dAct, 0, (long) n * inter);
-        w.down().backward(device, b.dAct, b.dResidual, a.act(), n, hidden[Projection.DOWN.ordinal()], b.linear, mode);
+        w.down().backward(device, b.dAct, b.dResidual, b.act, n, hidden[Projection.DOWN.ordinal()], b.linear, mode);
         k.fill(b.dGate, 0, (long) n * inter);
         k.fill(b.dUp, 0, (long) n * inter);
         k.swigluBackward(b.dGate, b.dUp, b.dAct, a.gate(), a.up(), (long) n * inter);
+        k.rmsnormForward(b.normed, null, a.mid(), w.mlpNorm(), n, h, eps);
         k.fill(b.dNormed, 0, (long) n * h);
-        w.up().backward(device, b.dNormed, b.dUp, a.xn2(), n, hidden[Projection.UP.ordinal()], b.linear, mode);
-        w.gate().backward(device, b.dNormed, b.dGate, a.xn2(), n, hidden[Projection.GATE.ordinal()], b.linear, mode);
+        w.up().backward(device, b.dNormed, b.dUp, b.normed, n, hidden[Projection.UP.ordinal()], b.linear, mode);
+        w.gate().backward(device, b.dNormed, b.dGate, b.normed, n, hidden[Projection.GATE.ordinal()], b.linear, mode);
         k.rmsnormBackward(b.dResidual, w.gradMlpNorm(), b.dNormed, a.mid(), w.mlpNorm(), a.rstd2(), n, h);
         k.fill(b.dAtt, 0, (long) n * config.qDim());
         w.o().backward(device, b.dAtt, b.dResidual, a.att(), n, hidden[Projection.O.ordinal()], b.linear, mode);
@@ -387,14 +399,41 @@ public final class LlamaModel implements TrainableModel {
                 config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale);
         k.rope(b.dq, b.positions, invFreq, n, config.numHeads(), config.headDim(), true);
         k.rope(b.dk, b.positions, invFreq, n, config.numKvHeads(), config.headDim(), true);
+        k.rmsnormForward(b.normed, null, b.residual[l], w.attnNorm(), n, h, eps);
         k.fill(b.dNormed, 0, (long) n * h);
-        w.v().backward(device, b.dNormed, b.dv, a.xn1(), n, hidden[Projection.V.ordinal()], b.linear, mode);
-        w.k().backward(device, b.dNormed, b.dk, a.xn1(), n, hidden[Projection.K.ordinal()], b.linear, mode);
-        w.q().backward(device, b.dNormed, b.dq, a.xn1(), n, hidden[Projection.Q.ordinal()], b.linear, mode);
+        w.v().backward(device, b.dNormed, b.dv, b.normed, n, hidden[Projection.V.ordinal()], b.linear, mode);
+        w.k().backward(device, b.dNormed, b.dk, b.normed, n, hidden[Projection.K.ordinal()], b.linear, mode);
+        w.q().backward(device, b.dNormed, b.dq, b.normed, n, hidden[Projection.Q.ordinal()], b.linear, mode);
         k.rmsnormBackward(b.dResidual, w.gradAttnNorm(), b.dNormed, b.residual[l], w.attnNorm(), a.rstd1(), n, h);
     }
 
+    /** Bytes held by weights, adapters, gradients and activation buffers (canonical dtype sizes). */
+    public long memoryBytes() {
+        long total = 0;
+        for (Tensor t : weightTensors) total += t.size() * t.dtype().bytes();
+        for (Tensor t : bufferTensors) total += t.size() * t.dtype().bytes();
+        return total;
+    }
+
     // ---- export --------------------------------------------------------------------------
+
+    /**
+     * Writes the usable form of this model into {@code dir}: the PEFT adapter for LoRA, or
+     * {@code model.safetensors} plus the source directory's config and tokenizer files for full
+     * fine-tuning, so the directory loads as a model of its own.
+     */
+    public void export(Path dir, String baseModelName) throws IOException {
+        Files.createDirectories(dir);
+        if (fineTuning instanceof FineTuning.Lora) {
+            PeftAdapter.save(this, dir, baseModelName);
+            return;
+        }
+        saveWeights(dir.resolve(SafetensorsReader.SINGLE_FILE));
+        for (String name : COMPANION_FILES) {
+            Path source = modelDir.resolve(name);
+            if (Files.exists(source)) Files.copy(source, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
 
     /**
      * Writes every base weight under its HF name to one safetensors file (F32, or BF16 for
@@ -452,7 +491,20 @@ public final class LlamaModel implements TrainableModel {
      * row-major. LoRA adapters apply (without dropout).
      */
     public float[] forwardWithCache(int[] tokens, KvCache cache) {
-        int n = tokens.length, past = cache.length();
+        return decode(tokens, cache, false);
+    }
+
+    /**
+     * Like {@link #forwardWithCache} but returns only the logits {@code [vocab]} after the last
+     * token, and runs the LM head for that token only (a prefill of a long prompt skips
+     * {@code (n-1) * vocab * hidden} multiply-adds).
+     */
+    public float[] nextTokenLogits(int[] tokens, KvCache cache) {
+        return decode(tokens, cache, true);
+    }
+
+    private float[] decode(int[] tokens, KvCache cache, boolean lastOnly) {
+        int n = tokens.length, past = cache.length(), h = config.hiddenSize();
         if (n == 0) throw new IllegalArgumentException("no tokens to run");
         if (past + n > cache.capacity()) {
             throw new IllegalArgumentException("KV cache holds " + cache.capacity() + " tokens; " + past + " + " + n + " do not fit");
@@ -463,12 +515,14 @@ public final class LlamaModel implements TrainableModel {
         device.copyFromHost(tokens, 0, b.tokens, 0, n);
         device.copyFromHost(positions, 0, b.positions, 0, n);
         device.copyFromHost(new int[n], 0, b.segStart, 0, n); // one sequence: every query may see key 0
-        k.embeddingForward(b.residual[0], embed, b.tokens, n, config.hiddenSize());
+        k.embeddingForward(b.residual[0], embed, b.tokens, n, h);
         for (DecoderLayer layer : layers) layerForward(b, layer, 1, n, LinearLayer.Mode.EVAL, cache);
         cache.advance(n);
-        k.rmsnormForward(b.xnFinal, null, b.residual[layers.size()], finalNorm, n, config.hiddenSize(), (float) config.rmsNormEps());
-        lmHead.forward(device, b.logits, b.xnFinal, n, null, b.linear, LinearLayer.Mode.EVAL);
-        float[] out = new float[n * config.vocabSize()];
+        int rows = lastOnly ? 1 : n;
+        Tensor top = lastOnly ? device.view(b.residual[layers.size()], (long) (n - 1) * h, 1, h) : b.residual[layers.size()];
+        k.rmsnormForward(b.xnFinal, null, top, finalNorm, rows, h, (float) config.rmsNormEps());
+        lmHead.forward(device, b.logits, b.xnFinal, rows, null, b.linear, LinearLayer.Mode.EVAL);
+        float[] out = new float[rows * config.vocabSize()];
         device.copyToHost(b.logits, 0, out, 0, out.length);
         return out;
     }

@@ -8,7 +8,6 @@ import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStatus;
 import com.mka1.api.responses.ResponseStreamEvent;
-import com.mka1.core.Ids;
 import com.mka1.core.json.ChatCompletionChunkCodec;
 import com.mka1.core.json.ChatCompletionCodec;
 import com.mka1.core.json.ChatCompletionRequestCodec;
@@ -21,14 +20,19 @@ import com.mka1.server.http.SseStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.function.Function;
 
 /**
- * {@code POST /chat/completions} for clients that speak only that: the request becomes a
- * Responses request (not stored), the answer a {@code chat.completion}; with {@code stream}
- * the text deltas become {@code chat.completion.chunk} data lines and a final {@code [DONE]}.
+ * {@code POST /chat/completions} for clients that speak only that: the request is read as the
+ * Responses request that serves it, the answer written as a {@code chat.completion}; with
+ * {@code stream} the text deltas become {@code chat.completion.chunk} data lines and a final
+ * {@code [DONE]}.
  */
 final class ChatCompletionsEndpoint {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final Function<Caller, ResponseService> responses;
 
     ChatCompletionsEndpoint(Function<Caller, ResponseService> responses) {
@@ -42,23 +46,26 @@ final class ChatCompletionsEndpoint {
     private void create(ApiExchange ex) throws IOException {
         ResponseCreateParams params = ChatCompletionRequestCodec.INSTANCE.read(Json.parse(ex.jsonBody()));
         ResponseService service = responses.apply(Callers.of(ex));
-        String id = Ids.newId("chatcmpl");
+        String id = "chatcmpl_" + randomHex();
         long created = System.currentTimeMillis() / 1000;
         if (!params.stream()) {
             Response r = service.create(params);
+            int prompt = r.usage() == null ? 0 : r.usage().inputTokens();
+            int completion = r.usage() == null ? 0 : r.usage().outputTokens();
             ex.sendJson(200, Json.writeBytes(ChatCompletionCodec.INSTANCE, new ChatCompletion(id, created, r.model(),
-                    r.outputText(), finishReason(r), r.usage().inputTokens(), r.usage().outputTokens())));
+                    r.outputText(), finishReason(r), prompt, completion)));
             return;
         }
+        String model = params.model();
         try (SseStream sse = ex.startSse()) {
-            send(sse, new ChatCompletionChunk(id, created, params.model(), "assistant", "", null));
+            send(sse, new ChatCompletionChunk(id, created, model, "assistant", "", null));
             try {
                 service.createStreaming(params, event -> {
                     switch (event) {
                         case ResponseStreamEvent.OutputTextDelta delta ->
-                                send(sse, new ChatCompletionChunk(id, created, params.model(), null, delta.delta(), null));
+                                send(sse, new ChatCompletionChunk(id, created, model, null, delta.delta(), null));
                         case ResponseStreamEvent.Finished finished ->
-                                send(sse, new ChatCompletionChunk(id, created, params.model(), null, null,
+                                send(sse, new ChatCompletionChunk(id, created, model, null, null,
                                         finishReason(finished.response())));
                         default -> {
                             // the other Responses events have no chat-completions counterpart
@@ -90,5 +97,11 @@ final class ChatCompletionsEndpoint {
         } catch (IOException clientGone) {
             throw new UncheckedIOException(clientGone);
         }
+    }
+
+    private static String randomHex() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -1,15 +1,15 @@
 package com.mka1.server.api;
 
-import com.mka1.api.Page;
-import com.mka1.api.models.Model;
 import com.mka1.api.models.ModelService;
 import com.mka1.core.json.Json;
 import com.mka1.core.json.ModelCodec;
 import com.mka1.core.json.ModelDeletedCodec;
 import com.mka1.core.json.PageCodec;
+import com.mka1.api.Page;
+import com.mka1.api.models.Model;
+import java.util.List;
 import com.mka1.server.http.Access;
 import com.mka1.server.http.Router;
-import java.util.List;
 import java.util.function.Supplier;
 
 /** {@code /models}: list, retrieve and delete (ids contain ':' and may come percent-encoded). */
@@ -30,8 +30,9 @@ final class ModelsEndpoints {
                         Json.writeBytes(ModelDeletedCodec.INSTANCE, models.get().delete(ex.pathParam("model")))));
     }
 
-    /** The whole list as one page, as OpenAI's models list answers. */
-    private static Page<Model> page(List<Model> all) {
-        return new Page<>(all, false, all.isEmpty() ? null : all.getFirst().id(), all.isEmpty() ? null : all.getLast().id());
+    /** The whole model list as one page (OpenAI's /models is not paginated). */
+    private static Page<Model> page(List<Model> models) {
+        return new Page<>(models, false, models.isEmpty() ? null : models.getFirst().id(),
+                models.isEmpty() ? null : models.getLast().id());
     }
 }

@@ -30,8 +30,8 @@ final class ResponsesEndpoints {
 
     void mount(Router router) {
         router.post("/responses", Access.ANY_KEY, this::create)
-                .get("/responses/{response_id}", Access.ANY_KEY, ex -> ex.sendJson(200, Json.writeBytes(ResponseCodec.INSTANCE,
-                        responses.apply(Callers.of(ex)).retrieve(ex.pathParam("response_id")))));
+                .get("/responses/{response_id}", Access.ANY_KEY, ex -> ex.sendJson(200, Json.writeBytes(
+                        ResponseCodec.INSTANCE, responses.apply(Callers.of(ex)).retrieve(ex.pathParam("response_id")))));
     }
 
     private void create(ApiExchange ex) throws IOException {
@@ -50,8 +50,9 @@ final class ResponsesEndpoints {
                 });
             } catch (RuntimeException failure) {
                 ApiError error = new ApiErrors().toApiError(failure);
-                send(sse, new ResponseStreamEvent.Error(lastSequence[0] + 1,
-                        error.code() == null ? error.type() : error.code(), error.message(), error.param()));
+                ResponseStreamEvent.Error event = new ResponseStreamEvent.Error(lastSequence[0] + 1,
+                        error.code() == null ? error.type() : error.code(), error.message(), error.param());
+                send(sse, event);
                 if (error.status() >= 500) {
                     throw failure;
                 }

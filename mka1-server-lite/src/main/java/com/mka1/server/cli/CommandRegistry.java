@@ -14,6 +14,7 @@ public final class CommandRegistry {
     /** Every built-in command. Areas that add commands register them here. */
     public static CommandRegistry standard() {
         CommandRegistry registry = new CommandRegistry();
+        registry.add(new ServeCommand());
         registry.add(new WhoamiCommand());
         registry.add(new WatchCommand());
         registry.add(new ModelsPullCommand());
