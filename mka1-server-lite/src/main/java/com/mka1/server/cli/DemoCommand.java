@@ -196,7 +196,7 @@ final class DemoCommand implements Command {
         Response r = mka1.responses().create(ResponseCreateParams.of(model, QUESTION).withTemperature(0.0)
                 .withMaxOutputTokens(120).withStore(false));
         String text = r.outputText().strip();
-        return text.isEmpty() ? "(" + r.usage().outputTokens() + " tokens of whitespace and stray bytes: an untrained model)" : text;
+        return text.isEmpty() ? "(" + r.usage().outputTokens() + " tokens of whitespace: an untrained model has nothing to say)" : text;
     }
 
 }
