@@ -44,10 +44,10 @@ class RestartRecoveryTest {
         try (EmbeddedMka1 mka1 = fixture.open(first)) {
             String file = upload(mka1, Caller.NONE, chatLines(4)).id();
             job = mka1.fineTuning().create(JobCreateParams.of(MODEL, file).withSuffix("r")); // 6 steps
+            awaitStatus(mka1, Caller.NONE, job.id(), JobStatus.RUNNING); // holds the only worker
             paused = mka1.fineTuning().create(JobCreateParams.of(MODEL, file)).id();
             awaitStatus(mka1, Caller.NONE, paused, JobStatus.QUEUED);
             mka1.fineTuning().pause(paused);
-            awaitStatus(mka1, Caller.NONE, job.id(), JobStatus.RUNNING);
             first.steps.release(3);
             Mka1Fixture.await(() -> events(mka1, job.id()).getLast().message().startsWith("Step 3/6"), () -> "step 3");
             before = events(mka1, job.id());
