@@ -95,27 +95,32 @@ final class DemoCommand implements Command {
                         + (job.error() == null ? "" : ": " + job.error().message()));
                 return 1;
             }
-            out.println();
-            out.println("checkpoints:");
-            for (Checkpoint c : mka1.fineTuning().listCheckpoints(job.id(), new PageParams(10, null)).data()) {
-                out.printf("  step %4d  loss %s  %s%n", c.stepNumber(), c.metrics().trainLoss() == null ? "-"
-                        : String.format("%.4f", c.metrics().trainLoss()), c.fineTunedModelCheckpoint());
-            }
-            out.println();
-            out.println("training loss:");
-            LossChart.render(losses, 60, 10).forEach(line -> out.println("  " + line));
-            out.println();
-            out.println("held-out question: " + QUESTION);
-            out.println();
-            out.println("base model (" + model + "):");
-            out.println("  " + answer(mka1, model).replace("\n", "\n  "));
-            out.println();
-            out.println("fine-tuned model (" + job.fineTunedModel() + "):");
-            out.println("  " + answer(mka1, job.fineTunedModel()).replace("\n", "\n  "));
-            out.println();
+            report(mka1, job, losses, model, out);
             out.printf("demo finished in %.0f s%n", (System.nanoTime() - start) / 1e9);
         }
         return 0;
+    }
+
+    /** Checkpoints, the loss chart, and the held-out question answered by the base and the fine-tuned model. */
+    private static void report(Mka1 mka1, FineTuningJob job, List<Double> losses, String model, PrintStream out) {
+        out.println();
+        out.println("checkpoints:");
+        for (Checkpoint c : mka1.fineTuning().listCheckpoints(job.id(), new PageParams(10, null)).data()) {
+            out.printf("  step %4d  loss %s  %s%n", c.stepNumber(), c.metrics().trainLoss() == null ? "-"
+                    : String.format("%.4f", c.metrics().trainLoss()), c.fineTunedModelCheckpoint());
+        }
+        out.println();
+        out.println("training loss:");
+        LossChart.render(losses, 60, 10).forEach(line -> out.println("  " + line));
+        out.println();
+        out.println("held-out question: " + QUESTION);
+        out.println();
+        out.println("base model (" + model + "):");
+        out.println("  " + answer(mka1, model).replace("\n", "\n  "));
+        out.println();
+        out.println("fine-tuned model (" + job.fineTunedModel() + "):");
+        out.println("  " + answer(mka1, job.fineTunedModel()).replace("\n", "\n  "));
+        out.println();
     }
 
     /**
@@ -191,7 +196,7 @@ final class DemoCommand implements Command {
         Response r = mka1.responses().create(ResponseCreateParams.of(model, QUESTION).withTemperature(0.0)
                 .withMaxOutputTokens(120).withStore(false));
         String text = r.outputText().strip();
-        return text.isEmpty() ? "(" + r.usage().outputTokens() + " tokens of whitespace and stray bytes: an untrained model)" : text;
+        return text.isEmpty() ? "(" + r.usage().outputTokens() + " tokens of whitespace: an untrained model has nothing to say)" : text;
     }
 
 }
