@@ -9,6 +9,8 @@ config, threads = sys.argv[1], int(sys.argv[2])
 steps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(threads)
+if os.environ.get("TORCH_BLAS_THREADS"):  # OpenBLAS's own pool size, when it fights OpenMP's
+    os.environ["OPENBLAS_NUM_THREADS"] = os.environ["TORCH_BLAS_THREADS"]
 import torch
 import torch.nn.functional as F
 
@@ -155,7 +157,8 @@ start = time.perf_counter()
 generate(prompt, DECODE + 1)
 decode = time.perf_counter() - start - prefill
 print(json.dumps({"config": config, "backend": "pytorch " + torch.__version__, "blas": blas(), "threads": threads,
-                  "torch_threads": torch.get_num_threads(), "tokens_per_step": BATCH * SEQ, "steps": steps,
+                  "torch_threads": torch.get_num_threads(),
+                  "blas_threads": int(os.environ["OPENBLAS_NUM_THREADS"]), "tokens_per_step": BATCH * SEQ, "steps": steps,
                   "trainable_parameters": sum(p.numel() for p in params), "loss": round(loss, 4),
                   "train_tokens_per_s": round(BATCH * SEQ * steps / train_s, 1),
                   "prompt_tokens_per_s": round(PROMPT / prefill, 1), "decode_tokens_per_s": round(DECODE / decode, 2)}))

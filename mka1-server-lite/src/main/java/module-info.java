@@ -5,6 +5,4 @@ module com.mka1.server {
     requires org.slf4j;
     requires jdk.httpserver;
     requires java.net.http;
-
-    uses com.mka1.core.train.Trainer;
 }

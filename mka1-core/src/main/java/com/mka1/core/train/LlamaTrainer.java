@@ -6,18 +6,8 @@ import com.mka1.core.data.InvalidExampleException;
 import com.mka1.core.data.JsonlExamples;
 import com.mka1.core.data.PreferenceExample;
 import com.mka1.core.model.FineTuning;
-import com.mka1.core.model.LlamaConfig;
 import com.mka1.core.model.LlamaModel;
-import com.mka1.core.model.UnsupportedModelException;
-import com.mka1.core.safetensors.MissingTensorException;
-import com.mka1.core.safetensors.SafetensorsFormatException;
-import com.mka1.core.safetensors.TensorShapeException;
-import com.mka1.core.tokenizer.BpeTokenizer;
 import com.mka1.core.tokenizer.ChatTemplate;
-import com.mka1.core.tokenizer.ChatTemplates;
-import com.mka1.core.tokenizer.TokenizerFormatException;
-import com.mka1.core.tokenizer.Tokenizers;
-import com.mka1.core.tokenizer.UnsupportedTokenizerException;
 import com.mka1.core.train.data.ChatExampleEncoder;
 import com.mka1.core.train.data.LineList;
 import com.mka1.core.train.data.PreferenceEncoder;
@@ -32,9 +22,8 @@ import com.mka1.core.train.optim.AdamW;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.MemoryInfo;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -65,8 +54,7 @@ public final class LlamaTrainer implements Trainer {
                           boolean recomputeActivations, BackendOptions backend) {
         public static Options defaults() {
             LoopOptions loop = LoopOptions.defaults();
-            return new Options(loop.microBatchTokens(), loop.stateSaveInterval(), loop.keepCheckpoints(), false,
-                    BackendOptions.defaults());
+            return new Options(8192, loop.stateSaveInterval(), loop.keepCheckpoints(), false, BackendOptions.defaults());
         }
     }
 
@@ -95,25 +83,41 @@ public final class LlamaTrainer implements Trainer {
 
     private TrainingResult trainChecked(TrainingRun run, TrainingListener listener) throws TrainingFailedException {
         BaseModel base = BaseModel.open(run.baseModelDir(), run.baseModelId());
+        // max_seq_length does not depend on the data, and the data cannot be rendered without it
         int maxSeq = HyperparameterResolver.resolve(run.settings(), 1, base.config().maxPositions()).maxSeqLength();
         Prepared data = switch (run.method()) {
             case SUPERVISED -> supervised(run, base.template(), maxSeq, base.padId(), listener);
             case DPO -> preference(run, base.template(), maxSeq, base.padId(), listener);
         };
         Hyperparameters hp = HyperparameterResolver.resolve(run.settings(), data.trainingCount(), base.config().maxPositions());
-        FineTuning fineTuning = FineTuningResolver.resolve(run.settings(), run.seed());
-        Objective objective = data.objective(hp);
+        FineTuning fineTuning = base.fineTuning(FineTuningResolver.resolve(run.settings(), run.seed()));
         try (ComputeDevice device = openDevice(run.settings().backend());
              LlamaModel model = base.load(device, fineTuning, options.recomputeActivations())) {
-            log.info("job {}: training {} on {} ({}), {} examples", run.jobId(), run.baseModelDir(), device.backendName(),
-                    device.description(), data.trainingCount());
-            LoopOptions loopOptions = new LoopOptions(options.microBatchTokens(), options.stateSaveInterval(),
-                    options.keepCheckpoints(), AdamW.Config.defaults());
+            int rows = rowsPerMicroBatch(model, device, hp.maxSeqLength());
+            log.info("job {}: training {} on {} ({}), {} examples, micro-batches of {} rows x {} tokens", run.jobId(),
+                    run.baseModelDir(), device.backendName(), device.description(), data.trainingCount(), rows, hp.maxSeqLength());
+            Objective objective = data.objective(hp, rows);
+            LoopOptions loopOptions = new LoopOptions(options.stateSaveInterval(), options.keepCheckpoints(), AdamW.Config.defaults());
             TrainingLoop loop = new TrainingLoop(model, objective, hp, run.seed(),
                     new TrainingLoop.Directories(run.stateDir(), run.outputDir()),
-                    new ModelOutput(model, run.baseModelDir())::export, device.backendName(), loopOptions);
+                    new ModelOutput(model, base.weightsDir())::export, device.backendName(), loopOptions);
             return loop.run(listener);
         }
+    }
+
+    /**
+     * Rows per forward/backward call: {@code microBatchTokens / max_seq_length}, fewer when the
+     * activations would take more than half of the device memory left after weights, gradients
+     * and AdamW moments (at least one row).
+     */
+    private int rowsPerMicroBatch(LlamaModel model, ComputeDevice device, int rowLength) {
+        int rows = Math.max(1, options.microBatchTokens() / rowLength);
+        MemoryInfo memory = device.memoryInfo();
+        if (memory.total() <= 0) return rows;
+        long moments = 2L * Float.BYTES * model.trainableValueCount();
+        long budget = (memory.total() - memory.allocated() - moments) / 2;
+        while (rows > 1 && model.activationBytes(rows * rowLength) > budget) rows--;
+        return rows;
     }
 
     private ComputeDevice openDevice(String requested) throws TrainingFailedException {
@@ -128,7 +132,7 @@ public final class LlamaTrainer implements Trainer {
     private interface Prepared {
         int trainingCount();
 
-        Objective objective(Hyperparameters hp);
+        Objective objective(Hyperparameters hp, int rowsPerMicroBatch);
     }
 
     private Prepared supervised(TrainingRun run, ChatTemplate template, int maxSeq, int padId, TrainingListener listener)
@@ -147,9 +151,8 @@ public final class LlamaTrainer implements Trainer {
             }
 
             @Override
-            public Objective objective(Hyperparameters hp) {
-                int rows = Math.max(1, options.microBatchTokens() / hp.maxSeqLength());
-                return new SupervisedObjective(training.examples(), validation.examples(), hp.maxSeqLength(), rows, padId);
+            public Objective objective(Hyperparameters hp, int rowsPerMicroBatch) {
+                return new SupervisedObjective(training.examples(), validation.examples(), hp.maxSeqLength(), rowsPerMicroBatch, padId);
             }
         };
     }
@@ -170,7 +173,7 @@ public final class LlamaTrainer implements Trainer {
             }
 
             @Override
-            public Objective objective(Hyperparameters hp) {
+            public Objective objective(Hyperparameters hp, int rowsPerMicroBatch) {
                 return new DpoObjective(training.pairs(), validation.pairs(), hp.beta(), padId);
             }
         };
@@ -211,41 +214,6 @@ public final class LlamaTrainer implements Trainer {
             throw new TrainingFailedException(code, param, e.getMessage(), e);
         } catch (IOException e) {
             throw new TrainingFailedException("server_error", param, "cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A base model directory whose config and tokenizer were read (weights load later, onto a device). */
-    private record BaseModel(Path dir, String id, LlamaConfig config, BpeTokenizer tokenizer, ChatTemplate template) {
-        static BaseModel open(Path dir, String id) throws TrainingFailedException {
-            String name = id != null ? id : dir.toString();
-            if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                throw new TrainingFailedException("model_not_found", "model", "base model " + name + ": no config.json in " + dir);
-            }
-            try {
-                LlamaConfig config = LlamaConfig.load(dir);
-                BpeTokenizer tokenizer = Tokenizers.load(dir);
-                return new BaseModel(dir, name, config, tokenizer, ChatTemplates.load(dir, tokenizer));
-            } catch (UnsupportedModelException | TokenizerFormatException | UnsupportedTokenizerException
-                     | UncheckedIOException | IllegalArgumentException e) {
-                throw unusable(name, e);
-            }
-        }
-
-        int padId() {
-            return tokenizer.eosId() >= 0 ? tokenizer.eosId() : 0;
-        }
-
-        LlamaModel load(ComputeDevice device, FineTuning fineTuning, boolean recompute) throws TrainingFailedException {
-            try {
-                return LlamaModel.load(dir, device, fineTuning, recompute);
-            } catch (UnsupportedModelException | MissingTensorException | TensorShapeException | SafetensorsFormatException
-                     | UncheckedIOException e) {
-                throw unusable(id, e);
-            }
-        }
-
-        private static TrainingFailedException unusable(String name, RuntimeException e) {
-            return new TrainingFailedException("model_not_found", "model", "base model " + name + " cannot be used: " + e.getMessage(), e);
         }
     }
 }

@@ -2,11 +2,15 @@ package com.mka1.core.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.mka1.core.compute.Backends;
 import com.mka1.core.compute.ReferenceBackend;
+import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.LlamaModel;
 import com.mka1.core.testing.SharedDir;
 import com.mka1.core.train.testing.RecordingListener;
+import com.mka1.spi.BackendOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +28,7 @@ class LlamaTrainerTest {
             {"lemon", "yellow"}, {"cloud", "white"}, {"fire", "red"}, {"ink", "black"}};
 
     private final LlamaTrainer trainer = new LlamaTrainer(new Backends(List.of(new ReferenceBackend())),
-            new LlamaTrainer.Options(4096, Duration.ofHours(1), 3, false, com.mka1.spi.BackendOptions.defaults()));
+            new LlamaTrainer.Options(4096, Duration.ofHours(1), 3, false, BackendOptions.defaults()));
     @TempDir
     Path tmp;
 
@@ -86,6 +90,34 @@ class LlamaTrainerTest {
                 .contains("\"base_model_name_or_path\"").contains("stories260k");
         assertThat(done.trainedTokens()).isEqualTo(plan.tokensPerEpoch() * 3);
         assertThat(done.finalMetrics()).containsKeys("train_loss", "full_valid_loss", "full_valid_mean_token_accuracy");
+
+        // a fine-tuned adapter can be trained further: it starts where the first job ended
+        TrainingRun more = new TrainingRun("ftjob-more", "ft:karpathy:stories260k:x", done.modelDir(), training, validation,
+                TrainingMethod.SUPERVISED, settings(1, 2, 10.0), 1234, tmp.resolve("more/state"), tmp.resolve("more/out"));
+        RecordingListener continued = new RecordingListener(-1);
+        TrainingResult.Completed again = (TrainingResult.Completed) trainer.train(more, continued);
+        // same seed and data: the same first batch, now seen through the trained adapter
+        assertThat(continued.steps.getFirst().trainLoss()).isLessThan(listener.steps.getFirst().trainLoss() - 0.5);
+        assertThat(Files.readString(again.modelDir().resolve("adapter_config.json")))
+                .isEqualTo(Files.readString(done.modelDir().resolve("adapter_config.json")));
+    }
+
+    @Test
+    void fullFineTuningWritesALoadableModelDirectory() throws Exception {
+        Path training = chatFile("train.jsonl", 0, 4);
+        TrainingSettings full = new TrainingSettings(1, 2, 10.0, null, true, null, null, null, null, null, null, 160, null);
+        RecordingListener listener = new RecordingListener(-1);
+        TrainingResult.Completed done = (TrainingResult.Completed) trainer.train(
+                run("full", training, null, TrainingMethod.SUPERVISED, full), listener);
+        assertThat(listener.plans.getFirst().learningRate()).isEqualTo(2e-4);
+        assertThat(done.modelDir().resolve("config.json")).hasSameTextualContentAs(SharedDir.resolve("models/stories260k/config.json"));
+        assertThat(done.modelDir().resolve("tokenizer.json")).isRegularFile();
+        assertThat(Files.readAllBytes(done.modelDir().resolve("model.safetensors")))
+                .isNotEqualTo(Files.readAllBytes(SharedDir.resolve("models/stories260k/model.safetensors")));
+        try (var device = new ReferenceBackend().open(BackendOptions.defaults());
+             var model = LlamaModel.load(done.modelDir(), device, new FineTuning.Frozen(), false)) {
+            assertThat(model.config().numLayers()).isEqualTo(5);
+        }
     }
 
     @Test
@@ -118,7 +150,7 @@ class LlamaTrainerTest {
         RecordingListener listener = new RecordingListener(-1);
         TrainingSettings settings = new TrainingSettings(2, 2, 10.0, 0.5, null, null, null, 0.0, null, null, null, 160, null);
         TrainingResult result = trainer.train(run("dpo", training, validation, TrainingMethod.DPO, settings), listener);
-        assertThat(listener.steps.getFirst().trainLoss()).isCloseTo(Math.log(2), org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(listener.steps.getFirst().trainLoss()).isCloseTo(Math.log(2), within(1e-6));
         assertThat(listener.checkpoints.getLast().metrics().get("valid_loss"))
                 .isLessThan(listener.checkpoints.getFirst().metrics().get("valid_loss"));
         assertThat(((TrainingResult.Completed) result).modelDir().resolve("adapter_model.safetensors")).isRegularFile();

@@ -16,9 +16,8 @@ import com.mka1.server.http.Access;
 import com.mka1.server.http.ApiError;
 import com.mka1.server.http.ApiExchange;
 import com.mka1.server.http.Router;
-import com.mka1.server.http.SseStream;
+import com.mka1.server.http.DeferredSse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -57,10 +56,14 @@ final class ChatCompletionsEndpoint {
             return;
         }
         String model = params.model();
-        try (SseStream sse = ex.startSse()) {
-            send(sse, new ChatCompletionChunk(id, created, model, "assistant", "", null));
+        try (DeferredSse sse = new DeferredSse(ex)) {
+            boolean[] first = {true};
             try {
                 service.createStreaming(params, event -> {
+                    if (first[0]) {
+                        first[0] = false;
+                        send(sse, new ChatCompletionChunk(id, created, model, "assistant", "", null));
+                    }
                     switch (event) {
                         case ResponseStreamEvent.OutputTextDelta delta ->
                                 send(sse, new ChatCompletionChunk(id, created, model, null, delta.delta(), null));
@@ -73,13 +76,16 @@ final class ChatCompletionsEndpoint {
                     }
                 });
             } catch (RuntimeException failure) {
+                if (!sse.started()) {
+                    throw failure; // nothing sent yet: an ordinary error answer
+                }
                 ApiError error = new ApiErrors().toApiError(failure);
-                data(sse, new String(error.toJson(), StandardCharsets.UTF_8));
+                sse.data(new String(error.toJson(), StandardCharsets.UTF_8));
                 if (error.status() >= 500) {
                     throw failure;
                 }
             }
-            data(sse, "[DONE]");
+            sse.data("[DONE]");
         }
     }
 
@@ -87,16 +93,8 @@ final class ChatCompletionsEndpoint {
         return response.status() == ResponseStatus.INCOMPLETE ? "length" : "stop";
     }
 
-    private static void send(SseStream sse, ChatCompletionChunk chunk) {
-        data(sse, Json.write(ChatCompletionChunkCodec.INSTANCE, chunk));
-    }
-
-    private static void data(SseStream sse, String payload) {
-        try {
-            sse.data(payload);
-        } catch (IOException clientGone) {
-            throw new UncheckedIOException(clientGone);
-        }
+    private static void send(DeferredSse sse, ChatCompletionChunk chunk) {
+        sse.data(Json.write(ChatCompletionChunkCodec.INSTANCE, chunk));
     }
 
     private static String randomHex() {

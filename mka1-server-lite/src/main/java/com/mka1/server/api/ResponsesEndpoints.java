@@ -12,14 +12,14 @@ import com.mka1.server.http.Access;
 import com.mka1.server.http.ApiError;
 import com.mka1.server.http.ApiExchange;
 import com.mka1.server.http.Router;
-import com.mka1.server.http.SseStream;
+import com.mka1.server.http.DeferredSse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.function.Function;
 
 /**
  * {@code /responses}: create (whole, or as Server-Sent Events with {@code "stream": true}) and
- * retrieve. A failure after the stream has started is sent as an {@code error} event.
+ * retrieve. A request refused before the first event gets an ordinary JSON error; a failure after
+ * the stream has started is sent as an {@code error} event.
  */
 final class ResponsesEndpoints {
     private final Function<Caller, ResponseService> responses;
@@ -41,7 +41,7 @@ final class ResponsesEndpoints {
             ex.sendJson(200, Json.writeBytes(ResponseCodec.INSTANCE, service.create(params)));
             return;
         }
-        try (SseStream sse = ex.startSse()) {
+        try (DeferredSse sse = new DeferredSse(ex)) {
             int[] lastSequence = {-1};
             try {
                 service.createStreaming(params, event -> {
@@ -49,10 +49,12 @@ final class ResponsesEndpoints {
                     send(sse, event);
                 });
             } catch (RuntimeException failure) {
+                if (!sse.started()) {
+                    throw failure; // nothing sent yet: an ordinary error answer
+                }
                 ApiError error = new ApiErrors().toApiError(failure);
-                ResponseStreamEvent.Error event = new ResponseStreamEvent.Error(lastSequence[0] + 1,
-                        error.code() == null ? error.type() : error.code(), error.message(), error.param());
-                send(sse, event);
+                send(sse, new ResponseStreamEvent.Error(lastSequence[0] + 1,
+                        error.code() == null ? error.type() : error.code(), error.message(), error.param()));
                 if (error.status() >= 500) {
                     throw failure;
                 }
@@ -60,11 +62,7 @@ final class ResponsesEndpoints {
         }
     }
 
-    private static void send(SseStream sse, ResponseStreamEvent event) {
-        try {
-            sse.event(event.type(), Json.write(ResponseStreamEventCodec.INSTANCE, event));
-        } catch (IOException clientGone) {
-            throw new UncheckedIOException(clientGone);
-        }
+    private static void send(DeferredSse sse, ResponseStreamEvent event) {
+        sse.event(event.type(), Json.write(ResponseStreamEventCodec.INSTANCE, event));
     }
 }

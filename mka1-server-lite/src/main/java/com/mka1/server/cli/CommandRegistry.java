@@ -19,6 +19,7 @@ public final class CommandRegistry {
         registry.add(new WatchCommand());
         registry.add(new ModelsPullCommand());
         registry.add(new GenerateCommand());
+        registry.add(new DemoCommand());
         LlmCommands.all().forEach(registry::add);
         return registry;
     }

@@ -101,7 +101,7 @@ final class GenerateCommand implements Command {
         if (o.has("seed")) {
             body.put("seed", Long.parseLong(o.get("seed")));
         }
-        Map<String, Object> response = Json.parseObject(context.client().postJson("/responses", Json.write(body)).body(), "the response");
+        Map<String, Object> response = PlainJson.parseObject(context.client().postJson("/responses", PlainJson.write(body)).body(), "the response");
         StringBuilder text = new StringBuilder();
         if (response.get("output") instanceof List<?> items) {
             for (Object item : items) {

@@ -2,12 +2,14 @@ package com.mka1.server.cli;
 
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.compute.Backends;
+import com.mka1.core.train.LlamaTrainer;
 import com.mka1.core.train.Trainer;
 import com.mka1.server.Mka1Server;
 import com.mka1.server.api.ApiErrors;
 import com.mka1.server.api.ApiRoutes;
 import com.mka1.server.config.ConfigException;
 import com.mka1.server.config.ServerConfig;
+import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeBackend;
 import java.io.IOException;
@@ -15,20 +17,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 /**
  * {@code mka1 serve}: opens the engine on the data directory (resuming unfinished jobs), starts
  * the HTTP server and runs until the process is stopped (Ctrl-C, SIGTERM), then shuts down
- * gracefully. The trainer is the one installed as a {@code com.mka1.core.train.Trainer} service.
+ * gracefully. Jobs train with {@link LlamaTrainer} unless another trainer is given.
  */
 public final class ServeCommand implements Command {
     private final Supplier<Trainer> trainers;
 
     public ServeCommand() {
-        this(ServeCommand::installedTrainer);
+        this(LlamaTrainer::new);
     }
 
     /** With a given trainer (tests, embedders). */
@@ -90,6 +91,7 @@ public final class ServeCommand implements Command {
                 .dataDir(config.dataDir())
                 .modelsDir(config.modelsDir())
                 .trainer(new DefaultBackendTrainer(trainers.get(), backend))
+                .inferenceDevices(() -> Backends.installed().byName(backend).open(BackendOptions.defaults()))
                 .concurrentJobs(config.concurrentJobs())
                 .maxUploadBytes(config.limits().maxUploadBytes())
                 .build();
@@ -111,10 +113,5 @@ public final class ServeCommand implements Command {
         } catch (BackendUnavailableException e) {
             throw new CliException(e.getMessage());
         }
-    }
-
-    private static Trainer installedTrainer() {
-        return ServiceLoader.load(Trainer.class).findFirst().orElseThrow(() -> new CliException(
-                "no fine-tuning trainer is installed (no module provides com.mka1.core.train.Trainer)"));
     }
 }

@@ -3,7 +3,7 @@ package com.mka1.server.e2e;
 import static com.mka1.server.testing.HttpTestClient.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mka1.server.cli.Json;
+import com.mka1.server.cli.PlainJson;
 import com.mka1.server.http.HttpLimits;
 import com.mka1.server.testing.HttpTestClient.Reply;
 import com.mka1.server.testing.Multipart;
@@ -52,7 +52,7 @@ class FilesApiTest {
         String content = "{\"messages\":[]}\n";
         Reply created = upload(new Multipart().field("purpose", "fine-tune").file("file", "train.jsonl", content));
         assertThat(created.status()).isEqualTo(200);
-        Map<String, Object> file = Json.parseObject(created.body(), "file");
+        Map<String, Object> file = PlainJson.parseObject(created.body(), "file");
         String id = (String) file.get("id");
         assertThat(id).matches("file_[0-9a-f]{32}");
         long createdAt = ((Number) file.get("created_at")).longValue();
@@ -69,7 +69,7 @@ class FilesApiTest {
         assertThat(bytes.body()).isEqualTo(content);
 
         Reply list = server.http.get("/v1/files?purpose=fine-tune&limit=1", auth());
-        assertThat(Json.parseObject(list.body(), "list")).containsEntry("object", "list").containsEntry("first_id", id)
+        assertThat(PlainJson.parseObject(list.body(), "list")).containsEntry("object", "list").containsEntry("first_id", id)
                 .containsEntry("last_id", id);
 
         Reply deleted = server.http.delete("/v1/files/" + id, auth());
@@ -85,7 +85,7 @@ class FilesApiTest {
     void purposeAfterTheFileIsSpooledAndStillStored() {
         Reply created = upload(new Multipart().file("file", "late.jsonl", "abc").field("purpose", "user_data"));
         assertThat(created.status()).isEqualTo(200);
-        Map<String, Object> file = Json.parseObject(created.body(), "file");
+        Map<String, Object> file = PlainJson.parseObject(created.body(), "file");
         assertThat(file).containsEntry("purpose", "user_data").containsEntry("bytes", 3);
         assertThat(server.http.get("/v1/files/" + file.get("id") + "/content", auth()).body()).isEqualTo("abc");
         assertThat(dir.resolve("spool").toFile().list()).isEmpty();
@@ -145,7 +145,7 @@ class FilesApiTest {
     void endUsersNeverSeeEachOthersFiles() {
         Reply alice = upload(new Multipart().field("purpose", "fine-tune").file("file", "alice.jsonl", "a"),
                 "X-On-Behalf-Of", "alice");
-        String aliceId = (String) Json.parseObject(alice.body(), "file").get("id");
+        String aliceId = (String) PlainJson.parseObject(alice.body(), "file").get("id");
         upload(new Multipart().field("purpose", "fine-tune").file("file", "bob.jsonl", "b"), "X-On-Behalf-Of", "bob");
 
         for (String[] who : List.of(new String[] {"X-On-Behalf-Of", "bob"}, new String[0])) {

@@ -3,7 +3,7 @@ package com.mka1.server.e2e;
 import static com.mka1.server.testing.HttpTestClient.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mka1.server.cli.Json;
+import com.mka1.server.cli.PlainJson;
 import com.mka1.server.testing.HttpTestClient.Reply;
 import com.mka1.server.testing.Multipart;
 import com.mka1.server.testing.ScriptedTrainer;
@@ -49,13 +49,13 @@ class FineTuningApiTest {
         Reply reply = server.http.post("/v1/files", form.contentType(), form.body(),
                 endUser == null ? admin() : admin("X-On-Behalf-Of", endUser));
         assertThat(reply.status()).isEqualTo(200);
-        return (String) Json.parseObject(reply.body(), "file").get("id");
+        return (String) PlainJson.parseObject(reply.body(), "file").get("id");
     }
 
     private static Map<String, Object> createJob(String body, String... headers) {
         Reply reply = server.http.postJson("/v1/fine_tuning/jobs", body, admin(headers));
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        return Json.parseObject(reply.body(), "job");
+        return PlainJson.parseObject(reply.body(), "job");
     }
 
     @Test
@@ -77,7 +77,7 @@ class FineTuningApiTest {
     void requestErrorsAreExact() {
         Reply malformed = server.http.postJson("/v1/fine_tuning/jobs", "{\"model\":", admin());
         assertThat(malformed.status()).isEqualTo(400);
-        Map<?, ?> error = (Map<?, ?>) Json.parseObject(malformed.body(), "error").get("error");
+        Map<?, ?> error = (Map<?, ?>) PlainJson.parseObject(malformed.body(), "error").get("error");
         assertThat(error.get("type")).isEqualTo("invalid_request_error");
         assertThat(error.get("code")).isEqualTo("invalid_json");
         assertThat((String) error.get("message")).startsWith("We could not parse the JSON body of your request: ");
@@ -98,7 +98,7 @@ class FineTuningApiTest {
         Reply wrongType = server.http.postJson("/v1/fine_tuning/jobs",
                 "{\"model\":\"test:base\",\"training_file\":\"" + trainingFile + "\",\"seed\":\"seven\"}", admin());
         assertThat(wrongType.status()).isEqualTo(400);
-        assertThat(Json.parseObject(wrongType.body(), "error").get("error")).asInstanceOf(
+        assertThat(PlainJson.parseObject(wrongType.body(), "error").get("error")).asInstanceOf(
                 org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("param", "seed");
 
         Reply textPlain = server.http.post("/v1/fine_tuning/jobs", "text/plain", "{}".getBytes(), admin());
@@ -145,13 +145,13 @@ class FineTuningApiTest {
                     "invalid_request_error", null, "invalid_job_state"));
         }
         Reply checkpoints = server.http.get("/v1/fine_tuning/jobs/" + id + "/checkpoints?limit=1", admin());
-        Map<String, Object> page = Json.parseObject(checkpoints.body(), "page");
+        Map<String, Object> page = PlainJson.parseObject(checkpoints.body(), "page");
         assertThat(page).containsEntry("object", "list").containsEntry("has_more", false);
         Map<?, ?> checkpoint = (Map<?, ?>) ((List<?>) page.get("data")).getFirst();
         assertThat(checkpoint.get("object")).isEqualTo("fine_tuning.job.checkpoint");
         assertThat(checkpoint.get("step_number")).isEqualTo(2);
         Reply events = server.http.get("/v1/fine_tuning/jobs/" + id + "/events?limit=2", admin());
-        Map<String, Object> eventPage = Json.parseObject(events.body(), "page");
+        Map<String, Object> eventPage = PlainJson.parseObject(events.body(), "page");
         assertThat((List<?>) eventPage.get("data")).hasSize(2);
         Reply next = server.http.get("/v1/fine_tuning/jobs/" + id + "/events?limit=100&after=" + eventPage.get("last_id"),
                 admin());
@@ -168,7 +168,7 @@ class FineTuningApiTest {
         Reply bobCreate = server.http.postJson("/v1/fine_tuning/jobs",
                 "{\"model\":\"test:base\",\"training_file\":\"" + aliceFile + "\"}", admin("X-On-Behalf-Of", "bob"));
         assertThat(bobCreate.status()).isEqualTo(400);
-        assertThat(Json.parseObject(bobCreate.body(), "e").get("error")).asInstanceOf(
+        assertThat(PlainJson.parseObject(bobCreate.body(), "e").get("error")).asInstanceOf(
                 org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("code", "file_not_found");
         for (String[] who : List.of(admin("X-On-Behalf-Of", "bob"), admin())) {
             assertThat(server.http.get("/v1/fine_tuning/jobs/" + aliceJob, who).status()).isEqualTo(404);
@@ -185,7 +185,7 @@ class FineTuningApiTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         String status = null;
         while (System.nanoTime() < deadline) {
-            status = (String) Json.parseObject(server.http.get("/v1/fine_tuning/jobs/" + id, admin()).body(), "job")
+            status = (String) PlainJson.parseObject(server.http.get("/v1/fine_tuning/jobs/" + id, admin()).body(), "job")
                     .get("status");
             if (wanted.equals(status)) {
                 return;

@@ -2,7 +2,7 @@ package com.mka1.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mka1.server.cli.Json;
+import com.mka1.server.cli.PlainJson;
 import com.mka1.server.testing.ScriptedTrainer;
 import com.mka1.server.testing.TestServer;
 import com.mka1.server.testing.TestServer.CliRun;
@@ -36,7 +36,7 @@ class GuideThroughCliTest {
 
     private static Map<String, Object> ok(CliRun run) {
         assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
-        return Json.parseObject(run.out(), "CLI output");
+        return PlainJson.parseObject(run.out(), "CLI output");
     }
 
     private static String upload() throws Exception {
@@ -79,7 +79,7 @@ class GuideThroughCliTest {
         assertThat(lines).anySatisfy(line -> assertThat(line).isEqualTo(
                 "[##############################] 100%  step 40/40  loss 0.0500  succeeded"));
         String finalJson = watch.out().substring(watch.out().indexOf("{"));
-        Map<String, Object> finished = Json.parseObject(finalJson, "final job");
+        Map<String, Object> finished = PlainJson.parseObject(finalJson, "final job");
         assertThat(finished).containsEntry("status", "succeeded")
                 .containsEntry("fine_tuned_model", "ft:test:base:support-bot")
                 .containsEntry("trained_tokens", 40 * (int) ScriptedTrainer.TOKENS_PER_STEP);

@@ -2,7 +2,7 @@ package com.mka1.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mka1.server.cli.Json;
+import com.mka1.server.cli.PlainJson;
 import com.mka1.server.testing.HttpTestClient;
 import com.mka1.server.testing.HttpTestClient.Reply;
 import com.mka1.server.testing.Multipart;
@@ -34,9 +34,9 @@ class LoadTest {
             String[] admin = {"Authorization", "Bearer " + TestServer.ADMIN_KEY};
             Multipart trainingForm = new Multipart().field("purpose", "fine-tune")
                     .file("file", "t.jsonl", TrainingData.chatJsonl(10));
-            String trainingFile = (String) Json.parseObject(server.http.post("/v1/files", trainingForm.contentType(),
+            String trainingFile = (String) PlainJson.parseObject(server.http.post("/v1/files", trainingForm.contentType(),
                     trainingForm.body(), admin).body(), "file").get("id");
-            String jobId = (String) Json.parseObject(server.http.postJson("/v1/fine_tuning/jobs",
+            String jobId = (String) PlainJson.parseObject(server.http.postJson("/v1/fine_tuning/jobs",
                     "{\"model\":\"test:base\",\"training_file\":\"" + trainingFile + "\"}", admin).body(), "job").get("id");
 
             Map<String, String> uploaded = new ConcurrentHashMap<>();
@@ -56,7 +56,7 @@ class LoadTest {
                                             .file("file", "c" + client + "-" + i + ".txt", content);
                                     Reply r = http.post("/v1/files", form.contentType(), form.body(), admin);
                                     if (r.status() == 200) {
-                                        uploaded.put((String) Json.parseObject(r.body(), "file").get("id"), content);
+                                        uploaded.put((String) PlainJson.parseObject(r.body(), "file").get("id"), content);
                                     }
                                     yield r;
                                 }
@@ -80,7 +80,7 @@ class LoadTest {
             assertThat(notOk.get()).as("answers other than 200 (so no 5xx either)").isZero();
             assertThat(uploaded).hasSize(CLIENTS * REQUESTS_PER_CLIENT * 2 / 5);
 
-            Map<String, Object> list = Json.parseObject(server.http.get("/v1/files?purpose=user_data", admin).body(), "list");
+            Map<String, Object> list = PlainJson.parseObject(server.http.get("/v1/files?purpose=user_data", admin).body(), "list");
             assertThat((List<?>) list.get("data")).hasSize(uploaded.size());
             for (Map.Entry<String, String> file : uploaded.entrySet()) {
                 assertThat(server.http.get("/v1/files/" + file.getKey() + "/content", admin).body()).isEqualTo(file.getValue());

@@ -86,6 +86,18 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void responsesCreateAndRetrieve() {
+        com.openai.models.responses.Response response = admin.responses().create(
+                com.openai.models.responses.ResponseCreateParams.builder().model("mka1:tiny")
+                        .input("Write a support reply for a delayed shipment.").maxOutputTokens(5).temperature(0).build());
+        assertThat(response.id()).matches("resp_[0-9a-f]{32}");
+        String text = response.output().getFirst().message().orElseThrow().content().getFirst().outputText()
+                .orElseThrow().text();
+        assertThat(admin.responses().retrieve(response.id()).output().getFirst().message().orElseThrow().content()
+                .getFirst().outputText().orElseThrow().text()).isEqualTo(text);
+    }
+
+    @Test
     void errorsArriveAsTheSdksTypedExceptions() {
         assertThatThrownBy(() -> admin.fineTuning().jobs().retrieve("ftjob_missing"))
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("No such fine-tuning job: ftjob_missing");

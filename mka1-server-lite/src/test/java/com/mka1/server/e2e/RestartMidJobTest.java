@@ -2,7 +2,7 @@ package com.mka1.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mka1.server.cli.Json;
+import com.mka1.server.cli.PlainJson;
 import com.mka1.server.testing.HttpTestClient.Reply;
 import com.mka1.server.testing.Multipart;
 import com.mka1.server.testing.ScriptedTrainer;
@@ -31,9 +31,9 @@ class RestartMidJobTest {
         String jobId;
         try (TestServer first = TestServer.start(dataDir, trainer)) {
             Multipart form = new Multipart().field("purpose", "fine-tune").file("file", "t.jsonl", TrainingData.chatJsonl(10));
-            fileId = (String) Json.parseObject(first.http.post("/v1/files", form.contentType(), form.body(), ADMIN).body(),
+            fileId = (String) PlainJson.parseObject(first.http.post("/v1/files", form.contentType(), form.body(), ADMIN).body(),
                     "file").get("id");
-            jobId = (String) Json.parseObject(first.http.postJson("/v1/fine_tuning/jobs",
+            jobId = (String) PlainJson.parseObject(first.http.postJson("/v1/fine_tuning/jobs",
                     "{\"model\":\"test:base\",\"training_file\":\"" + fileId + "\",\"suffix\":\"restart\"}", ADMIN).body(),
                     "job").get("id");
             awaitStep(first, jobId, 5);
@@ -64,7 +64,7 @@ class RestartMidJobTest {
         List<Object> all = new ArrayList<>();
         String after = null;
         while (true) {
-            Map<String, Object> page = Json.parseObject(server.http.get("/v1/fine_tuning/jobs/" + jobId
+            Map<String, Object> page = PlainJson.parseObject(server.http.get("/v1/fine_tuning/jobs/" + jobId
                     + "/events?limit=100" + (after == null ? "" : "&after=" + after), ADMIN).body(), "events");
             all.addAll((List<?>) page.get("data"));
             if (!Boolean.TRUE.equals(page.get("has_more"))) {
@@ -90,7 +90,7 @@ class RestartMidJobTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Map<String, Object> job = Map.of();
         while (System.nanoTime() < deadline) {
-            job = Json.parseObject(server.http.get("/v1/fine_tuning/jobs/" + jobId, ADMIN).body(), "job");
+            job = PlainJson.parseObject(server.http.get("/v1/fine_tuning/jobs/" + jobId, ADMIN).body(), "job");
             if (List.of("succeeded", "failed", "cancelled").contains(job.get("status"))) {
                 return job;
             }

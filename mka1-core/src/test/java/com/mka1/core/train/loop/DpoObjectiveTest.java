@@ -100,7 +100,7 @@ class DpoObjectiveTest {
     @Test
     void trainingPrefersTheChosenRepliesAndResumesWithTheSavedReference() throws Exception {
         Hyperparameters hp = new Hyperparameters(3, 4, 1.0, 0.1, 0.5, 0.0, Decay.LINEAR, 16, 1.0);
-        LoopOptions options = new LoopOptions(16, Duration.ofHours(1), 3, AdamW.Config.defaults());
+        LoopOptions options = new LoopOptions(Duration.ofHours(1), 3, AdamW.Config.defaults());
         List<PreferencePair> train = pairs(12, 1);
         List<PreferencePair> valid = pairs(4, 2);
         float[] uninterrupted;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Training and inference throughput of mka1 (cpu backend, the engine's LlamaModel) and of PyTorch
+# (bench/torch_llama.py, same model, CPU) on this machine, one configuration after the other in
+# one run, with the ratio. Models are randomly initialised at the configuration's size.
+#   bench/train-vs-pytorch.sh                          all three configurations, all cores
+#   bench/train-vs-pytorch.sh tinystories-full         one configuration
+#   THREADS=2 STEPS=3 PYTHON=/usr/bin/python3 bench/train-vs-pytorch.sh
+# Configurations (issue 4): smollm-lora (SmolLM-135M size, LoRA r=8 on all projections, 512
+# tokens, batch 1), smollm-full (same, full fine-tune), tinystories-full (TinyStories-15M size,
+# 256 tokens, batch 8, full fine-tune).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/jdk.sh
+unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE   # PyTorch's OpenBLAS picks its own kernel and cache sizes
+THREADS=${THREADS:-$(nproc)}
+STEPS=${STEPS:-3}
+PYTHON=${PYTHON:-/usr/bin/python3}
+CONFIGS=("$@")
+[ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(smollm-lora smollm-full tinystories-full)
+OUT=bench/results
+mkdir -p "$OUT"
+
+# Debian's PyTorch links the reference BLAS unless OpenBLAS is installed: make sure it is.
+if ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+  echo "libopenblas0-pthread is missing; installing it so PyTorch runs on OpenBLAS" >&2
+  apt-get install -y libopenblas0-pthread >&2
+fi
+
+mvn -B -ntp -q -o -Pbench -pl mka1-bench -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile="$PWD/mka1-bench/target/classpath.txt" >/dev/null 2>&1 \
+  || { echo "build failed: mvn -Pbench -pl mka1-bench -am package" >&2; exit 1; }
+CP="mka1-bench/target/mka1-bench-0.1.0-SNAPSHOT.jar:$(cat mka1-bench/target/classpath.txt)"
+
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cpus, threads $THREADS, load $(cut -d' ' -f1-3 /proc/loadavg)"
+for config in "${CONFIGS[@]}"; do
+  java --add-modules jdk.incubator.vector -Xmx8g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+      -cp "$CP" com.mka1.bench.llama.LlamaBench "$config" "$THREADS" "$STEPS" 2>/dev/null | tail -n1 > "$OUT/train-$config-mka1.json"
+  "$PYTHON" bench/torch_llama.py "$config" "$THREADS" "$STEPS" > "$OUT/train-$config-pytorch.json"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$PYTHON" bench/train_report.py "$OUT" "${CONFIGS[@]}"
