@@ -1,6 +1,8 @@
 package com.mka1.core.jobs;
 
 import com.mka1.api.Caller;
+import com.mka1.api.PageParams;
+import com.mka1.api.finetuning.Checkpoint;
 import com.mka1.api.finetuning.EngineSettings;
 import com.mka1.api.finetuning.FineTuningJob;
 import com.mka1.api.finetuning.HyperparameterValue;
@@ -29,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A job whose model is a LoRA fine-tune continues that adapter on the original base (the real
- * LlamaTrainer on stories260k): the new model is registered on the root base and can be served.
+ * LlamaTrainer on stories260k): the new model is registered on the root base and can be served;
+ * the checkpoint the trainer pruned leaves the registry.
  */
 class ContinuedTrainingTest {
     private static final String BASE = "karpathy:stories260k";
@@ -38,14 +41,16 @@ class ContinuedTrainingTest {
     Path root;
 
     private EmbeddedMka1 open(boolean mergeAdapters) {
-        LlamaTrainer trainer = new LlamaTrainer(new Backends(List.of(new ReferenceBackend())), LlamaTrainer.Options.defaults());
+        LlamaTrainer.Options defaults = LlamaTrainer.Options.defaults();
+        LlamaTrainer trainer = new LlamaTrainer(new Backends(List.of(new ReferenceBackend())), new LlamaTrainer.Options(
+                defaults.microBatchTokens(), defaults.stateSaveInterval(), 1, false, defaults.backend())); // keeps one checkpoint
         return EmbeddedMka1.builder().dataDir(root.resolve("data")).modelsDir(root.resolve("models")).embeddedModel(false)
                 .trainer(trainer).minExamples(4).mergeAdapters(mergeAdapters)
                 .inferenceDevices(() -> new ReferenceBackend().open(BackendOptions.defaults())).build();
     }
 
-    private static FineTuningJob train(EmbeddedMka1 mka1, String model, String file, String suffix) {
-        Hyperparameters hp = Hyperparameters.auto().withNEpochs(HyperparameterValue.of(1)).withBatchSize(HyperparameterValue.of(4))
+    private static FineTuningJob train(EmbeddedMka1 mka1, String model, String file, String suffix, int epochs) {
+        Hyperparameters hp = Hyperparameters.auto().withNEpochs(HyperparameterValue.of(epochs)).withBatchSize(HyperparameterValue.of(4))
                 .withEngine(new EngineSettings(null, null, null, null, null, null, null, 64, null));
         FineTuningJob job = mka1.fineTuning().create(JobCreateParams.of(model, file).withSuffix(suffix).withSeed(3L)
                 .withMethod(new Method.Supervised(hp)));
@@ -76,15 +81,19 @@ class ContinuedTrainingTest {
         String second;
         try (EmbeddedMka1 mka1 = open(false)) {
             String file = Mka1Fixture.upload(mka1, Caller.NONE, lines.toString()).id();
-            String first = train(mka1, BASE, file, "first").fineTunedModel();
-            FineTuningJob continued = train(mka1, first, file, "second");
+            String first = train(mka1, BASE, file, "first", 1).fineTunedModel();
+            FineTuningJob continued = train(mka1, first, file, "second", 2); // one step per epoch
             second = continued.fineTunedModel();
             assertThat(second).isEqualTo("ft:" + BASE + ":second");
 
             RegisteredModel registered = mka1.modelRegistry().find(second).orElseThrow();
             assertThat(registered.baseModel()).isEqualTo(BASE);
             assertThat(registered.dir().resolve("adapter_config.json")).isRegularFile();
-            assertThat(mka1.modelRegistry().find(second + ":ckpt-step-1").orElseThrow().baseModel()).isEqualTo(BASE);
+            assertThat(mka1.modelRegistry().find(second + ":ckpt-step-2").orElseThrow().baseModel()).isEqualTo(BASE);
+            // the trainer deleted the step-1 directory when it wrote step 2: listed, no longer a model
+            assertThat(mka1.fineTuning().listCheckpoints(continued.id(), PageParams.FIRST).data())
+                    .extracting(Checkpoint::stepNumber).containsExactly(2, 1);
+            assertThat(mka1.modelRegistry().find(second + ":ckpt-step-1")).isEmpty();
 
             served = greedy(mka1, second); // served as the base with the shared, unmerged adapter
             assertThat(served).isNotEmpty();
