@@ -145,6 +145,25 @@ class ResponsesServiceTest {
     }
 
     @Test
+    void concurrentRequestsToOneModelAllGetTheSequentialAnswer() throws Exception {
+        ResponseCreateParams params = greedy(ServingFixture.FT, "Is my refund done?", 6).withStore(false);
+        String expected = service.create(params).outputText();
+        List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 6; i++) {
+                String model = i % 2 == 0 ? ServingFixture.FT : ServingFixture.FT_OTHER;
+                answers.add(pool.submit(() -> model.equals(ServingFixture.FT)
+                        ? service.create(params).outputText()
+                        : otherUser.create(greedy(ServingFixture.FT_OTHER, "Is my refund done?", 6).withStore(false)).outputText()));
+            }
+        }
+        String other = service.create(greedy(ServingFixture.FT_OTHER, "Is my refund done?", 6).withStore(false)).outputText();
+        for (int i = 0; i < answers.size(); i++) {
+            assertThat(answers.get(i).get()).isEqualTo(i % 2 == 0 ? expected : other);
+        }
+    }
+
+    @Test
     void unknownModelsFailBeforeAnyEvent() {
         List<ResponseStreamEvent> events = new ArrayList<>();
         assertThatThrownBy(() -> service.createStreaming(greedy("acme:nope", "Hi", 4), events::add))
