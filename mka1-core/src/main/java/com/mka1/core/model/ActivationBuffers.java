@@ -27,18 +27,24 @@ final class ActivationBuffers {
         Tensor i32(int... shape);
     }
 
+    /** Rows of logits computed at once: the LM head and loss run in chunks, so {@code [n, vocab]} never exists whole. */
+    static final int LOGIT_ROWS = 128;
+
     final int capacity;
+    final int logitRows;
     final Tensor tokens, targets, positions, segStart;      // I32 [n]
     final Tensor[] residual;                                  // [layers+1] x [n, hidden]
     final List<Layer> layers;                                 // one per layer, or one shared
     final Tensor normed, act;                                 // shared: [n, hidden], [n, intermediate]
-    final Tensor rstdFinal, xnFinal, logits, losses, correct; // top of the model
+    final Tensor rstdFinal, xnFinal, losses, correct;         // top of the model, [n] or [n, hidden]
+    final Tensor logits;                                      // [logitRows, vocab]
     final Tensor dResidual, dNormed, dq, dk, dv, dAtt, dGate, dUp, dAct, projected;
     final LinearLayer.Scratch linear;
 
     private ActivationBuffers(Allocator alloc, LlamaConfig c, int n, boolean recompute, int loraRank, boolean[] loraTargets) {
         int h = c.hiddenSize(), i = c.intermediateSize(), maxIn = Math.max(h, Math.max(c.qDim(), i));
         capacity = n;
+        logitRows = Math.min(n, LOGIT_ROWS);
         tokens = alloc.i32(n);
         targets = alloc.i32(n);
         positions = alloc.i32(n);
@@ -57,7 +63,7 @@ final class ActivationBuffers {
         act = alloc.f32(n, i);
         rstdFinal = alloc.f32(n);
         xnFinal = alloc.f32(n, h);
-        logits = alloc.f32(n, c.vocabSize());
+        logits = alloc.f32(logitRows, c.vocabSize());
         losses = alloc.f32(n);
         correct = alloc.f32(n);
         dResidual = alloc.f32(n, h);

@@ -272,7 +272,7 @@ public final class LlamaModel implements TrainableModel {
         LinearLayer.Mode mode = new LinearLayer.Mode(true, dropoutSeed);
         forward(b, batch.batch(), batch.seqLen(), mode);
         int n = batch.batch() * batch.seqLen();
-        k.softmaxCrossEntropy(b.logits, b.losses, b.correct, b.targets, n, config.vocabSize(), gradScale, true);
+        headAndLoss(b, n, gradScale, true, mode);
         BatchResult result = result(b, n, batch.targetCount());
         backward(b, batch.batch(), batch.seqLen(), mode);
         return result;
@@ -283,7 +283,7 @@ public final class LlamaModel implements TrainableModel {
         ActivationBuffers b = upload(batch);
         forward(b, batch.batch(), batch.seqLen(), LinearLayer.Mode.EVAL);
         int n = batch.batch() * batch.seqLen();
-        k.softmaxCrossEntropy(b.logits, b.losses, b.correct, b.targets, n, config.vocabSize(), 1, false);
+        headAndLoss(b, n, 1, false, LinearLayer.Mode.EVAL);
         return result(b, n, batch.targetCount());
     }
 
@@ -291,9 +291,40 @@ public final class LlamaModel implements TrainableModel {
     public float[] logits(PackedBatch batch) {
         ActivationBuffers b = upload(batch);
         forward(b, batch.batch(), batch.seqLen(), LinearLayer.Mode.EVAL);
-        float[] out = new float[batch.batch() * batch.seqLen() * config.vocabSize()];
-        device.copyToHost(b.logits, 0, out, 0, out.length);
+        return headLogits(b, b.xnFinal, batch.batch() * batch.seqLen());
+    }
+
+    /** The logits of the first {@code rows} rows of {@code normed}, computed chunk by chunk onto the host. */
+    private float[] headLogits(ActivationBuffers b, Tensor normed, int rows) {
+        int h = config.hiddenSize(), vocab = config.vocabSize();
+        float[] out = new float[rows * vocab];
+        for (int start = 0; start < rows; start += b.logitRows) {
+            int chunk = Math.min(b.logitRows, rows - start);
+            lmHead.forward(device, b.logits, device.view(normed, (long) start * h, chunk, h), chunk, null, b.linear,
+                    LinearLayer.Mode.EVAL);
+            device.copyToHost(b.logits, 0, out, start * vocab, chunk * vocab);
+        }
         return out;
+    }
+
+    /**
+     * LM head and loss over chunks of rows. With a gradient, each chunk's logits are overwritten
+     * with d(loss)/d(logits) and flow straight back through the head into {@code dNormed}.
+     */
+    private void headAndLoss(ActivationBuffers b, int n, float gradScale, boolean gradient, LinearLayer.Mode mode) {
+        int h = config.hiddenSize(), vocab = config.vocabSize();
+        if (gradient) k.fill(b.dNormed, 0, (long) n * h);
+        for (int start = 0; start < n; start += b.logitRows) {
+            int rows = Math.min(b.logitRows, n - start);
+            Tensor x = device.view(b.xnFinal, (long) start * h, rows, h);
+            lmHead.forward(device, b.logits, x, rows, null, b.linear, mode);
+            k.softmaxCrossEntropy(b.logits, device.view(b.losses, start, rows), device.view(b.correct, start, rows),
+                    device.view(b.targets, start, rows), rows, vocab, gradScale, gradient);
+            if (gradient) {
+                lmHead.backward(device, device.view(b.dNormed, (long) start * h, rows, h), b.logits, x, rows, null,
+                        b.linear, mode);
+            }
+        }
     }
 
     private BatchResult result(ActivationBuffers b, int n, int targets) {
@@ -319,14 +350,11 @@ public final class LlamaModel implements TrainableModel {
         for (DecoderLayer layer : layers) layerForward(b, layer, batch, seqLen, mode, null);
         k.rmsnormForward(b.xnFinal, b.rstdFinal, b.residual[layers.size()], finalNorm, n, config.hiddenSize(),
                 (float) config.rmsNormEps());
-        lmHead.forward(device, b.logits, b.xnFinal, n, null, b.linear, mode);
     }
 
-    /** Expects {@code b.logits} to hold the loss gradient (softmaxCrossEntropy with computeGradient). */
+    /** Expects {@code b.dNormed} to hold the loss gradient at the final norm's output ({@link #headAndLoss}). */
     private void backward(ActivationBuffers b, int batch, int seqLen, LinearLayer.Mode mode) {
         int n = batch * seqLen, h = config.hiddenSize();
-        k.fill(b.dNormed, 0, (long) n * h);
-        lmHead.backward(device, b.dNormed, b.logits, b.xnFinal, n, null, b.linear, mode);
         k.fill(b.dResidual, 0, (long) n * h);
         k.rmsnormBackward(b.dResidual, gradFinalNorm, b.dNormed, b.residual[layers.size()], finalNorm, b.rstdFinal, n, h);
         for (int l = layers.size() - 1; l >= 0; l--) {
@@ -521,10 +549,7 @@ public final class LlamaModel implements TrainableModel {
         int rows = lastOnly ? 1 : n;
         Tensor top = lastOnly ? device.view(b.residual[layers.size()], (long) (n - 1) * h, 1, h) : b.residual[layers.size()];
         k.rmsnormForward(b.xnFinal, null, top, finalNorm, rows, h, (float) config.rmsNormEps());
-        lmHead.forward(device, b.logits, b.xnFinal, rows, null, b.linear, LinearLayer.Mode.EVAL);
-        float[] out = new float[rows * config.vocabSize()];
-        device.copyToHost(b.logits, 0, out, 0, out.length);
-        return out;
+        return headLogits(b, b.xnFinal, rows);
     }
 
     /** Frees the activation buffers (they are re-made on the next pass); weights stay. */
