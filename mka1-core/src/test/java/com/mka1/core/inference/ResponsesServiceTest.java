@@ -164,10 +164,17 @@ class ResponsesServiceTest {
     }
 
     @Test
-    void unknownModelsFailBeforeAnyEvent() {
+    void unknownModelsAndOverlongInputsFailBeforeAnyEvent() {
         List<ResponseStreamEvent> events = new ArrayList<>();
         assertThatThrownBy(() -> service.createStreaming(greedy("acme:nope", "Hi", 4), events::add))
                 .isInstanceOf(NotFoundException.class);
+        assertThat(events).isEmpty();
+
+        assertThatThrownBy(() -> service.createStreaming(greedy(TinyModel.ID, "x".repeat(600), 4), events::add))
+                .isInstanceOfSatisfying(com.mka1.api.InvalidRequestException.class, e -> {
+                    assertThat(e.param()).isEqualTo("input");
+                    assertThat(e.code()).isEqualTo("context_length_exceeded");
+                });
         assertThat(events).isEmpty();
     }
 }
