@@ -63,9 +63,8 @@ final class FineTuningEndpoints {
     }
 
     private static PageParams page(QueryParams q) {
-        String limit = q.get("limit");
-        return new PageParams(limit == null || limit.isEmpty() ? null : q.intInRange("limit", 0, 1, 100),
-                FilesEndpoints.emptyToNull(q.get("after")));
+        Integer limit = q.nonEmpty("limit") == null ? null : q.intInRange("limit", 0, 1, 100);
+        return new PageParams(limit, q.nonEmpty("after"));
     }
 
     private void list(ApiExchange ex) throws IOException {
