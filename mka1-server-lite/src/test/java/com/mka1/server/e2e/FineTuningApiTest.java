@@ -37,11 +37,7 @@ class FineTuningApiTest {
     }
 
     private static String[] admin(String... more) {
-        String[] headers = new String[2 + more.length];
-        headers[0] = "Authorization";
-        headers[1] = "Bearer " + TestServer.ADMIN_KEY;
-        System.arraycopy(more, 0, headers, 2, more.length);
-        return headers;
+        return TestServer.bearer(TestServer.ADMIN_KEY, more);
     }
 
     private static String uploadAs(String endUser) {
@@ -121,7 +117,7 @@ class FineTuningApiTest {
 
     @Test
     void userKeysGet403OnEveryFineTuningRoute() {
-        String[] user = {"Authorization", "Bearer " + TestServer.USER_KEY};
+        String[] user = TestServer.bearer(TestServer.USER_KEY);
         String forbidden = envelope("This endpoint needs an API key with the admin role", "permission_error", null,
                 "insufficient_permissions");
         for (Reply reply : List.of(server.http.get("/v1/fine_tuning/jobs", user),
