@@ -39,10 +39,6 @@ public record ApiError(int status, String type, String message, String param, St
                 "method_not_allowed");
     }
 
-    public static ApiError conflict(String message, String param, String code) {
-        return new ApiError(409, INVALID_REQUEST, message, param, code);
-    }
-
     public static ApiError payloadTooLarge(String message) {
         return new ApiError(413, INVALID_REQUEST, message, null, "payload_too_large");
     }
