@@ -83,10 +83,6 @@ final class FineTuningEndpoints {
                 metadata.put(name.substring("metadata[".length(), name.length() - 1), entry.getValue());
             }
         }
-        if (withoutMetadata && !metadata.isEmpty()) {
-            throw new HttpProblem(ApiError.badRequest("metadata=null cannot be combined with metadata[KEY] filters",
-                    "metadata", "invalid_value"));
-        }
         PageParams page = page(q);
         JobListParams params = new JobListParams(page.limit(), page.after(), metadata, withoutMetadata);
         ex.sendJson(200, Json.writeBytes(JOBS, jobs(ex).list(params)));

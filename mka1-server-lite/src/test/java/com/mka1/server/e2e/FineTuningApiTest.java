@@ -113,6 +113,10 @@ class FineTuningApiTest {
         assertThat(badFilter.status()).isEqualTo(400);
         assertThat(badFilter.body()).isEqualTo(envelope("Invalid 'metadata': use metadata[KEY]=VALUE to filter, or "
                 + "metadata=null for jobs without metadata", "invalid_request_error", "metadata", "invalid_value"));
+        Reply bothFilters = server.http.get("/v1/fine_tuning/jobs?metadata=null&metadata%5Bk%5D=v", admin());
+        assertThat(bothFilters.status()).isEqualTo(400);
+        assertThat(bothFilters.body()).isEqualTo(envelope("metadata=null cannot be combined with metadata[KEY] filters",
+                "invalid_request_error", "metadata", "invalid_value"));
     }
 
     @Test
