@@ -188,11 +188,14 @@ final class ReferenceKernels implements Kernels {
                         max = Math.max(max, scores[j]);
                     }
                     double z = 0;
-                    for (int j = first; j <= p; j++) z += Math.exp(scores[j] - max);
+                    for (int j = first; j <= p; j++) {
+                        scores[j] = Math.exp(scores[j] - max);
+                        z += scores[j];
+                    }
                     for (int d = 0; d < headDim; d++) {
                         double acc = 0;
                         for (int j = first; j <= p; j++) {
-                            acc += Math.exp(scores[j] - max) / z * V.get(((long) b * kvLen + j) * kvDim + kvCol + d);
+                            acc += scores[j] / z * V.get(((long) b * kvLen + j) * kvDim + kvCol + d);
                         }
                         O.set(qAt + d, acc);
                     }

@@ -9,6 +9,7 @@ import com.mka1.api.finetuning.JobEvent;
 import com.mka1.api.finetuning.JobListParams;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.core.EmbeddedMka1;
+import com.mka1.core.data.TokenCounter;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.StepTrainer;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class RestartRecoveryTest {
         List<JobEvent> before;
         String paused;
         List<JobEvent> finished;
-        try (EmbeddedMka1 mka1 = fixture.open(first)) {
+        try (EmbeddedMka1 mka1 = fixture.open(first, TokenCounter.APPROXIMATE, 1, 100)) {
             String file = upload(mka1, Caller.NONE, chatLines(4)).id();
             job = mka1.fineTuning().create(JobCreateParams.of(MODEL, file).withSuffix("r")); // 6 steps
             awaitStatus(mka1, Caller.NONE, job.id(), JobStatus.RUNNING); // holds the only worker

@@ -5,14 +5,17 @@ import com.mka1.core.compute.ReferenceDevice;
 import com.mka1.core.train.PackedBatch;
 import com.mka1.core.train.Parameter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import java.util.Random;
 
 /**
  * The whole model's gradient against central finite differences of its own loss, in double on
@@ -77,6 +80,19 @@ class LlamaModelGradientTest {
     @Test
     void fullFineTuningGradientWithActivationRecomputation() {
         try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), true)) {
+            checkAll(dev, model, 0);
+        }
+    }
+
+    /** Tied embeddings: the table's gradient sums the lookup's and the LM head's. */
+    @Test
+    void fullFineTuningGradientWithTiedEmbeddings(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("config.json"), Files.readString(TINY.resolve("config.json"))
+                .replace("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": true"));
+        Files.copy(TINY.resolve("model.safetensors"), dir.resolve("model.safetensors")); // its lm_head.weight goes unused
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(dir, dev, new FineTuning.Full(), false)) {
+            assertThat(model.config().tieWordEmbeddings()).isTrue();
+            assertThat(model.trainableParameters()).extracting(Parameter::name).doesNotContain("lm_head.weight");
             checkAll(dev, model, 0);
         }
     }
