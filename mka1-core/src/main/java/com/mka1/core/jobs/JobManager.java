@@ -300,13 +300,26 @@ public final class JobManager implements FileUsage, AutoCloseable {
                 train(id);
             } catch (RuntimeException e) {
                 log.error("job {}: unexpected failure", id, e);
-                synchronized (ledger) {
-                    JobEntry entry = ledger.get(id);
-                    if (entry != null && !entry.job.status().terminal()) {
-                        fail(entry, new JobError("server_error", "Internal error: " + e.getMessage(), null));
-                    }
-                }
+                failAfterUnexpectedError(id, e);
             }
+        }
+    }
+
+    /**
+     * Fails the job if its status may still fail ({@code running}, {@code pausing}); a queued job
+     * gets there through {@code running}; a paused one stays paused (its state is saved and a
+     * resume retries). Never throws, so the worker that calls it keeps serving the queue.
+     */
+    private void failAfterUnexpectedError(String jobId, RuntimeException cause) {
+        try {
+            synchronized (ledger) {
+                JobEntry e = ledger.get(jobId);
+                if (e == null || e.job.status().terminal() || e.job.status() == PAUSED) return;
+                if (e.job.status() == QUEUED) ledger.setStatus(e, RUNNING);
+                fail(e, new JobError("server_error", "Internal error: " + cause.getMessage(), null));
+            }
+        } catch (RuntimeException e) {
+            log.error("job {}: could not record its failure", jobId, e);
         }
     }
 

@@ -1,0 +1,90 @@
+package com.mka1.core.jobs;
+
+import com.mka1.api.Caller;
+import com.mka1.api.files.FilePurpose;
+import com.mka1.api.files.FileUpload;
+import com.mka1.api.finetuning.FineTuningJob;
+import com.mka1.api.finetuning.JobCreateParams;
+import com.mka1.api.finetuning.JobStatus;
+import com.mka1.core.data.TokenCounter;
+import com.mka1.core.files.FileStore;
+import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.testing.Mka1Fixture;
+import com.mka1.core.testing.StepTrainer;
+import com.mka1.core.train.Trainer;
+import com.mka1.core.train.TrainingResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import static com.mka1.core.testing.Mka1Fixture.MODEL;
+import static com.mka1.core.testing.Mka1Fixture.chatLines;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An unexpected error after a job has left the states that may fail (here: recording the
+ * "Job paused" event once the job is already paused) must not kill the only job worker: it is
+ * logged, the job keeps its legal status, and the next queued job still trains.
+ */
+class WorkerSurvivesFailureTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void anErrorWhileAJobIsPausedLeavesItPausedAndTheWorkerServesTheNextJob() throws Exception {
+        Mka1Fixture fixture = new Mka1Fixture(root);
+        Path jobsDir = fixture.dataDir.resolve("jobs");
+        StepTrainer steps = new StepTrainer(100);
+        // After the first run stops, its events folder becomes a plain file: the next event write fails.
+        Trainer breaksEventsOfFirstRun = (run, listener) -> {
+            TrainingResult result = steps.train(run, listener);
+            if (steps.runs.size() == 1) replaceWithFile(jobsDir.resolve(run.jobId()).resolve("events"));
+            return result;
+        };
+        FileStore files = FileStore.open(fixture.dataDir.resolve("files"), 1 << 20, Clock.systemUTC());
+        ModelRegistry models = ModelRegistry.open(fixture.modelsDir, fixture.dataDir.resolve("models.json"));
+        try (JobManager jobs = JobManager.open(jobsDir, files, models, breaksEventsOfFirstRun,
+                new JobManagerConfig(1, 100, 4, TokenCounter.APPROXIMATE, "org_test", Clock.systemUTC()))) {
+            String file = files.upload(new FileUpload("train.jsonl", FilePurpose.FINE_TUNE,
+                    new ByteArrayInputStream(chatLines(4).getBytes(StandardCharsets.UTF_8))), Caller.NONE).id();
+            String first = jobs.create(JobCreateParams.of(MODEL, file), Caller.NONE).id();
+            await(jobs, first, JobStatus.RUNNING);
+            jobs.pause(first, Caller.NONE);
+            await(jobs, first, JobStatus.PAUSED); // the event after it fails on the worker
+
+            String second = jobs.create(JobCreateParams.of(MODEL, file), Caller.NONE).id();
+            steps.unlimited();
+            FineTuningJob done = await(jobs, second, JobStatus.SUCCEEDED);
+
+            assertThat(done.error()).isNull();
+            assertThat(steps.runs).containsExactly(first, second);
+            FineTuningJob paused = jobs.retrieve(first, Caller.NONE);
+            assertThat(paused.status()).isEqualTo(JobStatus.PAUSED);
+            assertThat(paused.error()).isNull();
+        }
+    }
+
+    private static void replaceWithFile(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            Files.writeString(dir, "not a folder");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static FineTuningJob await(JobManager jobs, String jobId, JobStatus status) {
+        Mka1Fixture.await(() -> jobs.retrieve(jobId, Caller.NONE).status() == status,
+                () -> jobId + " to be " + status.wireName() + " but it is " + jobs.retrieve(jobId, Caller.NONE).status().wireName());
+        return jobs.retrieve(jobId, Caller.NONE);
+    }
+}
