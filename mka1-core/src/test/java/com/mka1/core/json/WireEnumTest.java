@@ -11,6 +11,7 @@ import com.mka1.api.files.FileStatus;
 import com.mka1.api.finetuning.EventLevel;
 import com.mka1.api.finetuning.EventType;
 import com.mka1.api.finetuning.JobStatus;
+import com.mka1.api.responses.ResponseStatus;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -25,12 +26,14 @@ class WireEnumTest {
         assertThat(wireNames(FileStatus.values())).containsExactly("uploaded", "processed", "error");
         assertThat(wireNames(EventLevel.values())).containsExactly("info", "warn", "error");
         assertThat(wireNames(EventType.values())).containsExactly("message", "metrics");
+        assertThat(wireNames(ResponseStatus.values())).containsExactly("completed", "incomplete", "failed", "in_progress");
     }
 
     @Test
     void fromWireReadsEveryWireNameBack() {
         for (JobStatus s : JobStatus.values()) assertThat(JobStatus.fromWire(s.wireName())).isSameAs(s);
         for (FilePurpose p : FilePurpose.values()) assertThat(FilePurpose.fromWire(p.wireName())).isSameAs(p);
+        for (ResponseStatus s : ResponseStatus.values()) assertThat(ResponseStatus.fromWire(s.wireName())).isSameAs(s);
         assertThat(EventLevel.fromWire("warning")).isSameAs(EventLevel.WARN);
         assertThat(WireEnum.lookup(EventType.values(), "METRICS")).isEmpty();
     }
