@@ -52,7 +52,7 @@ class ApiCodecsTest {
 
     @Test
     void deletedFile() {
-        assertThat(Json.write(FileDeletedCodec.INSTANCE, new FileDeleted("file_1", true)))
+        assertThat(Json.write(DeletedCodec.FILE, new FileDeleted("file_1", true)))
                 .isEqualTo("{\"id\":\"file_1\",\"object\":\"file\",\"deleted\":true}");
     }
 
@@ -119,7 +119,7 @@ class ApiCodecsTest {
 
     @Test
     void pagesCarryIdsOrNulls() {
-        var codec = new PageCodec<>(FileDeletedCodec.INSTANCE);
+        var codec = new PageCodec<>(DeletedCodec.FILE);
         assertThat(Json.write(codec, new Page<>(List.of(), false, null, null)))
                 .isEqualTo("{\"object\":\"list\",\"data\":[],\"has_more\":false,\"first_id\":null,\"last_id\":null}");
         assertThat(Json.write(codec, new Page<>(List.of(new FileDeleted("a", true)), true, "a", "a")))

@@ -25,8 +25,8 @@ class ModelCodecsTest {
         assertThat(Json.read(pages, list)).isEqualTo(page);
 
         ModelDeleted deleted = new ModelDeleted("ft:mka1:tiny:support", true);
-        assertThat(Json.write(ModelDeletedCodec.INSTANCE, deleted))
+        assertThat(Json.write(DeletedCodec.MODEL, deleted))
                 .isEqualTo("{\"id\":\"ft:mka1:tiny:support\",\"object\":\"model\",\"deleted\":true}");
-        assertThat(Json.read(ModelDeletedCodec.INSTANCE, Json.write(ModelDeletedCodec.INSTANCE, deleted))).isEqualTo(deleted);
+        assertThat(Json.read(DeletedCodec.MODEL, Json.write(DeletedCodec.MODEL, deleted))).isEqualTo(deleted);
     }
 }

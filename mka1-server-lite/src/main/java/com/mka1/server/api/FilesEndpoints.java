@@ -8,7 +8,7 @@ import com.mka1.api.files.FileObject;
 import com.mka1.api.files.FilePurpose;
 import com.mka1.api.files.FileService;
 import com.mka1.api.files.FileUpload;
-import com.mka1.core.json.FileDeletedCodec;
+import com.mka1.core.json.DeletedCodec;
 import com.mka1.core.json.FileObjectCodec;
 import com.mka1.core.json.Json;
 import com.mka1.core.json.PageCodec;
@@ -50,7 +50,7 @@ final class FilesEndpoints {
                 .get("/files/{file_id}", Access.ANY_KEY, ex -> ex.sendJson(200,
                         Json.writeBytes(FileObjectCodec.INSTANCE, files(ex).retrieve(ex.pathParam("file_id")))))
                 .delete("/files/{file_id}", Access.ANY_KEY, ex -> ex.sendJson(200,
-                        Json.writeBytes(FileDeletedCodec.INSTANCE, files(ex).delete(ex.pathParam("file_id")))))
+                        Json.writeBytes(DeletedCodec.FILE, files(ex).delete(ex.pathParam("file_id")))))
                 .get("/files/{file_id}/content", Access.ANY_KEY, this::content);
     }
 

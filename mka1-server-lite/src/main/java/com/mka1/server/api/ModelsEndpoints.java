@@ -3,7 +3,7 @@ package com.mka1.server.api;
 import com.mka1.api.models.ModelService;
 import com.mka1.core.json.Json;
 import com.mka1.core.json.ModelCodec;
-import com.mka1.core.json.ModelDeletedCodec;
+import com.mka1.core.json.DeletedCodec;
 import com.mka1.core.json.PageCodec;
 import com.mka1.api.Page;
 import com.mka1.api.models.Model;
@@ -27,7 +27,7 @@ final class ModelsEndpoints {
                 .get("/models/{model}", Access.ANY_KEY, ex -> ex.sendJson(200,
                         Json.writeBytes(ModelCodec.INSTANCE, models.get().retrieve(ex.pathParam("model")))))
                 .delete("/models/{model}", Access.ADMIN_ONLY, ex -> ex.sendJson(200,
-                        Json.writeBytes(ModelDeletedCodec.INSTANCE, models.get().delete(ex.pathParam("model")))));
+                        Json.writeBytes(DeletedCodec.MODEL, models.get().delete(ex.pathParam("model")))));
     }
 
     /** The whole model list as one page (OpenAI's /models is not paginated). */
