@@ -94,6 +94,7 @@ public final class ServeCommand implements Command {
                 .inferenceDevices(() -> Backends.installed().byName(backend).open(BackendOptions.defaults()))
                 .concurrentJobs(config.concurrentJobs())
                 .maxUploadBytes(config.limits().maxUploadBytes())
+                .modelCacheBytes(config.modelCacheBytes())
                 .build();
         try {
             return Mka1Server.start(config.host(), config.port(), config.apiKeys(),

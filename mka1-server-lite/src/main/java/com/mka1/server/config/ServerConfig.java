@@ -21,14 +21,15 @@ import java.util.Map;
  * --max-body-bytes  MKA1_MAX_BODY_BYTES   8 MiB (JSON bodies)
  * --max-upload-bytes MKA1_MAX_UPLOAD_BYTES 1 GiB (file uploads, streamed to disk)
  * --shutdown-grace-seconds MKA1_SHUTDOWN_GRACE_SECONDS 10
+ * --model-cache-bytes MKA1_MODEL_CACHE_BYTES 2g (loaded models kept for inference; k, m, g, t suffixes)
  * </pre>
  */
 public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, ApiKeys apiKeys, String backend,
-                           int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds) {
+                           int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds, long modelCacheBytes) {
     /** The flags {@code mka1 serve} accepts, each with a value. */
     public static final List<String> FLAGS = List.of("host", "port", "data-dir", "models-dir",
             "api-keys-file", "backend", "concurrent-jobs", "max-body-bytes", "max-upload-bytes",
-            "shutdown-grace-seconds");
+            "shutdown-grace-seconds", "model-cache-bytes");
 
     public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env) {
         Settings s = new Settings(flags, env);
@@ -44,7 +45,8 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
                 (int) s.number("concurrent-jobs", "MKA1_CONCURRENT_JOBS", 1, 1, 64),
                 new HttpLimits(s.number("max-body-bytes", "MKA1_MAX_BODY_BYTES", 8L << 20, 1, Integer.MAX_VALUE - 8),
                         s.number("max-upload-bytes", "MKA1_MAX_UPLOAD_BYTES", 1L << 30, 1, Long.MAX_VALUE)),
-                (int) s.number("shutdown-grace-seconds", "MKA1_SHUTDOWN_GRACE_SECONDS", 10, 0, 3600));
+                (int) s.number("shutdown-grace-seconds", "MKA1_SHUTDOWN_GRACE_SECONDS", 10, 0, 3600),
+                s.size("model-cache-bytes", "MKA1_MODEL_CACHE_BYTES", 2L << 30));
     }
 
     private static ApiKeys keys(Settings s) {
@@ -86,6 +88,32 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
                 // reported below
             }
             throw new ConfigException(source + " must be an integer from " + min + " to " + max + ", got '" + text + "'");
+        }
+
+        /** A positive byte count: digits with an optional binary suffix k, m, g or t ({@code 512m}, {@code 2g}). */
+        long size(String flag, String variable, long fallback) {
+            String text = text(flag, variable, null);
+            if (text == null) {
+                return fallback;
+            }
+            String source = flags.containsKey(flag) ? "--" + flag : variable;
+            int shift = switch (Character.toLowerCase(text.charAt(text.length() - 1))) {
+                case 'k' -> 10;
+                case 'm' -> 20;
+                case 'g' -> 30;
+                case 't' -> 40;
+                default -> 0;
+            };
+            String digits = shift == 0 ? text : text.substring(0, text.length() - 1);
+            try {
+                long value = Long.parseLong(digits);
+                if (value > 0 && value <= Long.MAX_VALUE >> shift) {
+                    return value << shift;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new ConfigException(source + " must be a positive byte count such as 536870912, 512m or 2g, got '" + text + "'");
         }
     }
 }

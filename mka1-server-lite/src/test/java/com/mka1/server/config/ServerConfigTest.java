@@ -21,6 +21,30 @@ class ServerConfigTest {
         assertThat(config.concurrentJobs()).isEqualTo(1);
         assertThat(config.limits().maxJsonBodyBytes()).isEqualTo(8L << 20);
         assertThat(config.limits().maxUploadBytes()).isEqualTo(1L << 30);
+        assertThat(config.modelCacheBytes()).isEqualTo(2L << 30);
+    }
+
+    @Test
+    void modelCacheBytesTakesPlainBytesOrABinarySuffix() {
+        assertThat(ServerConfig.resolve(Map.of("model-cache-bytes", "512m"), Map.of()).modelCacheBytes()).isEqualTo(512L << 20);
+        assertThat(ServerConfig.resolve(Map.of(), Map.of("MKA1_MODEL_CACHE_BYTES", "2g")).modelCacheBytes()).isEqualTo(2L << 30);
+        assertThat(ServerConfig.resolve(Map.of(), Map.of("MKA1_MODEL_CACHE_BYTES", "3G")).modelCacheBytes()).isEqualTo(3L << 30);
+        assertThat(ServerConfig.resolve(Map.of(), Map.of("MKA1_MODEL_CACHE_BYTES", "64k")).modelCacheBytes()).isEqualTo(65_536);
+        assertThat(ServerConfig.resolve(Map.of(), Map.of("MKA1_MODEL_CACHE_BYTES", "1t")).modelCacheBytes()).isEqualTo(1L << 40);
+        assertThat(ServerConfig.resolve(Map.of("model-cache-bytes", "1000"), Map.of("MKA1_MODEL_CACHE_BYTES", "2g"))
+                .modelCacheBytes()).isEqualTo(1000);
+        assertThat(ServerConfig.FLAGS).contains("model-cache-bytes");
+    }
+
+    @Test
+    void badModelCacheSizesNameTheirSource() {
+        for (String bad : new String[] {"0", "-1g", "2x", "g", "9999999999t"}) {
+            assertThatThrownBy(() -> ServerConfig.resolve(Map.of("model-cache-bytes", bad), Map.of()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("--model-cache-bytes must be a positive byte count such as 536870912, 512m or 2g, got '" + bad + "'");
+        }
+        assertThatThrownBy(() -> ServerConfig.resolve(Map.of(), Map.of("MKA1_MODEL_CACHE_BYTES", "lots")))
+                .hasMessage("MKA1_MODEL_CACHE_BYTES must be a positive byte count such as 536870912, 512m or 2g, got 'lots'");
     }
 
     @Test
