@@ -1,7 +1,6 @@
 package com.mka1.core.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.mka1.api.InvalidRequestException;
 import com.mka1.api.JsonValue;
 import com.mka1.api.responses.InputMessage;
 import com.mka1.api.responses.ResponseCreateParams;
@@ -10,7 +9,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+
+import static com.mka1.core.json.GenerationFields.invalid;
 
 /**
  * A Responses create request. Reading accepts message content as a string or a list of
@@ -20,6 +21,8 @@ import java.util.TreeMap;
 public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreateParams> {
     public static final ResponseCreateParamsCodec INSTANCE = new ResponseCreateParamsCodec();
 
+    private static final Set<String> TEXT_PARTS = Set.of("input_text", "output_text", "text");
+
     private ResponseCreateParamsCodec() {}
 
     @Override
@@ -27,20 +30,11 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         FieldReader r = FieldReader.of(json, "");
         String model = r.requiredString("model");
         if (!r.has("input")) {
-            throw new InvalidRequestException("Missing required parameter: 'input'.", "input", "missing_required_parameter");
+            throw FieldReader.missing("input");
         }
-        Double temperature = r.number("temperature");
-        if (temperature != null && (temperature < 0 || temperature > 2)) {
-            throw invalid("temperature", "must be between 0 and 2, got " + temperature);
-        }
-        Double topP = r.number("top_p");
-        if (topP != null && (topP <= 0 || topP > 1)) {
-            throw invalid("top_p", "must be greater than 0 and at most 1, got " + topP);
-        }
-        Integer maxOutputTokens = r.integer("max_output_tokens");
-        if (maxOutputTokens != null && maxOutputTokens < 1) {
-            throw invalid("max_output_tokens", "must be at least 1, got " + maxOutputTokens);
-        }
+        Double temperature = GenerationFields.temperature(r);
+        Double topP = GenerationFields.topP(r);
+        Integer maxOutputTokens = GenerationFields.tokenLimit("max_output_tokens", r.integer("max_output_tokens"));
         Map<String, String> metadata = r.stringMap("metadata");
         if (metadata != null && metadata.size() > 16) {
             throw invalid("metadata", "may hold at most 16 pairs, got " + metadata.size());
@@ -48,15 +42,7 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         Boolean stream = r.bool("stream");
         return new ResponseCreateParams(model, readInput(r), r.string("instructions"), maxOutputTokens, temperature, topP,
                 stream != null && stream, metadata, r.bool("store"), r.string("previous_response_id"), r.string("user"),
-                r.longValue("seed"), stop(r));
-    }
-
-    private static List<String> stop(FieldReader r) {
-        JsonValue v = r.raw("stop");
-        if (v instanceof JsonValue.Str(String s)) {
-            return List.of(s);
-        }
-        return r.stringList("stop");
+                r.longValue("seed"), GenerationFields.stop(r));
     }
 
     private static ResponseInput readInput(FieldReader r) {
@@ -75,34 +61,9 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
             if (!InputMessage.ROLES.contains(role)) {
                 throw invalid(m.at("role"), "must be one of user, assistant, system, developer; got '" + role + "'");
             }
-            messages.add(new InputMessage(role, content(m)));
+            messages.add(new InputMessage(role, GenerationFields.content(m, true, TEXT_PARTS, "unsupported content part type")));
         }
         return new ResponseInput.Messages(messages);
-    }
-
-    private static String content(FieldReader m) {
-        if (m.raw("content") instanceof JsonValue.Str(String s)) {
-            return s;
-        }
-        List<JsonValue> parts = m.array("content");
-        if (parts == null) {
-            throw new InvalidRequestException("Missing required parameter: '" + m.at("content") + "'.", m.at("content"),
-                    "missing_required_parameter");
-        }
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < parts.size(); i++) {
-            FieldReader part = FieldReader.of(parts.get(i), m.at("content") + "[" + i + "]");
-            String type = part.requiredString("type");
-            if (!type.equals("input_text") && !type.equals("output_text") && !type.equals("text")) {
-                throw invalid(part.at("type"), "unsupported content part type '" + type + "'");
-            }
-            text.append(part.requiredString("text"));
-        }
-        return text.toString();
-    }
-
-    private static InvalidRequestException invalid(String field, String problem) {
-        return new InvalidRequestException("Invalid '" + field + "': " + problem + ".", field, "invalid_value");
     }
 
     @Override
@@ -112,16 +73,7 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         g.writeFieldName("input");
         switch (p.input()) {
             case ResponseInput.Text t -> g.writeString(t.text());
-            case ResponseInput.Messages m -> {
-                g.writeStartArray();
-                for (InputMessage message : m.messages()) {
-                    g.writeStartObject();
-                    g.writeStringField("role", message.role());
-                    g.writeStringField("content", message.content());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
+            case ResponseInput.Messages m -> GenerationFields.writeMessages(g, m.messages());
         }
         if (p.instructions() != null) {
             g.writeStringField("instructions", p.instructions());
@@ -134,13 +86,7 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         if (p.stream()) {
             g.writeBooleanField("stream", true);
         }
-        if (!p.metadata().isEmpty()) {
-            g.writeObjectFieldStart("metadata");
-            for (Map.Entry<String, String> e : new TreeMap<>(p.metadata()).entrySet()) {
-                g.writeStringField(e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
-        }
+        GenerationFields.writeMetadata(g, p.metadata());
         if (p.store() != null) {
             g.writeBooleanField("store", p.store());
         }
@@ -153,13 +99,7 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         if (p.seed() != null) {
             g.writeNumberField("seed", p.seed());
         }
-        if (!p.stop().isEmpty()) {
-            g.writeArrayFieldStart("stop");
-            for (String s : p.stop()) {
-                g.writeString(s);
-            }
-            g.writeEndArray();
-        }
+        GenerationFields.writeStop(g, p.stop());
         g.writeEndObject();
     }
 }
