@@ -3,6 +3,7 @@ package com.mka1.api.responses;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A Responses create request. Null means "not given" for every optional field; defaults are
@@ -57,46 +58,89 @@ public record ResponseCreateParams(
     }
 
     public ResponseCreateParams withInstructions(String value) {
-        return new ResponseCreateParams(model, input, value, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId, user, seed, stop);
+        return with(c -> c.instructions = value);
     }
 
     public ResponseCreateParams withMaxOutputTokens(Integer value) {
-        return new ResponseCreateParams(model, input, instructions, value, temperature, topP, stream, metadata, store, previousResponseId, user, seed, stop);
+        return with(c -> c.maxOutputTokens = value);
     }
 
     public ResponseCreateParams withTemperature(Double value) {
-        return new ResponseCreateParams(model, input, instructions, maxOutputTokens, value, topP, stream, metadata, store, previousResponseId, user, seed, stop);
+        return with(c -> c.temperature = value);
     }
 
     public ResponseCreateParams withTopP(Double value) {
-        return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, value, stream, metadata, store, previousResponseId, user, seed, stop);
+        return with(c -> c.topP = value);
     }
 
     public ResponseCreateParams withStream(boolean value) {
-        return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, value, metadata, store, previousResponseId, user, seed, stop);
+        return with(c -> c.stream = value);
     }
 
     public ResponseCreateParams withMetadata(Map<String, String> value) {
-        return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, value, store, previousResponseId, user, seed, stop);
+        return with(c -> c.metadata = value);
     }
 
     public ResponseCreateParams withStore(Boolean value) {
-        return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, value, previousResponseId, user, seed, stop);
+        return with(c -> c.store = value);
     }
 
     public ResponseCreateParams withPreviousResponseId(String value) {
-        return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, value, user, seed, stop);
+        return with(c -> c.previousResponseId = value);
     }
 
     public ResponseCreateParams withUser(String value) {
-        return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId, value, seed, stop);
+        return with(c -> c.user = value);
     }
 
     public ResponseCreateParams withSeed(Long value) {
-        return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId, user, value, stop);
+        return with(c -> c.seed = value);
     }
 
     public ResponseCreateParams withStop(List<String> value) {
-        return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId, user, seed, value);
+        return with(c -> c.stop = value);
+    }
+
+    private ResponseCreateParams with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The fields of a request being copied with one of them changed. */
+    private static final class Copy {
+        String model;
+        ResponseInput input;
+        String instructions;
+        Integer maxOutputTokens;
+        Double temperature;
+        Double topP;
+        boolean stream;
+        Map<String, String> metadata;
+        Boolean store;
+        String previousResponseId;
+        String user;
+        Long seed;
+        List<String> stop;
+
+        Copy(ResponseCreateParams p) {
+            model = p.model;
+            input = p.input;
+            instructions = p.instructions;
+            maxOutputTokens = p.maxOutputTokens;
+            temperature = p.temperature;
+            topP = p.topP;
+            stream = p.stream;
+            metadata = p.metadata;
+            store = p.store;
+            previousResponseId = p.previousResponseId;
+            user = p.user;
+            seed = p.seed;
+            stop = p.stop;
+        }
+
+        ResponseCreateParams build() {
+            return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId, user, seed, stop);
+        }
     }
 }
