@@ -85,9 +85,12 @@ public final class ResponsesService implements ResponseService {
                     delta -> out.emit(seq -> new ResponseStreamEvent.OutputTextDelta(seq, messageId, 0, 0, delta)));
         } catch (RuntimeException e) {
             log.error("generation failed for model {}", pending.model(), e);
-            out.emit(seq -> new ResponseStreamEvent.Error(seq, "server_error", "generation failed: " + e.getMessage(), null));
-            Response failed = pending.finish(ResponseStatus.FAILED, List.of(), null, null,
-                    new ResponseError("server_error", "generation failed: " + e.getMessage()));
+            ResponseError error = new ResponseError("server_error", "generation failed: " + e.getMessage());
+            Response failed = pending.finish(ResponseStatus.FAILED, List.of(), null, null, error);
+            if (store == null || store) {
+                this.store.save(new StoredResponse(caller.endUserId(), conversation, failed)); // retrievable, like any response
+            }
+            out.emit(seq -> new ResponseStreamEvent.Error(seq, error.code(), error.message(), null));
             out.emit(seq -> new ResponseStreamEvent.Finished(seq, failed));
             return failed;
         }

@@ -9,6 +9,7 @@ import com.mka1.api.responses.InputMessage;
 import com.mka1.api.responses.OutputMessage;
 import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
+import com.mka1.api.responses.ResponseError;
 import com.mka1.api.responses.ResponseInput;
 import com.mka1.api.responses.ResponseStatus;
 import com.mka1.api.responses.ResponseStreamEvent;
@@ -115,6 +116,33 @@ class ResponsesServiceTest {
         assertThat(deltas.toString()).isEqualTo(whole.outputText());
         assertThat(((ResponseStreamEvent.Created) events.getFirst()).response().status()).isEqualTo(ResponseStatus.IN_PROGRESS);
         assertThat(((ResponseStreamEvent.Finished) events.getLast()).response()).isEqualTo(streamed);
+    }
+
+    @Test
+    void aFailureMidGenerationEndsTheStreamWithAnErrorEventThenResponseFailed() {
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        // The delta callback runs inside generation: failing on the first delta fails generation mid-way.
+        Response failed = service.createStreaming(greedy(TinyModel.ID, "Where is my order?", 8).withStream(true), event -> {
+            events.add(event);
+            if (event instanceof ResponseStreamEvent.OutputTextDelta) throw new IllegalStateException("device lost");
+        });
+
+        assertThat(failed.status()).isEqualTo(ResponseStatus.FAILED);
+        assertThat(failed.error()).isEqualTo(new ResponseError("server_error", "generation failed: device lost"));
+        assertThat(failed.output()).isEmpty();
+        assertThat(failed.usage()).isNull();
+        assertThat(failed.incompleteDetails()).isNull();
+        assertThat(events.stream().map(ResponseStreamEvent::type)).containsExactly("response.created", "response.in_progress",
+                "response.output_item.added", "response.content_part.added", "response.output_text.delta", "error",
+                "response.failed");
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).sequenceNumber()).isEqualTo(i);
+        }
+        assertThat(events.get(5)).isEqualTo(new ResponseStreamEvent.Error(5, "server_error", "generation failed: device lost", null));
+        assertThat(((ResponseStreamEvent.Finished) events.getLast()).response()).isEqualTo(failed);
+        assertThat(service.retrieve(failed.id())).isEqualTo(failed);
+        // The model is released: the next request on it answers normally.
+        assertThat(service.create(greedy(TinyModel.ID, "Hello", 2)).status()).isNotEqualTo(ResponseStatus.FAILED);
     }
 
     @Test
