@@ -1,11 +1,50 @@
 package com.mka1.core.tokenizer;
 
+import com.mka1.core.safetensors.JsonTree;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-/** A JSON object read by {@link JsonTree}, with typed accessors whose errors name the field's path. */
+/**
+ * A JSON object of a tokenizer file, parsed by {@link JsonTree}, with typed accessors whose errors
+ * name the field's path; every failure is a {@link TokenizerFormatException}.
+ */
 record JsonObject(Map<String, Object> fields, String path) {
+
+    /** The object at the top level of {@code file}. */
+    static JsonObject read(Path file) {
+        byte[] json;
+        try {
+            json = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new TokenizerFormatException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return parse(json, file.getFileName().toString());
+    }
+
+    /** The object at the top level of {@code json}, called {@code name} in errors. */
+    static JsonObject parse(String json, String name) {
+        return parse(json.getBytes(StandardCharsets.UTF_8), name);
+    }
+
+    private static JsonObject parse(byte[] json, String name) {
+        Object tree;
+        try {
+            tree = JsonTree.parse(json, name);
+        } catch (IllegalArgumentException e) {
+            throw new TokenizerFormatException(e.getMessage(), e);
+        }
+        if (!(tree instanceof Map<?, ?>)) {
+            throw new TokenizerFormatException(name + ": expected a JSON object at the top level");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) tree;
+        return new JsonObject(map, name);
+    }
 
     boolean has(String key) {
         return fields.get(key) != null;

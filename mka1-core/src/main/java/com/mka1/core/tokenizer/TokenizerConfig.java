@@ -23,7 +23,7 @@ public record TokenizerConfig(String bosToken, String eosToken, Boolean addBosTo
     /** Reads a model directory's tokenizer_config.json ({@link #EMPTY} when absent) and chat_template.jinja. */
     public static TokenizerConfig read(Path modelDir) {
         Path file = modelDir.resolve("tokenizer_config.json");
-        TokenizerConfig config = Files.exists(file) ? parse(JsonTree.readObject(file)) : EMPTY;
+        TokenizerConfig config = Files.exists(file) ? parse(JsonObject.read(file)) : EMPTY;
         Path jinja = modelDir.resolve("chat_template.jinja");
         if (config.chatTemplate == null && Files.exists(jinja)) {
             try {

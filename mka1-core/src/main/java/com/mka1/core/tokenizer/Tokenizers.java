@@ -23,7 +23,7 @@ public final class Tokenizers {
         if (!Files.exists(file)) {
             throw new TokenizerFormatException("no tokenizer.json in " + modelDir);
         }
-        BpeTokenizer base = TokenizerJsonReader.read(JsonTree.readObject(file));
+        BpeTokenizer base = TokenizerJsonReader.read(JsonObject.read(file));
         BpeTokenizer tokenizer = withConfig(base, TokenizerConfig.read(modelDir));
         LOG.debug("loaded tokenizer from {}: {} tokens, bos {}, eos {}", modelDir, tokenizer.vocabSize(), tokenizer.bosId(), tokenizer.eosId());
         return tokenizer;
@@ -31,7 +31,7 @@ public final class Tokenizers {
 
     /** Parses tokenizer.json text (no config: BOS comes from its post-processor, EOS is unknown). */
     public static BpeTokenizer fromJson(String tokenizerJson) {
-        return TokenizerJsonReader.read(JsonTree.parseObject(tokenizerJson, "tokenizer.json"));
+        return TokenizerJsonReader.read(JsonObject.parse(tokenizerJson, "tokenizer.json"));
     }
 
     /** Applies tokenizer_config.json's special-token settings to a tokenizer read from tokenizer.json. */

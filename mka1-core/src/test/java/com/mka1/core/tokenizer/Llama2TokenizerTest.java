@@ -21,7 +21,7 @@ class Llama2TokenizerTest {
 
     private static List<Reference> references() {
         Path file = SharedDir.resolve("tokenizers/llama2/reference-encodings.json");
-        JsonObject wrapper = JsonTree.parseObject("{\"r\":" + read(file) + "}", file.toString());
+        JsonObject wrapper = JsonObject.parse("{\"r\":" + read(file) + "}", file.toString());
         return wrapper.objects("r").stream()
                 .map(o -> new Reference(o.string("text"), o.list("ids").stream().mapToInt(i -> Math.toIntExact((Long) i)).toArray()))
                 .toList();
