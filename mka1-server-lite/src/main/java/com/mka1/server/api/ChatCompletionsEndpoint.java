@@ -1,6 +1,7 @@
 package com.mka1.server.api;
 
 import com.mka1.api.Caller;
+import com.mka1.api.ServerException;
 import com.mka1.api.chat.ChatCompletion;
 import com.mka1.api.chat.ChatCompletionChunk;
 import com.mka1.api.responses.Response;
@@ -27,7 +28,8 @@ import java.util.function.Function;
  * {@code POST /chat/completions} for clients that speak only that: the request is read as the
  * Responses request that serves it, the answer written as a {@code chat.completion}; with
  * {@code stream} the text deltas become {@code chat.completion.chunk} data lines and a final
- * {@code [DONE]}.
+ * {@code [DONE]}. A generation that fails is a 500 error answer, or in a stream an {@code error}
+ * data line before {@code [DONE]}.
  */
 final class ChatCompletionsEndpoint {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -49,6 +51,9 @@ final class ChatCompletionsEndpoint {
         long created = System.currentTimeMillis() / 1000;
         if (!params.stream()) {
             Response r = service.create(params);
+            if (r.status() == ResponseStatus.FAILED) {
+                throw new ServerException(r.error().message(), null, r.error().code()); // a chat completion has no failed form
+            }
             int prompt = r.usage() == null ? 0 : r.usage().inputTokens();
             int completion = r.usage() == null ? 0 : r.usage().outputTokens();
             ex.sendJson(200, Json.writeBytes(ChatCompletionCodec.INSTANCE, new ChatCompletion(id, created, r.model(),
@@ -67,6 +72,11 @@ final class ChatCompletionsEndpoint {
                     switch (event) {
                         case ResponseStreamEvent.OutputTextDelta delta ->
                                 send(sse, new ChatCompletionChunk(id, created, model, null, delta.delta(), null));
+                        case ResponseStreamEvent.Error error -> sse.data(new String(new ApiErrors().toApiError(
+                                new ServerException(error.message(), error.param(), error.code())).toJson(), StandardCharsets.UTF_8));
+                        case ResponseStreamEvent.Finished finished when finished.response().status() == ResponseStatus.FAILED -> {
+                            // the error line above said why; there is no finish_reason for a failure
+                        }
                         case ResponseStreamEvent.Finished finished ->
                                 send(sse, new ChatCompletionChunk(id, created, model, null, null,
                                         finishReason(finished.response())));
