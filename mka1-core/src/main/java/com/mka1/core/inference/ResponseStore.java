@@ -1,17 +1,15 @@
 package com.mka1.core.inference;
 
 import com.mka1.core.json.Json;
+import com.mka1.core.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Stored responses, one JSON file each under a directory, written atomically (temp file, fsync, rename). */
+/** Stored responses, one JSON file each under a directory, written with {@link AtomicFiles}. */
 public final class ResponseStore {
     private static final Pattern ID = Pattern.compile("resp_[0-9a-f]{32}");
 
@@ -27,16 +25,8 @@ public final class ResponseStore {
     }
 
     public void save(StoredResponse stored) {
-        byte[] json = Json.writeBytes(StoredResponseCodec.INSTANCE, stored);
-        Path target = file(stored.response().id());
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(json));
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file(stored.response().id()), Json.writeBytes(StoredResponseCodec.INSTANCE, stored));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store response " + stored.response().id(), e);
         }

@@ -1,15 +1,14 @@
 package com.mka1.core.safetensors;
 
+import com.mka1.core.storage.AtomicFiles;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,26 +65,20 @@ public final class SafetensorsWriter {
         }
         byte[] json = JsonTree.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-            head.putLong(padded).put(json);
-            while (head.hasRemaining()) head.put((byte) ' ');
-            writeFully(ch, head.flip());
-            for (Entry e : entries) writeData(ch, e);
-            ch.force(true);
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) head.put((byte) ' ');
+        try {
+            AtomicFiles.write(path, out -> {
+                out.write(head.array());
+                for (Entry e : entries) writeData(out, e);
+            });
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write " + path, ex);
         }
-        try {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot move " + tmp + " to " + path, ex);
-        }
     }
 
-    private static void writeData(FileChannel ch, Entry e) throws IOException {
+    private static void writeData(OutputStream out, Entry e) throws IOException {
         final int chunk = 1 << 20;
         switch (e) {
             case Entry.F32 f -> {
@@ -93,7 +86,7 @@ public final class SafetensorsWriter {
                     int n = Math.min(chunk, f.data().length - start);
                     ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
                     b.asFloatBuffer().put(f.data(), start, n);
-                    writeFully(ch, b);
+                    out.write(b.array());
                 }
             }
             case Entry.Bf16 h -> {
@@ -101,13 +94,9 @@ public final class SafetensorsWriter {
                     int n = Math.min(chunk, h.data().length - start);
                     ByteBuffer b = ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN);
                     b.asShortBuffer().put(h.data(), start, n);
-                    writeFully(ch, b);
+                    out.write(b.array());
                 }
             }
         }
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
     }
 }
