@@ -66,9 +66,10 @@ public final class ServedModelLoader {
     /** Loads what {@code route} describes onto a new device. */
     public ServedModel load(ModelRoute route) {
         ComputeDevice device = devices.get();
+        LlamaModel model = null;
         try {
             FineTuning slots = route.lora() == null ? new FineTuning.Frozen() : new FineTuning.Lora(route.lora());
-            LlamaModel model = LlamaModel.load(route.weightsDir(), device, slots, false);
+            model = LlamaModel.load(route.weightsDir(), device, slots, false);
             if (route.adapterDir() != null) {
                 PeftAdapter.load(model, route.adapterDir());
                 if (route.merged()) {
@@ -79,6 +80,7 @@ public final class ServedModelLoader {
             return new ServedModel(route.key(), model, tokenizer, ChatTemplates.load(route.tokenizerDir(), tokenizer),
                     route.activeAdapter());
         } catch (RuntimeException | Error e) {
+            if (model != null) model.close(); // a bad adapter or tokenizer: free the weights before their device
             device.close();
             throw e;
         }
