@@ -1,5 +1,6 @@
 package com.mka1.api.responses;
 
+import com.mka1.api.InvalidRequestException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
  * @param model              model id ({@code owner:name}, {@code ft:...} or a checkpoint id), required
  * @param input              the prompt, required
  * @param instructions       system text placed before the input, or null
- * @param maxOutputTokens    upper bound on generated tokens, or null for the model's context limit
+ * @param maxOutputTokens    upper bound on generated tokens (at least 1), or null for the model's context limit
  * @param temperature        0..2; 0 is greedy decoding
  * @param topP               nucleus sampling mass in (0, 1]
  * @param stream             whether the answer is a stream of events
@@ -40,11 +41,25 @@ public record ResponseCreateParams(
         Long seed,
         List<String> stop) {
 
+    /** Checks the ranges above, so a request made in Java is refused like one read from JSON (InvalidRequestException). */
     public ResponseCreateParams {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(input, "input");
+        if (temperature != null && (temperature < 0 || temperature > 2)) {
+            throw invalid("temperature", "must be between 0 and 2, got " + temperature);
+        }
+        if (topP != null && (topP <= 0 || topP > 1)) {
+            throw invalid("top_p", "must be greater than 0 and at most 1, got " + topP);
+        }
+        if (maxOutputTokens != null && maxOutputTokens < 1) {
+            throw invalid("max_output_tokens", "must be at least 1, got " + maxOutputTokens);
+        }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         stop = stop == null ? List.of() : List.copyOf(stop);
+    }
+
+    private static InvalidRequestException invalid(String field, String problem) {
+        return new InvalidRequestException("Invalid '" + field + "': " + problem + ".", field, "invalid_value");
     }
 
     /** A request with only the required fields. */

@@ -47,9 +47,11 @@ public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreat
         if (max == null) {
             max = r.integer("max_tokens");
         }
-        GenerationFields.tokenLimit(r.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", max);
-        Double temperature = GenerationFields.temperature(r);
-        Double topP = GenerationFields.topP(r);
+        if (max != null && max < 1) { // checked here to name the chat field
+            throw invalid(r.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", "must be at least 1, got " + max);
+        }
+        Double temperature = r.number("temperature");
+        Double topP = r.number("top_p");
         Boolean stream = r.bool("stream");
         Boolean store = r.bool("store");
         return new ResponseCreateParams(model, new ResponseInput.Messages(messages), null, max, temperature, topP,

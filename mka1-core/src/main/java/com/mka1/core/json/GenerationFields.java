@@ -10,33 +10,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** The fields a Chat Completions and a Responses request share, read and written one way for both. */
+/**
+ * The fields a Chat Completions and a Responses request share, read and written one way for both
+ * (their value ranges are checked by {@link com.mka1.api.responses.ResponseCreateParams} itself).
+ */
 final class GenerationFields {
     private GenerationFields() {}
-
-    static Double temperature(FieldReader r) {
-        Double temperature = r.number("temperature");
-        if (temperature != null && (temperature < 0 || temperature > 2)) {
-            throw invalid("temperature", "must be between 0 and 2, got " + temperature);
-        }
-        return temperature;
-    }
-
-    static Double topP(FieldReader r) {
-        Double topP = r.number("top_p");
-        if (topP != null && (topP <= 0 || topP > 1)) {
-            throw invalid("top_p", "must be greater than 0 and at most 1, got " + topP);
-        }
-        return topP;
-    }
-
-    /** An output token limit, named {@code field} in errors. */
-    static Integer tokenLimit(String field, Integer limit) {
-        if (limit != null && limit < 1) {
-            throw invalid(field, "must be at least 1, got " + limit);
-        }
-        return limit;
-    }
 
     /** {@code stop} as one string or a list of them. */
     static List<String> stop(FieldReader r) {

@@ -32,9 +32,9 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         if (!r.has("input")) {
             throw FieldReader.missing("input");
         }
-        Double temperature = GenerationFields.temperature(r);
-        Double topP = GenerationFields.topP(r);
-        Integer maxOutputTokens = GenerationFields.tokenLimit("max_output_tokens", r.integer("max_output_tokens"));
+        Double temperature = r.number("temperature");
+        Double topP = r.number("top_p");
+        Integer maxOutputTokens = r.integer("max_output_tokens");
         Map<String, String> metadata = r.stringMap("metadata");
         if (metadata != null && metadata.size() > 16) {
             throw invalid("metadata", "may hold at most 16 pairs, got " + metadata.size());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mka1.api.Caller;
+import com.mka1.api.InvalidRequestException;
 import com.mka1.api.NotFoundException;
 import com.mka1.api.responses.InputMessage;
 import com.mka1.api.responses.OutputMessage;
@@ -143,6 +144,19 @@ class ResponsesServiceTest {
         assertThat(service.retrieve(failed.id())).isEqualTo(failed);
         // The model is released: the next request on it answers normally.
         assertThat(service.create(greedy(TinyModel.ID, "Hello", 2)).status()).isNotEqualTo(ResponseStatus.FAILED);
+    }
+
+    @Test
+    void requestsMadeInJavaAreRefusedLikeJsonOnesNamingTheField() {
+        assertThatThrownBy(() -> ResponseCreateParams.of(TinyModel.ID, "Hi").withTopP(0.0))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("top_p"))
+                .hasMessage("Invalid 'top_p': must be greater than 0 and at most 1, got 0.0.");
+        assertThatThrownBy(() -> ResponseCreateParams.of(TinyModel.ID, "Hi").withTemperature(2.5))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("temperature"))
+                .hasMessage("Invalid 'temperature': must be between 0 and 2, got 2.5.");
+        assertThatThrownBy(() -> ResponseCreateParams.of(TinyModel.ID, "Hi").withMaxOutputTokens(0))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("max_output_tokens"))
+                .hasMessage("Invalid 'max_output_tokens': must be at least 1, got 0.");
     }
 
     @Test
