@@ -158,3 +158,71 @@ extern "C" __global__ void attention_backward_dkdv_f32(float* dk, float* dv, con
     lane_store_add(dk + kvOffset, dkAcc, 1.0f, headDim, 1);
     lane_store_add(dv + kvOffset, dvAcc, 1.0f, headDim, 1);
 }
+
+// Split-KV forward for few (query, head) pairs over many keys (decoding with a KV cache): the
+// keys of each query are cut into `chunks` slices, one warp per (slice, query, head) writes the
+// slice's running max, sum of exponentials and unnormalised output, and a second kernel folds
+// the slices. partial holds [chunks][rows*heads][headDim + 2] floats (output, max, sum).
+extern "C" __global__ void attention_forward_split_f32(float* partial, const float* q, const float* k, const float* v,
+        const int* segStart, int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale,
+        int chunks) {
+    long long warpId = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / MKA1_WARP;
+    long long pairs = (long long)batch * qLen * heads;
+    if (warpId >= pairs * chunks) return;
+    int chunk = (int)(warpId / pairs);
+    long long pair = warpId % pairs;  // row * heads + h
+    int h = (int)(pair % heads);
+    long long row = pair / heads;
+    int b = (int)(row / qLen), i = (int)(row % qLen);
+    int kvh = h / (heads / kvHeads);
+    int p = kvLen - qLen + i;
+    int first = segStart[row];
+    int span = (kvLen + chunks - 1) / chunks;
+    int from = max(first, chunk * span), to = min(p, chunk * span + span - 1);
+    size_t qStride = (size_t)heads * headDim, kvStride = (size_t)kvHeads * headDim;
+    float qv[MAX_PER_LANE], acc[MAX_PER_LANE] = {};
+    load_lane(qv, q + row * qStride + (size_t)h * headDim, headDim);
+    const float* kBase = k + (size_t)b * kvLen * kvStride + (size_t)kvh * headDim;
+    const float* vBase = v + (size_t)b * kvLen * kvStride + (size_t)kvh * headDim;
+    float runMax = -INFINITY, runSum = 0.0f;
+    for (int j = from; j <= to; j++) {
+        float s = scale * lane_dot(qv, kBase + (size_t)j * kvStride, headDim);
+        float newMax = fmaxf(runMax, s);
+        float correction = expf(runMax - newMax);
+        float w = expf(s - newMax);
+        runSum = runSum * correction + w;
+#pragma unroll
+        for (int e = 0; e < MAX_PER_LANE; e++) acc[e] *= correction;
+        lane_axpy(acc, w, vBase + (size_t)j * kvStride, headDim);
+        runMax = newMax;
+    }
+    float* slot = partial + ((size_t)chunk * pairs + pair) * (headDim + 2);
+    lane_store_add(slot, acc, 1.0f, headDim, 0);
+    if (threadIdx.x % MKA1_WARP == 0) {
+        slot[headDim] = runMax;      // -inf when the slice holds none of this query's keys
+        slot[headDim + 1] = runSum;  // 0 then
+    }
+}
+
+extern "C" __global__ void attention_combine_f32(float* out, float* lse, const float* partial,
+        int rows, int heads, int headDim, int chunks) {
+    long long pair = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / MKA1_WARP;
+    long long pairs = (long long)rows * heads;
+    if (pair >= pairs) return;
+    int lane = threadIdx.x % MKA1_WARP;
+    size_t slotSize = (size_t)headDim + 2;
+    float overallMax = -INFINITY;
+    for (int c = 0; c < chunks; c++) overallMax = fmaxf(overallMax, partial[((size_t)c * pairs + pair) * slotSize + headDim]);
+    float total = 0.0f, acc[MAX_PER_LANE] = {};
+    for (int c = 0; c < chunks; c++) {
+        const float* slot = partial + ((size_t)c * pairs + pair) * slotSize;
+        float sliceSum = slot[headDim + 1];
+        if (sliceSum == 0.0f) continue;  // no keys in this slice
+        float weight = expf(slot[headDim] - overallMax);
+        total += sliceSum * weight;
+        lane_axpy(acc, weight, slot, headDim);
+    }
+    float inv = total > 0.0f ? 1.0f / total : 0.0f;
+    lane_store_add(out + (size_t)pair * headDim, acc, inv, headDim, 0);
+    if (lse != nullptr && lane == 0) lse[pair] = overallMax + logf(total);
+}

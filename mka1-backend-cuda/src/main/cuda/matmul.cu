@@ -76,3 +76,43 @@ extern "C" __global__ void __launch_bounds__(THREADS) matmul_bf16(float* c, cons
         int m, int n, int k, int transA, int transB, float alpha, int accumulate) {
     matmul_tiled<uint16_t>(c, a, b, m, n, k, transA, transB, alpha, accumulate);
 }
+
+// Skinny case of a linear layer, C[m,n] (+)= alpha * A[m,k] * B[n,k]^T with m <= SKINNY_ROWS
+// (decoding: one or a few tokens). One warp per output column j: its lanes stride along k,
+// reading row j of B coalesced, and keep one partial sum per row of A.
+#define SKINNY_ROWS 8
+
+template <typename TB>
+__device__ __forceinline__ void matmul_skinny(float* c, const float* a, const TB* b, int m, int n, int k,
+                                              float alpha, int accumulate) {
+    long long j = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / MKA1_WARP;
+    if (j >= n) return;
+    int lane = threadIdx.x % MKA1_WARP;
+    const TB* bRow = b + (size_t)j * k;
+    float acc[SKINNY_ROWS] = {};
+    for (int p = lane; p < k; p += MKA1_WARP) {
+        float bv = load_b(bRow, p);
+#pragma unroll
+        for (int r = 0; r < SKINNY_ROWS; r++)
+            if (r < m) acc[r] = fmaf(a[(size_t)r * k + p], bv, acc[r]);
+    }
+#pragma unroll
+    for (int r = 0; r < SKINNY_ROWS; r++) {
+        if (r >= m) break;
+        float v = alpha * warp_sum(acc[r]);
+        if (lane == 0) {
+            float* out = c + (size_t)r * n + j;
+            *out = accumulate ? *out + v : v;
+        }
+    }
+}
+
+extern "C" __global__ void matmul_skinny_f32(float* c, const float* a, const float* b, int m, int n, int k,
+                                             float alpha, int accumulate) {
+    matmul_skinny<float>(c, a, b, m, n, k, alpha, accumulate);
+}
+
+extern "C" __global__ void matmul_skinny_bf16(float* c, const float* a, const uint16_t* b, int m, int n, int k,
+                                              float alpha, int accumulate) {
+    matmul_skinny<uint16_t>(c, a, b, m, n, k, alpha, accumulate);
+}

@@ -1,7 +1,7 @@
 /** The engine: file store, jobs, durable state, Llama model, tokenizer, training and generation. */
 module com.mka1.core {
     requires transitive com.mka1.api;
-    requires com.fasterxml.jackson.core;
+    requires transitive com.fasterxml.jackson.core; // the exported codecs take a JsonGenerator
     requires org.slf4j;
     requires java.net.http;
 
@@ -22,4 +22,5 @@ module com.mka1.core {
 
     uses com.mka1.spi.ComputeBackend;
     provides com.mka1.spi.ComputeBackend with com.mka1.core.compute.ReferenceBackend;
+    provides com.mka1.core.train.Trainer with com.mka1.core.train.LlamaTrainer;
 }

@@ -2,6 +2,8 @@ package com.mka1.api;
 
 import com.mka1.api.files.FileService;
 import com.mka1.api.finetuning.FineTuningService;
+import com.mka1.api.models.ModelService;
+import com.mka1.api.responses.ResponseService;
 
 /**
  * The MKA1 API in process: the same resources the HTTP server exposes. Services are views bound
@@ -15,12 +17,22 @@ public interface Mka1 extends AutoCloseable {
     /** Fine-tuning jobs, as seen by {@code caller}. */
     FineTuningService fineTuning(Caller caller);
 
+    /** Responses (generation from base and fine-tuned models), as seen by {@code caller}. */
+    ResponseService responses(Caller caller);
+
+    /** Base models, fine-tuned models and checkpoints (shared by every caller). */
+    ModelService models();
+
     default FileService files() {
         return files(Caller.NONE);
     }
 
     default FineTuningService fineTuning() {
         return fineTuning(Caller.NONE);
+    }
+
+    default ResponseService responses() {
+        return responses(Caller.NONE);
     }
 
     @Override

@@ -19,7 +19,20 @@ import com.mka1.core.data.TokenCounter;
 import com.mka1.core.files.FileStore;
 import com.mka1.core.jobs.JobManager;
 import com.mka1.core.jobs.JobManagerConfig;
+import com.mka1.api.models.ModelService;
+import com.mka1.api.responses.ResponseService;
+import com.mka1.core.compute.Backends;
+import com.mka1.core.inference.ModelCache;
+import com.mka1.core.inference.ResponseStore;
+import com.mka1.core.inference.ResponsesService;
+import com.mka1.core.inference.ServedModel;
+import com.mka1.core.inference.ServedModelLoader;
 import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.models.ModelsService;
+import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.spi.BackendOptions;
+import com.mka1.spi.ComputeDevice;
+import java.util.function.Supplier;
 import com.mka1.core.train.Trainer;
 
 import java.io.IOException;
@@ -38,11 +51,20 @@ public final class EmbeddedMka1 implements Mka1 {
     private final FileStore files;
     private final ModelRegistry models;
     private final JobManager jobs;
+    private final ModelCache<ServedModel> servedModels;
+    private final ServedModelLoader modelLoader;
+    private final ResponseStore responseStore;
+    private final Clock clock;
 
-    private EmbeddedMka1(FileStore files, ModelRegistry models, JobManager jobs) {
+    private EmbeddedMka1(FileStore files, ModelRegistry models, JobManager jobs, ModelCache<ServedModel> servedModels,
+                         ServedModelLoader modelLoader, ResponseStore responseStore, Clock clock) {
         this.files = files;
         this.models = models;
         this.jobs = jobs;
+        this.servedModels = servedModels;
+        this.modelLoader = modelLoader;
+        this.responseStore = responseStore;
+        this.clock = clock;
     }
 
     public static Builder builder() {
@@ -59,8 +81,18 @@ public final class EmbeddedMka1 implements Mka1 {
         return new FineTuning(Objects.requireNonNull(caller, "caller"));
     }
 
+    @Override
+    public ResponseService responses(Caller caller) {
+        return new ResponsesService(servedModels, modelLoader, responseStore, Objects.requireNonNull(caller, "caller"), clock);
+    }
+
+    @Override
+    public ModelService models() {
+        return new ModelsService(models, servedModels::invalidate);
+    }
+
     /** The model registry (base models, fine-tuned models and checkpoints). */
-    public ModelRegistry models() {
+    public ModelRegistry modelRegistry() {
         return models;
     }
 
@@ -72,6 +104,7 @@ public final class EmbeddedMka1 implements Mka1 {
     @Override
     public void close() {
         jobs.close();
+        servedModels.close();
     }
 
     private final class Files implements FileService {
@@ -167,8 +200,36 @@ public final class EmbeddedMka1 implements Mka1 {
         private TokenCounter tokenCounter = TokenCounter.APPROXIMATE;
         private String organizationId = "org_mka1";
         private Clock clock = Clock.systemUTC();
+        private boolean embeddedModel = true;
+        private long modelCacheBytes = 2L << 30;
+        private Supplier<ComputeDevice> inferenceDevices = () -> Backends.installed().open(null, BackendOptions.defaults());
+        private boolean mergeAdapters;
 
         private Builder() {}
+
+        /** Whether the embedded {@code mka1:tiny} model is written into the models directory (default true). */
+        public Builder embeddedModel(boolean enabled) {
+            this.embeddedModel = enabled;
+            return this;
+        }
+
+        /** Memory bound of the loaded-model cache, in bytes (default 2 GiB). */
+        public Builder modelCacheBytes(long bytes) {
+            this.modelCacheBytes = bytes;
+            return this;
+        }
+
+        /** Opens a compute device for each model loaded for inference (default: the best available backend or MKA1_BACKEND). */
+        public Builder inferenceDevices(Supplier<ComputeDevice> devices) {
+            this.inferenceDevices = devices;
+            return this;
+        }
+
+        /** Fold LoRA adapters into a private copy of the base instead of sharing the base (default false). */
+        public Builder mergeAdapters(boolean merge) {
+            this.mergeAdapters = merge;
+            return this;
+        }
 
         /** Where files, jobs and registered models are kept (created if missing). */
         public Builder dataDir(Path dir) {
@@ -236,11 +297,16 @@ public final class EmbeddedMka1 implements Mka1 {
             Objects.requireNonNull(trainer, "trainer is required");
             try {
                 FileStore files = FileStore.open(dataDir.resolve("files"), maxUploadBytes, clock);
-                ModelRegistry models = ModelRegistry.open(modelsDir != null ? modelsDir : dataDir.resolve("models"),
-                        dataDir.resolve("models.json"));
+                Path baseModels = modelsDir != null ? modelsDir : dataDir.resolve("models");
+                if (embeddedModel) {
+                    TinyModel.ensure(baseModels);
+                }
+                ModelRegistry models = ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
                 JobManager jobs = JobManager.open(dataDir.resolve("jobs"), files, models, trainer,
                         new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock));
-                return new EmbeddedMka1(files, models, jobs);
+                return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
+                        new ServedModelLoader(models, inferenceDevices, mergeAdapters),
+                        new ResponseStore(dataDir.resolve("responses")), clock);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open the data directory " + dataDir, e);
             }

@@ -51,15 +51,7 @@ public final class Mka1Server implements AutoCloseable {
      */
     public static Mka1Server start(String host, int port, ApiKeys keys, Router router, ErrorMapping errors,
                                    HttpLimits limits, AutoCloseable engine, int graceSeconds) throws IOException {
-        InetAddress address = resolve(host);
-        if (keys.isEmpty()) {
-            if (!address.isLoopbackAddress()) {
-                throw new ConfigException("refusing to listen on " + host + " without API keys: set MKA1_API_KEYS"
-                        + " (e.g. \"sk-a:admin,sk-b:user\") or --api-keys-file, or bind to 127.0.0.1");
-            }
-            log.warn("No API keys configured: every request on {} is treated as admin. Set MKA1_API_KEYS or"
-                    + " --api-keys-file before exposing this server.", host);
-        }
+        InetAddress address = checkExposure(host, keys);
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
@@ -73,6 +65,23 @@ public final class Mka1Server implements AutoCloseable {
         result.ready = true;
         log.info("MKA1 server listening on {} (API under {} and {})", result.baseUri(), MOUNTS.get(0), MOUNTS.get(1));
         return result;
+    }
+
+    /**
+     * Resolves {@code host}; without keys only a loopback address is allowed (and warned about),
+     * since every request would act as admin.
+     */
+    public static InetAddress checkExposure(String host, ApiKeys keys) {
+        InetAddress address = resolve(host);
+        if (keys.isEmpty()) {
+            if (!address.isLoopbackAddress()) {
+                throw new ConfigException("refusing to listen on " + host + " without API keys: set MKA1_API_KEYS"
+                        + " (e.g. \"sk-a:admin,sk-b:user\") or --api-keys-file, or bind to 127.0.0.1");
+            }
+            log.warn("No API keys configured: every request on {} is treated as admin. Set MKA1_API_KEYS or"
+                    + " --api-keys-file before exposing this server.", host);
+        }
+        return address;
     }
 
     private static InetAddress resolve(String host) {

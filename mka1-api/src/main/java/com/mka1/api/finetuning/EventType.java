@@ -10,6 +10,7 @@ public enum EventType {
         this.wireName = wireName;
     }
 
+    /** The name used on the wire. */
     public String wireName() {
         return wireName;
     }

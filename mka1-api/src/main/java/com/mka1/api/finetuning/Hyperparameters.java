@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A method's hyperparameters. Each is "auto" or explicit; "auto" values are replaced by the
- * resolved numbers when training starts.
+ * resolved numbers when training starts. The {@code with*} methods return a copy with one value changed.
  *
  * @param nEpochs                integer 1..50
  * @param batchSize              integer 1..256

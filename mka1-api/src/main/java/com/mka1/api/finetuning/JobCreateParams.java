@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * A request to create a fine-tuning job. Ranges and references are checked by
- * {@link FineTuningService#create}; this record only requires the two mandatory fields.
+ * {@link FineTuningService#create}; this record only requires the two mandatory fields. Start from
+ * {@link #of} and add optional fields with the {@code with*} methods (each returns a copy).
  *
  * @param model          base model id (or a fine-tuned one, to continue)
  * @param trainingFile   id of a {@code fine-tune} file

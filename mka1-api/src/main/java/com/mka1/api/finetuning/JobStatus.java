@@ -20,6 +20,7 @@ public enum JobStatus {
         this.wireName = wireName;
     }
 
+    /** The name used on the wire. */
     public String wireName() {
         return wireName;
     }

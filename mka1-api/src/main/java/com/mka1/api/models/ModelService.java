@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The {@code /models} resource ({@code mka1.models()}); models are shared by every caller. */
 public interface ModelService {
-    /** Base models, fine-tuned models and their checkpoints, sorted by id. */
+    /** Base models (by id), then fine-tuned models and checkpoints in the order they were created. */
     List<Model> list();
 
     /** One model; NotFound when no model has this id. */

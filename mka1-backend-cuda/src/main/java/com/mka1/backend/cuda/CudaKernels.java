@@ -17,7 +17,10 @@ final class CudaKernels implements Kernels {
     private static final int CROSS_ENTROPY_THREADS = 512; // loss.cu: CE_THREADS
     private static final int MATMUL_TILE = 64;            // matmul.cu: TILE_M, TILE_N
     private static final int TC_TILE_M = 128, TC_TILE_N = 64; // matmul_tc.cu: TC_M, TC_N
+    private static final int SKINNY_ROWS = 8;                 // matmul.cu: SKINNY_ROWS
     private static final int MAX_PARTIALS = 1024;
+    private static final long SPLIT_BELOW_PAIRS = 1024, SPLIT_TARGET_WARPS = 2048;
+    private static final int SPLIT_KEYS = 64, MAX_SPLIT_CHUNKS = 64;
 
     private final ComputeDevice owner;
     private final KernelLauncher launcher;
@@ -41,7 +44,10 @@ final class CudaKernels implements Kernels {
         CudaTensor cb = weight(b, "b", (long) k * n);
         if (m == 0 || n == 0) return;
         boolean bf16 = cb.dtype() == DType.BF16;
-        if (matmulPath == MatmulPath.BF16) {
+        if (!transA && transB && m <= SKINNY_ROWS) { // a linear layer on a few tokens (decoding)
+            launcher.launch(bf16 ? MATMUL_SKINNY_BF16 : MATMUL_SKINNY_F32, LaunchShape.perWarp(n),
+                    cc, ca, cb, m, n, k, alpha, flag(accumulate));
+        } else if (matmulPath == MatmulPath.BF16) {
             launcher.launch(bf16 ? MATMUL_TC_BF16MMA_BF16 : MATMUL_TC_BF16MMA_F32, tensorCoreShape(m, n), cc, ca, cb, m, n, k,
                     flag(transA), flag(transB), alpha, flag(accumulate));
         } else if (matmulPath.usesTensorCores()) {
@@ -143,8 +149,34 @@ final class CudaKernels implements Kernels {
         CudaTensor cv = f32(v, "v", (long) batch * kvLen * kvHeads * headDim);
         CudaTensor seg = i32(segStart, "segStart", rows);
         if (rows == 0) return;
-        launcher.launch(ATTENTION_FORWARD, LaunchShape.perWarp(rows * heads),
-                o, l, cq, ck, cv, seg, batch, qLen, kvLen, heads, kvHeads, headDim, scale);
+        long pairs = rows * heads;
+        int chunks = splitChunks(pairs, kvLen);
+        if (chunks == 1) {
+            launcher.launch(ATTENTION_FORWARD, LaunchShape.perWarp(pairs),
+                    o, l, cq, ck, cv, seg, batch, qLen, kvLen, heads, kvHeads, headDim, scale);
+            return;
+        }
+        DeviceBlock partial = workspace.acquire((long) chunks * pairs * (headDim + 2) * Float.BYTES);
+        try {
+            launcher.launch(ATTENTION_FORWARD_SPLIT, LaunchShape.perWarp(chunks * pairs),
+                    partial, cq, ck, cv, seg, batch, qLen, kvLen, heads, kvHeads, headDim, scale, chunks);
+            launcher.launch(ATTENTION_COMBINE, LaunchShape.perWarp(pairs),
+                    o, l, partial, Math.toIntExact(rows), heads, headDim, chunks);
+        } finally {
+            workspace.release(partial);
+        }
+    }
+
+    /**
+     * Key slices per (query, head) for the forward pass: 1 (one warp walks all keys) unless so few
+     * pairs would leave the GPU idle (decoding), then up to one slice per 64 keys, enough for
+     * about 2048 warps.
+     */
+    static int splitChunks(long pairs, int kvLen) {
+        if (pairs >= SPLIT_BELOW_PAIRS) return 1;
+        long bySize = LaunchShape.ceilDiv(kvLen, SPLIT_KEYS);
+        long byOccupancy = Math.max(1, SPLIT_TARGET_WARPS / pairs);
+        return (int) Math.max(1, Math.min(Math.min(bySize, byOccupancy), MAX_SPLIT_CHUNKS));
     }
 
     @Override

@@ -7,14 +7,15 @@ import static jcuda.driver.JCudaDriver.cuModuleLoadDataJIT;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUjit_option;
-import jcuda.driver.CUresult;
 import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.JITOptions;
 
@@ -70,7 +71,7 @@ final class DriverLauncher implements KernelLauncher, AutoCloseable {
         CUmodule module = modules.get(name);
         if (module == null) {
             byte[] ptx = KernelCatalog.ptx(name).getBytes(StandardCharsets.US_ASCII);
-            byte[] image = java.util.Arrays.copyOf(ptx, ptx.length + 1); // NUL-terminated for the driver
+            byte[] image = Arrays.copyOf(ptx, ptx.length + 1); // NUL-terminated for the driver
             module = new CUmodule();
             int result = cuModuleLoadData(module, image);
             if (result != CUresult.CUDA_SUCCESS) {

@@ -5,6 +5,10 @@ import static com.mka1.backend.cuda.ParamType.I32;
 import static com.mka1.backend.cuda.ParamType.I64;
 import static com.mka1.backend.cuda.ParamType.PTR;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -68,6 +72,10 @@ final class KernelCatalog {
     static final KernelSpec MATMUL_BF16 = KernelSpec.of(MATMUL, "matmul_bf16",
             PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
 
+    static final KernelSpec MATMUL_SKINNY_F32 = KernelSpec.of(MATMUL, "matmul_skinny_f32",
+            PTR, PTR, PTR, I32, I32, I32, F32, I32);
+    static final KernelSpec MATMUL_SKINNY_BF16 = KernelSpec.of(MATMUL, "matmul_skinny_bf16",
+            PTR, PTR, PTR, I32, I32, I32, F32, I32);
     static final KernelSpec MATMUL_TC_F32 = KernelSpec.of(MATMUL_TC, "matmul_tc_f32",
             PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32, I32);
     static final KernelSpec MATMUL_TC_BF16 = KernelSpec.of(MATMUL_TC, "matmul_tc_bf16",
@@ -80,6 +88,10 @@ final class KernelCatalog {
 
     static final KernelSpec ATTENTION_FORWARD = KernelSpec.of(ATTENTION, "attention_forward_f32",
             PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, F32);
+    static final KernelSpec ATTENTION_FORWARD_SPLIT = KernelSpec.of(ATTENTION, "attention_forward_split_f32",
+            PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, F32, I32);
+    static final KernelSpec ATTENTION_COMBINE = KernelSpec.of(ATTENTION, "attention_combine_f32",
+            PTR, PTR, PTR, I32, I32, I32, I32);
     static final KernelSpec ATTENTION_BACKWARD_DELTA = KernelSpec.of(ATTENTION, "attention_backward_delta_f32",
             PTR, PTR, PTR, I32, I32, I32);
     static final KernelSpec ATTENTION_BACKWARD_DQ = KernelSpec.of(ATTENTION, "attention_backward_dq_f32",
@@ -94,18 +106,18 @@ final class KernelCatalog {
             SUM_PARTIALS, SUM_FINAL,
             RMSNORM_FORWARD, RMSNORM_BACKWARD_DX, RMSNORM_BACKWARD_DWEIGHT, ROPE,
             SOFTMAX_CROSS_ENTROPY,
-            MATMUL_F32, MATMUL_BF16, MATMUL_TC_F32, MATMUL_TC_BF16,
+            MATMUL_F32, MATMUL_BF16, MATMUL_SKINNY_F32, MATMUL_SKINNY_BF16, MATMUL_TC_F32, MATMUL_TC_BF16,
             MATMUL_TC_BF16MMA_F32, MATMUL_TC_BF16MMA_BF16,
-            ATTENTION_FORWARD, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV);
+            ATTENTION_FORWARD, ATTENTION_FORWARD_SPLIT, ATTENTION_COMBINE, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV);
 
     /** The PTX text of a module, read from the jar. */
     static String ptx(String module) {
         String resource = "ptx/" + module + ".ptx";
-        try (var in = KernelCatalog.class.getResourceAsStream(resource)) {
+        try (InputStream in = KernelCatalog.class.getResourceAsStream(resource)) {
             if (in == null) throw new IllegalStateException("PTX resource missing from the jar: " + resource);
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read PTX resource " + resource, e);
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read PTX resource " + resource, e);
         }
     }
 }

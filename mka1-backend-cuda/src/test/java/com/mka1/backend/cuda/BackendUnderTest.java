@@ -2,8 +2,6 @@ package com.mka1.backend.cuda;
 
 import java.util.ServiceLoader;
 
-import org.slf4j.LoggerFactory;
-
 import com.mka1.spi.Availability;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeBackend;
@@ -13,19 +11,9 @@ import com.mka1.spi.ComputeDevice;
 final class BackendUnderTest {
     private BackendUnderTest() {}
 
-    /**
-     * The oracle of the gpu-tagged tests: {@code -Dmka1.test.oracle=NAME}, else mka1-core's
-     * "reference" backend, else (while that is not on the class path) the "cpu" backend, which
-     * is itself tested against naive loops.
-     */
+    /** The oracle of the gpu-tagged tests: {@code -Dmka1.test.oracle=NAME}, else mka1-core's "reference". */
     static ComputeDevice openOracle() {
-        String named = System.getProperty("mka1.test.oracle");
-        if (named != null) return open(named);
-        boolean hasReference = ServiceLoader.load(ComputeBackend.class).stream()
-                .anyMatch(p -> p.get().name().equals("reference"));
-        if (!hasReference) LoggerFactory.getLogger(BackendUnderTest.class)
-                .warn("no 'reference' backend on the class path; the cpu backend is the oracle");
-        return open(hasReference ? "reference" : "cpu");
+        return open(System.getProperty("mka1.test.oracle", "reference"));
     }
 
     /** The backend under test: {@code -Dmka1.test.backend=NAME}, else "cuda". */

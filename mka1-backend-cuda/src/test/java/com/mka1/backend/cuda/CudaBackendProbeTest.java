@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.ServiceLoader;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.mka1.core.compute.Backends;
 import com.mka1.spi.Availability;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
@@ -47,17 +46,14 @@ class CudaBackendProbeTest {
     }
 
     @Test
-    void withoutADriverSelectionPassesOverCuda() {
+    void withoutADriverSelectionPicksTheCpuBackendAndNamingCudaSaysWhy() {
         assumeFalse(GpuPresence.nvidiaDriverLoaded(), "this machine has an NVIDIA driver");
-        List<ComputeBackend> found = ServiceLoader.load(ComputeBackend.class).stream()
-                .map(ServiceLoader.Provider::get).toList();
-        assertThat(found).extracting(ComputeBackend::name).contains("cuda");
-        // The selection rule of DESIGN.md: the highest-priority backend whose probe says available.
-        Optional<ComputeBackend> chosen = found.stream()
-                .filter(b -> b.probe().isAvailable())
-                .max(Comparator.comparingInt(ComputeBackend::priority));
-        assertThat(found).extracting(ComputeBackend::name).contains("cpu"); // a test dependency of this module
-        assertThat(chosen.map(ComputeBackend::name)).hasValue("cpu");
+        Backends installed = Backends.installed(); // cuda, cpu and reference are on this class path
+        assertThat(installed.all()).extracting(ComputeBackend::name).containsExactly("cuda", "cpu", "reference");
+        assertThat(installed.select(null, Map.of()).name()).isEqualTo("cpu");
+        assertThatThrownBy(() -> installed.select(null, Map.of(Backends.ENV_VAR, "cuda")))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageStartingWith("compute backend 'cuda' is not available: NVIDIA driver not found (libcuda.so.1)");
     }
 
     @Test

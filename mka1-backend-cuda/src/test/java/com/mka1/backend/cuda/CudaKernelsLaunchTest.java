@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +30,7 @@ class CudaKernelsLaunchTest {
     private final List<Launch> launches = new ArrayList<>();
     private final KernelLauncher recorder = (kernel, shape, args) -> {
         kernel.checkArguments(args);
-        launches.add(new Launch(kernel, shape, java.util.Arrays.asList(args)));
+        launches.add(new Launch(kernel, shape, Arrays.asList(args)));
     };
     private final Workspace scratch = new Workspace() {
         @Override
@@ -67,6 +68,8 @@ class CudaKernelsLaunchTest {
         int n = 6, dim = 8, vocab = 10, heads = 4, kvHeads = 2, headDim = 4;
         kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        kernels.matmul(f32(1, 5), f32(1, 4), f32(5, 4), 1, 5, 4, false, true, 1f, false);
+        kernels.matmul(f32(8, 5), f32(8, 4), tensor(DType.BF16, 5, 4), 8, 5, 4, false, true, 1f, true);
         tensorCoreKernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         tensorCoreKernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
         Kernels bf16Kernels = new CudaKernels(null, recorder, scratch, MatmulPath.BF16);
@@ -83,6 +86,8 @@ class CudaKernelsLaunchTest {
         kernels.rope(f32(n, heads * headDim), i32(n), f32(headDim / 2), n, heads, headDim, false);
         kernels.attentionForward(f32(n, heads * headDim), f32(n, heads), f32(n, heads * headDim),
                 f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, 3, heads, kvHeads, headDim, 0.5f);
+        kernels.attentionForward(f32(2, heads * headDim), null, f32(2, heads * headDim),
+                f32(2 * 300, kvHeads * headDim), f32(2 * 300, kvHeads * headDim), i32(2), 2, 1, 300, heads, kvHeads, headDim, 0.5f);
         kernels.attentionBackward(f32(n, heads * headDim), f32(n, kvHeads * headDim), f32(n, kvHeads * headDim),
                 f32(n, heads * headDim), f32(n, heads * headDim), f32(n, heads), f32(n, heads * headDim),
                 f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, heads, kvHeads, headDim, 0.5f);
@@ -136,6 +141,17 @@ class CudaKernelsLaunchTest {
     }
 
     @Test
+    void aLinearLayerOnAFewTokensUsesOneWarpPerOutput() {
+        CudaTensor c = f32(2, 100), a = f32(2, 64), w = tensor(DType.BF16, 100, 64);
+        tensorCoreKernels.matmul(c, a, w, 2, 100, 64, false, true, 1f, false);
+        tensorCoreKernels.matmul(f32(9, 100), f32(9, 64), w, 9, 100, 64, false, true, 1f, false); // 9 rows: tiled
+        assertThat(launches).extracting(Launch::kernel)
+                .containsExactly(KernelCatalog.MATMUL_SKINNY_BF16, KernelCatalog.MATMUL_TC_BF16);
+        assertThat(launches.get(0).shape()).isEqualTo(new LaunchShape(25, 1, 128));
+        assertThat(launches.get(0).args()).containsExactly(c, a, w, 2, 100, 64, 1f, 0);
+    }
+
+    @Test
     void adamwPassesBiasCorrectionsComputedInDouble() {
         CudaTensor p = f32(4), g = f32(4), m = f32(4), v = f32(4);
         kernels.adamw(p, g, m, v, 4, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, 3);
@@ -153,6 +169,22 @@ class CudaKernelsLaunchTest {
             assertThat(l.shape()).isEqualTo(new LaunchShape(10, 1, 128));
             assertThat(l.args().get(1)).isNull();
         });
+    }
+
+    @Test
+    void decodingSplitsTheKeysAcrossWarpsAndTrainingDoesNot() {
+        assertThat(CudaKernels.splitChunks(9, 512)).isEqualTo(8);      // one token, 9 heads, 512 keys
+        assertThat(CudaKernels.splitChunks(9, 100_000)).isEqualTo(64); // capped
+        assertThat(CudaKernels.splitChunks(600, 512)).isEqualTo(3);    // enough warps for about 2048
+        assertThat(CudaKernels.splitChunks(9, 64)).isEqualTo(1);       // one slice holds all keys
+        assertThat(CudaKernels.splitChunks(4096 * 9, 512)).isEqualTo(1);
+        CudaTensor out = f32(1, 8), lse = f32(1, 4);
+        kernels.attentionForward(out, lse, f32(1, 8), f32(512, 4), f32(512, 4), i32(1), 1, 1, 512, 4, 2, 2, 1f);
+        assertThat(launches).extracting(Launch::kernel)
+                .containsExactly(KernelCatalog.ATTENTION_FORWARD_SPLIT, KernelCatalog.ATTENTION_COMBINE);
+        assertThat(launches.get(0).shape()).isEqualTo(new LaunchShape(8, 1, 128)); // 4 pairs x 8 slices
+        assertThat(launches.get(0).args().get(12)).isEqualTo(8);
+        assertThat(launches.get(1).args()).containsExactly(out, lse, launches.get(0).args().get(0), 1, 4, 2, 8);
     }
 
     @Test

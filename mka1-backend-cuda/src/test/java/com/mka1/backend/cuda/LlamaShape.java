@@ -58,4 +58,11 @@ record LlamaShape(String name, int dim, int hidden, int layers, int heads, int k
                 + (double) vocab * dim;
         return 6 * matmulWeights + 6.0 * layers * qDim() * seqLen;
     }
+
+    /** LoRA FLOPs per token: 4 per frozen matmul weight (forward, input gradient) plus attention. */
+    double loraFlopsPerToken() {
+        double matmulWeights = layers * ((double) dim * qDim() * 2 + (double) dim * kvDim() * 2 + 3.0 * dim * hidden)
+                + (double) vocab * dim;
+        return 4 * matmulWeights + 6.0 * layers * qDim() * seqLen;
+    }
 }

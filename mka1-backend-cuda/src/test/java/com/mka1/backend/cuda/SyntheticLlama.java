@@ -1,6 +1,7 @@
 package com.mka1.backend.cuda;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -62,7 +63,7 @@ final class SyntheticLlama implements AutoCloseable {
             pos[i] = i % s.seqLen();
             tgt[i] = tok[i + 1];
         }
-        tokens = keep(dev.upload(java.util.Arrays.copyOf(tok, n), n));
+        tokens = keep(dev.upload(Arrays.copyOf(tok, n), n));
         targets = keep(dev.upload(tgt, n));
         positions = keep(dev.upload(pos, n));
         segStart = keep(dev.upload(seg, n)); // one example per row: causal attention over the whole row

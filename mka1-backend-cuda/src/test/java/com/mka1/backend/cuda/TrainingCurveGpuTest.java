@@ -1,6 +1,7 @@
 package com.mka1.backend.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import java.util.function.Supplier;
 
@@ -26,7 +27,7 @@ class TrainingCurveGpuTest {
         assertThat(expected[STEPS - 1]).as("the model learns").isLessThan(expected[0] - 0.5);
         for (int i = 0; i < STEPS; i++) {
             assertThat(actual[i]).as("loss at step %d", i + 1)
-                    .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-3 * (1 + Math.abs(expected[i]))));
+                    .isCloseTo(expected[i], offset(1e-3 * (1 + Math.abs(expected[i]))));
         }
     }
 

@@ -1,9 +1,25 @@
 package com.mka1.backend.cuda;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
+import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.LlamaModel;
+import com.mka1.core.model.LoraSpec;
+import com.mka1.core.model.Projection;
+import com.mka1.core.train.BatchResult;
+import com.mka1.core.train.PackedBatch;
+import com.mka1.core.train.Parameter;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
@@ -11,9 +27,10 @@ import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;
 
 /**
- * GPU benchmark (run by bench/gpu-check.sh): matmul throughput for the SmolLM-135M shapes, then
- * full fine-tuning steps of a random SmolLM-135M-sized model, reported as tokens/s and as MFU
- * against the GPU's dense BF16 tensor-core peak.
+ * GPU benchmark (run by bench/gpu-check.sh): matmul throughput for the SmolLM-135M shapes, full
+ * fine-tuning steps of a random SmolLM-135M-sized model written with the SPI kernels (with a
+ * per-kernel time breakdown), and LoRA steps of mka1-core's LlamaModel on a random model of the
+ * same size, reported as tokens/s and as MFU against the GPU's dense BF16 tensor-core peak.
  *
  * <pre>
  * java ... com.mka1.backend.cuda.TrainingStepBenchmark [--backend cuda] [--config smollm-135m]
@@ -37,6 +54,7 @@ public final class TrainingStepBenchmark {
                     dev.description(), dev.backendName(), peak);
             matmuls(dev, shape.tokens());
             train(dev, shape, steps, warmup, peak);
+            trainLora(dev, shape, steps, warmup, peak);
         }
     }
 
@@ -82,6 +100,98 @@ public final class TrainingStepBenchmark {
             model.trainStep();
         }
         System.out.print("time per kernel, one step (each call timed alone):\n" + profile.report());
+    }
+
+    /**
+     * mka1-core's LlamaModel on a random model of the shape written to a temporary directory
+     * (frozen BF16 base, LoRA r=8 on all seven projections, AdamW on the adapters). FLOPs per token
+     * counted as 4 per base weight (forward and input gradient; no weight gradient) plus attention.
+     */
+    private static void trainLora(ComputeDevice dev, LlamaShape shape, int steps, int warmup, double peakTflops) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("mka1-bench-model");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            RandomLlamaDir.write(shape, dir, 42);
+            var lora = new LoraSpec(8, 16, 0.0, EnumSet.allOf(Projection.class), 7);
+            try (LlamaModel model = LlamaModel.load(dir, dev, new FineTuning.Lora(lora), false)) {
+                PackedBatch batch = randomBatch(shape);
+                LoraStepper stepper = new LoraStepper(dev, model);
+                double loss = 0;
+                for (int i = 0; i < warmup; i++) loss = stepper.step(batch);
+                double[] lossHolder = {loss};
+                double total = millis(dev, () -> {
+                    for (int i = 0; i < steps; i++) lossHolder[0] = stepper.step(batch);
+                });
+                double stepMillis = total / steps;
+                double tokensPerSecond = shape.tokens() / (stepMillis / 1000);
+                double tflops = tokensPerSecond * shape.loraFlopsPerToken() / 1e12;
+                System.out.printf(Locale.ROOT,
+                        "train %s LoRA r=8 all projections (LlamaModel, BF16 base), batch %d x %d tokens: %.1f ms/step, "
+                                + "%.0f tokens/s, %.2f model TFLOP/s, MFU %.2f%% (loss %.4f)%n",
+                        shape.name(), shape.batch(), shape.seqLen(), stepMillis, tokensPerSecond, tflops,
+                        100 * tflops / peakTflops, lossHolder[0]);
+                stepper.close();
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("could not delete " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** One example per row, random tokens, every position but the last carrying a loss. */
+    private static PackedBatch randomBatch(LlamaShape shape) {
+        int n = shape.tokens();
+        int[] tokens = new int[n], targets = new int[n], positions = new int[n], segStart = new int[n];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < n; i++) tokens[i] = 3 + random.nextInt(shape.vocab() - 3);
+        for (int i = 0; i < n; i++) {
+            int t = i % shape.seqLen();
+            positions[i] = t;
+            targets[i] = t + 1 < shape.seqLen() ? tokens[i + 1] : -1;
+        }
+        return new PackedBatch(shape.batch(), shape.seqLen(), tokens, targets, positions, segStart);
+    }
+
+    /** zero gradients, forward and backward, AdamW on every adapter. */
+    private static final class LoraStepper implements AutoCloseable {
+        private final ComputeDevice dev;
+        private final LlamaModel model;
+        private final List<Tensor[]> moments = new ArrayList<>();
+        private int step;
+
+        LoraStepper(ComputeDevice dev, LlamaModel model) {
+            this.dev = dev;
+            this.model = model;
+            for (Parameter p : model.trainableParameters()) {
+                int size = Math.toIntExact(p.value().size());
+                moments.add(new Tensor[] {dev.allocate(DType.F32, size), dev.allocate(DType.F32, size)});
+            }
+        }
+
+        double step(PackedBatch batch) {
+            step++;
+            model.zeroGradients();
+            BatchResult result = model.forwardBackward(batch, 1f / batch.targetCount(), step);
+            List<Parameter> params = model.trainableParameters();
+            for (int i = 0; i < params.size(); i++) {
+                Parameter p = params.get(i);
+                dev.kernels().adamw(p.value(), p.gradient(), moments.get(i)[0], moments.get(i)[1], p.value().size(),
+                        1e-4f, 0.9f, 0.999f, 1e-8f, 0f, step);
+            }
+            return result.meanLoss();
+        }
+
+        @Override
+        public void close() {
+            for (Tensor[] pair : moments) for (Tensor t : pair) dev.free(t);
+        }
     }
 
     /** GPU time from CUDA events on the cuda backend, wall time after a synchronize elsewhere. */

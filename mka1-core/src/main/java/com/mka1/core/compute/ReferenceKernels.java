@@ -48,16 +48,17 @@ final class ReferenceKernels implements Kernels {
     public void matmul(Tensor c, Tensor a, Tensor b, int m, int n, int k,
                        boolean transA, boolean transB, float alpha, boolean accumulate) {
         Buf C = buf(c, (long) m * n, "C"), A = buf(a, (long) m * k, "A"), B = buf(b, (long) k * n, "B");
+        double[] ca = C.a(), aa = A.a(), ba = B.a();
+        // element (i,p) of op(A) is aa[aRow*i + aCol*p], element (p,j) of op(B) is ba[bRow*p + bCol*j]
+        int aRow = transA ? 1 : k, aCol = transA ? m : 1, bRow = transB ? 1 : n, bCol = transB ? k : 1;
         for (int i = 0; i < m; i++) {
+            int aBase = A.o() + aRow * i;
             for (int j = 0; j < n; j++) {
+                int ai = aBase, bi = B.o() + bCol * j;
                 double s = 0;
-                for (int p = 0; p < k; p++) {
-                    double x = transA ? A.get((long) p * m + i) : A.get((long) i * k + p);
-                    double y = transB ? B.get((long) j * k + p) : B.get((long) p * n + j);
-                    s += x * y;
-                }
-                long at = (long) i * n + j;
-                C.set(at, (accumulate ? C.get(at) : 0) + alpha * s);
+                for (int p = 0; p < k; p++, ai += aCol, bi += bRow) s += aa[ai] * ba[bi];
+                int at = C.o() + i * n + j;
+                ca[at] = (accumulate ? ca[at] : 0) + alpha * s;
             }
         }
     }
@@ -187,11 +188,14 @@ final class ReferenceKernels implements Kernels {
                         max = Math.max(max, scores[j]);
                     }
                     double z = 0;
-                    for (int j = first; j <= p; j++) z += Math.exp(scores[j] - max);
+                    for (int j = first; j <= p; j++) {
+                        scores[j] = Math.exp(scores[j] - max);
+                        z += scores[j];
+                    }
                     for (int d = 0; d < headDim; d++) {
                         double acc = 0;
                         for (int j = first; j <= p; j++) {
-                            acc += Math.exp(scores[j] - max) / z * V.get(((long) b * kvLen + j) * kvDim + kvCol + d);
+                            acc += scores[j] / z * V.get(((long) b * kvLen + j) * kvDim + kvCol + d);
                         }
                         O.set(qAt + d, acc);
                     }

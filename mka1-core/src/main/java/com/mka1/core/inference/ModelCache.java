@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,6 @@ public final class ModelCache<M extends CachedModel> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelCache.class);
 
     private final long maxBytes;
-    private final Function<String, M> loader;
     // access-ordered: iteration starts at the least recently used model
     private final LinkedHashMap<String, Entry<M>> entries = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -37,17 +37,18 @@ public final class ModelCache<M extends CachedModel> implements AutoCloseable {
         }
     }
 
-    /** @param loader loads a model by id; it may throw (then nothing is cached) */
-    public ModelCache(long maxBytes, Function<String, M> loader) {
+    public ModelCache(long maxBytes) {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
         }
         this.maxBytes = maxBytes;
-        this.loader = Objects.requireNonNull(loader, "loader");
     }
 
-    /** Runs {@code work} on model {@code id}, loading it first when needed, while holding it exclusively. */
-    public <T> T withModel(String id, Function<M, T> work) {
+    /**
+     * Runs {@code work} on the model cached under {@code id}, loading it with {@code loader} first
+     * when needed (a loader that throws caches nothing), while holding it exclusively.
+     */
+    public <T> T withModel(String id, Supplier<M> loader, Function<M, T> work) {
         Entry<M> entry;
         while (true) {
             synchronized (this) {
@@ -64,7 +65,7 @@ public final class ModelCache<M extends CachedModel> implements AutoCloseable {
         }
         try {
             if (entry.model == null) {
-                entry.model = load(entry);
+                entry.model = load(entry, loader);
                 evictOverBudget();
             }
             return work.apply(entry.model);
@@ -74,10 +75,10 @@ public final class ModelCache<M extends CachedModel> implements AutoCloseable {
         }
     }
 
-    private M load(Entry<M> entry) {
+    private M load(Entry<M> entry, Supplier<M> loader) {
         long start = System.nanoTime();
         try {
-            M model = Objects.requireNonNull(loader.apply(entry.id), "loader returned null for " + entry.id);
+            M model = Objects.requireNonNull(loader.get(), "loader returned null for " + entry.id);
             log.info("loaded model {} ({} MiB) in {} ms", entry.id, model.memoryBytes() >> 20, (System.nanoTime() - start) / 1_000_000);
             return model;
         } catch (RuntimeException | Error e) {

@@ -2,14 +2,11 @@ package com.mka1.core.jobs;
 
 import com.mka1.api.Caller;
 import com.mka1.api.JsonValue;
-import com.mka1.api.NotFoundException;
 import com.mka1.api.Page;
 import com.mka1.api.PageParams;
 import com.mka1.api.RateLimitException;
-import com.mka1.api.ServerException;
 import com.mka1.api.files.FilePurpose;
 import com.mka1.api.finetuning.Checkpoint;
-import com.mka1.api.finetuning.CheckpointMetrics;
 import com.mka1.api.finetuning.EventLevel;
 import com.mka1.api.finetuning.EventType;
 import com.mka1.api.finetuning.FineTuningJob;
@@ -29,12 +26,8 @@ import com.mka1.core.models.ModelKind;
 import com.mka1.core.models.ModelRegistry;
 import com.mka1.core.models.RegisteredModel;
 import com.mka1.core.paging.CursorPaging;
-import com.mka1.core.train.CheckpointInfo;
-import com.mka1.core.train.StepMetrics;
 import com.mka1.core.train.Trainer;
 import com.mka1.core.train.TrainingFailedException;
-import com.mka1.core.train.TrainingListener;
-import com.mka1.core.train.TrainingPlan;
 import com.mka1.core.train.TrainingResult;
 import com.mka1.core.train.TrainingRun;
 import org.slf4j.Logger;
@@ -47,9 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -72,7 +63,6 @@ public final class JobManager implements FileUsage, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobManager.class);
     private static final long POLL_MILLIS = 100;
 
-    private final JobStore store;
     private final FileStore files;
     private final ModelRegistry models;
     private final Trainer trainer;
@@ -80,16 +70,14 @@ public final class JobManager implements FileUsage, AutoCloseable {
     private final JobRequestValidator requests;
     private final TrainingFileValidator dataValidator;
 
-    private final Object lock = new Object();
-    private final Map<String, JobEntry> jobs = new LinkedHashMap<>();
-    private long nextSeq;
+    private final JobLedger ledger;
     private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
     private final ExecutorService workers;
     private final ExecutorService validations = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closing;
 
     private JobManager(JobStore store, FileStore files, ModelRegistry models, Trainer trainer, JobManagerConfig config) {
-        this.store = store;
+        this.ledger = new JobLedger(store, config.clock());
         this.files = files;
         this.models = models;
         this.trainer = trainer;
@@ -112,15 +100,16 @@ public final class JobManager implements FileUsage, AutoCloseable {
     private void recover() throws IOException {
         List<String> resumeFirst = new ArrayList<>();
         List<String> queuedAgain = new ArrayList<>();
-        synchronized (lock) {
-            for (JobEntry e : store.loadAll()) {
-                jobs.put(e.id(), e);
-                nextSeq = Math.max(nextSeq, e.seq + 1);
+        int loaded;
+        synchronized (ledger) {
+            List<JobEntry> entries = ledger.load();
+            loaded = entries.size();
+            for (JobEntry e : entries) {
                 switch (e.job.status()) {
                     case VALIDATING_FILES -> validations.execute(() -> validate(e.id()));
                     case QUEUED -> queuedAgain.add(e.id());
                     case RUNNING, PAUSING -> {
-                        addEvent(e, EventLevel.INFO, "Job resumed after restart");
+                        ledger.event(e, EventLevel.INFO, "Job resumed after restart");
                         resumeFirst.add(e.id());
                     }
                     default -> { }
@@ -129,7 +118,7 @@ public final class JobManager implements FileUsage, AutoCloseable {
         }
         queue.addAll(resumeFirst);
         queue.addAll(queuedAgain);
-        log.info("job manager: {} jobs loaded, {} resumed, {} queued", jobs.size(), resumeFirst.size(), queuedAgain.size());
+        log.info("job manager: {} jobs loaded, {} resumed, {} queued", loaded, resumeFirst.size(), queuedAgain.size());
     }
 
     // ---- API operations (all callers see only their own jobs) ----
@@ -137,19 +126,17 @@ public final class JobManager implements FileUsage, AutoCloseable {
     public FineTuningJob create(JobCreateParams params, Caller caller) {
         requests.validate(params, caller);
         long seed = params.seed() != null ? params.seed() : ThreadLocalRandom.current().nextInt(0, Integer.MAX_VALUE);
-        synchronized (lock) {
-            long waiting = jobs.values().stream().filter(e -> e.job.status() == VALIDATING_FILES || e.job.status() == QUEUED).count();
+        synchronized (ledger) {
+            long waiting = ledger.all().stream().filter(e -> e.job.status() == VALIDATING_FILES || e.job.status() == QUEUED).count();
             if (waiting >= config.queueCapacity()) {
                 throw new RateLimitException("Too many fine-tuning jobs waiting (" + waiting + "); try again when some have started.",
                         null, "queue_full");
             }
-            FineTuningJob job = new FineTuningJob(Ids.newId("ftjob"), params.model(), now(), null, null, config.organizationId(),
+            FineTuningJob job = new FineTuningJob(Ids.newId("ftjob"), params.model(), ledger.now(), null, null, config.organizationId(),
                     List.of(), VALIDATING_FILES, params.validationFile(), params.trainingFile(), params.method(), null, null,
                     params.integrations(), seed, null, params.metadata(), params.suffix(), caller.endUserId());
-            JobEntry e = new JobEntry(job, nextSeq++);
-            jobs.put(job.id(), e);
-            save(e);
-            addEvent(e, EventLevel.INFO, "Validating training file: " + job.trainingFile()
+            JobEntry e = ledger.add(job);
+            ledger.event(e, EventLevel.INFO, "Validating training file: " + job.trainingFile()
                     + (job.validationFile() == null ? "" : " and validation file: " + job.validationFile()));
             log.info("created {} (model {}, training file {})", job.id(), job.model(), job.trainingFile());
             validations.execute(() -> validate(job.id()));
@@ -158,15 +145,15 @@ public final class JobManager implements FileUsage, AutoCloseable {
     }
 
     public FineTuningJob retrieve(String jobId, Caller caller) {
-        synchronized (lock) {
-            return visible(jobId, caller).job;
+        synchronized (ledger) {
+            return ledger.visible(jobId, caller).job;
         }
     }
 
     public Page<FineTuningJob> list(JobListParams params, Caller caller) {
         List<FineTuningJob> ordered;
-        synchronized (lock) {
-            ordered = jobs.values().stream()
+        synchronized (ledger) {
+            ordered = ledger.all().stream()
                     .filter(e -> caller.canSee(e.job.user()))
                     .filter(e -> matches(e.job.metadata(), params))
                     .sorted(Comparator.comparingLong((JobEntry e) -> e.seq).reversed())
@@ -182,30 +169,30 @@ public final class JobManager implements FileUsage, AutoCloseable {
     }
 
     public FineTuningJob cancel(String jobId, Caller caller) {
-        synchronized (lock) {
-            JobEntry e = visible(jobId, caller);
+        synchronized (ledger) {
+            JobEntry e = ledger.visible(jobId, caller);
             if (e.job.status().terminal()) throw JobTransitions.refused("cancel", jobId, e.job.status());
             e.stopRequested = true;
             queue.remove(jobId);
-            finish(e, CANCELLED, null);
-            addEvent(e, EventLevel.INFO, "Job cancelled");
+            ledger.finish(e, CANCELLED, null);
+            ledger.event(e, EventLevel.INFO, "Job cancelled");
             return e.job;
         }
     }
 
     public FineTuningJob pause(String jobId, Caller caller) {
-        synchronized (lock) {
-            JobEntry e = visible(jobId, caller);
+        synchronized (ledger) {
+            JobEntry e = ledger.visible(jobId, caller);
             switch (e.job.status()) {
                 case RUNNING -> {
                     e.stopRequested = true;
-                    setStatus(e, PAUSING); // "paused" once the trainer has saved its state
-                    addEvent(e, EventLevel.INFO, "Pausing job: stopping at the next step boundary");
+                    ledger.setStatus(e, PAUSING); // "paused" once the trainer has saved its state
+                    ledger.event(e, EventLevel.INFO, "Pausing job: stopping at the next step boundary");
                 }
                 case QUEUED -> {
                     queue.remove(jobId);
-                    setStatus(e, PAUSED);
-                    addEvent(e, EventLevel.INFO, "Job paused");
+                    ledger.setStatus(e, PAUSED);
+                    ledger.event(e, EventLevel.INFO, "Job paused");
                 }
                 default -> throw JobTransitions.refused("pause", jobId, e.job.status());
             }
@@ -214,11 +201,11 @@ public final class JobManager implements FileUsage, AutoCloseable {
     }
 
     public FineTuningJob resume(String jobId, Caller caller) {
-        synchronized (lock) {
-            JobEntry e = visible(jobId, caller);
+        synchronized (ledger) {
+            JobEntry e = ledger.visible(jobId, caller);
             if (e.job.status() != PAUSED) throw JobTransitions.refused("resume", jobId, e.job.status());
-            setStatus(e, QUEUED);
-            addEvent(e, EventLevel.INFO, "Job resumed");
+            ledger.setStatus(e, QUEUED);
+            ledger.event(e, EventLevel.INFO, "Job resumed");
             queue.add(jobId);
             return e.job;
         }
@@ -226,16 +213,16 @@ public final class JobManager implements FileUsage, AutoCloseable {
 
     public Page<JobEvent> listEvents(String jobId, PageParams params, Caller caller) {
         List<JobEvent> newestFirst;
-        synchronized (lock) {
-            newestFirst = new ArrayList<>(visible(jobId, caller).events).reversed();
+        synchronized (ledger) {
+            newestFirst = new ArrayList<>(ledger.visible(jobId, caller).events).reversed();
         }
         return CursorPaging.page(newestFirst, JobEvent::id, params.limit(), params.after(), CursorPaging.EVENTS);
     }
 
     public Page<Checkpoint> listCheckpoints(String jobId, PageParams params, Caller caller) {
         List<Checkpoint> newestFirst;
-        synchronized (lock) {
-            newestFirst = visible(jobId, caller).checkpoints.stream()
+        synchronized (ledger) {
+            newestFirst = ledger.visible(jobId, caller).checkpoints.stream()
                     .sorted(Comparator.comparingInt(Checkpoint::stepNumber).reversed()).toList();
         }
         return CursorPaging.page(newestFirst, Checkpoint::id, params.limit(), params.after(), CursorPaging.CHECKPOINTS);
@@ -244,8 +231,8 @@ public final class JobManager implements FileUsage, AutoCloseable {
     /** A file is in use while a job that is not terminal names it. */
     @Override
     public Optional<String> activeUser(String fileId) {
-        synchronized (lock) {
-            return jobs.values().stream()
+        synchronized (ledger) {
+            return ledger.all().stream()
                     .filter(e -> !e.job.status().terminal())
                     .filter(e -> fileId.equals(e.job.trainingFile()) || fileId.equals(e.job.validationFile()))
                     .findFirst().map(e -> "job " + e.id() + " (" + e.job.status().wireName() + ")");
@@ -256,8 +243,8 @@ public final class JobManager implements FileUsage, AutoCloseable {
 
     private void validate(String jobId) {
         FineTuningJob job;
-        synchronized (lock) {
-            JobEntry e = jobs.get(jobId);
+        synchronized (ledger) {
+            JobEntry e = ledger.get(jobId);
             if (e == null || e.job.status() != VALIDATING_FILES) return;
             job = e.job;
         }
@@ -275,16 +262,16 @@ public final class JobManager implements FileUsage, AutoCloseable {
             log.error("validating files of {} failed", jobId, ex);
             error = new JobError("server_error", "Could not read the training data: " + ex.getMessage(), null);
         }
-        synchronized (lock) {
-            JobEntry e = jobs.get(jobId);
+        synchronized (ledger) {
+            JobEntry e = ledger.get(jobId);
             // Cancelled meanwhile, or shutting down (validation starts again on the next open).
             if (e == null || e.job.status() != VALIDATING_FILES || closing) return;
             if (error != null) {
                 fail(e, error);
                 return;
             }
-            setStatus(e, QUEUED);
-            addEvent(e, EventLevel.INFO, "Files validated, moving job to queued state");
+            ledger.setStatus(e, QUEUED);
+            ledger.event(e, EventLevel.INFO, "Files validated, moving job to queued state");
             queue.add(jobId);
         }
     }
@@ -312,8 +299,8 @@ public final class JobManager implements FileUsage, AutoCloseable {
                 train(id);
             } catch (RuntimeException e) {
                 log.error("job {}: unexpected failure", id, e);
-                synchronized (lock) {
-                    JobEntry entry = jobs.get(id);
+                synchronized (ledger) {
+                    JobEntry entry = ledger.get(id);
                     if (entry != null && !entry.job.status().terminal()) {
                         fail(entry, new JobError("server_error", "Internal error: " + e.getMessage(), null));
                     }
@@ -325,13 +312,13 @@ public final class JobManager implements FileUsage, AutoCloseable {
     private void train(String jobId) {
         JobEntry e;
         TrainingRun run;
-        synchronized (lock) {
-            e = jobs.get(jobId);
+        synchronized (ledger) {
+            e = ledger.get(jobId);
             if (e == null || closing) return;
             JobStatus status = e.job.status();
             if (status == QUEUED) {
-                setStatus(e, RUNNING);
-                if (e.lastStep == 0) addEvent(e, EventLevel.INFO, "Fine-tuning job started");
+                ledger.setStatus(e, RUNNING);
+                if (e.lastStep == 0) ledger.event(e, EventLevel.INFO, "Fine-tuning job started");
             } else if (status != RUNNING && status != PAUSING) {
                 return; // paused or cancelled while waiting
             }
@@ -342,31 +329,32 @@ public final class JobManager implements FileUsage, AutoCloseable {
             }
             if (e.reservedModel == null) e.reservedModel = reserveModelName(e, base.get());
             e.stopRequested = status == PAUSING;
-            e.runStartedMillis = config.clock().millis();
+            e.runStartedMillis = ledger.nowMillis();
             e.stepsThisRun = 0;
-            save(e);
+            ledger.save(e);
             FineTuningJob job = e.job;
             run = new TrainingRun(job.id(), job.model(), base.get().dir(), files.contentPath(job.trainingFile()),
                     job.validationFile() == null ? null : files.contentPath(job.validationFile()),
                     TrainingSettingsMapper.method(job.method()), TrainingSettingsMapper.settings(job.hyperparameters()),
-                    job.seed(), createDir(store.stateDir(jobId)), createDir(store.outputDir(jobId)));
+                    job.seed(), createDir(ledger.store().stateDir(jobId)), createDir(ledger.store().outputDir(jobId)));
         }
         TrainingResult result;
         try {
-            result = trainer.train(run, new Listener(e));
+            result = trainer.train(run, new TrainingProgress(ledger, e, models, config.organizationId(), () -> closing));
         } catch (TrainingFailedException ex) {
-            synchronized (lock) {
+            synchronized (ledger) {
                 if (!e.job.status().terminal()) fail(e, new JobError(ex.code(), ex.getMessage(), ex.param()));
             }
             return;
         }
-        synchronized (lock) {
+        synchronized (ledger) {
             if (e.job.status().terminal()) return; // cancelled while the trainer wound down
             switch (result) {
                 case TrainingResult.Completed c -> succeed(e, c);
                 case TrainingResult.Stopped s when e.job.status() == PAUSING -> {
-                    setStatus(e, PAUSED);
-                    addEvent(e, EventLevel.INFO, "Job paused at step " + s.step());
+                    ledger.setStatus(e, PAUSED);
+                    ledger.event(e, EventLevel.INFO, EventType.MESSAGE, "Job paused",
+                            new JsonValue.Obj(Map.of("step", JsonValue.Num.of(s.step()))));
                 }
                 case TrainingResult.Stopped s when closing -> log.info("{} stopped at step {} for shutdown", jobId, s.step());
                 case TrainingResult.Stopped s -> {
@@ -391,13 +379,13 @@ public final class JobManager implements FileUsage, AutoCloseable {
     }
 
     private boolean nameTaken(String name) {
-        return models.exists(name) || jobs.values().stream().anyMatch(j -> name.equals(j.reservedModel));
+        return models.exists(name) || ledger.all().stream().anyMatch(j -> name.equals(j.reservedModel));
     }
 
     private void succeed(JobEntry e, TrainingResult.Completed c) {
         String modelId = e.reservedModel;
         if (!models.exists(modelId)) {
-            models.register(new RegisteredModel(modelId, c.modelDir(), now(), config.organizationId(), ModelKind.FINE_TUNED,
+            models.register(new RegisteredModel(modelId, c.modelDir(), ledger.now(), config.organizationId(), ModelKind.FINE_TUNED,
                     e.job.model(), e.id()));
         }
         byte[] csv = ResultsCsv.build(e.events, e.checkpoints).getBytes(StandardCharsets.UTF_8);
@@ -406,167 +394,17 @@ public final class JobManager implements FileUsage, AutoCloseable {
         next.fineTunedModel = modelId;
         next.trainedTokens = c.trainedTokens();
         next.resultFiles = List.of(resultFile.id());
-        e.job = next.build();
-        addEvent(e, EventLevel.INFO, "New fine-tuned model created: " + modelId);
-        finish(e, SUCCEEDED, null);
-        addEvent(e, EventLevel.INFO, "The job has successfully completed");
+        ledger.update(e, next);
+        ledger.event(e, EventLevel.INFO, EventType.MESSAGE, "New fine-tuned model created",
+                new JsonValue.Obj(Map.of("fine_tuned_model", new JsonValue.Str(modelId))));
+        ledger.finish(e, SUCCEEDED, null);
+        ledger.event(e, EventLevel.INFO, "The job has successfully completed");
         log.info("{} succeeded: {}", e.id(), modelId);
     }
 
     private void fail(JobEntry e, JobError error) {
-        finish(e, FAILED, error);
-        addEvent(e, EventLevel.ERROR, "Job failed: " + error.message());
+        ledger.fail(e, error);
         log.info("{} failed: {} ({})", e.id(), error.message(), error.code());
-    }
-
-    /** Callbacks of one run; ignored once the job is terminal (a cancel raced the trainer). */
-    private final class Listener implements TrainingListener {
-        private final JobEntry e;
-
-        Listener(JobEntry e) {
-            this.e = e;
-        }
-
-        @Override
-        public void started(TrainingPlan plan) {
-            synchronized (lock) {
-                if (e.job.status().terminal()) return;
-                boolean fresh = plan.startStep() == 0 && e.lastStep == 0 && e.totalSteps == 0;
-                e.totalSteps = plan.totalSteps();
-                JobCopy next = new JobCopy(e.job);
-                next.method = e.job.method().withHyperparameters(TrainingSettingsMapper.resolved(e.job.hyperparameters(), plan));
-                next.trainedTokens = plan.tokensPerEpoch() * plan.nEpochs();
-                e.job = next.build();
-                save(e);
-                if (fresh) {
-                    addEvent(e, EventLevel.INFO, String.format(Locale.ROOT,
-                            "Training on %d examples: %d epochs, batch size %d, learning rate %.3g, %d steps, backend %s",
-                            plan.examples(), plan.nEpochs(), plan.batchSize(), plan.learningRate(), plan.totalSteps(), plan.backend()));
-                }
-            }
-        }
-
-        @Override
-        public void step(StepMetrics m) {
-            synchronized (lock) {
-                if (e.job.status().terminal() || m.step() <= e.lastStep) return; // replayed after a restart
-                e.lastStep = m.step();
-                e.totalSteps = m.totalSteps();
-                e.stepsThisRun++;
-                long elapsed = config.clock().millis() - e.runStartedMillis;
-                long remainingMillis = elapsed / e.stepsThisRun * (m.totalSteps() - m.step());
-                JobCopy next = new JobCopy(e.job);
-                next.estimatedFinish = (config.clock().millis() + remainingMillis) / 1000;
-                e.job = next.build();
-                Map<String, JsonValue> data = new LinkedHashMap<>();
-                data.put("step", JsonValue.Num.of(m.step()));
-                data.put("total_steps", JsonValue.Num.of(m.totalSteps()));
-                data.put("train_loss", number(m.trainLoss()));
-                data.put("train_mean_token_accuracy", number(m.trainAccuracy()));
-                data.put("learning_rate", number(m.learningRate()));
-                data.put("tokens", JsonValue.Num.of(m.tokens()));
-                addEvent(e, EventLevel.INFO, EventType.METRICS, String.format(Locale.ROOT, "Step %d/%d: training loss=%.3f",
-                        m.step(), m.totalSteps(), m.trainLoss()), new JsonValue.Obj(data));
-                save(e);
-            }
-        }
-
-        @Override
-        public void checkpoint(CheckpointInfo info) {
-            synchronized (lock) {
-                if (e.job.status().terminal()) return;
-                if (e.checkpoints.stream().anyMatch(c -> c.stepNumber() == info.step())) return;
-                String modelId = e.reservedModel + ":ckpt-step-" + info.step();
-                if (!models.exists(modelId)) {
-                    models.register(new RegisteredModel(modelId, info.modelDir(), now(), config.organizationId(),
-                            ModelKind.CHECKPOINT, e.job.model(), e.id()));
-                }
-                Map<String, Double> mt = info.metrics();
-                Checkpoint c = new Checkpoint(Ids.newId("ftckpt"), now(), modelId, e.id(), info.step(),
-                        new CheckpointMetrics(info.step(), mt.get("train_loss"), mt.get("train_mean_token_accuracy"),
-                                mt.get("valid_loss"), mt.get("valid_mean_token_accuracy"), mt.get("full_valid_loss"),
-                                mt.get("full_valid_mean_token_accuracy")));
-                try {
-                    store.saveCheckpoint(e.id(), c);
-                } catch (IOException ex) {
-                    throw new UncheckedIOException("could not record checkpoint of " + e.id(), ex);
-                }
-                e.checkpoints.add(c);
-                addEvent(e, EventLevel.INFO, "Checkpoint created at step " + info.step());
-            }
-        }
-
-        @Override
-        public void message(String level, String text) {
-            synchronized (lock) {
-                if (!e.job.status().terminal()) addEvent(e, EventLevel.fromWire(level), text);
-            }
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return e.stopRequested || closing;
-        }
-    }
-
-    private static JsonValue number(double v) {
-        return Double.isFinite(v) ? JsonValue.Num.of(v) : JsonValue.Null.INSTANCE;
-    }
-
-    // ---- state helpers (hold the lock) ----
-
-    private void setStatus(JobEntry e, JobStatus to) {
-        JobTransitions.check(e.id(), e.job.status(), to);
-        JobCopy next = new JobCopy(e.job);
-        next.status = to;
-        if (to != RUNNING && to != PAUSING) next.estimatedFinish = null;
-        e.job = next.build();
-        save(e);
-    }
-
-    private void finish(JobEntry e, JobStatus to, JobError error) {
-        JobTransitions.check(e.id(), e.job.status(), to);
-        JobCopy next = new JobCopy(e.job);
-        next.status = to;
-        next.error = error;
-        next.finishedAt = now();
-        next.estimatedFinish = null;
-        e.job = next.build();
-        save(e);
-    }
-
-    private void addEvent(JobEntry e, EventLevel level, String message) {
-        addEvent(e, level, EventType.MESSAGE, message, JsonValue.Null.INSTANCE);
-    }
-
-    private void addEvent(JobEntry e, EventLevel level, EventType type, String message, JsonValue data) {
-        JobEvent event = new JobEvent(Ids.newId("ftevent"), now(), level, message, type, data);
-        try {
-            store.saveEvent(e.id(), e.events.size(), event);
-        } catch (IOException ex) {
-            throw new ServerException("Could not record an event of " + e.id() + ": " + ex.getMessage(), null, null, ex);
-        }
-        e.events.add(event);
-    }
-
-    private void save(JobEntry e) {
-        try {
-            store.saveJob(e);
-        } catch (IOException ex) {
-            throw new ServerException("Could not save job " + e.id() + ": " + ex.getMessage(), null, null, ex);
-        }
-    }
-
-    private JobEntry visible(String jobId, Caller caller) {
-        JobEntry e = jobs.get(jobId);
-        if (e == null || !caller.canSee(e.job.user())) {
-            throw new NotFoundException("No such fine-tuning job: " + jobId, "fine_tuning_job_id", "job_not_found");
-        }
-        return e;
-    }
-
-    private long now() {
-        return config.clock().instant().getEpochSecond();
     }
 
     private static Path createDir(Path dir) {
@@ -592,10 +430,5 @@ public final class JobManager implements FileUsage, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** For tests and metrics: jobs waiting in the queue. */
-    int queued() {
-        return queue.size();
     }
 }

@@ -15,7 +15,7 @@ import static com.mka1.api.finetuning.JobStatus.*;
  * validating_files -> queued | failed | cancelled
  * queued           -> running | paused | cancelled
  * running          -> succeeded | failed | pausing | cancelled
- * pausing          -> paused | failed | cancelled
+ * pausing          -> paused | failed | cancelled | succeeded (the last step ended before the pause took hold)
  * paused           -> queued | cancelled
  * </pre>
  * Every status change goes through {@link #check}, so an illegal one is a bug caught at once.
@@ -25,7 +25,7 @@ final class JobTransitions {
             VALIDATING_FILES, EnumSet.of(QUEUED, FAILED, CANCELLED),
             QUEUED, EnumSet.of(RUNNING, PAUSED, CANCELLED),
             RUNNING, EnumSet.of(SUCCEEDED, FAILED, PAUSING, CANCELLED),
-            PAUSING, EnumSet.of(PAUSED, FAILED, CANCELLED),
+            PAUSING, EnumSet.of(PAUSED, FAILED, CANCELLED, SUCCEEDED),
             PAUSED, EnumSet.of(QUEUED, CANCELLED),
             SUCCEEDED, EnumSet.noneOf(JobStatus.class),
             FAILED, EnumSet.noneOf(JobStatus.class),

@@ -11,12 +11,14 @@ import java.util.List;
  * Every activation and gradient-scratch buffer of a forward/backward pass over {@code n}
  * tokens, sized in this one place. Per-layer activations are kept for each layer, or, with
  * recomputation, one set is shared and each layer's forward is re-run just before its backward.
- * Gradient scratch is shared by all layers.
+ * Cheap activations (the RMSNorm outputs and the SwiGLU product) are never kept per layer: they
+ * live in shared buffers and the backward pass recomputes them from what is kept. Gradient
+ * scratch is shared by all layers.
  */
 final class ActivationBuffers {
     /** What one layer's backward needs from its forward. {@code loraHidden} is indexed by {@link Projection#ordinal()}. */
-    record Layer(Tensor rstd1, Tensor xn1, Tensor q, Tensor k, Tensor v, Tensor att, Tensor lse, Tensor mid,
-                 Tensor rstd2, Tensor xn2, Tensor gate, Tensor up, Tensor act, Tensor[] loraHidden) {}
+    record Layer(Tensor rstd1, Tensor q, Tensor k, Tensor v, Tensor att, Tensor lse, Tensor mid,
+                 Tensor rstd2, Tensor gate, Tensor up, Tensor[] loraHidden) {}
 
     /** Allocates F32 tensors, or only counts their bytes. */
     private interface Allocator {
@@ -25,17 +27,24 @@ final class ActivationBuffers {
         Tensor i32(int... shape);
     }
 
+    /** Rows of logits computed at once: the LM head and loss run in chunks, so {@code [n, vocab]} never exists whole. */
+    static final int LOGIT_ROWS = 128;
+
     final int capacity;
+    final int logitRows;
     final Tensor tokens, targets, positions, segStart;      // I32 [n]
     final Tensor[] residual;                                  // [layers+1] x [n, hidden]
     final List<Layer> layers;                                 // one per layer, or one shared
-    final Tensor rstdFinal, xnFinal, logits, losses, correct; // top of the model
+    final Tensor normed, act;                                 // shared: [n, hidden], [n, intermediate]
+    final Tensor rstdFinal, xnFinal, losses, correct;         // top of the model, [n] or [n, hidden]
+    final Tensor logits;                                      // [logitRows, vocab]
     final Tensor dResidual, dNormed, dq, dk, dv, dAtt, dGate, dUp, dAct, projected;
     final LinearLayer.Scratch linear;
 
     private ActivationBuffers(Allocator alloc, LlamaConfig c, int n, boolean recompute, int loraRank, boolean[] loraTargets) {
         int h = c.hiddenSize(), i = c.intermediateSize(), maxIn = Math.max(h, Math.max(c.qDim(), i));
         capacity = n;
+        logitRows = Math.min(n, LOGIT_ROWS);
         tokens = alloc.i32(n);
         targets = alloc.i32(n);
         positions = alloc.i32(n);
@@ -46,13 +55,15 @@ final class ActivationBuffers {
         for (int l = 0; l < (recompute ? 1 : c.numLayers()); l++) {
             Tensor[] hidden = new Tensor[Projection.values().length];
             for (Projection p : Projection.values()) if (loraTargets[p.ordinal()]) hidden[p.ordinal()] = alloc.f32(n, loraRank);
-            layers.add(new Layer(alloc.f32(n), alloc.f32(n, h), alloc.f32(n, c.qDim()), alloc.f32(n, c.kvDim()),
+            layers.add(new Layer(alloc.f32(n), alloc.f32(n, c.qDim()), alloc.f32(n, c.kvDim()),
                     alloc.f32(n, c.kvDim()), alloc.f32(n, c.qDim()), alloc.f32(n, c.numHeads()), alloc.f32(n, h),
-                    alloc.f32(n), alloc.f32(n, h), alloc.f32(n, i), alloc.f32(n, i), alloc.f32(n, i), hidden));
+                    alloc.f32(n), alloc.f32(n, i), alloc.f32(n, i), hidden));
         }
+        normed = alloc.f32(n, h);
+        act = alloc.f32(n, i);
         rstdFinal = alloc.f32(n);
         xnFinal = alloc.f32(n, h);
-        logits = alloc.f32(n, c.vocabSize());
+        logits = alloc.f32(logitRows, c.vocabSize());
         losses = alloc.f32(n);
         correct = alloc.f32(n);
         dResidual = alloc.f32(n, h);

@@ -24,7 +24,7 @@ final class LinearLayer {
     final String hfPrefix;
     final int in;
     final int out;
-    Tensor weight;
+    final Tensor weight;
     final Tensor bias;
     final Tensor gradWeight;
     final Tensor gradBias;

@@ -1,27 +1,23 @@
 package com.mka1.core.model;
 
-import com.mka1.core.compute.Bf16;
 import com.mka1.core.safetensors.SafetensorsReader;
-import com.mka1.core.safetensors.SafetensorsWriter;
-import com.mka1.core.safetensors.StoredDType;
-import com.mka1.core.safetensors.TensorInfo;
 import com.mka1.core.train.BatchResult;
 import com.mka1.core.train.PackedBatch;
 import com.mka1.core.train.Parameter;
 import com.mka1.core.train.TrainableModel;
 import com.mka1.spi.ComputeDevice;
-import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A Llama-family decoder on one compute device: training forward/backward over packed batches
@@ -30,6 +26,11 @@ import java.util.SplittableRandom;
  */
 public final class LlamaModel implements TrainableModel {
     private static final Logger LOG = LoggerFactory.getLogger(LlamaModel.class);
+    /** Files copied beside exported full weights so the directory is a complete model. */
+    private static final List<String> COMPANION_FILES = List.of("config.json", "generation_config.json",
+            "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
+
+    private final Path modelDir;
 
     private final LlamaConfig config;
     private final ComputeDevice device;
@@ -39,35 +40,28 @@ public final class LlamaModel implements TrainableModel {
     private final Tensor embed, gradEmbed, finalNorm, gradFinalNorm, invFreq;
     private final LinearLayer lmHead;
     private final List<DecoderLayer> layers;
-    private final List<Parameter> parameters;
-    private final List<Tensor> weightTensors = new ArrayList<>();
+    private final LlamaWeights weights;
     private final List<Tensor> bufferTensors = new ArrayList<>();
     private final float attentionScale;
     private ActivationBuffers buffers;
 
-    private LlamaModel(LlamaConfig config, ComputeDevice device, FineTuning fineTuning, boolean recompute,
-                       SafetensorsReader weights) {
+    private LlamaModel(Path modelDir, LlamaConfig config, ComputeDevice device, FineTuning fineTuning, boolean recompute,
+                       LlamaWeights weights) {
+        this.modelDir = modelDir;
         this.config = config;
         this.device = device;
         this.k = device.kernels();
         this.fineTuning = fineTuning;
         this.recompute = recompute;
         this.attentionScale = (float) (1 / Math.sqrt(config.headDim()));
-        boolean full = fineTuning instanceof FineTuning.Full;
-        int h = config.hiddenSize();
-        embed = load(weights, "model.embed_tokens.weight", !full, config.vocabSize(), h);
-        gradEmbed = full ? grad(embed) : null;
-        layers = new ArrayList<>();
-        for (int l = 0; l < config.numLayers(); l++) layers.add(loadLayer(weights, l, full));
-        finalNorm = load(weights, "model.norm.weight", false, h);
-        gradFinalNorm = full ? grad(finalNorm) : null;
-        Tensor head = config.tieWordEmbeddings() ? embed : load(weights, "lm_head.weight", !full, config.vocabSize(), h);
-        Tensor gradHead = !full ? null : config.tieWordEmbeddings() ? gradEmbed : grad(head);
-        lmHead = new LinearLayer("lm_head", h, config.vocabSize(), head, null, gradHead, null, -1);
-        invFreq = device.upload(config.invFreq(), config.headDim() / 2);
-        weightTensors.add(invFreq);
-        if (fineTuning instanceof FineTuning.Lora(LoraSpec spec)) attachLora(spec);
-        parameters = List.copyOf(collectParameters());
+        this.weights = weights;
+        embed = weights.embed;
+        gradEmbed = weights.gradEmbed;
+        finalNorm = weights.finalNorm;
+        gradFinalNorm = weights.gradFinalNorm;
+        invFreq = weights.invFreq;
+        lmHead = weights.lmHead;
+        layers = weights.layers;
     }
 
     /**
@@ -77,108 +71,12 @@ public final class LlamaModel implements TrainableModel {
     public static LlamaModel load(Path modelDir, ComputeDevice device, FineTuning fineTuning, boolean recompute) {
         LlamaConfig config = LlamaConfig.load(modelDir);
         try (SafetensorsReader reader = SafetensorsReader.openDirectory(modelDir)) {
-            LlamaModel model = new LlamaModel(config, device, fineTuning, recompute, reader);
+            LlamaModel model = new LlamaModel(modelDir, config, device, fineTuning, recompute,
+                    new LlamaWeights(reader, config, device, fineTuning));
             LOG.info("loaded {} ({} layers, hidden {}, {}) on {}: {} trainable values", modelDir, config.numLayers(),
                     config.hiddenSize(), fineTuning, device.backendName(), model.trainableValueCount());
             return model;
         }
-    }
-
-    // ---- loading -------------------------------------------------------------------------
-
-    private Tensor load(SafetensorsReader reader, String name, boolean frozen, int... shape) {
-        TensorInfo info = reader.info(name);
-        info.requireShape(shape);
-        Tensor t;
-        if (frozen && info.dtype() == StoredDType.BF16) {
-            t = device.allocate(DType.BF16, shape);
-            short[] bits = reader.readBf16(name);
-            device.copyFromHostBf16(bits, 0, t, 0, bits.length);
-        } else {
-            float[] values = reader.readFloats(name);
-            t = device.allocate(DType.F32, shape);
-            device.copyFromHost(values, 0, t, 0, values.length);
-        }
-        weightTensors.add(t);
-        return t;
-    }
-
-    private Tensor grad(Tensor like) {
-        Tensor g = device.allocate(DType.F32, like.shape());
-        weightTensors.add(g);
-        return g;
-    }
-
-    private DecoderLayer loadLayer(SafetensorsReader r, int l, boolean full) {
-        int h = config.hiddenSize(), i = config.intermediateSize(), q = config.qDim(), kv = config.kvDim();
-        Tensor attnNorm = load(r, "model.layers." + l + ".input_layernorm.weight", false, h);
-        Tensor mlpNorm = load(r, "model.layers." + l + ".post_attention_layernorm.weight", false, h);
-        return new DecoderLayer(l, attnNorm, full ? grad(attnNorm) : null, mlpNorm, full ? grad(mlpNorm) : null,
-                linear(r, l, Projection.Q, h, q, config.qkvBias(), full),
-                linear(r, l, Projection.K, h, kv, config.qkvBias(), full),
-                linear(r, l, Projection.V, h, kv, config.qkvBias(), full),
-                linear(r, l, Projection.O, q, h, config.oBias(), full),
-                linear(r, l, Projection.GATE, h, i, false, full),
-                linear(r, l, Projection.UP, h, i, false, full),
-                linear(r, l, Projection.DOWN, i, h, false, full));
-    }
-
-    private LinearLayer linear(SafetensorsReader r, int l, Projection p, int in, int out, boolean hasBias, boolean full) {
-        String prefix = p.hfPrefix(l);
-        Tensor w = load(r, prefix + ".weight", !full, out, in);
-        Tensor b = hasBias ? load(r, prefix + ".bias", false, out) : null;
-        return new LinearLayer(prefix, in, out, w, b, full ? grad(w) : null, full && hasBias ? grad(b) : null,
-                l * Projection.values().length + p.ordinal());
-    }
-
-    private void attachLora(LoraSpec spec) {
-        SplittableRandom random = new SplittableRandom(spec.initSeed());
-        for (DecoderLayer layer : layers) {
-            for (Projection p : Projection.values()) {
-                if (!spec.targets().contains(p)) continue;
-                LinearLayer lin = layer.projection(p);
-                float[] a = new float[spec.rank() * lin.in];
-                double bound = 1 / Math.sqrt(lin.in); // PEFT: kaiming_uniform_(a=sqrt(5))
-                for (int j = 0; j < a.length; j++) a[j] = (float) ((random.nextDouble() * 2 - 1) * bound);
-                Tensor ta = device.upload(a, spec.rank(), lin.in);
-                Tensor tb = device.allocate(DType.F32, lin.out, spec.rank());
-                lin.lora = new LinearLayer.Lora(ta, tb, grad(ta), grad(tb), spec.rank(), spec.scaling(), spec.dropout());
-                weightTensors.add(ta);
-                weightTensors.add(tb);
-            }
-        }
-    }
-
-    private List<Parameter> collectParameters() {
-        List<Parameter> out = new ArrayList<>();
-        switch (fineTuning) {
-            case FineTuning.Full() -> {
-                out.add(new Parameter("model.embed_tokens.weight", embed, gradEmbed, true));
-                for (DecoderLayer layer : layers) {
-                    out.add(new Parameter(layer.attnNormName(), layer.attnNorm(), layer.gradAttnNorm(), false));
-                    for (LinearLayer lin : layer.projections()) {
-                        if (lin == layer.gate()) {
-                            out.add(new Parameter(layer.mlpNormName(), layer.mlpNorm(), layer.gradMlpNorm(), false));
-                        }
-                        out.add(new Parameter(lin.hfPrefix + ".weight", lin.weight, lin.gradWeight, true));
-                        if (lin.bias != null) out.add(new Parameter(lin.hfPrefix + ".bias", lin.bias, lin.gradBias, false));
-                    }
-                }
-                out.add(new Parameter("model.norm.weight", finalNorm, gradFinalNorm, false));
-                if (!config.tieWordEmbeddings()) out.add(new Parameter("lm_head.weight", lmHead.weight, lmHead.gradWeight, true));
-            }
-            case FineTuning.Lora lora -> {
-                for (DecoderLayer layer : layers) {
-                    for (LinearLayer lin : layer.projections()) {
-                        if (lin.lora == null) continue;
-                        out.add(new Parameter(PeftAdapter.PREFIX + lin.hfPrefix + ".lora_A.weight", lin.lora.a(), lin.lora.gradA(), true));
-                        out.add(new Parameter(PeftAdapter.PREFIX + lin.hfPrefix + ".lora_B.weight", lin.lora.b(), lin.lora.gradB(), true));
-                    }
-                }
-            }
-            case FineTuning.Frozen() -> { }
-        }
-        return out;
     }
 
     // ---- accessors -----------------------------------------------------------------------
@@ -197,29 +95,17 @@ public final class LlamaModel implements TrainableModel {
 
     @Override
     public List<Parameter> trainableParameters() {
-        return parameters;
+        return weights.parameters;
     }
 
     /** Number of trainable values (elements over all trainable parameters). */
     public long trainableValueCount() {
-        return parameters.stream().mapToLong(p -> p.value().size()).sum();
+        return weights.parameters.stream().mapToLong(p -> p.value().size()).sum();
     }
 
     /** Base weights by HF name (lm_head only when untied), in the order of the HF file. */
     public Map<String, Tensor> baseWeights() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("model.embed_tokens.weight", embed);
-        for (DecoderLayer layer : layers) {
-            out.put(layer.attnNormName(), layer.attnNorm());
-            out.put(layer.mlpNormName(), layer.mlpNorm());
-            for (LinearLayer lin : layer.projections()) {
-                out.put(lin.hfPrefix + ".weight", lin.weight);
-                if (lin.bias != null) out.put(lin.hfPrefix + ".bias", lin.bias);
-            }
-        }
-        out.put("model.norm.weight", finalNorm);
-        if (!config.tieWordEmbeddings()) out.put("lm_head.weight", lmHead.weight);
-        return out;
+        return weights.baseWeights();
     }
 
     List<DecoderLayer> layers() {
@@ -254,7 +140,7 @@ public final class LlamaModel implements TrainableModel {
 
     @Override
     public void zeroGradients() {
-        for (Parameter p : parameters) k.fill(p.gradient(), 0, p.gradient().size());
+        for (Parameter p : weights.parameters) k.fill(p.gradient(), 0, p.gradient().size());
     }
 
     @Override
@@ -263,7 +149,7 @@ public final class LlamaModel implements TrainableModel {
         LinearLayer.Mode mode = new LinearLayer.Mode(true, dropoutSeed);
         forward(b, batch.batch(), batch.seqLen(), mode);
         int n = batch.batch() * batch.seqLen();
-        k.softmaxCrossEntropy(b.logits, b.losses, b.correct, b.targets, n, config.vocabSize(), gradScale, true);
+        headAndLoss(b, n, gradScale, true, mode);
         BatchResult result = result(b, n, batch.targetCount());
         backward(b, batch.batch(), batch.seqLen(), mode);
         return result;
@@ -274,7 +160,7 @@ public final class LlamaModel implements TrainableModel {
         ActivationBuffers b = upload(batch);
         forward(b, batch.batch(), batch.seqLen(), LinearLayer.Mode.EVAL);
         int n = batch.batch() * batch.seqLen();
-        k.softmaxCrossEntropy(b.logits, b.losses, b.correct, b.targets, n, config.vocabSize(), 1, false);
+        headAndLoss(b, n, 1, false, LinearLayer.Mode.EVAL);
         return result(b, n, batch.targetCount());
     }
 
@@ -282,9 +168,40 @@ public final class LlamaModel implements TrainableModel {
     public float[] logits(PackedBatch batch) {
         ActivationBuffers b = upload(batch);
         forward(b, batch.batch(), batch.seqLen(), LinearLayer.Mode.EVAL);
-        float[] out = new float[batch.batch() * batch.seqLen() * config.vocabSize()];
-        device.copyToHost(b.logits, 0, out, 0, out.length);
+        return headLogits(b, b.xnFinal, batch.batch() * batch.seqLen());
+    }
+
+    /** The logits of the first {@code rows} rows of {@code normed}, computed chunk by chunk onto the host. */
+    private float[] headLogits(ActivationBuffers b, Tensor normed, int rows) {
+        int h = config.hiddenSize(), vocab = config.vocabSize();
+        float[] out = new float[rows * vocab];
+        for (int start = 0; start < rows; start += b.logitRows) {
+            int chunk = Math.min(b.logitRows, rows - start);
+            lmHead.forward(device, b.logits, device.view(normed, (long) start * h, chunk, h), chunk, null, b.linear,
+                    LinearLayer.Mode.EVAL);
+            device.copyToHost(b.logits, 0, out, start * vocab, chunk * vocab);
+        }
         return out;
+    }
+
+    /**
+     * LM head and loss over chunks of rows. With a gradient, each chunk's logits are overwritten
+     * with d(loss)/d(logits) and flow straight back through the head into {@code dNormed}.
+     */
+    private void headAndLoss(ActivationBuffers b, int n, float gradScale, boolean gradient, LinearLayer.Mode mode) {
+        int h = config.hiddenSize(), vocab = config.vocabSize();
+        if (gradient) k.fill(b.dNormed, 0, (long) n * h);
+        for (int start = 0; start < n; start += b.logitRows) {
+            int rows = Math.min(b.logitRows, n - start);
+            Tensor x = device.view(b.xnFinal, (long) start * h, rows, h);
+            lmHead.forward(device, b.logits, x, rows, null, b.linear, mode);
+            k.softmaxCrossEntropy(b.logits, device.view(b.losses, start, rows), device.view(b.correct, start, rows),
+                    device.view(b.targets, start, rows), rows, vocab, gradScale, gradient);
+            if (gradient) {
+                lmHead.backward(device, device.view(b.dNormed, (long) start * h, rows, h), b.logits, x, rows, null,
+                        b.linear, mode);
+            }
+        }
     }
 
     private BatchResult result(ActivationBuffers b, int n, int targets) {
@@ -310,14 +227,11 @@ public final class LlamaModel implements TrainableModel {
         for (DecoderLayer layer : layers) layerForward(b, layer, batch, seqLen, mode, null);
         k.rmsnormForward(b.xnFinal, b.rstdFinal, b.residual[layers.size()], finalNorm, n, config.hiddenSize(),
                 (float) config.rmsNormEps());
-        lmHead.forward(device, b.logits, b.xnFinal, n, null, b.linear, mode);
     }
 
-    /** Expects {@code b.logits} to hold the loss gradient (softmaxCrossEntropy with computeGradient). */
+    /** Expects {@code b.dNormed} to hold the loss gradient at the final norm's output ({@link #headAndLoss}). */
     private void backward(ActivationBuffers b, int batch, int seqLen, LinearLayer.Mode mode) {
         int n = batch * seqLen, h = config.hiddenSize();
-        k.fill(b.dNormed, 0, (long) n * h);
-        lmHead.backward(device, b.dNormed, b.logits, b.xnFinal, n, null, b.linear, mode);
         k.fill(b.dResidual, 0, (long) n * h);
         k.rmsnormBackward(b.dResidual, gradFinalNorm, b.dNormed, b.residual[layers.size()], finalNorm, b.rstdFinal, n, h);
         for (int l = layers.size() - 1; l >= 0; l--) {
@@ -336,10 +250,10 @@ public final class LlamaModel implements TrainableModel {
         float eps = (float) config.rmsNormEps();
         ActivationBuffers.Layer a = b.layer(l);
         Tensor x = b.residual[l];
-        k.rmsnormForward(a.xn1(), a.rstd1(), x, w.attnNorm(), n, h, eps);
-        w.q().forward(device, a.q(), a.xn1(), n, a.loraHidden()[Projection.Q.ordinal()], b.linear, mode);
-        w.k().forward(device, a.k(), a.xn1(), n, a.loraHidden()[Projection.K.ordinal()], b.linear, mode);
-        w.v().forward(device, a.v(), a.xn1(), n, a.loraHidden()[Projection.V.ordinal()], b.linear, mode);
+        k.rmsnormForward(b.normed, a.rstd1(), x, w.attnNorm(), n, h, eps);
+        w.q().forward(device, a.q(), b.normed, n, a.loraHidden()[Projection.Q.ordinal()], b.linear, mode);
+        w.k().forward(device, a.k(), b.normed, n, a.loraHidden()[Projection.K.ordinal()], b.linear, mode);
+        w.v().forward(device, a.v(), b.normed, n, a.loraHidden()[Projection.V.ordinal()], b.linear, mode);
         k.rope(a.q(), b.positions, invFreq, n, config.numHeads(), config.headDim(), false);
         k.rope(a.k(), b.positions, invFreq, n, config.numKvHeads(), config.headDim(), false);
         Tensor keys = a.k(), values = a.v();
@@ -356,27 +270,30 @@ public final class LlamaModel implements TrainableModel {
                 config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale);
         w.o().forward(device, b.projected, a.att(), n, a.loraHidden()[Projection.O.ordinal()], b.linear, mode);
         k.add(a.mid(), x, b.projected, (long) n * h);
-        k.rmsnormForward(a.xn2(), a.rstd2(), a.mid(), w.mlpNorm(), n, h, eps);
-        w.gate().forward(device, a.gate(), a.xn2(), n, a.loraHidden()[Projection.GATE.ordinal()], b.linear, mode);
-        w.up().forward(device, a.up(), a.xn2(), n, a.loraHidden()[Projection.UP.ordinal()], b.linear, mode);
-        k.swigluForward(a.act(), a.gate(), a.up(), (long) n * config.intermediateSize());
-        w.down().forward(device, b.projected, a.act(), n, a.loraHidden()[Projection.DOWN.ordinal()], b.linear, mode);
+        k.rmsnormForward(b.normed, a.rstd2(), a.mid(), w.mlpNorm(), n, h, eps);
+        w.gate().forward(device, a.gate(), b.normed, n, a.loraHidden()[Projection.GATE.ordinal()], b.linear, mode);
+        w.up().forward(device, a.up(), b.normed, n, a.loraHidden()[Projection.UP.ordinal()], b.linear, mode);
+        k.swigluForward(b.act, a.gate(), a.up(), (long) n * config.intermediateSize());
+        w.down().forward(device, b.projected, b.act, n, a.loraHidden()[Projection.DOWN.ordinal()], b.linear, mode);
         k.add(b.residual[l + 1], a.mid(), b.projected, (long) n * h);
     }
 
     /** {@link #layerForward} reversed: turns {@code dResidual} from d residual[l+1] into d residual[l]. */
     private void layerBackward(ActivationBuffers b, DecoderLayer w, int batch, int seqLen, LinearLayer.Mode mode) {
         int n = batch * seqLen, h = config.hiddenSize(), l = w.index(), inter = config.intermediateSize();
+        float eps = (float) config.rmsNormEps();
         ActivationBuffers.Layer a = b.layer(l);
         Tensor[] hidden = a.loraHidden();
+        k.swigluForward(b.act, a.gate(), a.up(), (long) n * inter); // recomputed, not kept per layer
         k.fill(b.dAct, 0, (long) n * inter);
-        w.down().backward(device, b.dAct, b.dResidual, a.act(), n, hidden[Projection.DOWN.ordinal()], b.linear, mode);
+        w.down().backward(device, b.dAct, b.dResidual, b.act, n, hidden[Projection.DOWN.ordinal()], b.linear, mode);
         k.fill(b.dGate, 0, (long) n * inter);
         k.fill(b.dUp, 0, (long) n * inter);
         k.swigluBackward(b.dGate, b.dUp, b.dAct, a.gate(), a.up(), (long) n * inter);
+        k.rmsnormForward(b.normed, null, a.mid(), w.mlpNorm(), n, h, eps);
         k.fill(b.dNormed, 0, (long) n * h);
-        w.up().backward(device, b.dNormed, b.dUp, a.xn2(), n, hidden[Projection.UP.ordinal()], b.linear, mode);
-        w.gate().backward(device, b.dNormed, b.dGate, a.xn2(), n, hidden[Projection.GATE.ordinal()], b.linear, mode);
+        w.up().backward(device, b.dNormed, b.dUp, b.normed, n, hidden[Projection.UP.ordinal()], b.linear, mode);
+        w.gate().backward(device, b.dNormed, b.dGate, b.normed, n, hidden[Projection.GATE.ordinal()], b.linear, mode);
         k.rmsnormBackward(b.dResidual, w.gradMlpNorm(), b.dNormed, a.mid(), w.mlpNorm(), a.rstd2(), n, h);
         k.fill(b.dAtt, 0, (long) n * config.qDim());
         w.o().backward(device, b.dAtt, b.dResidual, a.att(), n, hidden[Projection.O.ordinal()], b.linear, mode);
@@ -387,33 +304,47 @@ public final class LlamaModel implements TrainableModel {
                 config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale);
         k.rope(b.dq, b.positions, invFreq, n, config.numHeads(), config.headDim(), true);
         k.rope(b.dk, b.positions, invFreq, n, config.numKvHeads(), config.headDim(), true);
+        k.rmsnormForward(b.normed, null, b.residual[l], w.attnNorm(), n, h, eps);
         k.fill(b.dNormed, 0, (long) n * h);
-        w.v().backward(device, b.dNormed, b.dv, a.xn1(), n, hidden[Projection.V.ordinal()], b.linear, mode);
-        w.k().backward(device, b.dNormed, b.dk, a.xn1(), n, hidden[Projection.K.ordinal()], b.linear, mode);
-        w.q().backward(device, b.dNormed, b.dq, a.xn1(), n, hidden[Projection.Q.ordinal()], b.linear, mode);
+        w.v().backward(device, b.dNormed, b.dv, b.normed, n, hidden[Projection.V.ordinal()], b.linear, mode);
+        w.k().backward(device, b.dNormed, b.dk, b.normed, n, hidden[Projection.K.ordinal()], b.linear, mode);
+        w.q().backward(device, b.dNormed, b.dq, b.normed, n, hidden[Projection.Q.ordinal()], b.linear, mode);
         k.rmsnormBackward(b.dResidual, w.gradAttnNorm(), b.dNormed, b.residual[l], w.attnNorm(), a.rstd1(), n, h);
     }
 
+    /** Bytes held by weights, adapters, gradients and activation buffers (canonical dtype sizes). */
+    public long memoryBytes() {
+        long total = weights.bytes();
+        for (Tensor t : bufferTensors) total += t.size() * t.dtype().bytes();
+        return total;
+    }
+
     // ---- export --------------------------------------------------------------------------
+
+    /**
+     * Writes the usable form of this model into {@code dir}: the PEFT adapter for LoRA, or
+     * {@code model.safetensors} plus the source directory's config and tokenizer files for full
+     * fine-tuning, so the directory loads as a model of its own.
+     */
+    public void export(Path dir, String baseModelName) throws IOException {
+        Files.createDirectories(dir);
+        if (fineTuning instanceof FineTuning.Lora) {
+            PeftAdapter.save(this, dir, baseModelName);
+            return;
+        }
+        saveWeights(dir.resolve(SafetensorsReader.SINGLE_FILE));
+        for (String name : COMPANION_FILES) {
+            Path source = modelDir.resolve(name);
+            if (Files.exists(source)) Files.copy(source, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
 
     /**
      * Writes every base weight under its HF name to one safetensors file (F32, or BF16 for
      * tensors held in BF16); with {@link #mergeLora()} first, this is the merged model.
      */
     public void saveWeights(Path file) {
-        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
-        for (var e : baseWeights().entrySet()) {
-            Tensor t = e.getValue();
-            float[] values = device.download(t);
-            if (t.dtype() == DType.BF16) {
-                short[] bits = new short[values.length];
-                for (int i = 0; i < bits.length; i++) bits[i] = Bf16.fromFloat(values[i]);
-                entries.add(new SafetensorsWriter.Entry.Bf16(e.getKey(), t.shape(), bits));
-            } else {
-                entries.add(new SafetensorsWriter.Entry.F32(e.getKey(), t.shape(), values));
-            }
-        }
-        SafetensorsWriter.write(file, entries, Map.of("format", "pt"));
+        weights.save(file);
     }
 
     /**
@@ -421,22 +352,7 @@ public final class LlamaModel implements TrainableModel {
      * weight's dtype) and zeroes B, so the model computes the same function without adapters.
      */
     public void mergeLora() {
-        for (DecoderLayer layer : layers) {
-            for (LinearLayer lin : layer.projections()) {
-                if (lin.lora == null) continue;
-                float[] w = device.download(lin.weight), a = device.download(lin.lora.a()), bm = device.download(lin.lora.b());
-                int r = lin.lora.rank();
-                for (int o = 0; o < lin.out; o++) {
-                    for (int i = 0; i < lin.in; i++) {
-                        double delta = 0;
-                        for (int j = 0; j < r; j++) delta += (double) bm[o * r + j] * a[j * lin.in + i];
-                        w[o * lin.in + i] += (float) (lin.lora.scaling() * delta);
-                    }
-                }
-                device.copyFromHost(w, 0, lin.weight, 0, w.length);
-                k.fill(lin.lora.b(), 0, lin.lora.b().size());
-            }
-        }
+        weights.mergeLora();
     }
 
     // ---- inference -----------------------------------------------------------------------
@@ -452,7 +368,20 @@ public final class LlamaModel implements TrainableModel {
      * row-major. LoRA adapters apply (without dropout).
      */
     public float[] forwardWithCache(int[] tokens, KvCache cache) {
-        int n = tokens.length, past = cache.length();
+        return decode(tokens, cache, false);
+    }
+
+    /**
+     * Like {@link #forwardWithCache} but returns only the logits {@code [vocab]} after the last
+     * token, and runs the LM head for that token only (a prefill of a long prompt skips
+     * {@code (n-1) * vocab * hidden} multiply-adds).
+     */
+    public float[] nextTokenLogits(int[] tokens, KvCache cache) {
+        return decode(tokens, cache, true);
+    }
+
+    private float[] decode(int[] tokens, KvCache cache, boolean lastOnly) {
+        int n = tokens.length, past = cache.length(), h = config.hiddenSize();
         if (n == 0) throw new IllegalArgumentException("no tokens to run");
         if (past + n > cache.capacity()) {
             throw new IllegalArgumentException("KV cache holds " + cache.capacity() + " tokens; " + past + " + " + n + " do not fit");
@@ -463,14 +392,13 @@ public final class LlamaModel implements TrainableModel {
         device.copyFromHost(tokens, 0, b.tokens, 0, n);
         device.copyFromHost(positions, 0, b.positions, 0, n);
         device.copyFromHost(new int[n], 0, b.segStart, 0, n); // one sequence: every query may see key 0
-        k.embeddingForward(b.residual[0], embed, b.tokens, n, config.hiddenSize());
+        k.embeddingForward(b.residual[0], embed, b.tokens, n, h);
         for (DecoderLayer layer : layers) layerForward(b, layer, 1, n, LinearLayer.Mode.EVAL, cache);
         cache.advance(n);
-        k.rmsnormForward(b.xnFinal, null, b.residual[layers.size()], finalNorm, n, config.hiddenSize(), (float) config.rmsNormEps());
-        lmHead.forward(device, b.logits, b.xnFinal, n, null, b.linear, LinearLayer.Mode.EVAL);
-        float[] out = new float[n * config.vocabSize()];
-        device.copyToHost(b.logits, 0, out, 0, out.length);
-        return out;
+        int rows = lastOnly ? 1 : n;
+        Tensor top = lastOnly ? device.view(b.residual[layers.size()], (long) (n - 1) * h, 1, h) : b.residual[layers.size()];
+        k.rmsnormForward(b.xnFinal, null, top, finalNorm, rows, h, (float) config.rmsNormEps());
+        return headLogits(b, b.xnFinal, rows);
     }
 
     /** Frees the activation buffers (they are re-made on the next pass); weights stay. */
@@ -483,7 +411,6 @@ public final class LlamaModel implements TrainableModel {
     @Override
     public void close() {
         releaseBuffers();
-        weightTensors.forEach(device::free);
-        weightTensors.clear();
+        weights.free();
     }
 }

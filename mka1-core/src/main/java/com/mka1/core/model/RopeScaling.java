@@ -14,6 +14,10 @@ public sealed interface RopeScaling {
 
     /** Position interpolation: every frequency divided by {@code factor}. */
     record Linear(double factor) implements RopeScaling {
+        public Linear {
+            requirePositive(factor);
+        }
+
         public double[] apply(double[] invFreq) {
             for (int i = 0; i < invFreq.length; i++) invFreq[i] /= factor;
             return invFreq;
@@ -23,6 +27,14 @@ public sealed interface RopeScaling {
     /** Llama 3.1: low frequencies divided by {@code factor}, high kept, a smooth blend between. */
     record Llama3(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions)
             implements RopeScaling {
+        public Llama3 {
+            requirePositive(factor);
+            if (!(highFreqFactor > lowFreqFactor)) {
+                throw new UnsupportedModelException("rope_scaling.high_freq_factor " + highFreqFactor
+                        + " must exceed low_freq_factor " + lowFreqFactor);
+            }
+        }
+
         public double[] apply(double[] invFreq) {
             double lowWavelen = originalMaxPositions / lowFreqFactor, highWavelen = originalMaxPositions / highFreqFactor;
             for (int i = 0; i < invFreq.length; i++) {
@@ -36,5 +48,9 @@ public sealed interface RopeScaling {
             }
             return invFreq;
         }
+    }
+
+    private static void requirePositive(double factor) {
+        if (!(factor > 0)) throw new UnsupportedModelException("rope_scaling.factor must be a positive number, got " + factor);
     }
 }

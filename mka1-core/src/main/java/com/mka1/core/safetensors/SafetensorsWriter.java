@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,13 +53,13 @@ public final class SafetensorsWriter {
             long elements = 1;
             for (int d : e.shape()) elements *= d;
             if (elements != e.length()) {
-                throw new IllegalArgumentException("tensor " + e.name() + ": shape " + java.util.Arrays.toString(e.shape())
+                throw new IllegalArgumentException("tensor " + e.name() + ": shape " + Arrays.toString(e.shape())
                         + " needs " + elements + " values, got " + e.length());
             }
             long bytes = elements * (e instanceof Entry.F32 ? 4 : 2);
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("dtype", e instanceof Entry.F32 ? "F32" : "BF16");
-            info.put("shape", java.util.Arrays.stream(e.shape()).boxed().map(Object.class::cast).toList());
+            info.put("shape", Arrays.stream(e.shape()).boxed().map(Object.class::cast).toList());
             info.put("data_offsets", List.of(offset, offset + bytes));
             if (header.put(e.name(), info) != null) throw new IllegalArgumentException("tensor " + e.name() + " given twice");
             offset += bytes;

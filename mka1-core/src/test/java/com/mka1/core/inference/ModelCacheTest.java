@@ -36,19 +36,31 @@ class ModelCacheTest {
     private final List<String> loads = Collections.synchronizedList(new ArrayList<>());
     private final List<String> closed = Collections.synchronizedList(new ArrayList<>());
 
-    private ModelCache<Blob> cache(long max) {
-        return new ModelCache<>(max, id -> {
+    /** A cache whose models are named "name=bytes"; names starting with "bad" fail to load. */
+    private final class Blobs {
+        final ModelCache<Blob> cache;
+
+        Blobs(long max) {
+            cache = new ModelCache<>(max);
+        }
+
+        <T> T withModel(String id, java.util.function.Function<Blob, T> work) {
+            return cache.withModel(id, () -> load(id), work);
+        }
+
+        private Blob load(String id) {
             if (id.startsWith("bad")) {
                 throw new IllegalArgumentException("no model " + id);
             }
             loads.add(id);
             return new Blob(id, Long.parseLong(id.substring(id.indexOf('=') + 1)));
-        });
+        }
     }
 
     @Test
     void loadsOnFirstUseAndEvictsTheLeastRecentlyUsed() {
-        try (ModelCache<Blob> cache = cache(100)) {
+        Blobs cache = new Blobs(100);
+        try (cache.cache) {
             String first = cache.withModel("a=40", b -> b.id);
             assertThat(first).isEqualTo("a=40");
             cache.withModel("b=40", b -> b.id);
@@ -56,8 +68,8 @@ class ModelCacheTest {
             assertThat(loads).containsExactly("a=40", "b=40");
             cache.withModel("c=40", b -> b.id); // 120 > 100: b goes
             assertThat(closed).containsExactly("b=40");
-            assertThat(cache.loadedIds()).containsExactly("a=40", "c=40");
-            assertThat(cache.memoryBytes()).isEqualTo(80);
+            assertThat(cache.cache.loadedIds()).containsExactly("a=40", "c=40");
+            assertThat(cache.cache.memoryBytes()).isEqualTo(80);
             cache.withModel("b=40", b -> b.id); // reloads, evicts a
             assertThat(loads).containsExactly("a=40", "b=40", "c=40", "b=40");
             assertThat(closed).containsExactly("b=40", "a=40");
@@ -67,32 +79,35 @@ class ModelCacheTest {
 
     @Test
     void aModelInUseIsNotEvicted() {
-        try (ModelCache<Blob> cache = cache(50)) {
+        Blobs cache = new Blobs(50);
+        try (cache.cache) {
             cache.withModel("a=40", outer -> cache.withModel("b=40", inner -> {
                 assertThat(closed).isEmpty(); // both in use: over the bound, nothing closed
                 return null;
             }));
             // b is released first, while a is still busy: the idle one goes
             assertThat(closed).containsExactly("b=40");
-            assertThat(cache.loadedIds()).containsExactly("a=40");
+            assertThat(cache.cache.loadedIds()).containsExactly("a=40");
         }
     }
 
     @Test
     void aFailedLoadIsNotCached() {
-        try (ModelCache<Blob> cache = cache(100)) {
+        Blobs cache = new Blobs(100);
+        try (cache.cache) {
             assertThatThrownBy(() -> cache.withModel("bad=1", b -> b)).hasMessage("no model bad=1");
-            assertThat(cache.loadedIds()).isEmpty();
+            assertThat(cache.cache.loadedIds()).isEmpty();
         }
     }
 
     @Test
     void invalidateClosesAndForgets() {
-        try (ModelCache<Blob> cache = cache(100)) {
+        Blobs cache = new Blobs(100);
+        try (cache.cache) {
             cache.withModel("a=10", b -> b);
-            cache.invalidate("a=10");
+            cache.cache.invalidate("a=10");
             assertThat(closed).containsExactly("a=10");
-            assertThat(cache.loadedIds()).isEmpty();
+            assertThat(cache.cache.loadedIds()).isEmpty();
             cache.withModel("a=10", b -> b);
             assertThat(loads).containsExactly("a=10", "a=10");
         }
@@ -100,7 +115,8 @@ class ModelCacheTest {
 
     @Test
     void requestsToOneModelAreSerialisedAndToTwoModelsRunTogether() throws Exception {
-        try (ModelCache<Blob> cache = cache(1000)) {
+        Blobs cache = new Blobs(1000);
+        try (cache.cache) {
             AtomicInteger inside = new AtomicInteger();
             AtomicInteger maxInside = new AtomicInteger();
             List<Thread> threads = new ArrayList<>();

@@ -90,13 +90,16 @@ class JobLifecycleTest {
                 "Step 1/2: training loss=1.000",
                 "Step 2/2: training loss=0.500",
                 "Checkpoint created at step 2",
-                "New fine-tuned model created: ft:meetkai:functionary-medium:support-bot",
+                "New fine-tuned model created",
                 "The job has successfully completed");
         JobEvent step2 = ft.listEvents(done.id(), new PageParams(100, null)).data().stream()
                 .filter(e -> e.message().startsWith("Step 2/2")).findFirst().orElseThrow();
         assertThat(step2.type()).isEqualTo(EventType.METRICS);
         assertThat(Json.write(Json.VALUE, step2.data())).isEqualTo("{\"step\":2,\"total_steps\":2,\"train_loss\":0.5,"
                 + "\"train_mean_token_accuracy\":0.75,\"learning_rate\":0.0001,\"tokens\":8}");
+
+        JobEvent created2 = ft.listEvents(done.id(), PageParams.of(2)).data().getLast();
+        assertThat(Json.write(Json.VALUE, created2.data())).isEqualTo("{\"fine_tuned_model\":\"ft:meetkai:functionary-medium:support-bot\"}");
 
         Page<Checkpoint> checkpoints = ft.listCheckpoints(done.id(), PageParams.FIRST);
         assertThat(checkpoints.data()).hasSize(1);
@@ -105,11 +108,11 @@ class JobLifecycleTest {
         assertThat(c.metrics()).isEqualTo(new CheckpointMetrics(2, 0.5, 0.75, null, null, null, null));
         assertThat(c.fineTuningJobId()).isEqualTo(done.id());
 
-        RegisteredModel model = mka1.models().find(done.fineTunedModel()).orElseThrow();
+        RegisteredModel model = mka1.modelRegistry().find(done.fineTunedModel()).orElseThrow();
         assertThat(model.kind()).isEqualTo(ModelKind.FINE_TUNED);
         assertThat(model.dir().getFileName().toString()).isEqualTo("final");
         assertThat(model.baseModel()).isEqualTo(MODEL);
-        assertThat(mka1.models().find(c.fineTunedModelCheckpoint()).orElseThrow().kind()).isEqualTo(ModelKind.CHECKPOINT);
+        assertThat(mka1.modelRegistry().find(c.fineTunedModelCheckpoint()).orElseThrow().kind()).isEqualTo(ModelKind.CHECKPOINT);
 
         assertThat(done.resultFiles()).hasSize(1);
         FileObject result = mka1.files().retrieve(done.resultFiles().getFirst());
@@ -149,6 +152,32 @@ class JobLifecycleTest {
         FineTuningJob tooLong = mka1.fineTuning().create(JobCreateParams.of(MODEL, upload(mka1, Caller.NONE, chatLines(4) + longLine).id()));
         assertThat(awaitStatus(mka1, Caller.NONE, tooLong.id(), JobStatus.FAILED).error()).isEqualTo(new JobError(
                 "example_too_long", "Line 5: example has about 1009 tokens, more than the model's context length of 512", "training_file"));
+    }
+
+    @Test
+    void validationFileAndMethodFormatAreChecked() {
+        mka1 = new Mka1Fixture(root).open(new StepTrainer(100).unlimited());
+        FineTuningService ft = mka1.fineTuning();
+        String train = upload(mka1, Caller.NONE, chatLines(4)).id();
+        String badValidation = upload(mka1, Caller.NONE, "{\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"weight\":1}]}\n").id();
+        FineTuningJob withValidation = ft.create(JobCreateParams.of(MODEL, train).withValidationFile(badValidation));
+        assertThat(awaitStatus(mka1, Caller.NONE, withValidation.id(), JobStatus.FAILED).error()).isEqualTo(new JobError(
+                "invalid_validation_file", "Line 1: messages[0]: 'weight' is only allowed on assistant messages", "validation_file"));
+        assertThat(ft.listEvents(withValidation.id(), new PageParams(100, null)).data().getLast().message())
+                .isEqualTo("Validating training file: " + train + " and validation file: " + badValidation);
+
+        FineTuningJob dpo = ft.create(JobCreateParams.of(MODEL, train).withMethod(Method.Dpo.auto()));
+        assertThat(awaitStatus(mka1, Caller.NONE, dpo.id(), JobStatus.FAILED).error().message()).startsWith(
+                "Line 1: 'messages' is the supervised format, but the job's method is dpo");
+        assertThat(dpo.hyperparameters().beta()).isEqualTo(HyperparameterValue.auto());
+    }
+
+    @Test
+    void aMissingSeedIsGenerated() {
+        mka1 = new Mka1Fixture(root).open(new StepTrainer(100));
+        FineTuningJob job = mka1.fineTuning().create(JobCreateParams.of(MODEL, upload(mka1, Caller.NONE, chatLines(4)).id()));
+        assertThat(job.seed()).isBetween(0L, (long) Integer.MAX_VALUE);
+        assertThat(mka1.fineTuning().cancel(job.id()).seed()).isEqualTo(job.seed());
     }
 
     @Test
@@ -198,7 +227,7 @@ class JobLifecycleTest {
         assertThat(trainer.plans).extracting(p -> p.startStep()).containsExactly(0, 2);
         List<String> messages = messagesOldestFirst(ft, job.id());
         assertThat(messages).containsSubsequence("Step 2/6: training loss=0.500", "Pausing job: stopping at the next step boundary",
-                "Job paused at step 2", "Job resumed", "Step 3/6: training loss=0.333", "The job has successfully completed");
+                "Job paused", "Job resumed", "Step 3/6: training loss=0.333", "The job has successfully completed");
         assertThat(messages.stream().filter(m -> m.startsWith("Step "))).hasSize(6);
         assertThat(messages).containsOnlyOnce("Fine-tuning job started");
     }

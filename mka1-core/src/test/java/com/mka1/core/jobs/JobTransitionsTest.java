@@ -83,7 +83,7 @@ class JobTransitionsTest {
                 "validating_files>queued", "validating_files>failed", "validating_files>cancelled",
                 "queued>running", "queued>paused", "queued>cancelled",
                 "running>succeeded", "running>failed", "running>pausing", "running>cancelled",
-                "pausing>paused", "pausing>failed", "pausing>cancelled",
+                "pausing>paused", "pausing>failed", "pausing>cancelled", "pausing>succeeded",
                 "paused>queued", "paused>cancelled");
         for (JobStatus terminal : EnumSet.of(SUCCEEDED, FAILED, CANCELLED)) assertThat(terminal.terminal()).isTrue();
     }
@@ -131,7 +131,7 @@ class JobTransitionsTest {
         assertRefused(() -> ft.resume(running.id()), "resume", running, PAUSING);
         trainer.steps.release(1); // lets the trainer reach its boundary check before step 1
         awaitStatus(mka1, Caller.NONE, running.id(), PAUSED);
-        assertThat(lastMessage(running)).isEqualTo("Job paused at step 0");
+        assertThat(lastMessage(running)).isEqualTo("Job paused");
         assertThat(ft.cancel(running.id()).status()).isEqualTo(CANCELLED);
 
         FineTuningJob third = newJob();
@@ -149,6 +149,24 @@ class JobTransitionsTest {
         assertThat(ft.retrieve(fourth.id()).status()).isEqualTo(CANCELLED); // the trainer's late result is ignored
         assertThat(ft.listEvents(fourth.id(), new PageParams(100, null)).data()).extracting(JobEvent::message)
                 .filteredOn(m -> m.startsWith("Job ")).containsExactly("Job cancelled");
+    }
+
+    @Test
+    void aPauseThatArrivesAfterTheLastStepEndsInSucceeded() {
+        open(false, 1);
+        FineTuningService ft = mka1.fineTuning();
+        FineTuningJob job = newJob(); // 6 steps
+        awaitStatus(mka1, Caller.NONE, job.id(), RUNNING);
+        trainer.steps.release(5);
+        Mka1Fixture.await(() -> lastMessage(job).startsWith("Step 5/6"), () -> "step 5");
+        assertThat(ft.retrieve(job.id()).estimatedFinish()).isNotNull();
+        trainer.deaf = true;
+        assertThat(ft.pause(job.id()).status()).isEqualTo(PAUSING);
+        trainer.finishDespiteStop = true; // the trainer completes its last step instead of stopping
+        trainer.steps.release(1);
+        FineTuningJob done = awaitStatus(mka1, Caller.NONE, job.id(), SUCCEEDED);
+        assertThat(done.error()).isNull();
+        assertThat(done.estimatedFinish()).isNull();
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.mka1.api.finetuning.JobEvent;
 import com.mka1.api.finetuning.JobListParams;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.core.EmbeddedMka1;
+import com.mka1.core.data.TokenCounter;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.StepTrainer;
 import org.junit.jupiter.api.Test;
@@ -41,13 +42,13 @@ class RestartRecoveryTest {
         List<JobEvent> before;
         String paused;
         List<JobEvent> finished;
-        try (EmbeddedMka1 mka1 = fixture.open(first)) {
+        try (EmbeddedMka1 mka1 = fixture.open(first, TokenCounter.APPROXIMATE, 1, 100)) {
             String file = upload(mka1, Caller.NONE, chatLines(4)).id();
             job = mka1.fineTuning().create(JobCreateParams.of(MODEL, file).withSuffix("r")); // 6 steps
+            awaitStatus(mka1, Caller.NONE, job.id(), JobStatus.RUNNING); // holds the only worker
             paused = mka1.fineTuning().create(JobCreateParams.of(MODEL, file)).id();
             awaitStatus(mka1, Caller.NONE, paused, JobStatus.QUEUED);
             mka1.fineTuning().pause(paused);
-            awaitStatus(mka1, Caller.NONE, job.id(), JobStatus.RUNNING);
             first.steps.release(3);
             Mka1Fixture.await(() -> events(mka1, job.id()).getLast().message().startsWith("Step 3/6"), () -> "step 3");
             before = events(mka1, job.id());
@@ -82,8 +83,8 @@ class RestartRecoveryTest {
             assertThat(events(third, job.id())).isEqualTo(finished);
             assertThat(third.fineTuning().list(JobListParams.ALL).data()).extracting(FineTuningJob::status)
                     .containsOnly(JobStatus.SUCCEEDED);
-            assertThat(third.models().exists("ft:" + MODEL + ":r")).isTrue();
-            assertThat(third.models().exists("ft:" + MODEL + ":r:ckpt-step-4")).isTrue();
+            assertThat(third.modelRegistry().exists("ft:" + MODEL + ":r")).isTrue();
+            assertThat(third.modelRegistry().exists("ft:" + MODEL + ":r:ckpt-step-4")).isTrue();
         }
     }
 

@@ -206,6 +206,13 @@ class ApiCodecsTest {
         assertThat(Json.write(Json.VALUE, v)).isEqualTo("{\"b\":1,\"a\":[1.50,true,null,\"x\"],\"big\":12345678901234567890}");
     }
 
+    @Test
+    void doublesAreWrittenInShortestPlainForm() {
+        assertThat(Json.write(Json.VALUE, new JsonValue.Arr(List.of(JsonValue.Num.of(1.0), JsonValue.Num.of(1e-4),
+                JsonValue.Num.of(100.0), JsonValue.Num.of(0.478), JsonValue.Num.of(-2.5e7))))).isEqualTo("[1,0.0001,100,0.478,-25000000]");
+        assertThatThrownBy(() -> JsonValue.Num.of(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static void assertRejected(String body, String param, String message) {
         assertThatThrownBy(() -> Json.read(JobCreateParamsCodec.INSTANCE, body))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> {

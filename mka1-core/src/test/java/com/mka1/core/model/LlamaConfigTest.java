@@ -70,6 +70,37 @@ class LlamaConfigTest {
     }
 
     @Test
+    void realConfigsOfTheSupportedFamiliesParse() {
+        LlamaConfig llama32 = parse("""
+                {"architectures":["LlamaForCausalLM"],"attention_bias":false,"bos_token_id":128000,
+                 "eos_token_id":[128001,128008,128009],"head_dim":64,"hidden_act":"silu","hidden_size":2048,
+                 "intermediate_size":8192,"max_position_embeddings":131072,"mlp_bias":false,"model_type":"llama",
+                 "num_attention_heads":32,"num_hidden_layers":16,"num_key_value_heads":8,"rms_norm_eps":1e-05,
+                 "rope_scaling":{"factor":32.0,"high_freq_factor":4.0,"low_freq_factor":1.0,
+                   "original_max_position_embeddings":8192,"rope_type":"llama3"},
+                 "rope_theta":500000.0,"tie_word_embeddings":true,"torch_dtype":"bfloat16","vocab_size":128256}""");
+        assertThat(llama32.ropeScaling()).isEqualTo(new RopeScaling.Llama3(32, 1, 4, 8192));
+        assertThat(llama32.eosTokenIds()).containsExactly(128001, 128008, 128009);
+        assertThat(llama32.kvDim()).isEqualTo(512);
+        LlamaConfig mistral = parse("""
+                {"architectures":["MistralForCausalLM"],"hidden_size":4096,"intermediate_size":14336,
+                 "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":32000,
+                 "rms_norm_eps":1e-05,"rope_theta":1000000.0,"sliding_window":null,"tie_word_embeddings":false,
+                 "bos_token_id":1,"eos_token_id":2,"hidden_act":"silu","max_position_embeddings":32768}""");
+        assertThat(mistral.architecture()).isEqualTo("MistralForCausalLM");
+        assertThat(mistral.qkvBias()).isFalse();
+        assertThat(mistral.headDim()).isEqualTo(128);
+        LlamaConfig smolLm = parse("""
+                {"architectures":["LlamaForCausalLM"],"hidden_size":576,"intermediate_size":1536,"num_hidden_layers":30,
+                 "num_attention_heads":9,"num_key_value_heads":3,"vocab_size":49152,"max_position_embeddings":2048,
+                 "rms_norm_eps":1e-05,"rope_theta":10000.0,"rope_scaling":null,"tie_word_embeddings":true,
+                 "hidden_act":"silu","bos_token_id":0,"eos_token_id":0}""");
+        assertThat(smolLm.headDim()).isEqualTo(64);
+        assertThat(smolLm.ropeScaling()).isEqualTo(new RopeScaling.None());
+        assertThat(smolLm.bosTokenId()).isZero();
+    }
+
+    @Test
     void unsupportedSettingsAreRefusedNamingTheField() {
         assertThatThrownBy(() -> parse(QWEN2.replace("Qwen2ForCausalLM", "GPT2LMHeadModel")))
                 .isInstanceOf(UnsupportedModelException.class)
@@ -78,6 +109,8 @@ class LlamaConfigTest {
                 .hasMessage("config.json: unsupported hidden_act = gelu (only silu)");
         assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"rope_scaling\":{\"rope_type\":\"yarn\",\"factor\":4},\"hidden_act\"")))
                 .hasMessageStartingWith("config.json: unsupported rope_scaling.rope_type = yarn");
+        assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"rope_scaling\":{\"type\":\"linear\"},\"hidden_act\"")))
+                .hasMessage("rope_scaling.factor must be a positive number, got NaN");
         assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_size\":896,", "")))
                 .hasMessage("config.json: field hidden_size must be an integer, got null");
         assertThatThrownBy(() -> parse(QWEN2.replace("\"num_key_value_heads\":2", "\"num_key_value_heads\":4")))

@@ -115,6 +115,28 @@ class LlamaModelBehaviourTest {
     }
 
     @Test
+    void fullFineTuningExportIsALoadableModelDirectory(@TempDir Path dir) throws IOException {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), false)) {
+            PackedBatch batch = oneRow(SEQUENCE);
+            model.zeroGradients();
+            model.forwardBackward(batch, 1, 0);
+            for (Parameter p : model.trainableParameters()) {
+                dev.kernels().axpy(p.value(), -0.01f, p.gradient(), p.value().size());
+                double[] v = dev.readDoubles(p.value());
+                for (int i = 0; i < v.length; i++) v[i] = (float) v[i]; // exported weights are F32
+                dev.writeDoubles(p.value(), v);
+            }
+            model.export(dir.resolve("out"), "meetkai:tiny");
+            assertThat(Files.readString(dir.resolve("out/config.json"))).isEqualTo(Files.readString(TINY.resolve("config.json")));
+            try (var reloaded = LlamaModel.load(dir.resolve("out"), dev, new FineTuning.Frozen(), false)) {
+                assertThat(reloaded.logits(batch)).containsExactly(model.logits(batch));
+                assertThat(reloaded.evaluate(batch).lossSum()).isLessThan(
+                        LlamaModel.load(TINY, dev, new FineTuning.Frozen(), false).evaluate(batch).lossSum());
+            }
+        }
+    }
+
+    @Test
     void bf16BaseStaysBf16UnderLoraAndIsWidenedForFullFineTuning(@TempDir Path dir) throws IOException {
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();
         try (var reader = SafetensorsReader.openDirectory(TINY)) {

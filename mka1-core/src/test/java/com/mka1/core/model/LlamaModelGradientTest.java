@@ -5,12 +5,17 @@ import com.mka1.core.compute.ReferenceDevice;
 import com.mka1.core.train.PackedBatch;
 import com.mka1.core.train.Parameter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.stream.IntStream;
 import java.util.Random;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole model's gradient against central finite differences of its own loss, in double on
@@ -24,6 +29,10 @@ class LlamaModelGradientTest {
 
     /** Checks a few random elements of every parameter (all elements would take minutes). */
     private void checkAll(ReferenceDevice dev, LlamaModel model, long dropoutSeed) {
+        checkAll(dev, model, dropoutSeed, batch, 6);
+    }
+
+    private void checkAll(ReferenceDevice dev, LlamaModel model, long dropoutSeed, PackedBatch batch, int perParameter) {
         float gradScale = 0.25f;
         model.zeroGradients();
         model.forwardBackward(batch, gradScale, dropoutSeed);
@@ -35,19 +44,19 @@ class LlamaModelGradientTest {
             double[] analytic = gradients.get(pi);
             double[] values = dev.readDoubles(p.value());
             int[] used = IntStream.range(0, analytic.length).filter(i -> analytic[i] != 0).toArray();
-            int samples = Math.min(6, values.length);
+            int samples = Math.min(perParameter, values.length);
             double[] a = new double[samples], numeric = new double[samples];
             for (int s = 0; s < samples; s++) {
                 // half the samples where the gradient is non-zero (embedding rows of batch tokens), half anywhere
                 int i = s % 2 == 0 && used.length > 0 ? used[pick.nextInt(used.length)] : pick.nextInt(values.length);
                 a[s] = analytic[i];
-                numeric[s] = derivative(dev, model, p, values, i, gradScale, dropoutSeed);
+                numeric[s] = derivative(dev, model, batch, p, values, i, gradScale, dropoutSeed);
             }
             FiniteDifferences.assertClose(p.name(), a, numeric, TOL);
         }
     }
 
-    private double derivative(ReferenceDevice dev, LlamaModel model, Parameter p, double[] values, int i, float gradScale,
+    private double derivative(ReferenceDevice dev, LlamaModel model, PackedBatch batch, Parameter p, double[] values, int i, float gradScale,
                               long dropoutSeed) {
         double keep = values[i], h = 1e-5;
         values[i] = keep + h;
@@ -72,6 +81,36 @@ class LlamaModelGradientTest {
     void fullFineTuningGradientWithActivationRecomputation() {
         try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), true)) {
             checkAll(dev, model, 0);
+        }
+    }
+
+    /** Tied embeddings: the table's gradient sums the lookup's and the LM head's. */
+    @Test
+    void fullFineTuningGradientWithTiedEmbeddings(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("config.json"), Files.readString(TINY.resolve("config.json"))
+                .replace("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": true"));
+        Files.copy(TINY.resolve("model.safetensors"), dir.resolve("model.safetensors")); // its lm_head.weight goes unused
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(dir, dev, new FineTuning.Full(), false)) {
+            assertThat(model.config().tieWordEmbeddings()).isTrue();
+            assertThat(model.trainableParameters()).extracting(Parameter::name).doesNotContain("lm_head.weight");
+            checkAll(dev, model, 0);
+        }
+    }
+
+    /** 2 rows of 70 tokens: the LM head and loss run in two chunks of logits rows. */
+    @Test
+    void fullFineTuningGradientOverMoreRowsThanOneLogitsChunk() {
+        int rows = 2, seq = 70, n = rows * seq;
+        int[] tokens = new int[n], targets = new int[n], positions = new int[n], seg = new int[n];
+        Random r = new Random(9);
+        for (int i = 0; i < n; i++) {
+            tokens[i] = r.nextInt(32);
+            positions[i] = i % seq;
+        }
+        for (int i = 0; i < n; i++) targets[i] = (i + 1) % seq == 0 ? -1 : tokens[i + 1];
+        assertThat(n).isGreaterThan(ActivationBuffers.LOGIT_ROWS);
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), false)) {
+            checkAll(dev, model, 0, new PackedBatch(rows, seq, tokens, targets, positions, seg), 2);
         }
     }
 

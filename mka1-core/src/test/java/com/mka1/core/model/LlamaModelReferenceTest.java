@@ -82,11 +82,10 @@ class LlamaModelReferenceTest {
              var cache = model.newKvCache(prompt.length + expected.length)) {
             int vocab = model.config().vocabSize();
             List<Integer> generated = new ArrayList<>();
-            float[] logits = model.forwardWithCache(prompt, cache);
-            int next = argmax(logits, logits.length / vocab - 1, vocab);
+            int next = argmax(model.nextTokenLogits(prompt, cache), 0, vocab);
             for (int step = 0; step < expected.length; step++) {
                 generated.add(next);
-                if (step + 1 < expected.length) next = argmax(model.forwardWithCache(new int[] {next}, cache), 0, vocab);
+                if (step + 1 < expected.length) next = argmax(model.nextTokenLogits(new int[] {next}, cache), 0, vocab);
             }
             assertThat(generated).containsExactly(java.util.Arrays.stream(expected).boxed().toArray(Integer[]::new));
             assertThat(cache.length()).isEqualTo(prompt.length + expected.length - 1);

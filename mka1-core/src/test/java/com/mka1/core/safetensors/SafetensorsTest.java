@@ -88,6 +88,25 @@ class SafetensorsTest {
                 .hasMessageStartingWith("no model.safetensors or model.safetensors.index.json in");
     }
 
+    /** A sparse file: the tensor read lies beyond 2 GiB, where a ByteBuffer could not reach. */
+    @Test
+    void readsTensorsBeyondTwoGibibytes(@TempDir Path dir) throws IOException {
+        long padBytes = 600_000_000L * 4;
+        String json = "{\"pad\":{\"dtype\":\"F32\",\"shape\":[600000000],\"data_offsets\":[0," + padBytes + "]},"
+                + "\"tail\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[" + padBytes + "," + (padBytes + 4) + "]}}";
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        Path file = dir.resolve("big.safetensors");
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            raf.write(header);
+            raf.seek(8 + header.length + padBytes);
+            raf.write(new byte[] {(byte) 0x80, 0x3F, 0x00, (byte) 0xC1}); // bf16 1.0, -8.0
+        }
+        try (var f = SafetensorsFile.open(file)) {
+            assertThat(f.readFloats("tail")).containsExactly(1f, -8f);
+        }
+    }
+
     @Test
     void readsTheRealStories260kCheckpoint() {
         try (var r = SafetensorsReader.openDirectory(SharedDir.resolve("models/stories260k"))) {

@@ -38,6 +38,8 @@ public final class StepTrainer implements Trainer {
     private volatile String failWith;
     /** While true, a trainer waiting for a permit does not look at stop requests (holds a job in "pausing"). */
     public volatile boolean deaf;
+    /** While true, stop requests are ignored after a permit is taken (a trainer finishing its last step). */
+    public volatile boolean finishDespiteStop;
     /** When true, a stop saves the last checkpoint's step (as real trainers do), so resumed runs replay steps. */
     public volatile boolean resumeFromLastCheckpoint;
 
@@ -84,7 +86,7 @@ public final class StepTrainer implements Trainer {
                 while (!steps.tryAcquire(5, TimeUnit.MILLISECONDS)) {
                     if (!deaf && listener.stopRequested()) return stop(stateFile, saved(step - 1));
                 }
-                if (listener.stopRequested()) {
+                if (!finishDespiteStop && listener.stopRequested()) {
                     steps.release();
                     return stop(stateFile, saved(step - 1));
                 }

@@ -1,7 +1,6 @@
 package com.mka1.server.api;
 
 import com.mka1.api.Mka1Exception;
-import com.mka1.core.json.JsonFieldException;
 import com.mka1.core.json.MalformedJsonException;
 import com.mka1.server.http.ApiError;
 import com.mka1.server.http.ErrorMapping;
@@ -20,10 +19,6 @@ public final class ApiErrors implements ErrorMapping {
             case Mka1Exception e -> new ApiError(e.httpStatus(), e.type(), e.getMessage(), e.param(), e.code());
             case MalformedJsonException e -> ApiError.badRequest(
                     "We could not parse the JSON body of your request: " + e.getMessage(), null, "invalid_json");
-            case JsonFieldException e -> e.field() == null
-                    ? ApiError.badRequest("We could not parse the JSON body of your request: " + e.getMessage(), null,
-                            "invalid_json")
-                    : ApiError.badRequest("Invalid " + e.getMessage(), e.field(), "invalid_value");
             default -> ApiError.internal();
         };
     }

@@ -15,6 +15,9 @@ public final class ApiRoutes {
         Router router = new Router();
         new FilesEndpoints(mka1, spoolDir).mount(router);
         new FineTuningEndpoints(mka1).mount(router);
+        new ResponsesEndpoints(mka1::responses).mount(router);
+        new ChatCompletionsEndpoint(mka1::responses).mount(router);
+        new ModelsEndpoints(mka1::models).mount(router);
         WhoamiEndpoint.mount(router);
         return router;
     }

@@ -13,13 +13,12 @@ import com.mka1.core.json.FileObjectCodec;
 import com.mka1.core.json.Json;
 import com.mka1.core.json.PageCodec;
 import com.mka1.server.http.Access;
-import com.mka1.server.http.ApiError;
 import com.mka1.server.http.ApiExchange;
-import com.mka1.server.http.HttpProblem;
 import com.mka1.server.http.MultipartPart;
 import com.mka1.server.http.MultipartReader;
 import com.mka1.server.http.QueryParams;
 import com.mka1.server.http.Router;
+import com.mka1.server.http.UploadLimitStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -74,7 +73,7 @@ final class FilesEndpoints {
                             throw new InvalidRequestException("Only one 'file' part is allowed", "file", "invalid_value");
                         }
                         filename = part.filename() == null || part.filename().isBlank() ? "upload" : part.filename();
-                        InputStream bytes = new LimitedInputStream(part.body(), limit);
+                        InputStream bytes = new UploadLimitStream(part.body(), limit);
                         if (purpose != null) {
                             created = files(ex).create(new FileUpload(filename, FilePurpose.fromWire(purpose), bytes));
                         } else {
@@ -131,42 +130,5 @@ final class FilesEndpoints {
 
     static String emptyToNull(String text) {
         return text == null || text.isEmpty() ? null : text;
-    }
-
-    /** Ends the upload with 413 as soon as it passes the limit, before the disk fills. */
-    private static final class LimitedInputStream extends java.io.FilterInputStream {
-        private final long limit;
-        private long count;
-
-        LimitedInputStream(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                counted(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int off, int len) throws IOException {
-            int n = super.read(buffer, off, len);
-            if (n > 0) {
-                counted(n);
-            }
-            return n;
-        }
-
-        private void counted(int n) {
-            count += n;
-            if (count > limit) {
-                throw new HttpProblem(ApiError.payloadTooLarge("The uploaded file is larger than the limit of "
-                        + limit + " bytes"));
-            }
-        }
     }
 }

@@ -1,13 +1,21 @@
 package com.mka1.server.api;
 
 import com.mka1.api.models.ModelService;
-import com.mka1.core.json.ModelJson;
+import com.mka1.core.json.Json;
+import com.mka1.core.json.ModelCodec;
+import com.mka1.core.json.ModelDeletedCodec;
+import com.mka1.core.json.PageCodec;
+import com.mka1.api.Page;
+import com.mka1.api.models.Model;
+import java.util.List;
 import com.mka1.server.http.Access;
 import com.mka1.server.http.Router;
 import java.util.function.Supplier;
 
 /** {@code /models}: list, retrieve and delete (ids contain ':' and may come percent-encoded). */
 final class ModelsEndpoints {
+    private static final PageCodec<Model> LIST = new PageCodec<>(ModelCodec.INSTANCE);
+
     private final Supplier<ModelService> models;
 
     ModelsEndpoints(Supplier<ModelService> models) {
@@ -15,11 +23,16 @@ final class ModelsEndpoints {
     }
 
     void mount(Router router) {
-        router.get("/models", Access.ANY_KEY, ex -> ex.sendJson(200,
-                        ResponsesEndpoints.utf8(ModelJson.listToJson(models.get().list()))))
+        router.get("/models", Access.ANY_KEY, ex -> ex.sendJson(200, Json.writeBytes(LIST, page(models.get().list()))))
                 .get("/models/{model}", Access.ANY_KEY, ex -> ex.sendJson(200,
-                        ResponsesEndpoints.utf8(ModelJson.toJson(models.get().retrieve(ex.pathParam("model"))))))
+                        Json.writeBytes(ModelCodec.INSTANCE, models.get().retrieve(ex.pathParam("model")))))
                 .delete("/models/{model}", Access.ADMIN_ONLY, ex -> ex.sendJson(200,
-                        ResponsesEndpoints.utf8(ModelJson.deletedToJson(models.get().delete(ex.pathParam("model"))))));
+                        Json.writeBytes(ModelDeletedCodec.INSTANCE, models.get().delete(ex.pathParam("model")))));
+    }
+
+    /** The whole model list as one page (OpenAI's /models is not paginated). */
+    private static Page<Model> page(List<Model> models) {
+        return new Page<>(models, false, models.isEmpty() ? null : models.getFirst().id(),
+                models.isEmpty() ? null : models.getLast().id());
     }
 }

@@ -4,22 +4,22 @@ import com.mka1.api.Caller;
 import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStreamEvent;
-import com.mka1.core.json.ResponseCreateParamsJson;
-import com.mka1.core.json.ResponseJson;
-import com.mka1.core.json.ResponseStreamEventJson;
+import com.mka1.core.json.Json;
+import com.mka1.core.json.ResponseCodec;
+import com.mka1.core.json.ResponseCreateParamsCodec;
+import com.mka1.core.json.ResponseStreamEventCodec;
 import com.mka1.server.http.Access;
 import com.mka1.server.http.ApiError;
 import com.mka1.server.http.ApiExchange;
 import com.mka1.server.http.Router;
-import com.mka1.server.http.SseStream;
+import com.mka1.server.http.DeferredSse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
  * {@code /responses}: create (whole, or as Server-Sent Events with {@code "stream": true}) and
- * retrieve. A failure after the stream has started is sent as an {@code error} event.
+ * retrieve. A request refused before the first event gets an ordinary JSON error; a failure after
+ * the stream has started is sent as an {@code error} event.
  */
 final class ResponsesEndpoints {
     private final Function<Caller, ResponseService> responses;
@@ -30,29 +30,31 @@ final class ResponsesEndpoints {
 
     void mount(Router router) {
         router.post("/responses", Access.ANY_KEY, this::create)
-                .get("/responses/{response_id}", Access.ANY_KEY, ex -> ex.sendJson(200, utf8(ResponseJson.toJson(
-                        responses.apply(Callers.of(ex)).retrieve(ex.pathParam("response_id"))))));
+                .get("/responses/{response_id}", Access.ANY_KEY, ex -> ex.sendJson(200, Json.writeBytes(
+                        ResponseCodec.INSTANCE, responses.apply(Callers.of(ex)).retrieve(ex.pathParam("response_id")))));
     }
 
     private void create(ApiExchange ex) throws IOException {
-        ResponseCreateParams params = ResponseCreateParamsJson.fromJson(new String(ex.jsonBody(), StandardCharsets.UTF_8));
+        ResponseCreateParams params = ResponseCreateParamsCodec.INSTANCE.read(Json.parse(ex.jsonBody()));
         ResponseService service = responses.apply(Callers.of(ex));
         if (!params.stream()) {
-            ex.sendJson(200, utf8(ResponseJson.toJson(service.create(params))));
+            ex.sendJson(200, Json.writeBytes(ResponseCodec.INSTANCE, service.create(params)));
             return;
         }
-        try (SseStream sse = ex.startSse()) {
+        try (DeferredSse sse = new DeferredSse(ex)) {
             int[] lastSequence = {-1};
             try {
                 service.createStreaming(params, event -> {
                     lastSequence[0] = event.sequenceNumber();
-                    send(sse, event.type(), ResponseStreamEventJson.toJson(event));
+                    send(sse, event);
                 });
             } catch (RuntimeException failure) {
+                if (!sse.started()) {
+                    throw failure; // nothing sent yet: an ordinary error answer
+                }
                 ApiError error = new ApiErrors().toApiError(failure);
-                ResponseStreamEvent.Error event = new ResponseStreamEvent.Error(lastSequence[0] + 1,
-                        error.code() == null ? error.type() : error.code(), error.message(), error.param());
-                send(sse, event.type(), ResponseStreamEventJson.toJson(event));
+                send(sse, new ResponseStreamEvent.Error(lastSequence[0] + 1,
+                        error.code() == null ? error.type() : error.code(), error.message(), error.param()));
                 if (error.status() >= 500) {
                     throw failure;
                 }
@@ -60,15 +62,7 @@ final class ResponsesEndpoints {
         }
     }
 
-    private static void send(SseStream sse, String type, String json) {
-        try {
-            sse.event(type, json);
-        } catch (IOException clientGone) {
-            throw new UncheckedIOException(clientGone);
-        }
-    }
-
-    static byte[] utf8(String json) {
-        return json.getBytes(StandardCharsets.UTF_8);
+    private static void send(DeferredSse sse, ResponseStreamEvent event) {
+        sse.event(event.type(), Json.write(ResponseStreamEventCodec.INSTANCE, event));
     }
 }

@@ -18,9 +18,8 @@ public final class Authenticator {
     }
 
     public Principal authenticate(String authorization, String onBehalfOf) {
-        String endUser = endUser(onBehalfOf);
         if (keys.isEmpty()) {
-            return new Principal(Role.ADMIN, "no-auth", endUser);
+            return new Principal(Role.ADMIN, "no-auth", endUser(onBehalfOf));
         }
         if (authorization == null || authorization.isBlank()) {
             throw new HttpProblem(ApiError.unauthorized(
@@ -34,7 +33,7 @@ public final class Authenticator {
         String key = parts[1].trim();
         Role role = keys.roleOf(key).orElseThrow(() -> new HttpProblem(ApiError.unauthorized(
                 "Incorrect API key provided: " + redact(key))));
-        return new Principal(role, ApiKeys.fingerprint(key), endUser);
+        return new Principal(role, ApiKeys.fingerprint(key), endUser(onBehalfOf));
     }
 
     private static String endUser(String header) {

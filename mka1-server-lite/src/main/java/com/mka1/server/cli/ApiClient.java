@@ -158,7 +158,7 @@ public final class ApiClient {
     private static ApiCallException failure(int status, String body) {
         String message = "HTTP " + status;
         try {
-            if (Json.parse(body, "the error answer") instanceof Map<?, ?> map
+            if (PlainJson.parse(body, "the error answer") instanceof Map<?, ?> map
                     && map.get("error") instanceof Map<?, ?> error && error.get("message") instanceof String text) {
                 message = "HTTP " + status + " " + error.get("type") + ": " + text;
             }

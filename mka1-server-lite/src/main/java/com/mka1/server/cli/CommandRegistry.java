@@ -14,9 +14,12 @@ public final class CommandRegistry {
     /** Every built-in command. Areas that add commands register them here. */
     public static CommandRegistry standard() {
         CommandRegistry registry = new CommandRegistry();
+        registry.add(new ServeCommand());
         registry.add(new WhoamiCommand());
         registry.add(new WatchCommand());
         registry.add(new ModelsPullCommand());
+        registry.add(new GenerateCommand());
+        registry.add(new DemoCommand());
         LlmCommands.all().forEach(registry::add);
         return registry;
     }

@@ -84,7 +84,7 @@ final class LlmCommands {
 
     /** {@code --body} with the convenience flags laid over it. */
     private static String createJobBody(Options options) {
-        Map<String, Object> body = options.has("body") ? Json.parseObject(options.get("body"), "--body")
+        Map<String, Object> body = options.has("body") ? PlainJson.parseObject(options.get("body"), "--body")
                 : new LinkedHashMap<>();
         putIfGiven(body, "model", options.get("model"));
         putIfGiven(body, "training_file", options.get("training-file"));
@@ -97,7 +97,7 @@ final class LlmCommands {
             throw new CliException("a job needs \"model\" and \"training_file\": pass --body '{...}' or --model"
                     + " and --training-file");
         }
-        return Json.write(body);
+        return PlainJson.write(body);
     }
 
     static void putIfGiven(Map<String, Object> body, String field, Object value) {

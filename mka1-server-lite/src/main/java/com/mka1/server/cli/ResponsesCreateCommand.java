@@ -29,16 +29,16 @@ final class ResponsesCreateCommand implements Command {
     @Override
     public int run(CommandContext context) {
         Options o = context.options();
-        Map<String, Object> body = o.has("body") ? Json.parseObject(o.get("body"), "--body") : new LinkedHashMap<>();
+        Map<String, Object> body = o.has("body") ? PlainJson.parseObject(o.get("body"), "--body") : new LinkedHashMap<>();
         LlmCommands.putIfGiven(body, "model", o.get("model"));
         if (o.has("input")) {
-            body.put("input", Json.parse(o.get("input"), "--input (a JSON value, e.g. '\"Hello\"')"));
+            body.put("input", PlainJson.parse(o.get("input"), "--input (a JSON value, e.g. '\"Hello\"')"));
         }
         LlmCommands.putIfGiven(body, "instructions", o.get("instructions"));
         LlmCommands.putIfGiven(body, "previous_response_id", o.get("previous-response-id"));
         LlmCommands.putIfGiven(body, "max_output_tokens", o.integer("max-output-tokens"));
         if (o.has("temperature")) {
-            body.put("temperature", Json.parse(o.get("temperature"), "--temperature"));
+            body.put("temperature", PlainJson.parse(o.get("temperature"), "--temperature"));
         }
         if (o.has("stream")) {
             body.put("stream", Boolean.parseBoolean(o.get("stream")));
@@ -48,12 +48,12 @@ final class ResponsesCreateCommand implements Command {
         }
         ApiClient client = context.client();
         if (Boolean.TRUE.equals(body.get("stream"))) {
-            client.postJsonStreaming("/responses", Json.write(body), line -> {
+            client.postJsonStreaming("/responses", PlainJson.write(body), line -> {
                 context.out().println(line);
                 context.out().flush();
             });
         } else {
-            context.printJson(client.postJson("/responses", Json.write(body)).body());
+            context.printJson(client.postJson("/responses", PlainJson.write(body)).body());
         }
         return 0;
     }

@@ -34,12 +34,12 @@ final class WatchCommand implements Command {
         ApiClient client = context.client();
         String jobPath = LlmCommands.jobPath(context.options(), "");
         Duration interval = interval(context.options());
-        boolean terminal = System.console() != null && context.out() == System.out;
+        boolean terminal = System.console() != null && System.console().isTerminal() && context.out() == System.out;
         Progress progress = new Progress();
         String lastLine = null;
         while (true) {
             String jobJson = client.get(jobPath, Map.of()).body();
-            Map<String, Object> job = Json.parseObject(jobJson, "the job");
+            Map<String, Object> job = PlainJson.parseObject(jobJson, "the job");
             String status = String.valueOf(job.get("status"));
             progress.observe(latestMetrics(client, jobPath), job.get("estimated_finish"), System.currentTimeMillis());
             String line = progress.render(status);
@@ -79,7 +79,7 @@ final class WatchCommand implements Command {
 
     /** The data of the newest metrics event, or null. */
     private static Map<?, ?> latestMetrics(ApiClient client, String jobPath) {
-        Map<String, Object> page = Json.parseObject(client.get(jobPath + "/events", Map.of("limit", "20")).body(),
+        Map<String, Object> page = PlainJson.parseObject(client.get(jobPath + "/events", Map.of("limit", "20")).body(),
                 "the events page");
         if (page.get("data") instanceof List<?> events) {
             for (Object event : events) {

@@ -32,10 +32,10 @@ class OptionsAndJsonTest {
 
     @Test
     void jsonRoundTripsAndPrettyPrints() {
-        Object value = Json.parse("{\"a\":[1,2.5,\"x\",true,null],\"b\":{}}", "test");
+        Object value = PlainJson.parse("{\"a\":[1,2.5,\"x\",true,null],\"b\":{}}", "test");
         assertThat(value).isEqualTo(Map.of("a", java.util.Arrays.asList(1, 2.5, "x", true, null), "b", Map.of()));
-        assertThat(Json.write(value)).isEqualTo("{\"a\":[1,2.5,\"x\",true,null],\"b\":{}}");
-        assertThat(Json.pretty("{\"id\":\"x\",\"data\":[1,2]}")).isEqualTo("""
+        assertThat(PlainJson.write(value)).isEqualTo("{\"a\":[1,2.5,\"x\",true,null],\"b\":{}}");
+        assertThat(PlainJson.pretty("{\"id\":\"x\",\"data\":[1,2]}")).isEqualTo("""
                 {
                   "id" : "x",
                   "data" : [
@@ -43,9 +43,9 @@ class OptionsAndJsonTest {
                     2
                   ]
                 }""");
-        assertThat(Json.pretty("not json")).isEqualTo("not json");
-        assertThatThrownBy(() -> Json.parseObject("[1]", "--body")).hasMessage("--body must be a JSON object");
-        assertThatThrownBy(() -> Json.parse("{\"a\":", "--body")).hasMessageStartingWith("--body is not valid JSON: ");
+        assertThat(PlainJson.pretty("not json")).isEqualTo("not json");
+        assertThatThrownBy(() -> PlainJson.parseObject("[1]", "--body")).hasMessage("--body must be a JSON object");
+        assertThatThrownBy(() -> PlainJson.parse("{\"a\":", "--body")).hasMessageStartingWith("--body is not valid JSON: ");
     }
 
     @Test

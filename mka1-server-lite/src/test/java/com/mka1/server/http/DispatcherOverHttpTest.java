@@ -110,6 +110,8 @@ class DispatcherOverHttpTest {
         assertThat(tooLong.status()).isEqualTo(400);
         assertThat(tooLong.body()).isEqualTo(envelope("X-On-Behalf-Of must be 1 to 256 printable characters",
                 "invalid_request_error", "X-On-Behalf-Of", "invalid_header"));
+        // The key is checked first: a bad header from an unauthenticated caller is still a 401.
+        assertThat(http.get("/v1/who", "X-On-Behalf-Of", "u".repeat(300)).status()).isEqualTo(401);
     }
 
     @Test

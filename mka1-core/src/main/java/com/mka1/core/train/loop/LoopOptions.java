@@ -6,15 +6,13 @@ import java.time.Duration;
 /**
  * Engine settings of the training loop that the API does not expose.
  *
- * @param microBatchTokens  tokens per forward/backward call (rows of max_seq_length per micro-batch
- *                          = max(1, this / max_seq_length)); bounds activation memory
  * @param stateSaveInterval resumable state is also saved between checkpoints when this much time
  *                          passed since the last save (crash recovery)
  * @param keepCheckpoints   how many epoch checkpoints stay on disk
  * @param optimizer         AdamW constants
  */
-public record LoopOptions(int microBatchTokens, Duration stateSaveInterval, int keepCheckpoints, AdamW.Config optimizer) {
+public record LoopOptions(Duration stateSaveInterval, int keepCheckpoints, AdamW.Config optimizer) {
     public static LoopOptions defaults() {
-        return new LoopOptions(8192, Duration.ofMinutes(5), 3, AdamW.Config.defaults());
+        return new LoopOptions(Duration.ofMinutes(5), 3, AdamW.Config.defaults());
     }
 }

@@ -61,8 +61,8 @@ public final class SupervisedObjective implements Objective {
             hash = 31 * hash + Arrays.hashCode(e.ids());
             hash = 31 * hash + Arrays.hashCode(e.trainable());
         }
-        return "supervised examples=" + training.size() + " data=" + Integer.toHexString(hash)
-                + " rows=" + packer.rowLength() + "x" + batches.rowsPerBatch();
+        // Rows per micro-batch stay out: they follow the memory available and only reorder sums.
+        return "supervised examples=" + training.size() + " data=" + Integer.toHexString(hash) + " row=" + packer.rowLength();
     }
 
     @Override

@@ -11,7 +11,8 @@ import com.mka1.core.train.data.TokenizedExample;
 import com.mka1.core.train.optim.AdamW;
 import com.mka1.core.train.optim.LearningRateSchedule.Decay;
 import com.mka1.core.train.testing.BigramModel;
-import com.mka1.core.train.testing.HostDevice;
+import com.mka1.core.compute.ReferenceBackend;
+import com.mka1.spi.BackendOptions;
 import com.mka1.core.train.testing.RecordingListener;
 import com.mka1.spi.ComputeDevice;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DpoObjectiveTest {
     private static final int VOCAB = 8;
-    private final ComputeDevice device = new HostDevice();
+    private final ComputeDevice device = new ReferenceBackend().open(BackendOptions.defaults());
     @TempDir
     Path tmp;
 
@@ -99,14 +100,14 @@ class DpoObjectiveTest {
     @Test
     void trainingPrefersTheChosenRepliesAndResumesWithTheSavedReference() throws Exception {
         Hyperparameters hp = new Hyperparameters(3, 4, 1.0, 0.1, 0.5, 0.0, Decay.LINEAR, 16, 1.0);
-        LoopOptions options = new LoopOptions(16, Duration.ofHours(1), 3, AdamW.Config.defaults());
+        LoopOptions options = new LoopOptions(Duration.ofHours(1), 3, AdamW.Config.defaults());
         List<PreferencePair> train = pairs(12, 1);
         List<PreferencePair> valid = pairs(4, 2);
         float[] uninterrupted;
         RecordingListener all = new RecordingListener(-1);
         try (BigramModel model = new BigramModel(device, VOCAB, 11, 0.0)) {
             TrainingLoop loop = new TrainingLoop(model, new DpoObjective(train, valid, 0.5, 0), hp, 9,
-                    new TrainingLoop.Directories(tmp.resolve("a/state"), tmp.resolve("a/out")), model::export, "host-test", options);
+                    new TrainingLoop.Directories(tmp.resolve("a/state"), tmp.resolve("a/out")), model::export, "reference", options);
             loop.run(all);
             uninterrupted = model.weights();
         }
@@ -119,13 +120,13 @@ class DpoObjectiveTest {
 
         try (BigramModel model = new BigramModel(device, VOCAB, 11, 0.0)) {
             TrainingLoop loop = new TrainingLoop(model, new DpoObjective(train, valid, 0.5, 0), hp, 9,
-                    new TrainingLoop.Directories(tmp.resolve("b/state"), tmp.resolve("b/out")), model::export, "host-test", options);
+                    new TrainingLoop.Directories(tmp.resolve("b/state"), tmp.resolve("b/out")), model::export, "reference", options);
             assertThat(loop.run(new RecordingListener(4))).isEqualTo(new TrainingResult.Stopped(4));
         }
         assertThat(Files.exists(tmp.resolve("b/state").resolve(DpoObjective.REFERENCE_FILE))).isTrue();
         try (BigramModel model = new BigramModel(device, VOCAB, 11, 0.0)) {
             TrainingLoop loop = new TrainingLoop(model, new DpoObjective(train, valid, 0.5, 0), hp, 9,
-                    new TrainingLoop.Directories(tmp.resolve("b/state"), tmp.resolve("b/out")), model::export, "host-test", options);
+                    new TrainingLoop.Directories(tmp.resolve("b/state"), tmp.resolve("b/out")), model::export, "reference", options);
             loop.run(new RecordingListener(-1));
             assertThat(model.weights()).isEqualTo(uninterrupted);
         }

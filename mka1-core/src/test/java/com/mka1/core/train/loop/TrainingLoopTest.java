@@ -10,9 +10,11 @@ import com.mka1.core.train.TrainingFailedException;
 import com.mka1.core.train.TrainingPlan;
 import com.mka1.core.train.TrainingResult;
 import com.mka1.core.train.data.TokenizedExample;
+import com.mka1.core.train.optim.AdamW;
 import com.mka1.core.train.optim.LearningRateSchedule.Decay;
 import com.mka1.core.train.testing.BigramModel;
-import com.mka1.core.train.testing.HostDevice;
+import com.mka1.core.compute.ReferenceBackend;
+import com.mka1.spi.BackendOptions;
 import com.mka1.core.train.testing.RecordingListener;
 import com.mka1.spi.ComputeDevice;
 import java.io.IOException;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainingLoopTest {
     private static final int VOCAB = 16;
-    private final ComputeDevice device = new HostDevice();
+    private final ComputeDevice device = new ReferenceBackend().open(BackendOptions.defaults());
     @TempDir
     Path tmp;
 
@@ -54,15 +56,13 @@ class TrainingLoopTest {
         return new Hyperparameters(epochs, batch, 1.0, 0.3, 0.1, 0.1, Decay.LINEAR, 24, 1.0);
     }
 
-    private LoopOptions options(int microBatchTokens) {
-        return new LoopOptions(microBatchTokens, Duration.ofHours(1), 3, com.mka1.core.train.optim.AdamW.Config.defaults());
-    }
+    private static final LoopOptions OPTIONS = new LoopOptions(Duration.ofHours(1), 3, AdamW.Config.defaults());
 
     private TrainingResult run(BigramModel model, Hyperparameters hp, Path root, RecordingListener listener, int rowsPerBatch)
             throws TrainingFailedException {
         SupervisedObjective objective = new SupervisedObjective(examples(20, 1), examples(6, 2), hp.maxSeqLength(), rowsPerBatch, 0);
         TrainingLoop loop = new TrainingLoop(model, objective, hp, 42, new TrainingLoop.Directories(root.resolve("state"), root.resolve("out")),
-                model::export, "host-test", options(rowsPerBatch * hp.maxSeqLength()));
+                model::export, "reference", OPTIONS);
         return loop.run(listener);
     }
 
@@ -74,7 +74,7 @@ class TrainingLoopTest {
             result = run(model, hp(4, 4), tmp, listener, 2);
         }
         int tokensPerEpoch = examples(20, 1).stream().mapToInt(TokenizedExample::length).sum();
-        assertThat(listener.plans).containsExactly(new TrainingPlan(4, 4, 1.0, 0.3, 20, 20, tokensPerEpoch, 0, "host-test"));
+        assertThat(listener.plans).containsExactly(new TrainingPlan(4, 4, 1.0, 0.3, 20, 20, tokensPerEpoch, 0, "reference"));
         assertThat(listener.steps).extracting(StepMetrics::step).containsExactlyElementsOf(
                 java.util.stream.IntStream.rangeClosed(1, 20).boxed().toList());
         assertThat(listener.steps.getFirst().learningRate()).isCloseTo(0.15, within(1e-12)); // warmup 2 steps
@@ -135,6 +135,37 @@ class TrainingLoopTest {
             assertThat(resumed).extracting(StepMetrics::trainLoss).containsExactlyElementsOf(
                     allSteps.stream().map(StepMetrics::trainLoss).toList());
         }
+    }
+
+    @Test
+    void aCrashedRunRestartsFromItsLastSavedStateToTheSameWeights() throws Exception {
+        Hyperparameters hp = hp(2, 3);
+        float[] uninterrupted;
+        try (BigramModel model = new BigramModel(device, VOCAB, 7, 0.25)) {
+            run(model, hp, tmp.resolve("a"), new RecordingListener(-1), 1);
+            uninterrupted = model.weights();
+        }
+        Path root = tmp.resolve("b");
+        LoopOptions saveEveryStep = new LoopOptions(Duration.ZERO, 3, AdamW.Config.defaults());
+        RecordingListener crashing = new RecordingListener(-1) {
+            @Override
+            public void step(StepMetrics metrics) {
+                super.step(metrics);
+                if (metrics.step() == 9) throw new IllegalStateException("simulated crash");
+            }
+        };
+        try (BigramModel model = new BigramModel(device, VOCAB, 7, 0.25)) {
+            SupervisedObjective objective = new SupervisedObjective(examples(20, 1), examples(6, 2), hp.maxSeqLength(), 1, 0);
+            TrainingLoop loop = new TrainingLoop(model, objective, hp, 42,
+                    new TrainingLoop.Directories(root.resolve("state"), root.resolve("out")), model::export, "reference", saveEveryStep);
+            assertThatThrownBy(() -> loop.run(crashing)).hasMessage("simulated crash");
+        }
+        RecordingListener restarted = new RecordingListener(-1);
+        try (BigramModel fresh = new BigramModel(device, VOCAB, 7, 0.25)) {
+            run(fresh, hp, root, restarted, 1);
+            assertThat(fresh.weights()).isEqualTo(uninterrupted);
+        }
+        assertThat(restarted.plans.getFirst().startStep()).isEqualTo(8); // step 9 never reached its save
     }
 
     @Test

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mka1.core.train.Parameter;
 import com.mka1.core.train.optim.AdamW;
-import com.mka1.core.train.testing.HostDevice;
+import com.mka1.core.compute.ReferenceBackend;
+import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainingStateStoreTest {
-    private final ComputeDevice device = new HostDevice();
+    private final ComputeDevice device = new ReferenceBackend().open(BackendOptions.defaults());
     @TempDir
     Path dir;
 

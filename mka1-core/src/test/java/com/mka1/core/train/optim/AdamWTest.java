@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.mka1.core.train.Parameter;
-import com.mka1.core.train.testing.HostDevice;
+import com.mka1.core.compute.ReferenceBackend;
+import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AdamWTest {
-    private final ComputeDevice device = new HostDevice();
+    private final ComputeDevice device = new ReferenceBackend().open(BackendOptions.defaults());
 
     private Parameter parameter(String name, float[] value, float[] grad, boolean decay) {
         return new Parameter(name, device.upload(value, value.length), device.upload(grad, grad.length), decay);

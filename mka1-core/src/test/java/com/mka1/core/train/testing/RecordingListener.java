@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Records every callback; asks to stop once {@code stopAfterStep} steps have completed (or never, with -1). */
-public final class RecordingListener implements TrainingListener {
+public class RecordingListener implements TrainingListener {
     public final List<TrainingPlan> plans = new ArrayList<>();
     public final List<StepMetrics> steps = new ArrayList<>();
     public final List<CheckpointInfo> checkpoints = new ArrayList<>();

@@ -19,10 +19,10 @@ import java.util.Map;
  * The little JSON the command line needs: parse into plain maps, lists, strings, numbers,
  * booleans and nulls; write them back; pretty-print an answer for the terminal.
  */
-public final class Json {
+public final class PlainJson {
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private Json() {}
+    private PlainJson() {}
 
     /** Parses one JSON value; {@link CliException} names {@code what} when the text is not JSON. */
     public static Object parse(String text, String what) {

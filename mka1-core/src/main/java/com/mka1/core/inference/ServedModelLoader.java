@@ -1,0 +1,98 @@
+package com.mka1.core.inference;
+
+import com.mka1.api.NotFoundException;
+import com.mka1.api.InvalidRequestException;
+import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.LlamaModel;
+import com.mka1.core.model.LoraSpec;
+import com.mka1.core.model.PeftAdapter;
+import com.mka1.core.models.ModelKind;
+import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.models.RegisteredModel;
+import com.mka1.core.tokenizer.BpeTokenizer;
+import com.mka1.core.tokenizer.ChatTemplates;
+import com.mka1.core.tokenizer.Tokenizers;
+import com.mka1.spi.ComputeDevice;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * Turns model ids into {@link ModelRoute}s and loads them: base models from their directory,
+ * fully fine-tuned models from their own weights, LoRA fine-tunes as their base with the PEFT
+ * adapter applied (unmerged and shared, or merged when configured). Each loaded model gets its
+ * own compute device.
+ */
+public final class ServedModelLoader {
+    private final ModelRegistry registry;
+    private final Supplier<ComputeDevice> devices;
+    private final boolean mergeAdapters;
+
+    /**
+     * @param devices       opens a compute device for a model being loaded
+     * @param mergeAdapters fold LoRA adapters into a private copy of the base instead of sharing it
+     */
+    public ServedModelLoader(ModelRegistry registry, Supplier<ComputeDevice> devices, boolean mergeAdapters) {
+        this.registry = registry;
+        this.devices = devices;
+        this.mergeAdapters = mergeAdapters;
+    }
+
+    /** How {@code modelId} is served; NotFoundException (param "model") when no model has that id. */
+    public ModelRoute route(String modelId) {
+        RegisteredModel model = find(modelId);
+        if (model.kind() == ModelKind.BASE) {
+            return new ModelRoute(modelId, modelId, model.dir(), null, null, false, model.dir());
+        }
+        Path dir = model.dir();
+        if (Files.isRegularFile(dir.resolve(PeftAdapter.CONFIG_FILE))) {
+            RegisteredModel base = find(model.baseModel());
+            if (Files.isRegularFile(base.dir().resolve(PeftAdapter.CONFIG_FILE))) {
+                throw new InvalidRequestException("Model '" + modelId + "' is a LoRA adapter on '" + base.id()
+                        + "', itself a LoRA adapter; serving stacked adapters is not supported.", "model", "model_not_servable");
+            }
+            LoraSpec spec = PeftAdapter.readSpec(dir);
+            Path tokenizer = tokenizerDir(base.dir(), base.dir());
+            if (mergeAdapters) {
+                return new ModelRoute(modelId, modelId, base.dir(), spec, dir, true, tokenizer);
+            }
+            String shared = base.id() + "+lora(r=" + spec.rank() + ",alpha=" + spec.alpha() + "," + spec.targets() + ")";
+            return new ModelRoute(modelId, shared, base.dir(), spec, dir, false, tokenizer);
+        }
+        Path baseDir = model.baseModel() == null ? dir : registry.find(model.baseModel()).map(RegisteredModel::dir).orElse(dir);
+        return new ModelRoute(modelId, modelId, dir, null, null, false, tokenizerDir(dir, baseDir));
+    }
+
+    /** Loads what {@code route} describes onto a new device. */
+    public ServedModel load(ModelRoute route) {
+        ComputeDevice device = devices.get();
+        try {
+            FineTuning slots = route.lora() == null ? new FineTuning.Frozen() : new FineTuning.Lora(route.lora());
+            LlamaModel model = LlamaModel.load(route.weightsDir(), device, slots, false);
+            if (route.adapterDir() != null) {
+                PeftAdapter.load(model, route.adapterDir());
+                if (route.merged()) {
+                    model.mergeLora();
+                }
+            }
+            BpeTokenizer tokenizer = Tokenizers.load(route.tokenizerDir());
+            return new ServedModel(route.key(), model, tokenizer, ChatTemplates.load(route.tokenizerDir(), tokenizer),
+                    route.activeAdapter());
+        } catch (RuntimeException | Error e) {
+            device.close();
+            throw e;
+        }
+    }
+
+    private RegisteredModel find(String modelId) {
+        if (modelId == null) {
+            throw new NotFoundException("The model is missing.", "model", "model_not_found");
+        }
+        return registry.find(modelId).orElseThrow(() -> new NotFoundException("The model '" + modelId + "' does not exist.",
+                "model", "model_not_found"));
+    }
+
+    private static Path tokenizerDir(Path preferred, Path fallback) {
+        return Files.isRegularFile(preferred.resolve("tokenizer.json")) ? preferred : fallback;
+    }
+}

@@ -1,0 +1,119 @@
+package com.mka1.core.jobs;
+
+import com.mka1.api.JsonValue;
+import com.mka1.api.finetuning.Checkpoint;
+import com.mka1.api.finetuning.CheckpointMetrics;
+import com.mka1.api.finetuning.EventLevel;
+import com.mka1.api.finetuning.EventType;
+import com.mka1.core.Ids;
+import com.mka1.core.models.ModelKind;
+import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.models.RegisteredModel;
+import com.mka1.core.train.CheckpointInfo;
+import com.mka1.core.train.StepMetrics;
+import com.mka1.core.train.TrainingListener;
+import com.mka1.core.train.TrainingPlan;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Records one training run in its job: resolved hyperparameters, a metrics event per step,
+ * checkpoints (registered as models), trainer messages, and estimated_finish. Callbacks for a
+ * job that became terminal (a cancel raced the trainer) are ignored, and steps a resumed run
+ * replays are not recorded twice.
+ */
+final class TrainingProgress implements TrainingListener {
+    private final JobLedger ledger;
+    private final JobEntry e;
+    private final ModelRegistry models;
+    private final String organizationId;
+    private final BooleanSupplier shuttingDown;
+
+    TrainingProgress(JobLedger ledger, JobEntry e, ModelRegistry models, String organizationId, BooleanSupplier shuttingDown) {
+        this.ledger = ledger;
+        this.e = e;
+        this.models = models;
+        this.organizationId = organizationId;
+        this.shuttingDown = shuttingDown;
+    }
+
+    @Override
+    public void started(TrainingPlan plan) {
+        synchronized (ledger) {
+            if (e.job.status().terminal()) return;
+            boolean fresh = plan.startStep() == 0 && e.lastStep == 0 && e.totalSteps == 0;
+            e.totalSteps = plan.totalSteps();
+            JobCopy next = new JobCopy(e.job);
+            next.method = e.job.method().withHyperparameters(TrainingSettingsMapper.resolved(e.job.hyperparameters(), plan));
+            next.trainedTokens = plan.tokensPerEpoch() * plan.nEpochs();
+            ledger.update(e, next);
+            if (fresh) {
+                ledger.event(e, EventLevel.INFO, String.format(Locale.ROOT,
+                        "Training on %d examples: %d epochs, batch size %d, learning rate %.3g, %d steps, backend %s",
+                        plan.examples(), plan.nEpochs(), plan.batchSize(), plan.learningRate(), plan.totalSteps(), plan.backend()));
+            }
+        }
+    }
+
+    @Override
+    public void step(StepMetrics m) {
+        synchronized (ledger) {
+            if (e.job.status().terminal() || m.step() <= e.lastStep) return;
+            e.lastStep = m.step();
+            e.totalSteps = m.totalSteps();
+            e.stepsThisRun++;
+            long now = ledger.nowMillis();
+            long remainingMillis = (now - e.runStartedMillis) / e.stepsThisRun * (m.totalSteps() - m.step());
+            Map<String, JsonValue> data = new LinkedHashMap<>();
+            data.put("step", JsonValue.Num.of(m.step()));
+            data.put("total_steps", JsonValue.Num.of(m.totalSteps()));
+            data.put("train_loss", number(m.trainLoss()));
+            data.put("train_mean_token_accuracy", number(m.trainAccuracy()));
+            data.put("learning_rate", number(m.learningRate()));
+            data.put("tokens", JsonValue.Num.of(m.tokens()));
+            // The event goes first: on reload, its step also counts as recorded (see JobStore.loadAll).
+            ledger.event(e, EventLevel.INFO, EventType.METRICS, String.format(Locale.ROOT, "Step %d/%d: training loss=%.3f",
+                    m.step(), m.totalSteps(), m.trainLoss()), new JsonValue.Obj(data));
+            JobCopy next = new JobCopy(e.job);
+            next.estimatedFinish = (now + remainingMillis) / 1000;
+            ledger.update(e, next);
+        }
+    }
+
+    @Override
+    public void checkpoint(CheckpointInfo info) {
+        synchronized (ledger) {
+            if (e.job.status().terminal() || e.checkpoints.stream().anyMatch(c -> c.stepNumber() == info.step())) return;
+            String modelId = e.reservedModel + ":ckpt-step-" + info.step();
+            if (!models.exists(modelId)) {
+                models.register(new RegisteredModel(modelId, info.modelDir(), ledger.now(), organizationId,
+                        ModelKind.CHECKPOINT, e.job.model(), e.id()));
+            }
+            Map<String, Double> mt = info.metrics();
+            ledger.checkpoint(e, new Checkpoint(Ids.newId("ftckpt"), ledger.now(), modelId, e.id(), info.step(),
+                    new CheckpointMetrics(info.step(), mt.get("train_loss"), mt.get("train_mean_token_accuracy"),
+                            mt.get("valid_loss"), mt.get("valid_mean_token_accuracy"), mt.get("full_valid_loss"),
+                            mt.get("full_valid_mean_token_accuracy"))));
+            ledger.event(e, EventLevel.INFO, "Checkpoint created at step " + info.step());
+        }
+    }
+
+    @Override
+    public void message(String level, String text) {
+        synchronized (ledger) {
+            if (!e.job.status().terminal()) ledger.event(e, EventLevel.fromWire(level), text);
+        }
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return e.stopRequested || shuttingDown.getAsBoolean();
+    }
+
+    private static JsonValue number(double v) {
+        return Double.isFinite(v) ? JsonValue.Num.of(v) : JsonValue.Null.INSTANCE;
+    }
+}

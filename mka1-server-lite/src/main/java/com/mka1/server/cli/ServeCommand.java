@@ -1,0 +1,117 @@
+package com.mka1.server.cli;
+
+import com.mka1.core.EmbeddedMka1;
+import com.mka1.core.compute.Backends;
+import com.mka1.core.train.LlamaTrainer;
+import com.mka1.core.train.Trainer;
+import com.mka1.server.Mka1Server;
+import com.mka1.server.api.ApiErrors;
+import com.mka1.server.api.ApiRoutes;
+import com.mka1.server.config.ConfigException;
+import com.mka1.server.config.ServerConfig;
+import com.mka1.spi.BackendOptions;
+import com.mka1.spi.BackendUnavailableException;
+import com.mka1.spi.ComputeBackend;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+
+/**
+ * {@code mka1 serve}: opens the engine on the data directory (resuming unfinished jobs), starts
+ * the HTTP server and runs until the process is stopped (Ctrl-C, SIGTERM), then shuts down
+ * gracefully. Jobs train with {@link LlamaTrainer} unless another trainer is given.
+ */
+public final class ServeCommand implements Command {
+    private final Supplier<Trainer> trainers;
+
+    public ServeCommand() {
+        this(LlamaTrainer::new);
+    }
+
+    /** With a given trainer (tests, embedders). */
+    public ServeCommand(Supplier<Trainer> trainers) {
+        this.trainers = trainers;
+    }
+
+    @Override
+    public String name() {
+        return "serve";
+    }
+
+    @Override
+    public String summary() {
+        return "Run the API server (files, fine-tuning, responses, models) until stopped";
+    }
+
+    @Override
+    public List<String> flags() {
+        List<String> flags = new ArrayList<>();
+        for (String flag : ServerConfig.FLAGS) {
+            flags.add("--" + flag + " " + flag.replace('-', '_').toUpperCase(java.util.Locale.ROOT));
+        }
+        return flags;
+    }
+
+    @Override
+    public int run(CommandContext context) throws IOException, InterruptedException {
+        Mka1Server server = start(context);
+        context.out().println("MKA1 server on " + server.baseUri() + "  (API under /v1 and /api/v1/llm, health at"
+                + " /health; Ctrl-C stops it)");
+        context.out().flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "mka1-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Opens the engine and starts listening; the caller closes the server (which closes the engine). */
+    public Mka1Server start(CommandContext context) throws IOException {
+        Map<String, String> flags = new HashMap<>();
+        for (String flag : ServerConfig.FLAGS) {
+            if (context.options().has(flag)) {
+                flags.put(flag, context.options().get(flag));
+            }
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.resolve(flags, context.env());
+            Mka1Server.checkExposure(config.host(), config.apiKeys());
+        } catch (ConfigException e) {
+            throw new CliException(e.getMessage());
+        }
+        String backend = chooseBackend(config.backend(), context.env());
+        EmbeddedMka1 engine = EmbeddedMka1.builder()
+                .dataDir(config.dataDir())
+                .modelsDir(config.modelsDir())
+                .trainer(new DefaultBackendTrainer(trainers.get(), backend))
+                .inferenceDevices(() -> Backends.installed().byName(backend).open(BackendOptions.defaults()))
+                .concurrentJobs(config.concurrentJobs())
+                .maxUploadBytes(config.limits().maxUploadBytes())
+                .build();
+        try {
+            return Mka1Server.start(config.host(), config.port(), config.apiKeys(),
+                    ApiRoutes.build(engine, config.dataDir().resolve("spool")), new ApiErrors(), config.limits(), engine,
+                    config.shutdownGraceSeconds());
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** Fails fast, naming the reason, when the requested backend cannot run here. */
+    private static String chooseBackend(String requested, Map<String, String> env) {
+        try {
+            ComputeBackend backend = Backends.installed().select(requested, env);
+            return backend.name();
+        } catch (BackendUnavailableException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+}
