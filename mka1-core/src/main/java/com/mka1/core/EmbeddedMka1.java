@@ -304,9 +304,14 @@ public final class EmbeddedMka1 implements Mka1 {
                 ModelRegistry models = ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
                 JobManager jobs = JobManager.open(dataDir.resolve("jobs"), files, models, trainer,
                         new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock));
-                return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
-                        new ServedModelLoader(models, inferenceDevices, mergeAdapters),
-                        new ResponseStore(dataDir.resolve("responses")), clock);
+                try {
+                    return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
+                            new ServedModelLoader(models, inferenceDevices, mergeAdapters),
+                            new ResponseStore(dataDir.resolve("responses")), clock);
+                } catch (RuntimeException e) {
+                    jobs.close(); // it has already resumed unfinished jobs; nobody else could stop them
+                    throw e;
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open the data directory " + dataDir, e);
             }

@@ -1,9 +1,10 @@
 package com.mka1.api.files;
 
 import com.mka1.api.InvalidRequestException;
+import com.mka1.api.WireEnum;
 
 /** What a file is for. Jobs train on {@link #FINE_TUNE} files and write {@link #FINE_TUNE_RESULTS}. */
-public enum FilePurpose {
+public enum FilePurpose implements WireEnum {
     FINE_TUNE("fine-tune"),
     FINE_TUNE_RESULTS("fine-tune-results"),
     ASSISTANTS("assistants"),
@@ -19,6 +20,7 @@ public enum FilePurpose {
     }
 
     /** The name used on the wire ("fine-tune"). */
+    @Override
     public String wireName() {
         return wireName;
     }
@@ -30,8 +32,8 @@ public enum FilePurpose {
 
     /** Parses a wire name; unknown names are an {@link InvalidRequestException} on {@code purpose}. */
     public static FilePurpose fromWire(String name) {
-        for (FilePurpose p : values()) if (p.wireName.equals(name)) return p;
-        throw new InvalidRequestException("Invalid 'purpose': '" + name
-                + "' (expected one of fine-tune, assistants, batch, user_data, evals, vision)", "purpose", "invalid_value");
+        return WireEnum.lookup(values(), name).orElseThrow(() -> new InvalidRequestException(
+                "Invalid 'purpose': '" + name + "' (expected one of fine-tune, assistants, batch, user_data, evals, vision)",
+                "purpose", "invalid_value"));
     }
 }

@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * A model saved during training ({@code "object": "fine_tuning.job.checkpoint"}); its
- * {@code fineTunedModelCheckpoint} id can be used for inference like the final model.
+ * {@code fineTunedModelCheckpoint} id can be used for inference like the final model while the
+ * trainer keeps its directory (the last three checkpoints). Older ones stay listed with their
+ * metrics, but their model id is no longer served.
  *
  * @param id                       {@code ftckpt_} + 32 hex
  * @param createdAt                Unix seconds

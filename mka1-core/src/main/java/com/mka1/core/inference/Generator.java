@@ -49,6 +49,7 @@ public final class Generator {
                     reason = FinishReason.STOP;
                     break;
                 }
+                // decoding the whole output each step keeps multi-byte characters and merged pieces right; outputs are short
                 text = tokenizer.decode(Arrays.copyOf(out, produced), true);
                 int stopAt = request.stopSequences().firstMatch(text);
                 if (stopAt >= 0) {

@@ -57,7 +57,6 @@ public final class ResponsesService implements ResponseService {
     @Override
     public Response createStreaming(ResponseCreateParams params, Consumer<ResponseStreamEvent> events) {
         List<InputMessage> conversation = conversation(params);
-        String messageId = Ids.newId("msg");
         Response pending = new Response(Ids.newId("resp"), clock.instant().getEpochSecond(), ResponseStatus.IN_PROGRESS,
                 params.model(), null, null, params.instructions(), params.maxOutputTokens(), params.metadata(),
                 params.temperature() == null ? 1.0 : params.temperature(), params.topP() == null ? 1.0 : params.topP(),
@@ -67,42 +66,48 @@ public final class ResponsesService implements ResponseService {
         ModelRoute route = loader.route(params.model());
         return models.withModel(route.key(), () -> loader.load(route), served -> {
             served.useAdapter(route.activeAdapter());
-            GenerationRequest request = request(served, params, conversation);
-            out.emit(seq -> new ResponseStreamEvent.Created(seq, pending));
-            out.emit(seq -> new ResponseStreamEvent.InProgress(seq, pending));
-            OutputMessage empty = new OutputMessage(messageId, ResponseStatus.IN_PROGRESS, "assistant", List.of());
-            out.emit(seq -> new ResponseStreamEvent.OutputItemAdded(seq, 0, empty));
-            out.emit(seq -> new ResponseStreamEvent.ContentPartAdded(seq, messageId, 0, 0, new OutputText("")));
-            GenerationResult result;
-            try {
-                result = served.generator().generate(request,
-                        delta -> out.emit(seq -> new ResponseStreamEvent.OutputTextDelta(seq, messageId, 0, 0, delta)));
-            } catch (RuntimeException e) {
-                log.error("generation failed for model {}", params.model(), e);
-                out.emit(seq -> new ResponseStreamEvent.Error(seq, "server_error", "generation failed: " + e.getMessage(), null));
-                Response failed = pending.finish(ResponseStatus.FAILED, List.of(), null, null,
-                        new ResponseError("server_error", "generation failed: " + e.getMessage()));
-                out.emit(seq -> new ResponseStreamEvent.Finished(seq, failed));
-                return failed;
-            }
-            boolean cut = result.finishReason() == FinishReason.LENGTH;
-            ResponseStatus status = cut ? ResponseStatus.INCOMPLETE : ResponseStatus.COMPLETED;
-            OutputText part = new OutputText(result.text());
-            OutputMessage message = new OutputMessage(messageId, status, "assistant", List.of(part));
-            out.emit(seq -> new ResponseStreamEvent.OutputTextDone(seq, messageId, 0, 0, result.text()));
-            out.emit(seq -> new ResponseStreamEvent.ContentPartDone(seq, messageId, 0, 0, part));
-            out.emit(seq -> new ResponseStreamEvent.OutputItemDone(seq, 0, message));
-            Response finished = pending.finish(status, List.<OutputItem>of(message),
-                    ResponseUsage.of(result.promptTokens(), result.outputIds().length),
-                    cut ? IncompleteDetails.MAX_OUTPUT_TOKENS : null, null);
-            if (params.store() == null || params.store()) {
-                List<InputMessage> all = new ArrayList<>(conversation);
-                all.add(new InputMessage("assistant", result.text()));
-                store.save(new StoredResponse(caller.endUserId(), all, finished));
-            }
-            out.emit(seq -> new ResponseStreamEvent.Finished(seq, finished));
-            return finished;
+            return respond(served, request(served, params, conversation), conversation, params.store(), pending, out);
         });
+    }
+
+    /** Generates on a held model, emitting the stream events in the spec's order; stores the answer when asked. */
+    private Response respond(ServedModel served, GenerationRequest request, List<InputMessage> conversation, Boolean store,
+                             Response pending, EventSequence out) {
+        String messageId = Ids.newId("msg");
+        out.emit(seq -> new ResponseStreamEvent.Created(seq, pending));
+        out.emit(seq -> new ResponseStreamEvent.InProgress(seq, pending));
+        out.emit(seq -> new ResponseStreamEvent.OutputItemAdded(seq, 0,
+                new OutputMessage(messageId, ResponseStatus.IN_PROGRESS, "assistant", List.of())));
+        out.emit(seq -> new ResponseStreamEvent.ContentPartAdded(seq, messageId, 0, 0, new OutputText("")));
+        GenerationResult result;
+        try {
+            result = served.generator().generate(request,
+                    delta -> out.emit(seq -> new ResponseStreamEvent.OutputTextDelta(seq, messageId, 0, 0, delta)));
+        } catch (RuntimeException e) {
+            log.error("generation failed for model {}", pending.model(), e);
+            out.emit(seq -> new ResponseStreamEvent.Error(seq, "server_error", "generation failed: " + e.getMessage(), null));
+            Response failed = pending.finish(ResponseStatus.FAILED, List.of(), null, null,
+                    new ResponseError("server_error", "generation failed: " + e.getMessage()));
+            out.emit(seq -> new ResponseStreamEvent.Finished(seq, failed));
+            return failed;
+        }
+        boolean cut = result.finishReason() == FinishReason.LENGTH;
+        ResponseStatus status = cut ? ResponseStatus.INCOMPLETE : ResponseStatus.COMPLETED;
+        OutputText part = new OutputText(result.text());
+        OutputMessage message = new OutputMessage(messageId, status, "assistant", List.of(part));
+        out.emit(seq -> new ResponseStreamEvent.OutputTextDone(seq, messageId, 0, 0, result.text()));
+        out.emit(seq -> new ResponseStreamEvent.ContentPartDone(seq, messageId, 0, 0, part));
+        out.emit(seq -> new ResponseStreamEvent.OutputItemDone(seq, 0, message));
+        Response finished = pending.finish(status, List.<OutputItem>of(message),
+                ResponseUsage.of(result.promptTokens(), result.outputIds().length),
+                cut ? IncompleteDetails.MAX_OUTPUT_TOKENS : null, null);
+        if (store == null || store) {
+            List<InputMessage> all = new ArrayList<>(conversation);
+            all.add(new InputMessage("assistant", result.text()));
+            this.store.save(new StoredResponse(caller.endUserId(), all, finished));
+        }
+        out.emit(seq -> new ResponseStreamEvent.Finished(seq, finished));
+        return finished;
     }
 
     @Override

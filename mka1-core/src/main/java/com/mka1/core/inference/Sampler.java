@@ -40,6 +40,26 @@ public final class Sampler {
         return token;
     }
 
+    /** Plain sampling from the whole softmax: no sort needed. */
+    private int drawFromAll(double[] scores) {
+        double max = scores[argmax(scores)];
+        double[] weights = new double[scores.length];
+        double total = 0;
+        for (int i = 0; i < scores.length; i++) {
+            weights[i] = Math.exp((scores[i] - max) / settings.temperature());
+            total += weights[i];
+        }
+        double u = random.nextDouble() * total;
+        double acc = 0;
+        for (int i = 0; i < weights.length; i++) {
+            acc += weights[i];
+            if (u < acc) {
+                return i;
+            }
+        }
+        return argmax(scores);
+    }
+
     /** The first index of the maximum (NaN never wins). */
     static int argmax(double[] scores) {
         int best = 0;
@@ -52,6 +72,9 @@ public final class Sampler {
     }
 
     private int draw(double[] scores) {
+        if (settings.topK() == 0 && settings.topP() >= 1) {
+            return drawFromAll(scores);
+        }
         // order tokens by score, descending; ties keep the lower id first so results are stable
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {

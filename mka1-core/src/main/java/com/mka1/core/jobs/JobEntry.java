@@ -25,6 +25,8 @@ final class JobEntry {
 
     /** Pause, cancel or shutdown asked the trainer to stop at the next step boundary. */
     volatile boolean stopRequested;
+    /** A worker is running this job's trainer (not stored: no run survives a restart). */
+    boolean training;
     /** Wall clock (ms) when the current run started and steps done in it, for estimated_finish. */
     long runStartedMillis;
     int stepsThisRun;

@@ -22,6 +22,7 @@ import com.mka1.core.data.TrainingFileValidator;
 import com.mka1.core.files.FileStore;
 import com.mka1.core.files.FileUsage;
 import com.mka1.core.files.StoredFile;
+import com.mka1.core.model.PeftAdapter;
 import com.mka1.core.models.ModelKind;
 import com.mka1.core.models.ModelRegistry;
 import com.mka1.core.models.RegisteredModel;
@@ -312,9 +313,11 @@ public final class JobManager implements FileUsage, AutoCloseable {
     private void train(String jobId) {
         JobEntry e;
         TrainingRun run;
+        String weightsModel;
         synchronized (ledger) {
             e = ledger.get(jobId);
-            if (e == null || closing) return;
+            // A job paused and resumed while a worker held its id is queued twice: one run at a time.
+            if (e == null || closing || e.training) return;
             JobStatus status = e.job.status();
             if (status == QUEUED) {
                 ledger.setStatus(e, RUNNING);
@@ -337,20 +340,29 @@ public final class JobManager implements FileUsage, AutoCloseable {
                     job.validationFile() == null ? null : files.contentPath(job.validationFile()),
                     TrainingSettingsMapper.method(job.method()), TrainingSettingsMapper.settings(job.hyperparameters()),
                     job.seed(), createDir(ledger.store().stateDir(jobId)), createDir(ledger.store().outputDir(jobId)));
+            weightsModel = weightsModel(base.get());
+            e.training = true;
         }
         TrainingResult result;
         try {
-            result = trainer.train(run, new TrainingProgress(ledger, e, models, config.organizationId(), () -> closing));
+            result = trainer.train(run, new TrainingProgress(ledger, e, models, config.organizationId(), weightsModel, () -> closing));
         } catch (TrainingFailedException ex) {
             synchronized (ledger) {
+                e.training = false;
                 if (!e.job.status().terminal()) fail(e, new JobError(ex.code(), ex.getMessage(), ex.param()));
             }
             return;
+        } catch (RuntimeException ex) {
+            synchronized (ledger) {
+                e.training = false;
+            }
+            throw ex;
         }
         synchronized (ledger) {
+            e.training = false; // in the same block as the final status, so a resume after it finds the job free
             if (e.job.status().terminal()) return; // cancelled while the trainer wound down
             switch (result) {
-                case TrainingResult.Completed c -> succeed(e, c);
+                case TrainingResult.Completed c -> succeed(e, c, weightsModel);
                 case TrainingResult.Stopped s when e.job.status() == PAUSING -> {
                     ledger.setStatus(e, PAUSED);
                     ledger.event(e, EventLevel.INFO, EventType.MESSAGE, "Job paused",
@@ -378,15 +390,25 @@ public final class JobManager implements FileUsage, AutoCloseable {
         return "ft:" + root + ":" + shortId;
     }
 
+    /**
+     * The model whose weights the job's output sits on: training from a LoRA adapter continues that
+     * adapter on its own base, so the new model records the base (serving does not stack adapters).
+     */
+    private static String weightsModel(RegisteredModel model) {
+        boolean adapter = model.kind() != ModelKind.BASE && model.baseModel() != null
+                && Files.isRegularFile(model.dir().resolve(PeftAdapter.CONFIG_FILE));
+        return adapter ? model.baseModel() : model.id();
+    }
+
     private boolean nameTaken(String name) {
         return models.exists(name) || ledger.all().stream().anyMatch(j -> name.equals(j.reservedModel));
     }
 
-    private void succeed(JobEntry e, TrainingResult.Completed c) {
+    private void succeed(JobEntry e, TrainingResult.Completed c, String weightsModel) {
         String modelId = e.reservedModel;
         if (!models.exists(modelId)) {
             models.register(new RegisteredModel(modelId, c.modelDir(), ledger.now(), config.organizationId(), ModelKind.FINE_TUNED,
-                    e.job.model(), e.id()));
+                    weightsModel, e.id()));
         }
         byte[] csv = ResultsCsv.build(e.events, e.checkpoints).getBytes(StandardCharsets.UTF_8);
         var resultFile = files.storeGenerated(e.id() + "_results.csv", FilePurpose.FINE_TUNE_RESULTS, csv, e.job.user());

@@ -14,6 +14,7 @@ import com.mka1.core.train.StepMetrics;
 import com.mka1.core.train.TrainingListener;
 import com.mka1.core.train.TrainingPlan;
 
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -30,13 +31,17 @@ final class TrainingProgress implements TrainingListener {
     private final JobEntry e;
     private final ModelRegistry models;
     private final String organizationId;
+    private final String weightsModel;
     private final BooleanSupplier shuttingDown;
 
-    TrainingProgress(JobLedger ledger, JobEntry e, ModelRegistry models, String organizationId, BooleanSupplier shuttingDown) {
+    /** @param weightsModel the model whose weights the checkpoints sit on (recorded as their base model) */
+    TrainingProgress(JobLedger ledger, JobEntry e, ModelRegistry models, String organizationId, String weightsModel,
+                     BooleanSupplier shuttingDown) {
         this.ledger = ledger;
         this.e = e;
         this.models = models;
         this.organizationId = organizationId;
+        this.weightsModel = weightsModel;
         this.shuttingDown = shuttingDown;
     }
 
@@ -86,11 +91,14 @@ final class TrainingProgress implements TrainingListener {
     @Override
     public void checkpoint(CheckpointInfo info) {
         synchronized (ledger) {
-            if (e.job.status().terminal() || e.checkpoints.stream().anyMatch(c -> c.stepNumber() == info.step())) return;
+            if (e.job.status().terminal()) return;
+            unregisterPrunedCheckpoints();
+            // A run resumed from state older than this checkpoint writes it again: keep the first.
+            if (e.checkpoints.stream().anyMatch(c -> c.stepNumber() == info.step())) return;
             String modelId = e.reservedModel + ":ckpt-step-" + info.step();
             if (!models.exists(modelId)) {
                 models.register(new RegisteredModel(modelId, info.modelDir(), ledger.now(), organizationId,
-                        ModelKind.CHECKPOINT, e.job.model(), e.id()));
+                        ModelKind.CHECKPOINT, weightsModel, e.id()));
             }
             Map<String, Double> mt = info.metrics();
             ledger.checkpoint(e, new Checkpoint(Ids.newId("ftckpt"), ledger.now(), modelId, e.id(), info.step(),
@@ -98,6 +106,18 @@ final class TrainingProgress implements TrainingListener {
                             mt.get("valid_loss"), mt.get("valid_mean_token_accuracy"), mt.get("full_valid_loss"),
                             mt.get("full_valid_mean_token_accuracy"))));
             ledger.event(e, EventLevel.INFO, "Checkpoint created at step " + info.step());
+        }
+    }
+
+    /**
+     * The trainer keeps only its last few checkpoint directories: a checkpoint whose directory is
+     * gone stays listed with its metrics, but its model leaves the registry.
+     */
+    private void unregisterPrunedCheckpoints() {
+        for (Checkpoint c : e.checkpoints) {
+            models.find(c.fineTunedModelCheckpoint())
+                    .filter(m -> m.kind() == ModelKind.CHECKPOINT && !Files.isDirectory(m.dir()))
+                    .ifPresent(m -> models.unregister(m.id()));
         }
     }
 

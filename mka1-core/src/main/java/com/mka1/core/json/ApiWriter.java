@@ -2,7 +2,11 @@ package com.mka1.core.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import com.mka1.api.JsonValue;
+
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
 /** Small helpers for writing nullable fields with jackson's generator. */
 final class ApiWriter {
@@ -20,5 +24,22 @@ final class ApiWriter {
 
     static void optionalNumber(JsonGenerator g, String name, Double value) throws IOException {
         if (value != null) g.writeNumberField(name, value);
+    }
+
+    /** A string-to-string map as an object ({@code metadata}), or null. */
+    static void stringMap(JsonGenerator g, String name, Map<String, String> map) throws IOException {
+        if (map == null) {
+            g.writeNullField(name);
+            return;
+        }
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> e : map.entrySet()) g.writeStringField(e.getKey(), e.getValue());
+        g.writeEndObject();
+    }
+
+    /** A list of arbitrary JSON values as an array ({@code integrations}), or null. */
+    static void array(JsonGenerator g, String name, List<JsonValue> items) throws IOException {
+        g.writeFieldName(name);
+        Json.writeValue(g, items == null ? JsonValue.Null.INSTANCE : new JsonValue.Arr(items));
     }
 }

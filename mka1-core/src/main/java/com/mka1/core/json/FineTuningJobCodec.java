@@ -8,7 +8,6 @@ import com.mka1.api.finetuning.JobStatus;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 
 /** The job object, fields in the order of the API spec, then {@code user}. */
 public final class FineTuningJobCodec implements JsonCodec<FineTuningJob> {
@@ -39,18 +38,10 @@ public final class FineTuningJobCodec implements JsonCodec<FineTuningJob> {
         ApiWriter.number(g, "trained_tokens", j.trainedTokens());
         g.writeFieldName("error");
         writeError(g, j.error());
-        g.writeFieldName("integrations");
-        if (j.integrations() == null) g.writeNull();
-        else Json.writeValue(g, new JsonValue.Arr(j.integrations()));
+        ApiWriter.array(g, "integrations", j.integrations());
         g.writeNumberField("seed", j.seed());
         ApiWriter.number(g, "estimated_finish", j.estimatedFinish());
-        g.writeFieldName("metadata");
-        if (j.metadata() == null) g.writeNull();
-        else {
-            g.writeStartObject();
-            for (Map.Entry<String, String> e : j.metadata().entrySet()) g.writeStringField(e.getKey(), e.getValue());
-            g.writeEndObject();
-        }
+        ApiWriter.stringMap(g, "metadata", j.metadata());
         ApiWriter.string(g, "user_provided_suffix", j.userProvidedSuffix());
         ApiWriter.string(g, "user", j.user());
         g.writeEndObject();

@@ -41,15 +41,8 @@ public final class JobCreateParamsCodec implements JsonCodec<JobCreateParams> {
         if (p.seed() != null) g.writeNumberField("seed", p.seed());
         g.writeFieldName("method");
         MethodCodec.write(g, p.method());
-        if (p.metadata() != null) {
-            g.writeObjectFieldStart("metadata");
-            for (Map.Entry<String, String> e : p.metadata().entrySet()) g.writeStringField(e.getKey(), e.getValue());
-            g.writeEndObject();
-        }
-        if (p.integrations() != null) {
-            g.writeFieldName("integrations");
-            Json.writeValue(g, new JsonValue.Arr(p.integrations()));
-        }
+        if (p.metadata() != null) ApiWriter.stringMap(g, "metadata", p.metadata());
+        if (p.integrations() != null) ApiWriter.array(g, "integrations", p.integrations());
         g.writeEndObject();
     }
 }

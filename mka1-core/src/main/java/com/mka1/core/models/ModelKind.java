@@ -1,7 +1,9 @@
 package com.mka1.core.models;
 
-/** Where a registered model came from. */
-public enum ModelKind {
+import com.mka1.api.WireEnum;
+
+/** Where a registered model came from; stored in the registry file under its wire name ("fine_tuned"). */
+public enum ModelKind implements WireEnum {
     /** Found in the models directory. */
     BASE,
     /** The final model of a succeeded job. */
@@ -9,11 +11,8 @@ public enum ModelKind {
     /** A checkpoint written during a job. */
     CHECKPOINT;
 
-    String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
-
     static ModelKind fromWire(String name) {
-        return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        return WireEnum.lookup(values(), name)
+                .orElseThrow(() -> new IllegalArgumentException("unknown model kind '" + name + "'"));
     }
 }

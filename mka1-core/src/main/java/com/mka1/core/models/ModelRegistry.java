@@ -103,7 +103,7 @@ public class ModelRegistry {
     }
 
     /** Removes a registered (never a base) model from the registry; returns whether it was there. */
-    protected synchronized boolean unregister(String id) {
+    public synchronized boolean unregister(String id) {
         RegisteredModel removed = registered.remove(id);
         if (removed == null) return false;
         try {

@@ -48,10 +48,6 @@ record JsonObject(Map<String, Object> fields, String path) {
         throw new TokenizerFormatException(where(key) + ": expected an integer, got " + describe(fields.get(key)));
     }
 
-    long optInteger(String key, long fallback) {
-        return has(key) ? integer(key) : fallback;
-    }
-
     JsonObject object(String key) {
         return asObject(fields.get(key), where(key));
     }

@@ -145,10 +145,36 @@ class ResponsesServiceTest {
     }
 
     @Test
-    void unknownModelsFailBeforeAnyEvent() {
+    void concurrentRequestsToOneModelAllGetTheSequentialAnswer() throws Exception {
+        ResponseCreateParams params = greedy(ServingFixture.FT, "Is my refund done?", 6).withStore(false);
+        String expected = service.create(params).outputText();
+        List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 6; i++) {
+                String model = i % 2 == 0 ? ServingFixture.FT : ServingFixture.FT_OTHER;
+                answers.add(pool.submit(() -> model.equals(ServingFixture.FT)
+                        ? service.create(params).outputText()
+                        : otherUser.create(greedy(ServingFixture.FT_OTHER, "Is my refund done?", 6).withStore(false)).outputText()));
+            }
+        }
+        String other = service.create(greedy(ServingFixture.FT_OTHER, "Is my refund done?", 6).withStore(false)).outputText();
+        for (int i = 0; i < answers.size(); i++) {
+            assertThat(answers.get(i).get()).isEqualTo(i % 2 == 0 ? expected : other);
+        }
+    }
+
+    @Test
+    void unknownModelsAndOverlongInputsFailBeforeAnyEvent() {
         List<ResponseStreamEvent> events = new ArrayList<>();
         assertThatThrownBy(() -> service.createStreaming(greedy("acme:nope", "Hi", 4), events::add))
                 .isInstanceOf(NotFoundException.class);
+        assertThat(events).isEmpty();
+
+        assertThatThrownBy(() -> service.createStreaming(greedy(TinyModel.ID, "x".repeat(600), 4), events::add))
+                .isInstanceOfSatisfying(com.mka1.api.InvalidRequestException.class, e -> {
+                    assertThat(e.param()).isEqualTo("input");
+                    assertThat(e.code()).isEqualTo("context_length_exceeded");
+                });
         assertThat(events).isEmpty();
     }
 }

@@ -79,6 +79,9 @@ class JobListingTest {
         assertThatThrownBy(() -> ft.list(new JobListParams(null, "ftjob_unknown", null, false)))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("after"))
                 .hasMessage("Invalid 'after': no object with id 'ftjob_unknown' in this list.");
+        assertThatThrownBy(() -> new JobListParams(null, null, Map.of("k", "v"), true))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("metadata"))
+                .hasMessage("metadata=null cannot be combined with metadata[KEY] filters");
     }
 
     @Test

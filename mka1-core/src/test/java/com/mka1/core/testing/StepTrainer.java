@@ -42,6 +42,15 @@ public final class StepTrainer implements Trainer {
     public volatile boolean finishDespiteStop;
     /** When true, a stop saves the last checkpoint's step (as real trainers do), so resumed runs replay steps. */
     public volatile boolean resumeFromLastCheckpoint;
+    /**
+     * When true, a stop saves the step before the last checkpoint (a crash between writing a
+     * checkpoint and saving the state), so a resumed run writes that checkpoint again.
+     */
+    public volatile boolean resumeBeforeLastCheckpoint;
+    /** When positive, only the newest this many checkpoint directories stay on disk (as LlamaTrainer keeps three). */
+    public volatile int keepCheckpoints;
+    /** The job id of every run started, in order. */
+    public final List<String> runs = new CopyOnWriteArrayList<>();
 
     public StepTrainer(int checkpointEvery) {
         this.checkpointEvery = checkpointEvery;
@@ -69,6 +78,7 @@ public final class StepTrainer implements Trainer {
                 failWith = null;
                 throw new TrainingFailedException("invalid_training_file", "training_file", m);
             }
+            runs.add(run.jobId());
             List<ChatExample> examples = JsonlExamples.readChat(run.trainingFile());
             int epochs = run.settings().nEpochs() != null ? run.settings().nEpochs() : 3;
             int batch = run.settings().batchSize() != null ? run.settings().batchSize() : 2;
@@ -96,6 +106,7 @@ public final class StepTrainer implements Trainer {
                 if (step % checkpointEvery == 0) {
                     Path dir = Files.createDirectories(run.outputDir().resolve("ckpt-step-" + step));
                     Files.writeString(dir.resolve("adapter_config.json"), "{\"step\": " + step + "}");
+                    if (keepCheckpoints > 0) prune(run.outputDir(), step - keepCheckpoints * checkpointEvery);
                     listener.checkpoint(new CheckpointInfo(step, Map.of("step", (double) step, "train_loss", lossAt(step),
                             "train_mean_token_accuracy", 1 - lossAt(step) / 2), dir));
                 }
@@ -114,7 +125,17 @@ public final class StepTrainer implements Trainer {
     }
 
     private int saved(int lastDone) {
+        if (resumeBeforeLastCheckpoint) return Math.max(0, lastDone / checkpointEvery * checkpointEvery - 1);
         return resumeFromLastCheckpoint ? lastDone / checkpointEvery * checkpointEvery : lastDone;
+    }
+
+    /** Deletes the checkpoint directories of steps up to {@code lastDropped}. */
+    private void prune(Path outputDir, int lastDropped) throws IOException {
+        for (int step = checkpointEvery; step <= lastDropped; step += checkpointEvery) {
+            Path dir = outputDir.resolve("ckpt-step-" + step);
+            Files.deleteIfExists(dir.resolve("adapter_config.json"));
+            Files.deleteIfExists(dir);
+        }
     }
 
     private static TrainingResult stop(Path stateFile, int step) throws IOException {

@@ -25,6 +25,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code /files}: upload (multipart/form-data with {@code file} and {@code purpose}), list,
@@ -33,7 +34,7 @@ import java.util.List;
  */
 final class FilesEndpoints {
     private static final PageCodec<FileObject> PAGE = new PageCodec<>(FileObjectCodec.INSTANCE);
-    private static final List<String> ORDERS = List.of("asc", "desc");
+    private static final List<String> ORDERS = Stream.of(SortOrder.values()).map(SortOrder::wireName).toList();
 
     private final Mka1 mka1;
     private final Path spoolDir;
@@ -110,11 +111,11 @@ final class FilesEndpoints {
 
     private void list(ApiExchange ex) throws IOException {
         QueryParams q = ex.query();
-        String purpose = q.get("purpose");
+        String purpose = q.nonEmpty("purpose");
         FileListParams params = new FileListParams(
-                purpose == null || purpose.isEmpty() ? null : FilePurpose.fromWire(purpose),
+                purpose == null ? null : FilePurpose.fromWire(purpose),
                 q.intInRange("limit", 10_000, 1, 10_000),
-                emptyToNull(q.get("after")),
+                q.nonEmpty("after"),
                 SortOrder.fromWire(q.oneOf("order", "desc", ORDERS)));
         ex.sendJson(200, Json.writeBytes(PAGE, files(ex).list(params)));
     }
@@ -126,9 +127,5 @@ final class FilesEndpoints {
         try (InputStream in = files.content(id)) {
             ex.sendStream(200, "application/octet-stream", in, file.bytes());
         }
-    }
-
-    static String emptyToNull(String text) {
-        return text == null || text.isEmpty() ? null : text;
     }
 }

@@ -63,9 +63,8 @@ final class FineTuningEndpoints {
     }
 
     private static PageParams page(QueryParams q) {
-        String limit = q.get("limit");
-        return new PageParams(limit == null || limit.isEmpty() ? null : q.intInRange("limit", 0, 1, 100),
-                FilesEndpoints.emptyToNull(q.get("after")));
+        Integer limit = q.nonEmpty("limit") == null ? null : q.intInRange("limit", 0, 1, 100);
+        return new PageParams(limit, q.nonEmpty("after"));
     }
 
     private void list(ApiExchange ex) throws IOException {
@@ -83,10 +82,6 @@ final class FineTuningEndpoints {
             } else if (name.startsWith("metadata[") && name.endsWith("]") && name.length() > "metadata[]".length()) {
                 metadata.put(name.substring("metadata[".length(), name.length() - 1), entry.getValue());
             }
-        }
-        if (withoutMetadata && !metadata.isEmpty()) {
-            throw new HttpProblem(ApiError.badRequest("metadata=null cannot be combined with metadata[KEY] filters",
-                    "metadata", "invalid_value"));
         }
         PageParams page = page(q);
         JobListParams params = new JobListParams(page.limit(), page.after(), metadata, withoutMetadata);

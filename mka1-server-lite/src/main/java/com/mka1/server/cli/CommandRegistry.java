@@ -15,7 +15,9 @@ public final class CommandRegistry {
     public static CommandRegistry standard() {
         CommandRegistry registry = new CommandRegistry();
         registry.add(new ServeCommand());
-        registry.add(new WhoamiCommand());
+        // What the server makes of the key and the X-On-Behalf-Of header: one call, like the llm commands.
+        registry.add(new ApiCommand("whoami", "Show the role of the API key and the end user the call acts for",
+                List.of(), (client, options) -> client.get("/whoami", Map.of())));
         registry.add(new WatchCommand());
         registry.add(new ModelsPullCommand());
         registry.add(new GenerateCommand());

@@ -1,7 +1,8 @@
 package com.mka1.server.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.mka1.core.json.ErrorCodec;
+import com.mka1.core.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +16,6 @@ public record ApiError(int status, String type, String message, String param, St
     public static final String AUTHENTICATION = "authentication_error";
     public static final String PERMISSION = "permission_error";
     public static final String SERVER = "server_error";
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     public static ApiError badRequest(String message, String param, String code) {
         return new ApiError(400, INVALID_REQUEST, message, param, code);
@@ -39,10 +38,6 @@ public record ApiError(int status, String type, String message, String param, St
                 "method_not_allowed");
     }
 
-    public static ApiError conflict(String message, String param, String code) {
-        return new ApiError(409, INVALID_REQUEST, message, param, code);
-    }
-
     public static ApiError payloadTooLarge(String message) {
         return new ApiError(413, INVALID_REQUEST, message, null, "payload_too_large");
     }
@@ -60,18 +55,11 @@ public record ApiError(int status, String type, String message, String param, St
         return new ApiError(503, SERVER, message, null, "service_unavailable");
     }
 
-    /** The envelope as UTF-8 JSON. */
+    /** The envelope as UTF-8 JSON, written by the same codec as every other API object. */
     public byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128 + message.length());
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeObjectFieldStart("error");
-            g.writeStringField("message", message);
-            g.writeStringField("type", type);
-            g.writeStringField("param", param);
-            g.writeStringField("code", code);
-            g.writeEndObject();
-            g.writeEndObject();
+        try (JsonGenerator g = Json.factory().createGenerator(out)) {
+            ErrorCodec.write(g, message, type, param, code);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -94,11 +94,7 @@ public final class MultipartReader {
     private void skipLineEnd() throws IOException {
         // Transport padding (spaces, tabs) may follow a boundary before its CRLF.
         while (true) {
-            fill(1);
-            if (pos >= end) {
-                throw malformed("the body ended inside a boundary line");
-            }
-            byte b = buf[pos++];
+            byte b = nextByte("a boundary line");
             if (b == '\n') {
                 return;
             }
@@ -111,11 +107,7 @@ public final class MultipartReader {
     private String readHeaderLine() throws IOException {
         StringBuilder line = new StringBuilder();
         while (true) {
-            fill(1);
-            if (pos >= end) {
-                throw malformed("the body ended inside part headers");
-            }
-            byte b = buf[pos++];
+            byte b = nextByte("part headers");
             if (b == '\n') {
                 int len = line.length();
                 if (len > 0 && line.charAt(len - 1) == '\r') {
@@ -128,6 +120,15 @@ public final class MultipartReader {
             }
             line.append((char) (b & 0xff));
         }
+    }
+
+    /** The next byte of a line; the body may not end inside {@code where}. */
+    private byte nextByte(String where) throws IOException {
+        fill(1);
+        if (pos >= end) {
+            throw malformed("the body ended inside " + where);
+        }
+        return buf[pos++];
     }
 
     /** Makes at least {@code wanted} bytes available after pos, unless the input ends first. */

@@ -48,10 +48,16 @@ public record QueryParams(List<Map.Entry<String, String>> entries) {
         return found;
     }
 
+    /** The last value of {@code name}, or null when it is absent or empty ({@code ?after=} means no cursor). */
+    public String nonEmpty(String name) {
+        String text = get(name);
+        return text == null || text.isEmpty() ? null : text;
+    }
+
     /** An integer parameter within [min, max], or {@code fallback} when absent; 400 naming it otherwise. */
     public int intInRange(String name, int fallback, int min, int max) {
-        String text = get(name);
-        if (text == null || text.isEmpty()) {
+        String text = nonEmpty(name);
+        if (text == null) {
             return fallback;
         }
         try {
@@ -68,8 +74,8 @@ public record QueryParams(List<Map.Entry<String, String>> entries) {
 
     /** One of {@code allowed}, or {@code fallback} when absent; 400 naming it otherwise. */
     public String oneOf(String name, String fallback, List<String> allowed) {
-        String text = get(name);
-        if (text == null || text.isEmpty()) {
+        String text = nonEmpty(name);
+        if (text == null) {
             return fallback;
         }
         if (!allowed.contains(text)) {

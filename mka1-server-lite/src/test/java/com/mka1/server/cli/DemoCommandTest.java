@@ -11,33 +11,37 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One short epoch of the demo: upload, train, checkpoints, loss chart and both answers. */
+/** The demo end to end: upload, train, checkpoints, loss chart, and a fine-tuned answer in the trained style. */
 class DemoCommandTest {
     @TempDir
     Path data;
 
     @Test
-    @Tag("slow") // about 40 s on two cores without the Vector API: one real epoch
-    void runsTheWholeStoryOnTheEmbeddedModel() {
+    // The real demo, about a minute on two cores with the Vector API: mvn verify -pl mka1-server-lite -am
+    // -Dtest=DemoCommandTest -Dmka1.test.excludedGroups=gpu "-Dmka1.test.jvmArgs=--add-modules jdk.incubator.vector"
+    @Tag("slow")
+    void runsTheWholeStoryAndTheFineTunedAnswerFollowsTheTrainedStyle() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new Cli(CommandRegistry.standard(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of())
-                .run("demo", "--epochs", "1", "--data-dir", data.toString());
+                .run("demo", "--data-dir", data.toString());
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(err.toString(StandardCharsets.UTF_8) + text).isZero();
         assertThat(text).contains("mka1 demo: fine-tune mka1:tiny into a support bot (data in " + data + ")")
                 .containsPattern("uploaded support-bot.jsonl as file_[0-9a-f]{32} \\(25904 bytes\\)")
                 .contains("  Fine-tuning job started")
-                .contains("1 epochs, batch size 2")
-                .contains("[##############################] 100%  step 60/60")
-                .contains("  step   60  loss ")
-                .contains("ft:mka1:tiny:support-bot:ckpt-step-60")
-                .contains("training loss:", "        step 1 .. 60")
+                .contains("15 epochs, batch size 2")
+                .contains("[##############################] 100%  step 900/900")
+                .contains("  step  900  loss ")
+                .contains("ft:mka1:tiny:support-bot:ckpt-step-900")
+                .contains("training loss:", "        step 1 .. 900")
                 .contains("held-out question: " + DemoCommand.QUESTION)
                 .contains("base model (mka1:tiny):")
                 .contains("fine-tuned model (ft:mka1:tiny:support-bot):")
                 .containsPattern("demo finished in \\d+ s");
+        String answer = text.substring(text.indexOf("fine-tuned model (ft:mka1:tiny:support-bot):"));
+        assertThat(answer.lines().skip(1).findFirst().orElseThrow()).startsWith("  Hi there!").endsWith("- Max from Acme");
     }
 
     @Test

@@ -36,11 +36,7 @@ class FilesApiTest {
     }
 
     private static String[] auth(String... more) {
-        String[] headers = new String[2 + more.length];
-        headers[0] = "Authorization";
-        headers[1] = "Bearer " + TestServer.USER_KEY;
-        System.arraycopy(more, 0, headers, 2, more.length);
-        return headers;
+        return TestServer.bearer(TestServer.USER_KEY, more);
     }
 
     private static Reply upload(Multipart form, String... headers) {

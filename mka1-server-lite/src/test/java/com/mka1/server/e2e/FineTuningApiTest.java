@@ -37,11 +37,7 @@ class FineTuningApiTest {
     }
 
     private static String[] admin(String... more) {
-        String[] headers = new String[2 + more.length];
-        headers[0] = "Authorization";
-        headers[1] = "Bearer " + TestServer.ADMIN_KEY;
-        System.arraycopy(more, 0, headers, 2, more.length);
-        return headers;
+        return TestServer.bearer(TestServer.ADMIN_KEY, more);
     }
 
     private static String uploadAs(String endUser) {
@@ -117,11 +113,15 @@ class FineTuningApiTest {
         assertThat(badFilter.status()).isEqualTo(400);
         assertThat(badFilter.body()).isEqualTo(envelope("Invalid 'metadata': use metadata[KEY]=VALUE to filter, or "
                 + "metadata=null for jobs without metadata", "invalid_request_error", "metadata", "invalid_value"));
+        Reply bothFilters = server.http.get("/v1/fine_tuning/jobs?metadata=null&metadata%5Bk%5D=v", admin());
+        assertThat(bothFilters.status()).isEqualTo(400);
+        assertThat(bothFilters.body()).isEqualTo(envelope("metadata=null cannot be combined with metadata[KEY] filters",
+                "invalid_request_error", "metadata", "invalid_value"));
     }
 
     @Test
     void userKeysGet403OnEveryFineTuningRoute() {
-        String[] user = {"Authorization", "Bearer " + TestServer.USER_KEY};
+        String[] user = TestServer.bearer(TestServer.USER_KEY);
         String forbidden = envelope("This endpoint needs an API key with the admin role", "permission_error", null,
                 "insufficient_permissions");
         for (Reply reply : List.of(server.http.get("/v1/fine_tuning/jobs", user),

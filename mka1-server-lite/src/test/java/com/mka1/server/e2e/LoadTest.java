@@ -31,7 +31,7 @@ class LoadTest {
     @Test
     void fiftyClientsTwoThousandRequestsNoServerErrorsNoLostUploads(@TempDir Path dataDir) throws Exception {
         try (TestServer server = TestServer.start(dataDir, new ScriptedTrainer(3, 1, 10))) {
-            String[] admin = {"Authorization", "Bearer " + TestServer.ADMIN_KEY};
+            String[] admin = TestServer.bearer(TestServer.ADMIN_KEY);
             Multipart trainingForm = new Multipart().field("purpose", "fine-tune")
                     .file("file", "t.jsonl", TrainingData.chatJsonl(10));
             String trainingFile = (String) PlainJson.parseObject(server.http.post("/v1/files", trainingForm.contentType(),

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the job resumes from its saved step and succeeds, no step is reported twice, nothing is lost.
  */
 class RestartMidJobTest {
-    private static final String[] ADMIN = {"Authorization", "Bearer " + TestServer.ADMIN_KEY};
+    private static final String[] ADMIN = TestServer.bearer(TestServer.ADMIN_KEY);
     private static final int STEPS = 30;
 
     @Test

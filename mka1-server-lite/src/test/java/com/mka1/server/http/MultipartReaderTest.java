@@ -93,6 +93,27 @@ class MultipartReaderTest {
     }
 
     @Test
+    void bodiesEndingInsideABoundaryLineOrHeadersNameWhere() {
+        assertThat(firstPartFailure("--" + BOUNDARY + "  "))
+                .isEqualTo("Malformed multipart/form-data body: the body ended inside a boundary line");
+        assertThat(firstPartFailure("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"a\""))
+                .isEqualTo("Malformed multipart/form-data body: the body ended inside part headers");
+    }
+
+    private static String firstPartFailure(String body) {
+        MultipartReader reader = new MultipartReader(
+                new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), BOUNDARY);
+        try {
+            reader.next();
+        } catch (HttpProblem problem) {
+            return problem.error().message();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("no failure for " + body);
+    }
+
+    @Test
     void partWithoutNameIsRejected() {
         byte[] body = ("--" + BOUNDARY + "\r\nContent-Type: text/plain\r\n\r\nx\r\n--" + BOUNDARY + "--")
                 .getBytes(StandardCharsets.UTF_8);

@@ -42,6 +42,15 @@ public final class TestServer implements AutoCloseable {
         this.http = new HttpTestClient(server.baseUri());
     }
 
+    /** Request headers that authenticate with {@code apiKey}, followed by {@code more} name/value pairs. */
+    public static String[] bearer(String apiKey, String... more) {
+        String[] headers = new String[2 + more.length];
+        headers[0] = "Authorization";
+        headers[1] = "Bearer " + apiKey;
+        System.arraycopy(more, 0, headers, 2, more.length);
+        return headers;
+    }
+
     public static TestServer start(Path dataDir, Trainer trainer) {
         return start(dataDir, trainer, new HttpLimits(1 << 20, 1 << 20));
     }
