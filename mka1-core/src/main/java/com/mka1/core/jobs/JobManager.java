@@ -298,7 +298,7 @@ public final class JobManager implements FileUsage, AutoCloseable {
             if (id == null) continue;
             try {
                 train(id);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too (OutOfMemoryError from a model too large): the queue must go on
                 log.error("job {}: unexpected failure", id, e);
                 failAfterUnexpectedError(id, e);
             }
@@ -310,7 +310,7 @@ public final class JobManager implements FileUsage, AutoCloseable {
      * gets there through {@code running}; a paused one stays paused (its state is saved and a
      * resume retries). Never throws, so the worker that calls it keeps serving the queue.
      */
-    private void failAfterUnexpectedError(String jobId, RuntimeException cause) {
+    private void failAfterUnexpectedError(String jobId, Throwable cause) {
         try {
             synchronized (ledger) {
                 JobEntry e = ledger.get(jobId);
@@ -365,7 +365,7 @@ public final class JobManager implements FileUsage, AutoCloseable {
                 if (!e.job.status().terminal()) fail(e, new JobError(ex.code(), ex.getMessage(), ex.param()));
             }
             return;
-        } catch (RuntimeException ex) {
+        } catch (RuntimeException | Error ex) {
             synchronized (ledger) {
                 e.training = false;
             }

@@ -5,6 +5,7 @@ import com.mka1.api.files.FilePurpose;
 import com.mka1.api.files.FileUpload;
 import com.mka1.api.finetuning.FineTuningJob;
 import com.mka1.api.finetuning.JobCreateParams;
+import com.mka1.api.finetuning.JobError;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.core.data.TokenCounter;
 import com.mka1.core.files.FileStore;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static com.mka1.core.testing.Mka1Fixture.MODEL;
@@ -31,9 +33,8 @@ import static com.mka1.core.testing.Mka1Fixture.chatLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An unexpected error after a job has left the states that may fail (here: recording the
- * "Job paused" event once the job is already paused) must not kill the only job worker: it is
- * logged, the job keeps its legal status, and the next queued job still trains.
+ * An unexpected failure on a job worker must not kill it (there is no replacement): it is logged,
+ * the job fails only where its status allows, and the next queued job still trains.
  */
 class WorkerSurvivesFailureTest {
     @TempDir
@@ -70,6 +71,31 @@ class WorkerSurvivesFailureTest {
             FineTuningJob paused = jobs.retrieve(first, Caller.NONE);
             assertThat(paused.status()).isEqualTo(JobStatus.PAUSED);
             assertThat(paused.error()).isNull();
+        }
+    }
+
+    @Test
+    void aTrainerThatThrowsAnErrorFailsItsJobAndTheWorkerServesTheNextJob() throws Exception {
+        Mka1Fixture fixture = new Mka1Fixture(root);
+        StepTrainer steps = new StepTrainer(100).unlimited();
+        AtomicBoolean thrown = new AtomicBoolean();
+        Trainer outOfMemoryOnce = (run, listener) -> {
+            if (thrown.compareAndSet(false, true)) throw new OutOfMemoryError("model too large");
+            return steps.train(run, listener);
+        };
+        FileStore files = FileStore.open(fixture.dataDir.resolve("files"), 1 << 20, Clock.systemUTC());
+        ModelRegistry models = ModelRegistry.open(fixture.modelsDir, fixture.dataDir.resolve("models.json"));
+        try (JobManager jobs = JobManager.open(fixture.dataDir.resolve("jobs"), files, models, outOfMemoryOnce,
+                new JobManagerConfig(1, 100, 4, TokenCounter.APPROXIMATE, "org_test", Clock.systemUTC()))) {
+            String file = files.upload(new FileUpload("train.jsonl", FilePurpose.FINE_TUNE,
+                    new ByteArrayInputStream(chatLines(4).getBytes(StandardCharsets.UTF_8))), Caller.NONE).id();
+            String first = jobs.create(JobCreateParams.of(MODEL, file), Caller.NONE).id();
+            FineTuningJob failed = await(jobs, first, JobStatus.FAILED);
+            assertThat(failed.error()).isEqualTo(new JobError("server_error", "Internal error: model too large", null));
+
+            String second = jobs.create(JobCreateParams.of(MODEL, file), Caller.NONE).id();
+            assertThat(await(jobs, second, JobStatus.SUCCEEDED).error()).isNull();
+            assertThat(steps.runs).containsExactly(second);
         }
     }
 
