@@ -137,7 +137,7 @@ final class DemoCommand implements Command {
                     .withEngine(new EngineSettings(null, null, null, null, null, null, null, 512, context.options().get("backend")));
         }
         return Hyperparameters.auto()
-                .withNEpochs(HyperparameterValue.of(epochs == null ? 8 : epochs))
+                .withNEpochs(HyperparameterValue.of(epochs == null ? 5 : epochs))
                 .withBatchSize(HyperparameterValue.of(1))
                 .withLearningRateMultiplier(HyperparameterValue.of(10.0))
                 .withEngine(new EngineSettings(null, null, null, null, true, 0.05, "cosine", 256,
