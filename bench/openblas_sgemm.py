@@ -1,9 +1,9 @@
 """OpenBLAS SGEMM rate (through numpy) for the linear-layer matmul forms of mka1's MatmulBenchmark.
 
-Prints one JSON object: {"blas": "...", "threads": N, "results": {"TxINxOUT": {form: GFLOP/s}}}.
+Rates are of the median call. Prints one JSON object: {"blas": "...", "threads": N, "results": {"TxINxOUT": {form: GFLOP/s}}}.
 forward = x[T,in] @ W[out,in]^T, backwardInput = dy[T,out] @ W, backwardWeight = dy^T @ x.
 """
-import argparse, json, os, sys, time
+import argparse, json, os, statistics, sys, time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--threads", type=int, required=True)
@@ -29,13 +29,15 @@ def blas_name():
 
 
 def rate(fn, flops):
+    """GFLOP/s of the median call (like the JMH side's p50), after a warm-up."""
     for _ in range(3):
         fn()
-    runs, start = 0, time.perf_counter()
+    times, start = [], time.perf_counter()
     while time.perf_counter() - start < args.seconds:
+        t = time.perf_counter()
         fn()
-        runs += 1
-    return flops * runs / (time.perf_counter() - start) / 1e9
+        times.append(time.perf_counter() - t)
+    return flops / statistics.median(times) / 1e9
 
 
 rng = np.random.default_rng(42)

@@ -28,10 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * The matmuls of one linear layer {@code y[T,out] = x[T,in] · W[out,in]^T} of a SmolLM-135M-sized
  * model at 512 tokens, in the three forms training runs: forward (NT), input gradient (NN) and
  * weight gradient (TN). Each form is {@code 2*T*in*out} FLOPs; bench/matmul-vs-openblas.sh turns
- * the times into GFLOP/s next to the machine's OpenBLAS SGEMM.
+ * the median call time into GFLOP/s next to the machine's OpenBLAS SGEMM (sampled per call, so a
+ * busy machine's outliers do not decide the figure).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)

@@ -18,7 +18,8 @@ sealed interface CpuTensor extends Tensor permits CpuTensor.F32, CpuTensor.Bf16,
     @Override
     CpuDevice device();
 
-    /** Elements available from {@link #offset()} to the end of the tensor. */
+    /** Number of elements: the product of the shape. */
+    @Override
     default long size() {
         long n = 1;
         for (int d : shapeRef()) n *= d;
@@ -30,6 +31,7 @@ sealed interface CpuTensor extends Tensor permits CpuTensor.F32, CpuTensor.Bf16,
         return shapeRef().clone();
     }
 
+    /** The shape array itself, for reading inside the backend without a copy. */
     int[] shapeRef();
 
     /** F32 storage. */

@@ -115,24 +115,24 @@ final class Gemm {
 
     /** Packs rows {@code [ic, ic+mc)} x depth {@code [pc, pc+kc)} of op(A) into panels of {@code mr} rows. */
     private void packA(float[] ap, float[] a, int ao, int m, int k, boolean transA, int ic, int mc, int pc, int kc) {
-        for (int ir = 0; ir < mc; ir += mr) {
+        if (transA) { // A stored [k, m]: read each depth's mc values as one contiguous run
+            int panels = (mc + mr - 1) / mr;
+            for (int p = 0; p < kc; p++) {
+                int src = ao + (pc + p) * m + ic;
+                for (int i = 0; i < mc; i++) ap[(i / mr) * mr * kc + p * mr + i % mr] = a[src + i];
+                for (int i = mc; i < panels * mr; i++) ap[(i / mr) * mr * kc + p * mr + i % mr] = 0f;
+            }
+            return;
+        }
+        for (int ir = 0; ir < mc; ir += mr) { // A stored [m, k]: each row is contiguous along the depth
             int base = (ir / mr) * mr * kc;
             int rows = Math.min(mr, mc - ir);
-            if (transA) { // A stored [k, m]: the mr values of one depth are contiguous
-                for (int p = 0; p < kc; p++) {
-                    int src = ao + (pc + p) * m + ic + ir;
-                    int dst = base + p * mr;
-                    for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r];
-                    for (int r = rows; r < mr; r++) ap[dst + r] = 0f;
-                }
-            } else { // A stored [m, k]: each row is contiguous along the depth
-                for (int r = 0; r < mr; r++) {
-                    if (r < rows) {
-                        int src = ao + (ic + ir + r) * k + pc;
-                        for (int p = 0; p < kc; p++) ap[base + p * mr + r] = a[src + p];
-                    } else {
-                        for (int p = 0; p < kc; p++) ap[base + p * mr + r] = 0f;
-                    }
+            for (int r = 0; r < mr; r++) {
+                if (r < rows) {
+                    int src = ao + (ic + ir + r) * k + pc;
+                    for (int p = 0; p < kc; p++) ap[base + p * mr + r] = a[src + p];
+                } else {
+                    for (int p = 0; p < kc; p++) ap[base + p * mr + r] = 0f;
                 }
             }
         }
