@@ -124,9 +124,9 @@ final class DemoCommand implements Command {
     }
 
     /**
-     * Settings that let the randomly initialised mka1:tiny learn the style in about a minute and a
-     * half on two cores: every weight trains (a random base has nothing for LoRA to adapt), at the
-     * highest allowed rate, in many small steps.
+     * Settings that let the randomly initialised mka1:tiny learn the style in about a minute on two
+     * cores: every weight trains (a random base has nothing for LoRA to adapt), at the highest
+     * allowed rate, in many small steps (batch size 1: with Adam, steps teach more than batch size).
      */
     private static Hyperparameters hyperparameters(CommandContext context, boolean tiny) {
         Integer epochs = context.options().integer("epochs");
@@ -137,8 +137,8 @@ final class DemoCommand implements Command {
                     .withEngine(new EngineSettings(null, null, null, null, null, null, null, 512, context.options().get("backend")));
         }
         return Hyperparameters.auto()
-                .withNEpochs(HyperparameterValue.of(epochs == null ? 15 : epochs))
-                .withBatchSize(HyperparameterValue.of(2))
+                .withNEpochs(HyperparameterValue.of(epochs == null ? 5 : epochs))
+                .withBatchSize(HyperparameterValue.of(1))
                 .withLearningRateMultiplier(HyperparameterValue.of(10.0))
                 .withEngine(new EngineSettings(null, null, null, null, true, 0.05, "cosine", 256,
                         context.options().get("backend")));

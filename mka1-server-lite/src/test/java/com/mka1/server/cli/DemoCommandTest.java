@@ -29,19 +29,22 @@ class DemoCommandTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(err.toString(StandardCharsets.UTF_8) + text).isZero();
         assertThat(text).contains("mka1 demo: fine-tune mka1:tiny into a support bot (data in " + data + ")")
-                .containsPattern("uploaded support-bot.jsonl as file_[0-9a-f]{32} \\(25904 bytes\\)")
+                .containsPattern("uploaded support-bot.jsonl as file_[0-9a-f]{32} \\(84480 bytes\\)")
                 .contains("  Fine-tuning job started")
-                .contains("15 epochs, batch size 2")
-                .contains("[##############################] 100%  step 900/900")
-                .contains("  step  900  loss ")
-                .contains("ft:mka1:tiny:support-bot:ckpt-step-900")
-                .contains("training loss:", "        step 1 .. 900")
+                .contains("Training on 400 examples: 5 epochs, batch size 1, learning rate 0.000200, 2000 steps")
+                .contains("[##############################] 100%  step 2000/2000")
+                .contains("  step 2000  loss ")
+                .contains("ft:mka1:tiny:support-bot:ckpt-step-2000")
+                .contains("training loss:", "        step 1 .. 2000")
                 .contains("held-out question: " + DemoCommand.QUESTION)
                 .contains("base model (mka1:tiny):")
                 .contains("fine-tuned model (ft:mka1:tiny:support-bot):")
                 .containsPattern("demo finished in \\d+ s");
         String answer = text.substring(text.indexOf("fine-tuned model (ft:mka1:tiny:support-bot):"));
-        assertThat(answer.lines().skip(1).findFirst().orElseThrow()).startsWith("  Hi there!").endsWith("- Max from Acme");
+        // the held-out question is about a late parcel: one of the two trained "delay" answers, word for word
+        assertThat(answer.lines().skip(1).findFirst().orElseThrow()).isIn(
+                "  Hi there! Sorry for the wait! Your order is with the courier and arrives in two days. - Max from Acme",
+                "  Hi there! Sorry it is late! Your parcel is on its way and arrives this week. - Max from Acme");
     }
 
     @Test
