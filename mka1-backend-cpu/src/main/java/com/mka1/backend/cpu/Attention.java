@@ -1,10 +1,10 @@
 package com.mka1.backend.cpu;
 
 /**
- * Causal grouped-query attention, fused and tiled: a block of {@code tileRows} queries of one
+ * Causal grouped-query attention, fused and tiled: a block of {@code rows} queries of one
  * head is scored against the keys it may see with the matmul micro-kernel ({@code S = Q K^T}),
  * softmaxed in place, and folded into the output with the micro-kernel again ({@code O = P V}).
- * Only a {@code tileRows x kvLen} score strip exists at a time, never a {@code T x T} matrix.
+ * Only a {@code rows x kvLen} score strip exists at a time, never a {@code T x T} matrix.
  * Backward recomputes {@code P} from the saved log-sum-exp (the FlashAttention recipe), gets
  * {@code dP = dO V^T}, {@code dQ += dS K}, {@code dK += dS^T Q} and {@code dV += P^T dO} from the
  * micro-kernel; key/value gradients go to per-head private buffers that are reduced per kv head
@@ -12,6 +12,7 @@ package com.mka1.backend.cpu;
  */
 final class Attention {
     private final FloatOps ops;
+    private final MicroKernel kernel;
     private final Parallel parallel;
     private final int mr;
     private final int nr;
@@ -19,8 +20,9 @@ final class Attention {
     Attention(FloatOps ops, Parallel parallel) {
         this.ops = ops;
         this.parallel = parallel;
-        this.mr = ops.tileRows();
-        this.nr = ops.tileCols();
+        this.kernel = ops.attentionTile();
+        this.mr = kernel.rows();
+        this.nr = kernel.cols();
     }
 
     /** Geometry of one call. */
@@ -129,7 +131,7 @@ final class Attention {
     /** {@code strip[r][j] = alpha * q_r . x_j} over the key tiles that cover {@code [kFirst, kLast]}. */
     private void scoreStrip(float[] strip, int ld, float[] packedQ, Panels keys, Block blk, float alpha) {
         for (int t = blk.kFirst() / nr; t <= blk.kLast() / nr; t++) {
-            ops.microKernel(keys.hd, packedQ, 0, keys.transposed, keys.transposedOffset(t), strip, t * nr, ld, alpha, true);
+            kernel.run(keys.hd, packedQ, 0, keys.transposed, keys.transposedOffset(t), strip, t * nr, ld, alpha, true);
         }
     }
 
@@ -144,7 +146,7 @@ final class Attention {
     /** {@code tile[r][c] = sum_j strip[r][j] * x_j[cp*nr + c]} for one column panel. */
     private void stripTimesRows(Scratch sc, Panels x, Block blk, int colPanel) {
         int count = blk.kLast() - blk.kFirst() + 1;
-        ops.microKernel(count, sc.packedStrip, 0, x.rows, x.rowsOffset(colPanel, blk.kFirst()), sc.tile, 0, nr, 1f, true);
+        kernel.run(count, sc.packedStrip, 0, x.rows, x.rowsOffset(colPanel, blk.kFirst()), sc.tile, 0, nr, 1f, true);
     }
 
     /** Packs the block's head vectors as the B side over queries: {@code [cp][p * nr + c] = x[row0+p][cp*nr + c]}. */
@@ -172,7 +174,7 @@ final class Attention {
                 for (int r = 0; r < mr; r++) sc.packedRows[p * mr + r] = r < keys ? strip[p * sc.ld + j0 + r] : 0f;
             }
             for (int cp = 0; cp * nr < hd; cp++) {
-                ops.microKernel(mr, sc.packedRows, 0, rowPanels, cp * mr * nr, sc.tile, 0, nr, 1f, true);
+                kernel.run(mr, sc.packedRows, 0, rowPanels, cp * mr * nr, sc.tile, 0, nr, 1f, true);
                 int cols = Math.min(nr, hd - cp * nr);
                 for (int r = 0; r < keys; r++) ops.axpy(1f, sc.tile, r * nr, acc, accOff + (j0 + r) * hd + cp * nr, cols);
             }

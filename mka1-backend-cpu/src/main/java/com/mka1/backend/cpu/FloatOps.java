@@ -11,19 +11,11 @@ interface FloatOps {
     /** Human description of the instruction set in use. */
     String description();
 
-    /** Rows of the matmul register tile (broadcast side, packed A). */
-    int tileRows();
+    /** The register tile of matmul. */
+    MicroKernel matmulTile();
 
-    /** Columns of the matmul register tile (vector side, packed B). */
-    int tileCols();
-
-    /**
-     * Register-tiled product of packed panels: {@code acc[r][c] = sum_p ap[apOff + p*tileRows + r]
-     * * bp[bpOff + p*tileCols + c]}, then {@code C[r][c] = (overwrite ? 0 : C[r][c]) + alpha *
-     * acc[r][c]} for the full tile at {@code c[cOff + r*ldc + col]}.
-     */
-    void microKernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
-                     float[] c, int cOff, int ldc, float alpha, boolean overwrite);
+    /** The register tile of attention: its columns should match common head dims. */
+    MicroKernel attentionTile();
 
     float dot(float[] a, int ao, float[] b, int bo, int n);
 

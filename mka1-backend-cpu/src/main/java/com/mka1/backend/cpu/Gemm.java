@@ -2,12 +2,12 @@ package com.mka1.backend.cpu;
 
 /**
  * Blocked matrix multiply {@code C = (accumulate ? C : 0) + alpha * op(A) op(B)} in the GotoBLAS
- * style: panels of A ({@code tileRows x KC}) and B ({@code KC x tileCols}) are packed contiguous
- * (which also absorbs the transposes and widens BF16), then {@link FloatOps#microKernel} runs a
+ * style: panels of A ({@code rows x KC}) and B ({@code KC x cols}) are packed contiguous
+ * (which also absorbs the transposes and widens BF16), then {@link FloatOps#matmulTile} runs a
  * register tile over them. Threads split the larger output dimension, each packing its own panels.
  */
 final class Gemm {
-    /** Depth of a packed panel: an A micro-panel (6 x 256 floats) stays in L1. */
+    /** Depth of a packed panel: an A micro-panel (8 x 256 floats) and a B micro-panel (48 x 256) stay in L1. */
     private static final int KC = 256;
     /**
      * Most rows of A packed at once (ranges are split into equal blocks up to this size). Only an
@@ -18,6 +18,7 @@ final class Gemm {
     private static final int NC = 768;
 
     private final FloatOps ops;
+    private final MicroKernel tile;
     private final Parallel parallel;
     private final int mr;
     private final int nr;
@@ -25,8 +26,9 @@ final class Gemm {
     Gemm(FloatOps ops, Parallel parallel) {
         this.ops = ops;
         this.parallel = parallel;
-        this.mr = ops.tileRows();
-        this.nr = ops.tileCols();
+        this.tile = ops.matmulTile();
+        this.mr = tile.rows();
+        this.nr = tile.cols();
     }
 
     /** Operand B: F32 or BF16 storage starting at {@code offset}. */
@@ -78,7 +80,7 @@ final class Gemm {
         int kcBlock = Math.min(KC, k);
         float[] ap = new float[mcBlock * kcBlock];
         float[] bp = new float[ncBlock * kcBlock];
-        float[] tile = new float[mr * nr];
+        float[] edge = new float[mr * nr];
         for (int ic = rowStart; ic < rowEnd; ic += mcBlock) {
             int mc = Math.min(mcBlock, rowEnd - ic);
             for (int pc = 0; pc < k; pc += KC) {
@@ -90,19 +92,19 @@ final class Gemm {
                     packB(bp, b, n, k, transB, jc, nc, pc, kc);
                     for (int ir = 0; ir < mc; ir += mr) {
                         int rows = Math.min(mr, mc - ir);
-                        int apOff = (ir / mr) * mr * kc;
+                        int apOff = ir * kc;
                         for (int jr = 0; jr < nc; jr += nr) {
                             int cols = Math.min(nr, nc - jr);
-                            int bpOff = (jr / nr) * nr * kc;
+                            int bpOff = jr * kc;
                             int cOff = co + (ic + ir) * n + jc + jr;
                             if (rows == mr && cols == nr) {
-                                ops.microKernel(kc, ap, apOff, bp, bpOff, c, cOff, n, alpha, overwrite);
+                                tile.run(kc, ap, apOff, bp, bpOff, c, cOff, n, alpha, overwrite);
                             } else {
-                                ops.microKernel(kc, ap, apOff, bp, bpOff, tile, 0, nr, alpha, true);
+                                tile.run(kc, ap, apOff, bp, bpOff, edge, 0, nr, alpha, true);
                                 for (int r = 0; r < rows; r++) {
                                     for (int q = 0; q < cols; q++) {
                                         int ci = cOff + r * n + q;
-                                        c[ci] = overwrite ? tile[r * nr + q] : c[ci] + tile[r * nr + q];
+                                        c[ci] = overwrite ? edge[r * nr + q] : c[ci] + edge[r * nr + q];
                                     }
                                 }
                             }
@@ -113,26 +115,26 @@ final class Gemm {
         }
     }
 
-    /** Packs rows {@code [ic, ic+mc)} x depth {@code [pc, pc+kc)} of op(A) into panels of {@code mr} rows. */
+    /** Packs rows {@code [ic, ic+mc)} x depth {@code [pc, pc+kc)} of op(A) into panels of {@code mr} rows, zero-padded. */
     private void packA(float[] ap, float[] a, int ao, int m, int k, boolean transA, int ic, int mc, int pc, int kc) {
-        if (transA) { // A stored [k, m]: read each depth's mc values as one contiguous run
-            int panels = (mc + mr - 1) / mr;
-            for (int p = 0; p < kc; p++) {
-                int src = ao + (pc + p) * m + ic;
-                for (int i = 0; i < mc; i++) ap[(i / mr) * mr * kc + p * mr + i % mr] = a[src + i];
-                for (int i = mc; i < panels * mr; i++) ap[(i / mr) * mr * kc + p * mr + i % mr] = 0f;
-            }
-            return;
-        }
-        for (int ir = 0; ir < mc; ir += mr) { // A stored [m, k]: each row is contiguous along the depth
-            int base = (ir / mr) * mr * kc;
+        for (int ir = 0; ir < mc; ir += mr) {
+            int base = ir * kc;
             int rows = Math.min(mr, mc - ir);
-            for (int r = 0; r < mr; r++) {
-                if (r < rows) {
+            if (transA) { // A stored [k, m]: a panel's rows at one depth are one contiguous run
+                for (int p = 0; p < kc; p++) {
+                    int src = ao + (pc + p) * m + ic + ir;
+                    int dst = base + p * mr;
+                    for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r];
+                    for (int r = rows; r < mr; r++) ap[dst + r] = 0f;
+                }
+            } else { // A stored [m, k]: each row is contiguous along the depth
+                for (int r = 0; r < mr; r++) {
                     int src = ao + (ic + ir + r) * k + pc;
-                    for (int p = 0; p < kc; p++) ap[base + p * mr + r] = a[src + p];
-                } else {
-                    for (int p = 0; p < kc; p++) ap[base + p * mr + r] = 0f;
+                    if (r < rows) {
+                        for (int p = 0; p < kc; p++) ap[base + p * mr + r] = a[src + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) ap[base + p * mr + r] = 0f;
+                    }
                 }
             }
         }
@@ -144,7 +146,7 @@ final class Gemm {
         short[] h = b.bf16();
         int bo = b.offset();
         for (int jr = 0; jr < nc; jr += nr) {
-            int base = (jr / nr) * nr * kc;
+            int base = jr * kc;
             int cols = Math.min(nr, nc - jr);
             if (!transB) { // B stored [k, n]: the nr values of one depth are contiguous
                 for (int p = 0; p < kc; p++) {

@@ -2,8 +2,7 @@ package com.mka1.backend.cpu;
 
 /** Plain-loop {@link FloatOps}: correct everywhere, used when the Vector API is not available. */
 final class ScalarFloatOps implements FloatOps {
-    private static final int TILE_ROWS = 4;
-    private static final int TILE_COLS = 8;
+    private static final MicroKernel TILE = new ScalarMicroKernel(4, 8);
 
     @Override
     public String description() {
@@ -11,34 +10,13 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
-    public int tileRows() {
-        return TILE_ROWS;
+    public MicroKernel matmulTile() {
+        return TILE;
     }
 
     @Override
-    public int tileCols() {
-        return TILE_COLS;
-    }
-
-    @Override
-    public void microKernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
-                            float[] c, int cOff, int ldc, float alpha, boolean overwrite) {
-        float[] acc = new float[TILE_ROWS * TILE_COLS];
-        for (int p = 0; p < kc; p++) {
-            int ai = apOff + p * TILE_ROWS;
-            int bi = bpOff + p * TILE_COLS;
-            for (int r = 0; r < TILE_ROWS; r++) {
-                float a = ap[ai + r];
-                for (int col = 0; col < TILE_COLS; col++) acc[r * TILE_COLS + col] += a * bp[bi + col];
-            }
-        }
-        for (int r = 0; r < TILE_ROWS; r++) {
-            int row = cOff + r * ldc;
-            for (int col = 0; col < TILE_COLS; col++) {
-                float v = alpha * acc[r * TILE_COLS + col];
-                c[row + col] = overwrite ? v : c[row + col] + v;
-            }
-        }
+    public MicroKernel attentionTile() {
+        return TILE;
     }
 
     @Override
