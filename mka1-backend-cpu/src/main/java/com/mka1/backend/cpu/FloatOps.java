@@ -25,6 +25,14 @@ interface FloatOps {
     /** {@code dst = float(src)} for bfloat16 bit patterns. */
     void widenBf16(short[] src, int so, float[] dst, int dOff, int n);
 
+    /**
+     * Transposing copy of 16 rows, for packing: {@code dst[dOff + (r / width) * panelStride + p * ldd
+     * + r % width] = src[so + r * lds + p]} for {@code r < 16}, {@code p < depth}; {@code width} is 16,
+     * or 8 (two panels of 8 rows, {@code panelStride} apart) with {@code ldd == 8}.
+     */
+    void transpose16(float[] src, int so, int lds, int depth, float[] dst, int dOff, int ldd, int width,
+                     int panelStride);
+
     /** {@code y += alpha * x}. */
     void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 

@@ -81,6 +81,7 @@ final class Gemm {
         float[] ap = new float[mcBlock * kcBlock];
         float[] bp = new float[ncBlock * kcBlock];
         float[] edge = new float[mr * nr];
+        float[] widened = transB && b.bf16() != null ? new float[16 * kcBlock] : null;
         for (int ic = rowStart; ic < rowEnd; ic += mcBlock) {
             int mc = Math.min(mcBlock, rowEnd - ic);
             for (int pc = 0; pc < k; pc += KC) {
@@ -89,7 +90,7 @@ final class Gemm {
                 boolean overwrite = pc == 0 && !accumulate;
                 for (int jc = colStart; jc < colEnd; jc += ncBlock) {
                     int nc = Math.min(ncBlock, colEnd - jc);
-                    packB(bp, b, n, k, transB, jc, nc, pc, kc);
+                    packB(bp, b, n, k, transB, jc, nc, pc, kc, widened);
                     for (int ir = 0; ir < mc; ir += mr) {
                         int rows = Math.min(mr, mc - ir);
                         int apOff = ir * kc;
@@ -117,7 +118,11 @@ final class Gemm {
 
     /** Packs rows {@code [ic, ic+mc)} x depth {@code [pc, pc+kc)} of op(A) into panels of {@code mr} rows, zero-padded. */
     private void packA(float[] ap, float[] a, int ao, int m, int k, boolean transA, int ic, int mc, int pc, int kc) {
-        for (int ir = 0; ir < mc; ir += mr) {
+        int ir = 0;
+        if (!transA && mr == 8) { // two panels at a time through the 16-row transpose
+            for (; ir + 16 <= mc; ir += 16) ops.transpose16(a, ao + (ic + ir) * k + pc, k, kc, ap, ir * kc, 8, 8, 8 * kc);
+        }
+        for (; ir < mc; ir += mr) {
             int base = ir * kc;
             int rows = Math.min(mr, mc - ir);
             if (transA) { // A stored [k, m]: a panel's rows at one depth are one contiguous run
@@ -140,8 +145,12 @@ final class Gemm {
         }
     }
 
-    /** Packs depth {@code [pc, pc+kc)} x columns {@code [jc, jc+nc)} of op(B) into panels of {@code nr} columns. */
-    private void packB(float[] bp, Operand b, int n, int k, boolean transB, int jc, int nc, int pc, int kc) {
+    /**
+     * Packs depth {@code [pc, pc+kc)} x columns {@code [jc, jc+nc)} of op(B) into panels of {@code nr}
+     * columns, zero-padded. {@code widened} is scratch for 16 BF16 rows ({@code 16 x KC} floats).
+     */
+    private void packB(float[] bp, Operand b, int n, int k, boolean transB, int jc, int nc, int pc, int kc,
+                       float[] widened) {
         float[] f = b.f32();
         short[] h = b.bf16();
         int bo = b.offset();
@@ -159,18 +168,32 @@ final class Gemm {
                     }
                     for (int q = cols; q < nr; q++) bp[dst + q] = 0f;
                 }
-            } else { // B stored [n, k]: each column of op(B) is a contiguous row
-                for (int q = 0; q < nr; q++) {
-                    if (q < cols) {
-                        int src = bo + (jc + jr + q) * k + pc;
-                        if (f != null) {
-                            for (int p = 0; p < kc; p++) bp[base + p * nr + q] = f[src + p];
-                        } else {
-                            for (int p = 0; p < kc; p++) bp[base + p * nr + q] = Bf16.toFloat(h[src + p]);
-                        }
+                continue;
+            }
+            // B stored [n, k]: each column of op(B) is a contiguous row; 16 at a time through the
+            // register transpose (BF16 rows widened first), the rest one by one.
+            int q = 0;
+            if (nr % 16 == 0) {
+                for (; q + 16 <= cols; q += 16) {
+                    int src = bo + (jc + jr + q) * k + pc;
+                    if (f != null) {
+                        ops.transpose16(f, src, k, kc, bp, base + q, nr, 16, 0);
                     } else {
-                        for (int p = 0; p < kc; p++) bp[base + p * nr + q] = 0f;
+                        for (int r = 0; r < 16; r++) ops.widenBf16(h, src + r * k, widened, r * kc, kc);
+                        ops.transpose16(widened, 0, kc, kc, bp, base + q, nr, 16, 0);
                     }
+                }
+            }
+            for (; q < nr; q++) {
+                if (q < cols) {
+                    int src = bo + (jc + jr + q) * k + pc;
+                    if (f != null) {
+                        for (int p = 0; p < kc; p++) bp[base + p * nr + q] = f[src + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) bp[base + p * nr + q] = Bf16.toFloat(h[src + p]);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) bp[base + p * nr + q] = 0f;
                 }
             }
         }

@@ -39,6 +39,16 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
+    public void transpose16(float[] src, int so, int lds, int depth, float[] dst, int dOff, int ldd, int width,
+                            int panelStride) {
+        for (int r = 0; r < 16; r++) {
+            int s = so + r * lds;
+            int d = dOff + (r / width) * panelStride + r % width;
+            for (int p = 0; p < depth; p++) dst[d + p * ldd] = src[s + p];
+        }
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }

@@ -86,6 +86,16 @@ final class VectorFloatOps implements FloatOps {
     }
 
     @Override
+    public void transpose16(float[] src, int so, int lds, int depth, float[] dst, int dOff, int ldd, int width,
+                            int panelStride) {
+        if (VectorTranspose.supported()) {
+            VectorTranspose.transpose16(src, so, lds, depth, dst, dOff, ldd, width, panelStride);
+        } else {
+            scalar.transpose16(src, so, lds, depth, dst, dOff, ldd, width, panelStride);
+        }
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         FloatVector va = FloatVector.broadcast(F, alpha);
         int i = 0;
