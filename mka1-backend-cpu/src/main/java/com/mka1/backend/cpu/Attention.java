@@ -56,14 +56,27 @@ final class Attention {
             int colPanels = ceilDiv(hd, nr);
             transposed = needTransposed ? new float[tiles * hd * nr] : null;
             rows = needRows ? new float[colPanels * kvLen * nr] : null;
-            for (int j = 0; j < kvLen; j++) {
-                int src = xo + (b * kvLen + j) * s.kvStride() + kvh * hd;
-                if (transposed != null) {
+            int first = xo + b * kvLen * s.kvStride() + kvh * hd;
+            if (transposed != null) {
+                int j = 0;
+                if (nr % 16 == 0) { // 16 keys at a time through the register transpose, inside one tile
+                    for (; j + 16 <= kvLen; j += 16) {
+                        ops.transpose16(x, first + j * s.kvStride(), s.kvStride(), hd, transposed,
+                                (j / nr) * hd * nr + j % nr, nr, 16, 0);
+                    }
+                }
+                for (; j < kvLen; j++) {
+                    int src = first + j * s.kvStride();
                     int base = (j / nr) * hd * nr + j % nr;
                     for (int e = 0; e < hd; e++) transposed[base + e * nr] = x[src + e];
                 }
-                if (rows != null) {
-                    for (int e = 0; e < hd; e++) rows[(e / nr) * kvLen * nr + j * nr + e % nr] = x[src + e];
+            }
+            if (rows != null) { // zero padding past hd comes with the new array
+                for (int j = 0; j < kvLen; j++) {
+                    int src = first + j * s.kvStride();
+                    for (int cp = 0; cp < colPanels; cp++) {
+                        System.arraycopy(x, src + cp * nr, rows, cp * kvLen * nr + j * nr, Math.min(nr, hd - cp * nr));
+                    }
                 }
             }
         }

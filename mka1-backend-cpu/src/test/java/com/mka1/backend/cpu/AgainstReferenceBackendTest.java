@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -75,14 +76,14 @@ class AgainstReferenceBackendTest {
         });
     }
 
-    @ParameterizedTest(name = "simd={0}")
-    @ValueSource(booleans = {true, false})
-    void attentionForwardAndBackwardOverPackedRows(boolean simd) {
+    /** Head dims below and above the 32-column tile; 35 keys span two 16-key transpose groups and a tail. */
+    @ParameterizedTest(name = "simd={0} hd={1}")
+    @CsvSource({"true, 24", "false, 24", "true, 40", "false, 40"})
+    void attentionForwardAndBackwardOverPackedRows(boolean simd, int hd) {
         int batch = 2;
-        int seq = 19;
+        int seq = 35;
         int heads = 4;
         int kvHeads = 2;
-        int hd = 24;
         float scale = (float) (1 / Math.sqrt(hd));
         int[] seg = new int[batch * seq];
         for (int i = 0; i < seq; i++) seg[i] = i >= 8 ? 8 : 0;
