@@ -11,6 +11,13 @@ package com.mka1.backend.cpu;
  * at the end, so threads never write the same element.
  */
 final class Attention {
+    /**
+     * Query blocks whose score strips backward keeps together, so the key and value gradients are
+     * products of depth {@code GROUP * rows} instead of one block's few rows (each product loads and
+     * stores a whole tile); the strips stay {@code GROUP * rows x kvLen}, never {@code T x T}.
+     */
+    private static final int GROUP = 8;
+
     private final FloatOps ops;
     private final MicroKernel kernel;
     private final Parallel parallel;
@@ -104,11 +111,11 @@ final class Attention {
 
         Scratch(Shape s) {
             ld = ceilDiv(s.kvLen(), nr) * nr;
-            queryPanels = new float[ceilDiv(s.headDim(), nr) * mr * nr];
-            doutPanels = new float[ceilDiv(s.headDim(), nr) * mr * nr];
-            scores = new float[mr * ld];
-            grads = new float[mr * ld];
-            packedRows = new float[Math.max(s.headDim(), mr) * mr];
+            queryPanels = new float[ceilDiv(s.headDim(), nr) * GROUP * mr * nr];
+            doutPanels = new float[ceilDiv(s.headDim(), nr) * GROUP * mr * nr];
+            scores = new float[GROUP * mr * ld];
+            grads = new float[GROUP * mr * ld];
+            packedRows = new float[Math.max(s.headDim(), GROUP * mr) * mr];
             packedStrip = new float[ld * mr];
         }
     }
@@ -142,17 +149,18 @@ final class Attention {
     }
 
     /** {@code strip[r][j] = alpha * q_r . x_j} over the key tiles that cover {@code [kFirst, kLast]}. */
-    private void scoreStrip(float[] strip, int ld, float[] packedQ, Panels keys, Block blk, float alpha) {
+    private void scoreStrip(float[] strip, int stripOff, int ld, float[] packedQ, Panels keys, Block blk, float alpha) {
         for (int t = blk.kFirst() / nr; t <= blk.kLast() / nr; t++) {
-            kernel.run(keys.hd, packedQ, 0, keys.transposed, keys.transposedOffset(t), strip, t * nr, ld, alpha, true);
+            kernel.run(keys.hd, packedQ, 0, keys.transposed, keys.transposedOffset(t), strip, stripOff + t * nr, ld,
+                    alpha, true);
         }
     }
 
     /** Packs strip columns {@code [kFirst, kLast]} as the A side of a product over keys ({@code [j*mr + r]}). */
-    private void packStrip(float[] dst, float[] strip, int ld, Block blk) {
+    private void packStrip(float[] dst, float[] strip, int stripOff, int ld, Block blk) {
         int count = blk.kLast() - blk.kFirst() + 1;
         for (int j = 0; j < count; j++) {
-            for (int r = 0; r < mr; r++) dst[j * mr + r] = strip[r * ld + blk.kFirst() + j];
+            for (int r = 0; r < mr; r++) dst[j * mr + r] = strip[stripOff + r * ld + blk.kFirst() + j];
         }
     }
 
@@ -162,32 +170,35 @@ final class Attention {
         kernel.run(count, sc.packedStrip, 0, x.rows, x.rowsOffset(colPanel, blk.kFirst()), sc.tile, 0, nr, 1f, true);
     }
 
-    /** Packs the block's head vectors as the B side over queries: {@code [cp][p * nr + c] = x[row0+p][cp*nr + c]}. */
-    private void packRowPanels(float[] dst, float[] x, int xo, Shape s, int row0, int rows, int head) {
+    /**
+     * Packs {@code depth} query rows' head vectors (those past {@code rows} as zeros) as the B side of a
+     * product over queries: {@code [cp][p * nr + c] = x[row0+p][cp*nr + c]}.
+     */
+    private void packRowPanels(float[] dst, float[] x, int xo, Shape s, int row0, int rows, int depth, int head) {
         int hd = s.headDim();
         for (int cp = 0; cp * nr < hd; cp++) {
-            for (int p = 0; p < mr; p++) {
+            for (int p = 0; p < depth; p++) {
                 int src = xo + (row0 + p) * s.qStride() + head * hd + cp * nr;
                 int cols = p < rows ? Math.min(nr, hd - cp * nr) : 0;
-                int base = cp * mr * nr + p * nr;
+                int base = cp * depth * nr + p * nr;
                 for (int c = 0; c < nr; c++) dst[base + c] = c < cols ? x[src + c] : 0f;
             }
         }
     }
 
     /**
-     * {@code acc[j][:] += sum_p strip[p][j] * rows_p[:]} for the keys {@code j} of the block, using
-     * tiles of {@code mr} keys (A side: the strip transposed, depth = the block's queries).
+     * {@code acc[j][:] += sum_p strip[p][j] * rows_p[:]} for the keys {@code j} in {@code [kFirst, kLast]},
+     * using tiles of {@code mr} keys (A side: the strip transposed, depth = the group's queries).
      */
-    private void stripTransposedTimesRows(Scratch sc, float[] strip, float[] rowPanels, Block blk,
-                                          float[] acc, int accOff, int hd) {
-        for (int j0 = blk.kFirst(); j0 <= blk.kLast(); j0 += mr) {
-            int keys = Math.min(mr, blk.kLast() - j0 + 1);
-            for (int p = 0; p < mr; p++) {
+    private void stripTransposedTimesRows(Scratch sc, float[] strip, float[] rowPanels, int kFirst, int kLast,
+                                          int depth, float[] acc, int accOff, int hd) {
+        for (int j0 = kFirst; j0 <= kLast; j0 += mr) {
+            int keys = Math.min(mr, kLast - j0 + 1);
+            for (int p = 0; p < depth; p++) {
                 for (int r = 0; r < mr; r++) sc.packedRows[p * mr + r] = r < keys ? strip[p * sc.ld + j0 + r] : 0f;
             }
             for (int cp = 0; cp * nr < hd; cp++) {
-                kernel.run(mr, sc.packedRows, 0, rowPanels, cp * mr * nr, sc.tile, 0, nr, 1f, true);
+                kernel.run(depth, sc.packedRows, 0, rowPanels, cp * depth * nr, sc.tile, 0, nr, 1f, true);
                 int cols = Math.min(nr, hd - cp * nr);
                 for (int r = 0; r < keys; r++) ops.axpy(1f, sc.tile, r * nr, acc, accOff + (j0 + r) * hd + cp * nr, cols);
             }
@@ -209,7 +220,7 @@ final class Attention {
                     Block blk = block(seg, so, s, b, i0);
                     int row0 = b * s.qLen() + i0;
                     packQueries(sc.packedRows, q, qo, s, row0, blk.rows(), h);
-                    scoreStrip(sc.scores, sc.ld, sc.packedRows, keys, blk, s.scale());
+                    scoreStrip(sc.scores, 0, sc.ld, sc.packedRows, keys, blk, s.scale());
                     for (int r = 0; r < mr; r++) {
                         int base = r * sc.ld;
                         if (r >= blk.rows() || blk.first()[r] > blk.last()[r]) {
@@ -228,7 +239,7 @@ final class Attention {
                         sc.rowScale[r] = 1f / sum;
                         if (lse != null) lse[lo + (row0 + r) * s.heads() + h] = max + (float) Math.log(sum);
                     }
-                    packStrip(sc.packedStrip, sc.scores, sc.ld, blk);
+                    packStrip(sc.packedStrip, sc.scores, 0, sc.ld, blk);
                     for (int cp = 0; cp * nr < hd; cp++) {
                         stripTimesRows(sc, values, blk, cp);
                         int cols = Math.min(nr, hd - cp * nr);
@@ -260,50 +271,27 @@ final class Attention {
                 int local = task * headBlock;
                 Panels keys = new Panels(k, ko, b, kvh, s, true, true);
                 Panels values = new Panels(v, vo, b, kvh, s, true, false);
-                for (int i0 = 0; i0 < seqLen; i0 += mr) {
-                    Block blk = block(seg, so, s, b, i0);
-                    int row0 = b * seqLen + i0;
-                    packQueries(sc.packedRows, q, qo, s, row0, blk.rows(), h);
-                    scoreStrip(sc.scores, sc.ld, sc.packedRows, keys, blk, s.scale());
-                    packQueries(sc.packedRows, dout, doo, s, row0, blk.rows(), h);
-                    scoreStrip(sc.grads, sc.ld, sc.packedRows, values, blk, 1f);
-                    for (int r = 0; r < mr; r++) {
-                        int base = r * sc.ld;
-                        int count = blk.kLast() - blk.kFirst() + 1;
-                        if (r >= blk.rows() || blk.first()[r] > blk.last()[r]) {
-                            ops.fill(sc.scores, base + blk.kFirst(), 0f, count);
-                            ops.fill(sc.grads, base + blk.kFirst(), 0f, count);
-                            continue;
-                        }
-                        int row = row0 + r;
-                        int first = blk.first()[r];
-                        int visible = blk.last()[r] - first + 1;
-                        float rowLse = lse[lo + row * s.heads() + h];
-                        float delta = ops.dot(dout, doo + row * s.qStride() + h * hd, out, oo + row * s.qStride() + h * hd, hd);
-                        ops.expScale(sc.scores, base + first, visible, rowLse, 1f); // P = exp(S - lse)
-                        for (int j = first; j <= blk.last()[r]; j++) {
-                            sc.grads[base + j] = sc.scores[base + j] * (sc.grads[base + j] - delta) * s.scale();
-                        }
-                        ops.fill(sc.scores, base + blk.kFirst(), 0f, first - blk.kFirst());
-                        ops.fill(sc.grads, base + blk.kFirst(), 0f, first - blk.kFirst());
-                        ops.fill(sc.scores, base + blk.last()[r] + 1, 0f, blk.kLast() - blk.last()[r]);
-                        ops.fill(sc.grads, base + blk.last()[r] + 1, 0f, blk.kLast() - blk.last()[r]);
+                for (int g0 = 0; g0 < seqLen; g0 += GROUP * mr) {
+                    int blocks = Math.min(GROUP, ceilDiv(seqLen - g0, mr));
+                    Block[] blks = new Block[blocks];
+                    int gFirst = Integer.MAX_VALUE;
+                    int gLast = 0;
+                    for (int g = 0; g < blocks; g++) {
+                        blks[g] = block(seg, so, s, b, g0 + g * mr);
+                        gFirst = Math.min(gFirst, blks[g].kFirst());
+                        gLast = Math.max(gLast, blks[g].kLast());
                     }
-                    // dQ += dS K
-                    packStrip(sc.packedStrip, sc.grads, sc.ld, blk);
-                    for (int cp = 0; cp * nr < hd; cp++) {
-                        stripTimesRows(sc, keys, blk, cp);
-                        int cols = Math.min(nr, hd - cp * nr);
-                        for (int r = 0; r < blk.rows(); r++) {
-                            int dst = dqo + (row0 + r) * s.qStride() + h * hd + cp * nr;
-                            ops.axpy(1f, sc.tile, r * nr, dq, dst, cols);
-                        }
+                    for (int g = 0; g < blocks; g++) {
+                        backwardBlock(sc, blks[g], g * mr * sc.ld, gFirst, gLast, dq, dqo, dout, doo, out, oo, lse, lo,
+                                q, qo, keys, values, b, h, s);
                     }
-                    // dK += dS^T Q and dV += P^T dO into this head's private buffers, tile by tile of keys
-                    packRowPanels(sc.queryPanels, q, qo, s, row0, blk.rows(), h);
-                    packRowPanels(sc.doutPanels, dout, doo, s, row0, blk.rows(), h);
-                    stripTransposedTimesRows(sc, sc.grads, sc.queryPanels, blk, dkHeads, local, hd);
-                    stripTransposedTimesRows(sc, sc.scores, sc.doutPanels, blk, dvHeads, local, hd);
+                    // dK += dS^T Q and dV += P^T dO over the group's queries, into this head's private buffers
+                    int depth = blocks * mr;
+                    int rows = Math.min(depth, seqLen - g0);
+                    packRowPanels(sc.queryPanels, q, qo, s, b * seqLen + g0, rows, depth, h);
+                    packRowPanels(sc.doutPanels, dout, doo, s, b * seqLen + g0, rows, depth, h);
+                    stripTransposedTimesRows(sc, sc.grads, sc.queryPanels, gFirst, gLast, depth, dkHeads, local, hd);
+                    stripTransposedTimesRows(sc, sc.scores, sc.doutPanels, gFirst, gLast, depth, dvHeads, local, hd);
                 }
             }
         });
@@ -322,6 +310,52 @@ final class Attention {
                 }
             }
         });
+    }
+
+    /**
+     * One query block of backward: recomputes {@code P} (into the group's score strip at {@code stripOff})
+     * and {@code dS} (grad strip), zero outside each row's visible keys across the group's key range
+     * {@code [gFirst, gLast]}, and adds {@code dQ += dS K}.
+     */
+    private void backwardBlock(Scratch sc, Block blk, int stripOff, int gFirst, int gLast, float[] dq, int dqo,
+                               float[] dout, int doo, float[] out, int oo, float[] lse, int lo, float[] q, int qo,
+                               Panels keys, Panels values, int b, int h, Shape s) {
+        int hd = s.headDim();
+        int row0 = b * s.qLen() + blk.i0();
+        packQueries(sc.packedRows, q, qo, s, row0, blk.rows(), h);
+        scoreStrip(sc.scores, stripOff, sc.ld, sc.packedRows, keys, blk, s.scale());
+        packQueries(sc.packedRows, dout, doo, s, row0, blk.rows(), h);
+        scoreStrip(sc.grads, stripOff, sc.ld, sc.packedRows, values, blk, 1f);
+        for (int r = 0; r < mr; r++) {
+            int base = stripOff + r * sc.ld;
+            if (r >= blk.rows() || blk.first()[r] > blk.last()[r]) {
+                ops.fill(sc.scores, base + gFirst, 0f, gLast - gFirst + 1);
+                ops.fill(sc.grads, base + gFirst, 0f, gLast - gFirst + 1);
+                continue;
+            }
+            int row = row0 + r;
+            int first = blk.first()[r];
+            int visible = blk.last()[r] - first + 1;
+            float rowLse = lse[lo + row * s.heads() + h];
+            float delta = ops.dot(dout, doo + row * s.qStride() + h * hd, out, oo + row * s.qStride() + h * hd, hd);
+            ops.expScale(sc.scores, base + first, visible, rowLse, 1f); // P = exp(S - lse)
+            for (int j = first; j <= blk.last()[r]; j++) {
+                sc.grads[base + j] = sc.scores[base + j] * (sc.grads[base + j] - delta) * s.scale();
+            }
+            ops.fill(sc.scores, base + gFirst, 0f, first - gFirst);
+            ops.fill(sc.grads, base + gFirst, 0f, first - gFirst);
+            ops.fill(sc.scores, base + blk.last()[r] + 1, 0f, gLast - blk.last()[r]);
+            ops.fill(sc.grads, base + blk.last()[r] + 1, 0f, gLast - blk.last()[r]);
+        }
+        packStrip(sc.packedStrip, sc.grads, stripOff, sc.ld, blk);
+        for (int cp = 0; cp * nr < hd; cp++) {
+            stripTimesRows(sc, keys, blk, cp);
+            int cols = Math.min(nr, hd - cp * nr);
+            for (int r = 0; r < blk.rows(); r++) {
+                int dst = dqo + (row0 + r) * s.qStride() + h * hd + cp * nr;
+                ops.axpy(1f, sc.tile, r * nr, dq, dst, cols);
+            }
+        }
     }
 
     private static int ceilDiv(int a, int b) {
