@@ -35,7 +35,15 @@ echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(n
 for config in "${CONFIGS[@]}"; do
   java --add-modules jdk.incubator.vector -Xmx8g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
       -cp "$CP" com.mka1.bench.llama.LlamaBench "$config" "$THREADS" "$STEPS" 2>/dev/null | tail -n1 > "$OUT/train-$config-mka1.json"
+  # PyTorch at the same thread count, and (with several threads) at the settings that were faster
+  # for it here: OpenMP threads over a one-thread OpenBLAS, and one thread. The report compares
+  # against both the same-thread figure and PyTorch's best.
   "$PYTHON" bench/torch_llama.py "$config" "$THREADS" "$STEPS" > "$OUT/train-$config-pytorch.json"
+  rm -f "$OUT/train-$config-pytorch-blas1.json" "$OUT/train-$config-pytorch-1thread.json"
+  if [ "$THREADS" -gt 1 ]; then
+    TORCH_BLAS_THREADS=1 "$PYTHON" bench/torch_llama.py "$config" "$THREADS" "$STEPS" > "$OUT/train-$config-pytorch-blas1.json"
+    "$PYTHON" bench/torch_llama.py "$config" 1 "$STEPS" > "$OUT/train-$config-pytorch-1thread.json"
+  fi
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$PYTHON" bench/train_report.py "$OUT" "${CONFIGS[@]}"
