@@ -45,6 +45,10 @@ final class Gemm {
             rowsTimesTransposed(c, co, a, ao, b, m, n, k, alpha, accumulate);
             return;
         }
+        if (!transA && 2 * n < nr) {
+            fewColumns(c, co, a, ao, b, m, n, k, transB, alpha, accumulate);
+            return;
+        }
         int rowPanels = ceilDiv(m, mr);
         int colPanels = ceilDiv(n, nr);
         if (splitColumns(transB, b.bf16() != null, rowPanels, colPanels)) {
@@ -77,6 +81,38 @@ final class Gemm {
                 for (int i = 0; i < m; i++) {
                     float d = b.f32() != null ? ops.dot(a, ao + i * k, b.f32(), bo, k)
                             : ops.dotBf16(a, ao + i * k, b.bf16(), bo, k);
+                    int ci = co + i * n + j;
+                    c[ci] = accumulate ? c[ci] + alpha * d : alpha * d;
+                }
+            }
+        });
+    }
+
+    /**
+     * Few output columns (LoRA's rank-r products {@code x A^T} and {@code dY B}): a packed A would cost
+     * as much as a full-width product and the tile would compute mostly padding, so each output is a
+     * dot product of a row of A (contiguous) with a column of op(B), laid out contiguous first when B
+     * is not already stored that way. Threads split the rows.
+     */
+    private void fewColumns(float[] c, int co, float[] a, int ao, Operand b, int m, int n, int k, boolean transB,
+                            float alpha, boolean accumulate) {
+        Operand columns = b;
+        if (!transB || b.f32() == null) { // op(B)^T as F32 [n, k]; n * k is small next to m * k
+            float[] t = new float[n * k];
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < k; p++) {
+                    int src = b.offset() + (transB ? j * k + p : p * n + j);
+                    t[j * k + p] = b.f32() != null ? b.f32()[src] : Bf16.toFloat(b.bf16()[src]);
+                }
+            }
+            columns = new Operand(t, null, 0);
+        }
+        float[] bt = columns.f32();
+        int bo = columns.offset();
+        parallel.forRange(m, 8, (chunk, start, end) -> {
+            for (int i = start; i < end; i++) {
+                for (int j = 0; j < n; j++) {
+                    float d = ops.dot(a, ao + i * k, bt, bo + j * k, k);
                     int ci = co + i * n + j;
                     c[ci] = accumulate ? c[ci] + alpha * d : alpha * d;
                 }
