@@ -4,7 +4,8 @@ package com.mka1.backend.cpu;
  * Blocked matrix multiply {@code C = (accumulate ? C : 0) + alpha * op(A) op(B)} in the GotoBLAS
  * style: panels of A ({@code rows x KC}) and B ({@code KC x cols}) are packed contiguous
  * (which also absorbs the transposes and widens BF16), then {@link FloatOps#matmulTile} runs a
- * register tile over them. Threads split the larger output dimension, each packing its own panels.
+ * register tile over them. Threads split one output dimension ({@link #splitColumns}), each packing
+ * its own panels. Decoding rows and few-column products skip packing for dot products.
  */
 final class Gemm {
     /** Depth of a packed panel: an A micro-panel (8 x 256 floats) and a B micro-panel (48 x 256) stay in L1. */
