@@ -210,12 +210,18 @@ final class Attention {
         int hd = s.headDim();
         parallel.forRange(s.batch() * s.heads(), 1, (chunk, start, end) -> {
             Scratch sc = new Scratch(s);
+            Panels keys = null;
+            Panels values = null;
+            int packedFor = -1; // the (row, kv head) the panels hold: heads of one GQA group share them
             for (int task = start; task < end; task++) {
                 int b = task / s.heads();
                 int h = task % s.heads();
                 int kvh = s.kvHeadOf(h);
-                Panels keys = new Panels(k, ko, b, kvh, s, true, false);
-                Panels values = new Panels(v, vo, b, kvh, s, false, true);
+                if (b * s.kvHeads() + kvh != packedFor) {
+                    keys = new Panels(k, ko, b, kvh, s, true, false);
+                    values = new Panels(v, vo, b, kvh, s, false, true);
+                    packedFor = b * s.kvHeads() + kvh;
+                }
                 for (int i0 = 0; i0 < s.qLen(); i0 += mr) {
                     Block blk = block(seg, so, s, b, i0);
                     int row0 = b * s.qLen() + i0;
@@ -264,13 +270,19 @@ final class Attention {
         float[] dvHeads = new float[tasks * headBlock];
         parallel.forRange(tasks, 1, (chunk, start, end) -> {
             Scratch sc = new Scratch(s);
+            Panels keys = null;
+            Panels values = null;
+            int packedFor = -1; // the (row, kv head) the panels hold: heads of one GQA group share them
             for (int task = start; task < end; task++) {
                 int b = task / s.heads();
                 int h = task % s.heads();
                 int kvh = s.kvHeadOf(h);
                 int local = task * headBlock;
-                Panels keys = new Panels(k, ko, b, kvh, s, true, true);
-                Panels values = new Panels(v, vo, b, kvh, s, true, false);
+                if (b * s.kvHeads() + kvh != packedFor) {
+                    keys = new Panels(k, ko, b, kvh, s, true, true);
+                    values = new Panels(v, vo, b, kvh, s, true, false);
+                    packedFor = b * s.kvHeads() + kvh;
+                }
                 for (int g0 = 0; g0 < seqLen; g0 += GROUP * mr) {
                     int blocks = Math.min(GROUP, ceilDiv(seqLen - g0, mr));
                     Block[] blks = new Block[blocks];
