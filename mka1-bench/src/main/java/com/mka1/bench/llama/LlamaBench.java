@@ -24,12 +24,13 @@ import java.util.ServiceLoader;
  * initialised model of a benchmark configuration. Usage: {@code LlamaBench CONFIG THREADS [STEPS]
  * [BACKEND]}, CONFIG one of smollm-lora, smollm-full, tinystories-full. One training step is
  * forward, fused loss, backward and AdamW; the first step is a warm-up. Prints one JSON line with
- * train tokens/s, prompt tokens/s (prefill of {@value #PROMPT} tokens) and greedy decode tokens/s
- * ({@value #DECODE} tokens with the KV cache).
+ * train tokens/s, prompt tokens/s (median prefill of {@value #PROMPT} tokens over {@value #PREFILLS}
+ * runs) and greedy decode tokens/s ({@value #DECODE} tokens with the KV cache).
  */
 public final class LlamaBench {
     private static final int PROMPT = 128;
     private static final int DECODE = 64;
+    private static final int PREFILLS = 5;
 
     private LlamaBench() {}
 
@@ -58,9 +59,14 @@ public final class LlamaBench {
 
             int[] prompt = Arrays.copyOf(batch.tokens(), PROMPT);
             generate(model, prompt, 2); // warm-up
-            start = System.nanoTime();
-            generate(model, prompt, 1);
-            double prefill = (System.nanoTime() - start) / 1e9;
+            double[] prefills = new double[PREFILLS]; // median of several: one prefill is a few milliseconds
+            for (int i = 0; i < PREFILLS; i++) {
+                start = System.nanoTime();
+                generate(model, prompt, 1);
+                prefills[i] = (System.nanoTime() - start) / 1e9;
+            }
+            Arrays.sort(prefills);
+            double prefill = prefills[PREFILLS / 2];
             start = System.nanoTime();
             generate(model, prompt, DECODE + 1);
             double decode = (System.nanoTime() - start) / 1e9 - prefill;
