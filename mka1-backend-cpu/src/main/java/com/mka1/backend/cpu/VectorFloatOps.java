@@ -88,11 +88,9 @@ final class VectorFloatOps implements FloatOps {
     @Override
     public void transpose16(float[] src, int so, int lds, int depth, float[] dst, int dOff, int ldd, int width,
                             int panelStride) {
-        if (VectorTranspose.supported()) {
-            VectorTranspose.transpose16(src, so, lds, depth, dst, dOff, ldd, width, panelStride);
-        } else {
-            scalar.transpose16(src, so, lds, depth, dst, dOff, ldd, width, panelStride);
-        }
+        int done = VectorTranspose.supported()
+                ? VectorTranspose.transpose16(src, so, lds, depth, dst, dOff, ldd, width, panelStride) : 0;
+        scalar.transpose16(src, so + done, lds, depth - done, dst, dOff + done * ldd, ldd, width, panelStride);
     }
 
     @Override

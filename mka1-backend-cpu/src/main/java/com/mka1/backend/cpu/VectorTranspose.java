@@ -39,9 +39,10 @@ final class VectorTranspose {
 
     /**
      * {@code dst[dOff + (r / width) * panelStride + p * ldd + r % width] = src[so + r * lds + p]} for
-     * {@code r < 16}, {@code p < depth} (width 16, or width 8 with {@code ldd == 8}).
+     * {@code r < 16} and the whole 16-deep blocks of {@code p < depth} (width 16, or width 8 with
+     * {@code ldd == 8}); returns how many depths it did, the caller copies the rest.
      */
-    static void transpose16(float[] src, int so, int lds, int depth, float[] dst, int dOff, int ldd, int width,
+    static int transpose16(float[] src, int so, int lds, int depth, float[] dst, int dOff, int ldd, int width,
                             int panelStride) {
         int p0 = 0;
         for (; p0 + 16 <= depth; p0 += 16) {
@@ -209,10 +210,6 @@ final class VectorTranspose {
                 hi.selectFrom(r14, r15).intoArray(dst, e + 112);
             }
         }
-        for (int r = 0; r < 16; r++) {
-            int s = so + r * lds;
-            int d = dOff + (r / width) * panelStride + r % width;
-            for (int p = p0; p < depth; p++) dst[d + p * ldd] = src[s + p];
-        }
+        return p0;
     }
 }
