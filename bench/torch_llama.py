@@ -1,5 +1,7 @@
-"""The same synthetic Llama as mka1's LlamaBench, in PyTorch on the CPU: train tokens/s, prompt
-tokens/s and greedy decode tokens/s with a KV cache. Prints one JSON line.
+"""The same synthetic Llama as mka1's LlamaBench, in PyTorch: train tokens/s, prompt tokens/s and
+greedy decode tokens/s with a KV cache. Prints one JSON line. On the CPU by default; on a GPU
+(bench/gpu-run.sh) with TORCH_DEVICE=cuda, TORCH_AMP=fp32|bf16 (autocast) and TORCH_BATCH=rows,
+where training attention goes through scaled_dot_product_attention (PyTorch's fused kernels).
 
 usage: torch_llama.py CONFIG THREADS [STEPS]   (CONFIG: smollm-lora, smollm-full, tinystories-full)
 """
@@ -23,6 +25,9 @@ SHAPES = {  # dim, layers, heads, kv heads, hidden, vocab, seq, batch, lora rank
     "tinystories-full": (288, 6, 6, 6, 768, 32000, 256, 8, 0),
 }
 DIM, LAYERS, HEADS, KV, HIDDEN, VOCAB, SEQ, BATCH, RANK = SHAPES[config]
+BATCH = int(os.environ.get("TORCH_BATCH", BATCH))
+DEV = torch.device(os.environ.get("TORCH_DEVICE", "cpu"))
+AMP = os.environ.get("TORCH_AMP", "fp32")
 HD = DIM // HEADS
 PROMPT, DECODE, PREFILLS = 128, 64, 5
 
@@ -53,7 +58,7 @@ class RMSNorm(torch.nn.Module):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5) * self.weight
 
 
-inv_freq = 1.0 / (10000 ** (torch.arange(0, HD, 2).float() / HD))
+inv_freq = (1.0 / (10000 ** (torch.arange(0, HD, 2).float() / HD))).to(DEV)
 
 
 def rope(x, pos):  # x [B, T, H, hd], HF rotate-half
@@ -82,10 +87,13 @@ class Block(torch.nn.Module):
             cache["k"], cache["v"] = k, v
         k = k.repeat_interleave(HEADS // KV, 1)
         v = v.repeat_interleave(HEADS // KV, 1)
-        s = q @ k.transpose(-1, -2) / math.sqrt(HD)
-        kv_len = k.shape[2]
-        mask = torch.ones(t, kv_len, dtype=torch.bool).tril(kv_len - t)
-        a = torch.softmax(s.masked_fill(~mask, float("-inf")), -1) @ v
+        if DEV.type == "cuda" and cache is None:
+            a = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        else:
+            s = q @ k.transpose(-1, -2) / math.sqrt(HD)
+            kv_len = k.shape[2]
+            mask = torch.ones(t, kv_len, dtype=torch.bool, device=x.device).tril(kv_len - t)
+            a = torch.softmax(s.masked_fill(~mask, float("-inf")), -1) @ v
         x = x + self.o(a.transpose(1, 2).reshape(b, t, DIM))
         h = self.n2(x)
         return x + self.d(F.silu(self.g(h)) * self.u(h))
@@ -112,18 +120,19 @@ def blas():
     return "BLAS_INFO=%s; loaded: %s" % (info.group(1) if info else "?", ", ".join(libs))
 
 
-model = Llama()
+model = Llama().to(DEV)
 params = [p for p in model.parameters() if p.requires_grad]
 opt = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.0)
-tokens = torch.randint(0, VOCAB, (BATCH, SEQ))
-targets = torch.cat([tokens[:, 1:], torch.full((BATCH, 1), -100)], 1)
-pos = torch.arange(SEQ)
+tokens = torch.randint(0, VOCAB, (BATCH, SEQ)).to(DEV)
+targets = torch.cat([tokens[:, 1:], torch.full((BATCH, 1), -100, device=DEV)], 1)
+pos = torch.arange(SEQ, device=DEV)
 
 
 def train_step():
     opt.zero_grad(set_to_none=True)
-    logits = model(tokens, pos)
-    loss = F.cross_entropy(logits.view(-1, VOCAB), targets.view(-1), ignore_index=-100)
+    with torch.autocast(DEV.type, dtype=torch.bfloat16, enabled=AMP == "bf16"):
+        logits = model(tokens, pos)
+        loss = F.cross_entropy(logits.view(-1, VOCAB).float(), targets.view(-1), ignore_index=-100)
     loss.backward()
     opt.step()
     return loss.item()
@@ -139,11 +148,11 @@ train_s = time.perf_counter() - start
 @torch.no_grad()
 def generate(prompt, count):
     caches = [dict() for _ in range(LAYERS)]
-    logits = model(prompt[None, :], torch.arange(len(prompt)), caches)
+    logits = model(prompt[None, :], torch.arange(len(prompt), device=DEV), caches)
     out = [int(logits[0, -1].argmax())]
     for i in range(count - 1):
         p = len(prompt) + i
-        logits = model(torch.tensor([[out[-1]]]), torch.tensor([p]), caches)
+        logits = model(torch.tensor([[out[-1]]], device=DEV), torch.tensor([p], device=DEV), caches)
         out.append(int(logits[0, -1].argmax()))
     return out
 
@@ -159,7 +168,8 @@ prefill = sorted(prefills)[PREFILLS // 2]
 start = time.perf_counter()
 generate(prompt, DECODE + 1)
 decode = time.perf_counter() - start - prefill
-print(json.dumps({"config": config, "backend": "pytorch " + torch.__version__, "blas": blas(), "threads": threads,
+device = torch.cuda.get_device_name() + " " + AMP if DEV.type == "cuda" else "cpu"
+print(json.dumps({"config": config, "backend": "pytorch " + torch.__version__, "device": device, "batch": BATCH, "blas": blas(), "threads": threads,
                   "torch_threads": torch.get_num_threads(),
                   "blas_threads": int(os.environ["OPENBLAS_NUM_THREADS"]), "tokens_per_step": BATCH * SEQ, "steps": steps,
                   "trainable_parameters": sum(p.numel() for p in params), "loss": round(loss, 4),
