@@ -13,6 +13,7 @@ import com.mka1.spi.Tensor;
  */
 final class CudaKernels implements Kernels {
     static final int MAX_HEAD_DIM = 256;    // attention.cu: MAX_PER_LANE * 32
+    static final int MAX_TILED_HEAD_DIM = 128;  // attention_tiled.cu: TILE_MAX_DIM
     private static final int ROW_THREADS = 256;
     private static final int CROSS_ENTROPY_THREADS = 512; // loss.cu: CE_THREADS
     private static final int MATMUL_TILE = 64;            // matmul.cu: TILE_M, TILE_N
@@ -151,6 +152,12 @@ final class CudaKernels implements Kernels {
         if (rows == 0) return;
         long pairs = rows * heads;
         int chunks = splitChunks(pairs, kvLen);
+        if (chunks == 1 && tiled(headDim, o, cq, ck, cv)) {
+            int tpq = threadsPerRow(headDim);
+            launcher.launch(ATTENTION_FORWARD_TILED, tileGrid(qLen, batch * heads, tpq),
+                    o, l, cq, ck, cv, seg, batch, qLen, kvLen, heads, kvHeads, headDim, scale, tpq);
+            return;
+        }
         if (chunks == 1) {
             launcher.launch(ATTENTION_FORWARD, LaunchShape.perWarp(pairs),
                     o, l, cq, ck, cv, seg, batch, qLen, kvLen, heads, kvHeads, headDim, scale);
@@ -195,6 +202,14 @@ final class CudaKernels implements Kernels {
         try {
             int rowCount = Math.toIntExact(rows);
             launcher.launch(ATTENTION_BACKWARD_DELTA, LaunchShape.perWarp(rows * heads), delta, d, o, rowCount, heads, headDim);
+            if (tiled(headDim, cdq, cdk, cdv, d, cq, ck, cv)) {
+                int tpq = threadsPerRow(headDim);
+                launcher.launch(ATTENTION_BACKWARD_DQ_TILED, tileGrid(seqLen, batch * heads, tpq),
+                        cdq, d, l, delta, cq, ck, cv, seg, batch, seqLen, heads, kvHeads, headDim, scale, tpq);
+                launcher.launch(ATTENTION_BACKWARD_DKDV_TILED, tileGrid(seqLen, batch * kvHeads, tpq),
+                        cdk, cdv, d, l, delta, cq, ck, cv, seg, batch, seqLen, heads, kvHeads, headDim, scale, tpq);
+                return;
+            }
             launcher.launch(ATTENTION_BACKWARD_DQ, LaunchShape.perWarp(rows * heads),
                     cdq, d, l, delta, cq, ck, cv, seg, batch, seqLen, heads, kvHeads, headDim, scale);
             launcher.launch(ATTENTION_BACKWARD_DKDV, LaunchShape.perWarp(rows * kvHeads),
@@ -202,6 +217,26 @@ final class CudaKernels implements Kernels {
         } finally {
             workspace.release(delta);
         }
+    }
+
+    /**
+     * Whether the shared-memory tiled kernels apply: head dims that are whole float4s up to
+     * {@link #MAX_TILED_HEAD_DIM}, and tensors that start on 16 bytes (a view may not).
+     */
+    static boolean tiled(int headDim, CudaTensor... tensors) {
+        if (headDim % 4 != 0 || headDim > MAX_TILED_HEAD_DIM) return false;
+        for (CudaTensor t : tensors) if (t.offset() % 4 != 0) return false;
+        return true;
+    }
+
+    /** Threads that share one row in the tiled kernels: 32 dimensions each, a power of two. */
+    static int threadsPerRow(int headDim) {
+        return headDim <= 32 ? 1 : headDim <= 64 ? 2 : 4;
+    }
+
+    /** One 128-thread block per 128 / tpq rows (queries or keys) of one (batch row, head). */
+    static LaunchShape tileGrid(int rows, int batchHeads, int tpq) {
+        return new LaunchShape((int) LaunchShape.ceilDiv(rows, 128 / tpq), batchHeads, 128);
     }
 
     private static void checkAttentionShape(int heads, int kvHeads, int headDim) {

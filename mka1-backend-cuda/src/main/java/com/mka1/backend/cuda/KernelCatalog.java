@@ -27,10 +27,11 @@ final class KernelCatalog {
     static final String MATMUL = "matmul";
     static final String MATMUL_TC = "matmul_tc";
     static final String ATTENTION = "attention";
+    static final String ATTENTION_TILED = "attention_tiled";
 
     /** The module names, each a resource {@code ptx/<name>.ptx} and a source {@code <name>.cu}. */
     static final List<String> MODULES = List.of(ELEMENTWISE, EMBEDDING, REDUCE, NORM, LOSS, MATMUL, MATMUL_TC,
-            ATTENTION);
+            ATTENTION, ATTENTION_TILED);
 
     /** The lowest compute capability (major*10 + minor) a module's PTX targets. */
     static int targetComputeCapability(String module) {
@@ -99,6 +100,13 @@ final class KernelCatalog {
     static final KernelSpec ATTENTION_BACKWARD_DKDV = KernelSpec.of(ATTENTION, "attention_backward_dkdv_f32",
             PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, F32);
 
+    static final KernelSpec ATTENTION_FORWARD_TILED = KernelSpec.of(ATTENTION_TILED, "attention_forward_tiled_f32",
+            PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, I32, F32, I32);
+    static final KernelSpec ATTENTION_BACKWARD_DQ_TILED = KernelSpec.of(ATTENTION_TILED, "attention_backward_dq_tiled_f32",
+            PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+    static final KernelSpec ATTENTION_BACKWARD_DKDV_TILED = KernelSpec.of(ATTENTION_TILED,
+            "attention_backward_dkdv_tiled_f32", PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+
     /** Every kernel, for module loading and the PTX signature test. */
     static final List<KernelSpec> ALL = List.of(
             ADD, MUL, AXPY, SCALE, FILL, ADD_BIAS, ADD_BIAS_BACKWARD, SWIGLU_FORWARD, SWIGLU_BACKWARD, ADAMW,
@@ -108,7 +116,8 @@ final class KernelCatalog {
             SOFTMAX_CROSS_ENTROPY,
             MATMUL_F32, MATMUL_BF16, MATMUL_SKINNY_F32, MATMUL_SKINNY_BF16, MATMUL_TC_F32, MATMUL_TC_BF16,
             MATMUL_TC_BF16MMA_F32, MATMUL_TC_BF16MMA_BF16,
-            ATTENTION_FORWARD, ATTENTION_FORWARD_SPLIT, ATTENTION_COMBINE, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV);
+            ATTENTION_FORWARD, ATTENTION_FORWARD_SPLIT, ATTENTION_COMBINE, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV,
+            ATTENTION_FORWARD_TILED, ATTENTION_BACKWARD_DQ_TILED, ATTENTION_BACKWARD_DKDV_TILED);
 
     /** The PTX text of a module, read from the jar. */
     static String ptx(String module) {

@@ -153,9 +153,14 @@ class CudaKernelsGpuTest {
             "1, 130, 130, 4, 2, 64",
             "2, 5, 300, 6, 2, 64",
             "1, 1, 700, 9, 3, 64",
+            "2, 200, 200, 2, 1, 8",
+            "1, 150, 170, 3, 3, 48",
+            "1, 40, 40, 2, 2, 30",
+            "1, 40, 40, 2, 1, 160",
     })
     void attentionForward(int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim) {
-        // the last three split the keys across warps (few query-head pairs: decoding)
+        // head dims of whole float4s up to 128 run the tiled kernels, 30 and 160 the per-warp ones;
+        // "2, 5, 300", "1, 1, 33" and "1, 1, 700" split the keys across warps (few query-head pairs: decoding)
         float[] q = gaussian(batch * qLen * heads * headDim);
         float[] k = gaussian(batch * kvLen * kvHeads * headDim), v = gaussian(batch * kvLen * kvHeads * headDim);
         int[] seg = segments(batch, qLen, kvLen);
@@ -171,7 +176,8 @@ class CudaKernelsGpuTest {
     }
 
     @ParameterizedTest(name = "batch={0} seqLen={1} heads={2} kvHeads={3} headDim={4}")
-    @CsvSource({"2, 37, 6, 2, 64", "1, 50, 4, 4, 80", "3, 16, 9, 3, 32"})
+    @CsvSource({"2, 37, 6, 2, 64", "1, 50, 4, 4, 80", "3, 16, 9, 3, 32", "2, 130, 6, 2, 64", "1, 140, 2, 1, 128",
+            "2, 200, 2, 2, 8", "1, 70, 3, 1, 48", "1, 40, 2, 2, 30", "1, 40, 2, 1, 160"})
     void attentionBackward(int batch, int seqLen, int heads, int kvHeads, int headDim) {
         int rows = batch * seqLen, qw = heads * headDim, kw = kvHeads * headDim;
         float[] q = gaussian(rows * qw), k = gaussian(rows * kw), v = gaussian(rows * kw), dout = gaussian(rows * qw);

@@ -91,6 +91,12 @@ class CudaKernelsLaunchTest {
         kernels.attentionBackward(f32(n, heads * headDim), f32(n, kvHeads * headDim), f32(n, kvHeads * headDim),
                 f32(n, heads * headDim), f32(n, heads * headDim), f32(n, heads), f32(n, heads * headDim),
                 f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, heads, kvHeads, headDim, 0.5f);
+        int odd = 6; // a head dim of whole float4s takes the tiled kernels above; this one the per-warp kernels
+        kernels.attentionForward(f32(n, heads * odd), f32(n, heads), f32(n, heads * odd),
+                f32(n, kvHeads * odd), f32(n, kvHeads * odd), i32(n), 2, 3, 3, heads, kvHeads, odd, 0.5f);
+        kernels.attentionBackward(f32(n, heads * odd), f32(n, kvHeads * odd), f32(n, kvHeads * odd),
+                f32(n, heads * odd), f32(n, heads * odd), f32(n, heads), f32(n, heads * odd),
+                f32(n, kvHeads * odd), f32(n, kvHeads * odd), i32(n), 2, 3, heads, kvHeads, odd, 0.5f);
         kernels.swigluForward(f32(n), f32(n), f32(n), n);
         kernels.swigluBackward(f32(n), f32(n), f32(n), f32(n), f32(n), n);
         kernels.softmaxCrossEntropy(f32(n, vocab), f32(n), f32(n), i32(n), n, vocab, 0.25f, true);
@@ -169,6 +175,40 @@ class CudaKernelsLaunchTest {
             assertThat(l.shape()).isEqualTo(new LaunchShape(10, 1, 128));
             assertThat(l.args().get(1)).isNull();
         });
+    }
+
+    @Test
+    void trainingAttentionRunsTiledBlocksOfQueriesAndKeys() {
+        int batch = 2, seq = 300, heads = 9, kvHeads = 3, headDim = 64, rows = batch * seq;
+        CudaTensor q = f32(rows, heads * headDim), k = f32(rows, kvHeads * headDim), v = f32(rows, kvHeads * headDim);
+        kernels.attentionForward(f32(rows, heads * headDim), f32(rows, heads), q, k, v, i32(rows),
+                batch, seq, seq, heads, kvHeads, headDim, 0.125f);
+        kernels.attentionBackward(f32(rows, heads * headDim), f32(rows, kvHeads * headDim), f32(rows, kvHeads * headDim),
+                f32(rows, heads * headDim), f32(rows, heads * headDim), f32(rows, heads), q, k, v, i32(rows),
+                batch, seq, heads, kvHeads, headDim, 0.125f);
+        assertThat(launches).extracting(Launch::kernel).containsExactly(KernelCatalog.ATTENTION_FORWARD_TILED,
+                KernelCatalog.ATTENTION_BACKWARD_DELTA, KernelCatalog.ATTENTION_BACKWARD_DQ_TILED,
+                KernelCatalog.ATTENTION_BACKWARD_DKDV_TILED);
+        // head dim 64: two threads per query, 64 queries (keys) per 128-thread block; one block row per (batch, head)
+        assertThat(launches.get(0).shape()).isEqualTo(new LaunchShape(5, batch * heads, 128));
+        assertThat(launches.get(0).args().getLast()).isEqualTo(2);
+        assertThat(launches.get(2).shape()).isEqualTo(new LaunchShape(5, batch * heads, 128));
+        assertThat(launches.get(3).shape()).isEqualTo(new LaunchShape(5, batch * kvHeads, 128));
+        assertThat(CudaKernels.threadsPerRow(8)).isEqualTo(1);
+        assertThat(CudaKernels.threadsPerRow(48)).isEqualTo(2);
+        assertThat(CudaKernels.threadsPerRow(128)).isEqualTo(4);
+    }
+
+    @Test
+    void attentionOnAViewOffTheFloat4GridOrAWideHeadTakesThePerWarpKernels() {
+        CudaTensor base = f32(2 * 5 * 16 + 2);
+        CudaTensor shifted = new CudaTensor(null, base.block(), 2, DType.F32, new int[] {10, 16}, base);
+        assertThat(CudaKernels.tiled(16, f32(10, 16), shifted)).isFalse();
+        assertThat(CudaKernels.tiled(16, f32(10, 16), f32(10, 16))).isTrue();
+        assertThat(CudaKernels.tiled(18, f32(10, 18))).isFalse();
+        assertThat(CudaKernels.tiled(256, f32(10, 256))).isFalse();
+        kernels.attentionForward(f32(10, 16), null, shifted, f32(10, 8), f32(10, 8), i32(10), 2, 5, 5, 4, 2, 4, 1f);
+        assertThat(launches).extracting(Launch::kernel).containsExactly(KernelCatalog.ATTENTION_FORWARD);
     }
 
     @Test

@@ -18,18 +18,21 @@ import com.mka1.spi.Tensor;
 @Tag("gpu")
 class MatmulPathsGpuTest {
 
+    // Tolerances on ||out - ref|| / ||ref||: twice what rounding the operands predicts (an emulation
+    // in float64 of these shapes gives tf32 2.9e-4, bf16 2.3e-3, blocked fp32 sums 3e-7); 3xtf32 must match
+    // fp32, which catches the tensor cores' round-toward-zero sums drifting as k grows.
     @ParameterizedTest(name = "{0}: m={1} n={2} k={3} transA={4} transB={5} {6}")
     @CsvSource({
-            "fp32, 300, 200, 576, false, true, F32, 2e-5",
-            "3xtf32, 300, 200, 576, false, true, F32, 2e-5",
-            "3xtf32, 129, 65, 33, true, false, F32, 2e-5",
-            "3xtf32, 77, 150, 1536, false, false, BF16, 2e-5",
-            "3xtf32, 576, 1536, 512, true, false, F32, 2e-5",
-            "tf32, 300, 200, 576, false, true, F32, 5e-3",
-            "tf32, 129, 65, 33, true, true, BF16, 5e-3",
-            "bf16, 300, 200, 576, false, true, F32, 3e-2",
-            "bf16, 129, 65, 33, true, false, BF16, 3e-2",
-            "bf16, 576, 1536, 512, true, true, F32, 3e-2",
+            "fp32, 300, 200, 576, false, true, F32, 2e-6",
+            "3xtf32, 300, 200, 576, false, true, F32, 2e-6",
+            "3xtf32, 129, 65, 33, true, false, F32, 2e-6",
+            "3xtf32, 77, 150, 1536, false, false, BF16, 2e-6",
+            "3xtf32, 576, 1536, 512, true, false, F32, 2e-6",
+            "tf32, 300, 200, 576, false, true, F32, 6e-4",
+            "tf32, 129, 65, 33, true, true, BF16, 6e-4",
+            "bf16, 300, 200, 576, false, true, F32, 5e-3",
+            "bf16, 129, 65, 33, true, false, BF16, 5e-3",
+            "bf16, 576, 1536, 512, true, true, F32, 5e-3",
     })
     void agreesWithTheReference(String path, int m, int n, int k, boolean transA, boolean transB, DType bType,
                                 float tolerance) {
@@ -44,7 +47,13 @@ class MatmulPathsGpuTest {
             assertThat(cuda.description()).endsWith("matmul " + path);
             actual = run(cuda, a, b, c, m, n, k, transA, transB, bType);
         }
-        CudaKernelsGpuTest.assertClose("matmul " + path, new float[][] {actual}, new float[][] {expected}, tolerance);
+        double diff = 0, norm = 0;
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("matmul %s: element %d", path, i).isFinite();
+            diff += Math.pow((double) actual[i] - expected[i], 2);
+            norm += Math.pow(expected[i], 2);
+        }
+        assertThat(Math.sqrt(diff / norm)).as("matmul %s: ||out - ref|| / ||ref||", path).isLessThanOrEqualTo(tolerance);
     }
 
     private static float[] run(ComputeDevice dev, float[] a, float[] b, float[] c, int m, int n, int k,

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.function.DoubleSupplier;
 
 import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;
 
@@ -30,10 +31,16 @@ final class ProfilingKernels implements Kernels {
         StringBuilder out = new StringBuilder();
         totals.entrySet().stream()
                 .sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
-                .forEach(e -> out.append(String.format(Locale.ROOT, "  %-22s %9.3f ms %5.1f%% %6d calls%n",
+                .forEach(e -> out.append(String.format(Locale.ROOT, "  %-24s %9.3f ms %5.1f%% %6d calls%n",
                         e.getKey(), e.getValue()[0], 100 * e.getValue()[0] / all, (long) e.getValue()[1])));
-        out.append(String.format(Locale.ROOT, "  %-22s %9.3f ms%n", "total", all));
+        out.append(String.format(Locale.ROOT, "  %-24s %9.3f ms%n", "total", all));
         return out.toString();
+    }
+
+    /** Matmuls split by what decides their speed: a BF16 (frozen) operand, a rank-sized side. */
+    private static String matmulKind(Tensor b, int m, int n) {
+        String kind = b.dtype() == DType.BF16 ? "matmul bf16-B" : "matmul";
+        return Math.min(m, n) <= 64 ? kind + " skinny" : kind;
     }
 
     private void time(String name, Runnable call) {
@@ -61,7 +68,7 @@ final class ProfilingKernels implements Kernels {
     @Override
     public void matmul(Tensor c, Tensor a, Tensor b, int m, int n, int k, boolean transA, boolean transB,
                        float alpha, boolean accumulate) {
-        time("matmul", () -> inner.matmul(c, a, b, m, n, k, transA, transB, alpha, accumulate));
+        time(matmulKind(b, m, n), () -> inner.matmul(c, a, b, m, n, k, transA, transB, alpha, accumulate));
     }
 
     @Override

@@ -136,6 +136,14 @@ public final class TrainingStepBenchmark {
                         100 * tflops / peakTflops, lossHolder[0]);
                 stepper.close();
             }
+            // Where the time goes, as for full fine-tuning: one step with every kernel timed alone.
+            ProfilingDevice profile = new ProfilingDevice(dev);
+            try (LlamaModel model = LlamaModel.load(dir, profile, new FineTuning.Lora(lora), false)) {
+                LoraStepper stepper = new LoraStepper(profile, model);
+                stepper.step(randomBatch(shape));
+                stepper.close();
+            }
+            System.out.print("time per kernel, one LoRA step (each call timed alone):\n" + profile.report());
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
