@@ -116,3 +116,13 @@ extern "C" __global__ void matmul_skinny_bf16(float* c, const float* a, const ui
                                               float alpha, int accumulate) {
     matmul_skinny<uint16_t>(c, a, b, m, n, k, alpha, accumulate);
 }
+
+// c = alpha * sum_z partial[z] (+ c), the splits summed in order (matmul_tc.cu's split K).
+extern "C" __global__ void matmul_sum_splits_f32(float* c, const float* partial, long long mn, int splits,
+                                                 float alpha, int accumulate) {
+    GRID_STRIDE_LOOP(i, mn) {
+        float s = 0.0f;
+        for (int z = 0; z < splits; z++) s += partial[(size_t)z * mn + i];
+        c[i] = accumulate ? c[i] + alpha * s : alpha * s;
+    }
+}

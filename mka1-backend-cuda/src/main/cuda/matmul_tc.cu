@@ -8,6 +8,10 @@
 // mixed-precision speed of the tensor cores, opt-in because it is far from FP32 accuracy.
 // Block tile 128x64, 8 warps of 32x32 (2x2 fragments of 16x16), 32-deep K slices in shared
 // memory; a per-warp 16x16 staging tile applies alpha, accumulate and the bounds.
+// Split K: a grid of gridDim.z > 1 cuts k into gridDim.z ranges (whole slices), and block z writes
+// its product to c + z*m*n (the caller passes a workspace, alpha 1, no accumulate, then sums the
+// splits in a fixed order with matmul_sum_splits_f32): few output tiles with a long k (weight
+// gradients, LoRA's rank-sized products) would otherwise leave most SMs idle.
 #include "common.cuh"
 #include <cuda_bf16.h>
 #include <mma.h>
@@ -26,6 +30,13 @@ typedef wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::r
 typedef wmma::fragment<wmma::accumulator, 16, 16, 8, float> FragC;
 
 __device__ __forceinline__ float tc_load_b(const float* b, size_t i) { return b[i]; }
+
+// This block's k range under split K: gridDim.z parts of whole TC_K slices (trailing ones may be empty).
+__device__ __forceinline__ void split_range(int k, int* begin, int* end) {
+    int chunk = ((k + gridDim.z - 1) / gridDim.z + TC_K - 1) / TC_K * TC_K;
+    *begin = min(k, (int)blockIdx.z * chunk);
+    *end = min(k, *begin + chunk);
+}
 __device__ __forceinline__ float tc_load_b(const uint16_t* b, size_t i) { return bf16_to_float(b[i]); }
 
 // hi <- tf32(x), lo <- tf32(x - tf32(x)), element by element (the same op on every element).
@@ -78,19 +89,22 @@ __device__ __forceinline__ void matmul_tc(float* c, const float* a, const TB* b,
     int warp = threadIdx.x / MKA1_WARP;
     int wm = warp % 4, wn = warp / 4;
     int m0 = blockIdx.y * TC_M, n0 = blockIdx.x * TC_N;
+    int kBegin, kEnd;
+    split_range(k, &kBegin, &kEnd);
+    c += (size_t)blockIdx.z * m * n;
     FragC acc[2][2];
 #pragma unroll
     for (int fi = 0; fi < 2; fi++)
 #pragma unroll
         for (int fj = 0; fj < 2; fj++) wmma::fill_fragment(acc[fi][fj], 0.0f);
 
-    for (int k0 = 0; k0 < k; k0 += TC_K) {
+    for (int k0 = kBegin; k0 < kEnd; k0 += TC_K) {
         for (int e = threadIdx.x; e < TC_M * TC_K; e += TC_THREADS) {
             int i, p;
             if (transA) { p = e / TC_M; i = e % TC_M; } else { i = e / TC_K; p = e % TC_K; }
             int gi = m0 + i, gp = k0 + p;
             float v = 0.0f;
-            if (gi < m && gp < k) v = transA ? a[(size_t)gp * m + gi] : a[(size_t)gi * k + gp];
+            if (gi < m && gp < kEnd) v = transA ? a[(size_t)gp * m + gi] : a[(size_t)gi * k + gp];
             As[i * A_LD + p] = v;
         }
         for (int e = threadIdx.x; e < TC_K * TC_N; e += TC_THREADS) {
@@ -98,7 +112,7 @@ __device__ __forceinline__ void matmul_tc(float* c, const float* a, const TB* b,
             if (transB) { j = e / TC_K; p = e % TC_K; } else { p = e / TC_N; j = e % TC_N; }
             int gj = n0 + j, gp = k0 + p;
             float v = 0.0f;
-            if (gj < n && gp < k) v = transB ? tc_load_b(b, (size_t)gj * k + gp) : tc_load_b(b, (size_t)gp * n + gj);
+            if (gj < n && gp < kEnd) v = transB ? tc_load_b(b, (size_t)gj * k + gp) : tc_load_b(b, (size_t)gp * n + gj);
             Bs[p * B_LD + j] = v;
         }
         __syncthreads();
@@ -161,19 +175,22 @@ __device__ __forceinline__ void matmul_bf16mma(float* c, const float* a, const T
     int warp = threadIdx.x / MKA1_WARP;
     int wm = warp % 4, wn = warp / 4;
     int m0 = blockIdx.y * TC_M, n0 = blockIdx.x * TC_N;
+    int kBegin, kEnd;
+    split_range(k, &kBegin, &kEnd);
+    c += (size_t)blockIdx.z * m * n;
     FragCh acc[2][2];
 #pragma unroll
     for (int fi = 0; fi < 2; fi++)
 #pragma unroll
         for (int fj = 0; fj < 2; fj++) wmma::fill_fragment(acc[fi][fj], 0.0f);
     const __nv_bfloat16 zero = __float2bfloat16_rn(0.0f);
-    for (int k0 = 0; k0 < k; k0 += TC_K) {
+    for (int k0 = kBegin; k0 < kEnd; k0 += TC_K) {
         for (int e = threadIdx.x; e < TC_M * TC_K; e += TC_THREADS) {
             int i, p;
             if (transA) { p = e / TC_M; i = e % TC_M; } else { i = e / TC_K; p = e % TC_K; }
             int gi = m0 + i, gp = k0 + p;
             __nv_bfloat16 v = zero;
-            if (gi < m && gp < k) v = to_bf16(transA ? a[(size_t)gp * m + gi] : a[(size_t)gi * k + gp]);
+            if (gi < m && gp < kEnd) v = to_bf16(transA ? a[(size_t)gp * m + gi] : a[(size_t)gi * k + gp]);
             As[i * H_LD + p] = v;
         }
         for (int e = threadIdx.x; e < TC_K * TC_N; e += TC_THREADS) {
@@ -181,7 +198,7 @@ __device__ __forceinline__ void matmul_bf16mma(float* c, const float* a, const T
             if (transB) { j = e / TC_K; p = e % TC_K; } else { p = e / TC_N; j = e % TC_N; }
             int gj = n0 + j, gp = k0 + p;
             __nv_bfloat16 v = zero;
-            if (gj < n && gp < k) v = to_bf16(transB ? b[(size_t)gj * k + gp] : b[(size_t)gp * n + gj]);
+            if (gj < n && gp < kEnd) v = to_bf16(transB ? b[(size_t)gj * k + gp] : b[(size_t)gp * n + gj]);
             Bs[p * HB_LD + j] = v;
         }
         __syncthreads();

@@ -32,14 +32,26 @@ extern "C" __global__ void rmsnorm_backward_dx_f32(float* dx, const float* dout,
     for (int j = threadIdx.x; j < dim; j += blockDim.x) dxr[j] += r * weight[j] * dyr[j] - xr[j] * coeff;
 }
 
-// dweight[j] += sum_i dy[i,j] * x[i,j] * rstd[i]; one thread per column, deterministic.
-extern "C" __global__ void rmsnorm_backward_dweight_f32(float* dweight, const float* dout, const float* x,
-                                                        const float* rstd, int n, int dim) {
-    int j = blockIdx.x * blockDim.x + threadIdx.x;
-    if (j >= dim) return;
+// dweight[j] += sum_i dy[i,j] * x[i,j] * rstd[i]. A 256-thread block takes 32 columns: its 8 warps
+// stride the rows (each warp reads 32 neighbouring columns of a row, coalesced), then the 8
+// partial sums are added in a fixed order (deterministic).
+#define DW_COLS 32
+#define DW_ROW_GROUPS 8
+extern "C" __global__ void __launch_bounds__(DW_COLS * DW_ROW_GROUPS) rmsnorm_backward_dweight_f32(float* dweight,
+        const float* dout, const float* x, const float* rstd, int n, int dim) {
+    __shared__ float partial[DW_ROW_GROUPS][DW_COLS + 1];
+    int tx = threadIdx.x % DW_COLS, ty = threadIdx.x / DW_COLS;
+    int j = blockIdx.x * DW_COLS + tx;
     float acc = 0.0f;
-    for (int i = 0; i < n; i++) acc += dout[(size_t)i * dim + j] * x[(size_t)i * dim + j] * rstd[i];
-    dweight[j] += acc;
+    if (j < dim)
+        for (int i = ty; i < n; i += DW_ROW_GROUPS) acc += dout[(size_t)i * dim + j] * x[(size_t)i * dim + j] * rstd[i];
+    partial[ty][tx] = acc;
+    __syncthreads();
+    if (ty == 0 && j < dim) {
+        float sum = 0.0f;
+        for (int r = 0; r < DW_ROW_GROUPS; r++) sum += partial[r][tx];
+        dweight[j] += sum;
+    }
 }
 
 // Hugging Face "rotate half" on x[n, heads, headDim]; inverse != 0 rotates by -angle (backward).

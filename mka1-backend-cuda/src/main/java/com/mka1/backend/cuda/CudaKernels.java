@@ -19,6 +19,7 @@ final class CudaKernels implements Kernels {
     private static final int MATMUL_TILE = 64;            // matmul.cu: TILE_M, TILE_N
     private static final int TC_TILE_M = 128, TC_TILE_N = 64; // matmul_tc.cu: TC_M, TC_N
     private static final int SKINNY_ROWS = 8;                 // matmul.cu: SKINNY_ROWS
+    private static final int SPLIT_K_TARGET_BLOCKS = 264, SPLIT_K_MIN_DEPTH = 256, MAX_K_SPLITS = 32;
     private static final int MAX_PARTIALS = 1024;
     private static final long SPLIT_BELOW_PAIRS = 1024, SPLIT_TARGET_WARPS = 2048;
     private static final int SPLIT_KEYS = 64, MAX_SPLIT_CHUNKS = 64;
@@ -48,12 +49,20 @@ final class CudaKernels implements Kernels {
         if (!transA && transB && m <= SKINNY_ROWS) { // a linear layer on a few tokens (decoding)
             launcher.launch(bf16 ? MATMUL_SKINNY_BF16 : MATMUL_SKINNY_F32, LaunchShape.perWarp(n),
                     cc, ca, cb, m, n, k, alpha, flag(accumulate));
-        } else if (matmulPath == MatmulPath.BF16) {
-            launcher.launch(bf16 ? MATMUL_TC_BF16MMA_BF16 : MATMUL_TC_BF16MMA_F32, tensorCoreShape(m, n), cc, ca, cb, m, n, k,
-                    flag(transA), flag(transB), alpha, flag(accumulate));
         } else if (matmulPath.usesTensorCores()) {
-            launcher.launch(bf16 ? MATMUL_TC_BF16 : MATMUL_TC_F32, tensorCoreShape(m, n), cc, ca, cb, m, n, k,
-                    flag(transA), flag(transB), alpha, flag(accumulate), flag(matmulPath == MatmulPath.TF32X3));
+            int splits = kSplits(m, n, k);
+            if (splits == 1) {
+                tensorCoreMatmul(cc, ca, cb, m, n, k, transA, transB, alpha, accumulate, 1);
+                return;
+            }
+            long mn = (long) m * n;
+            DeviceBlock partial = workspace.acquire(splits * mn * Float.BYTES);
+            try {
+                tensorCoreMatmul(partial, ca, cb, m, n, k, transA, transB, 1f, false, splits);
+                launcher.launch(MATMUL_SUM_SPLITS, LaunchShape.elementwise(mn), cc, partial, mn, splits, alpha, flag(accumulate));
+            } finally {
+                workspace.release(partial);
+            }
         } else {
             var shape = new LaunchShape((int) LaunchShape.ceilDiv(n, MATMUL_TILE), (int) LaunchShape.ceilDiv(m, MATMUL_TILE),
                     LaunchShape.THREADS);
@@ -62,9 +71,29 @@ final class CudaKernels implements Kernels {
         }
     }
 
-    private static LaunchShape tensorCoreShape(int m, int n) {
-        return new LaunchShape((int) LaunchShape.ceilDiv(n, TC_TILE_N), (int) LaunchShape.ceilDiv(m, TC_TILE_M),
-                LaunchShape.THREADS);
+    private void tensorCoreMatmul(Object c, CudaTensor a, CudaTensor b, int m, int n, int k, boolean transA,
+                                  boolean transB, float alpha, boolean accumulate, int splits) {
+        boolean bf16 = b.dtype() == DType.BF16;
+        LaunchShape shape = new LaunchShape((int) LaunchShape.ceilDiv(n, TC_TILE_N), (int) LaunchShape.ceilDiv(m, TC_TILE_M),
+                splits, LaunchShape.THREADS);
+        if (matmulPath == MatmulPath.BF16) {
+            launcher.launch(bf16 ? MATMUL_TC_BF16MMA_BF16 : MATMUL_TC_BF16MMA_F32, shape, c, a, b, m, n, k,
+                    flag(transA), flag(transB), alpha, flag(accumulate));
+        } else {
+            launcher.launch(bf16 ? MATMUL_TC_BF16 : MATMUL_TC_F32, shape, c, a, b, m, n, k,
+                    flag(transA), flag(transB), alpha, flag(accumulate), flag(matmulPath == MatmulPath.TF32X3));
+        }
+    }
+
+    /**
+     * K splits of a tensor-core product: 1 when its output tiles already give every SM of a large
+     * GPU (132 on an H100) two blocks; else enough splits for that, each at least 256 deep.
+     */
+    static int kSplits(int m, int n, int k) {
+        long tiles = LaunchShape.ceilDiv(n, TC_TILE_N) * LaunchShape.ceilDiv(m, TC_TILE_M);
+        if (tiles >= SPLIT_K_TARGET_BLOCKS) return 1;
+        long byDepth = Math.max(1, k / SPLIT_K_MIN_DEPTH);
+        return (int) Math.min(MAX_K_SPLITS, Math.min(byDepth, LaunchShape.ceilDiv(SPLIT_K_TARGET_BLOCKS, tiles)));
     }
 
     @Override
@@ -121,7 +150,7 @@ final class CudaKernels implements Kernels {
         CudaTensor w = f32(weight, "weight", dim), r = f32(rstd, "rstd", n);
         if (n == 0) return;
         launcher.launch(RMSNORM_BACKWARD_DX, LaunchShape.perRow(n, ROW_THREADS), cdx, d, cx, w, r, n, dim);
-        if (dw != null) launcher.launch(RMSNORM_BACKWARD_DWEIGHT, LaunchShape.perColumn(dim), dw, d, cx, r, n, dim);
+        if (dw != null) launcher.launch(RMSNORM_BACKWARD_DWEIGHT, new LaunchShape((int) LaunchShape.ceilDiv(dim, 32), 1, 256), dw, d, cx, r, n, dim);
     }
 
     // ---- rotary position embedding -------------------------------------------------------

@@ -40,7 +40,7 @@ final class DriverLauncher implements KernelLauncher, AutoCloseable {
         context.bind(); // callers may keep the Kernels and call from another thread
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) params[i] = parameter(args[i]);
-        CudaException.check(cuLaunchKernel(function(kernel), shape.gridX(), shape.gridY(), 1, shape.blockX(), 1, 1,
+        CudaException.check(cuLaunchKernel(function(kernel), shape.gridX(), shape.gridY(), shape.gridZ(), shape.blockX(), 1, 1,
                 0, stream, Pointer.to(params), null), "cuLaunchKernel(" + kernel.entry() + ")");
     }
 

@@ -1,15 +1,19 @@
 package com.mka1.backend.cuda;
 
 /** Grid and block dimensions of one launch (blocks are one-dimensional). */
-record LaunchShape(int gridX, int gridY, int blockX) {
+record LaunchShape(int gridX, int gridY, int gridZ, int blockX) {
     static final int THREADS = 256;
     /** Grid-stride kernels need no more blocks than this to fill any current GPU. */
     private static final long MAX_STRIDE_BLOCKS = 65_536;
 
     LaunchShape {
-        if (gridX < 1 || gridY < 1 || blockX < 1 || blockX > 1024) {
-            throw new IllegalArgumentException("bad launch shape grid=" + gridX + "x" + gridY + " block=" + blockX);
+        if (gridX < 1 || gridY < 1 || gridZ < 1 || gridY > 65_535 || gridZ > 65_535 || blockX < 1 || blockX > 1024) {
+            throw new IllegalArgumentException("bad launch shape grid=" + gridX + "x" + gridY + "x" + gridZ + " block=" + blockX);
         }
+    }
+
+    LaunchShape(int gridX, int gridY, int blockX) {
+        this(gridX, gridY, 1, blockX);
     }
 
     /** A grid-stride launch over {@code n > 0} elements. */

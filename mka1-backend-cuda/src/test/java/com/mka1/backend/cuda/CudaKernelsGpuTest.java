@@ -113,7 +113,7 @@ class CudaKernelsGpuTest {
     @ParameterizedTest
     @CsvSource({"true", "false"})
     void rmsnorm(boolean trainWeight) {
-        int n = 19, dim = 576;
+        int n = 19, dim = 590; // 590: a partial block of 32 columns in the weight gradient
         float[] x = gaussian(n * dim), w = gaussian(dim), dout = gaussian(n * dim);
         float[] dx = gaussian(n * dim), dw = gaussian(dim);
         compare("rmsnorm", 1e-4f, dev -> {

@@ -72,6 +72,7 @@ class CudaKernelsLaunchTest {
         kernels.matmul(f32(8, 5), f32(8, 4), tensor(DType.BF16, 5, 4), 8, 5, 4, false, true, 1f, true);
         tensorCoreKernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         tensorCoreKernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        tensorCoreKernels.matmul(f32(3, 5), f32(512, 3), f32(512, 5), 3, 5, 512, true, false, 1f, true); // split K
         Kernels bf16Kernels = new CudaKernels(null, recorder, scratch, MatmulPath.BF16);
         bf16Kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         bf16Kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
@@ -132,6 +133,26 @@ class CudaKernelsLaunchTest {
         new CudaKernels(null, recorder, scratch, MatmulPath.TF32).matmul(c, a, b, 130, 70, 9, false, true, 1f, false);
         assertThat(launches).extracting(Launch::shape).containsOnly(new LaunchShape(2, 2, 256));
         assertThat(launches).extracting(l -> l.args().get(10)).containsExactly(1, 0);
+    }
+
+    @Test
+    void fewOutputTilesOverALongKSplitKAndSumTheSplitsInOrder() {
+        assertThat(CudaKernels.kSplits(4096, 576, 576)).isEqualTo(1);  // 288 tiles: every SM busy
+        assertThat(CudaKernels.kSplits(576, 576, 4096)).isEqualTo(6);  // weight gradient: 45 tiles
+        assertThat(CudaKernels.kSplits(8, 576, 4096)).isEqualTo(16);   // LoRA's rank-sized product: 16 x 256 deep
+        assertThat(CudaKernels.kSplits(4096, 8, 576)).isEqualTo(2);
+        assertThat(CudaKernels.kSplits(8, 8, 100_000)).isEqualTo(32);  // capped
+        assertThat(CudaKernels.kSplits(8, 576, 200)).isEqualTo(1);     // too shallow to split
+        CudaTensor c = f32(8, 576), a = f32(4096, 8), b = f32(4096, 576);
+        tensorCoreKernels.matmul(c, a, b, 8, 576, 4096, true, false, -2f, true);
+        assertThat(launches).extracting(Launch::kernel)
+                .containsExactly(KernelCatalog.MATMUL_TC_F32, KernelCatalog.MATMUL_SUM_SPLITS);
+        Launch product = launches.get(0), sum = launches.get(1);
+        assertThat(product.shape()).isEqualTo(new LaunchShape(9, 1, 16, 256));
+        assertThat(product.args().get(0)).isInstanceOf(DeviceBlock.class);
+        assertThat(((DeviceBlock) product.args().get(0)).capacity()).isGreaterThanOrEqualTo(16L * 8 * 576 * Float.BYTES);
+        assertThat(product.args().subList(1, 11)).containsExactly(a, b, 8, 576, 4096, 1, 0, 1f, 0, 1);
+        assertThat(sum.args()).containsExactly(c, product.args().get(0), 8L * 576, 16, -2f, 1);
     }
 
     @Test

@@ -33,6 +33,12 @@ class MatmulPathsGpuTest {
             "bf16, 300, 200, 576, false, true, F32, 5e-3",
             "bf16, 129, 65, 33, true, false, BF16, 5e-3",
             "bf16, 576, 1536, 512, true, true, F32, 5e-3",
+            // split K: LoRA's rank-sized products and a weight gradient (few output tiles, long k)
+            "3xtf32, 8, 576, 4096, true, false, F32, 2e-6",
+            "3xtf32, 1536, 8, 4096, true, false, F32, 2e-6",
+            "tf32, 4096, 8, 576, false, true, BF16, 6e-4",
+            "bf16, 576, 576, 4000, true, false, F32, 5e-3",
+            "bf16, 8, 192, 4100, true, false, BF16, 5e-3",
     })
     void agreesWithTheReference(String path, int m, int n, int k, boolean transA, boolean transB, DType bType,
                                 float tolerance) {

@@ -62,18 +62,44 @@ public final class TrainingStepBenchmark {
         int[][] shapes = {{576, 576}, {1536, 576}, {576, 1536}, {49152, 576}}; // {out, in}
         for (int[] s : shapes) {
             int out = s[0], in = s[1];
-            Tensor x = dev.allocate(DType.F32, tokens, in), w = dev.allocate(DType.F32, out, in);
-            Tensor y = dev.allocate(DType.F32, tokens, out), dx = dev.allocate(DType.F32, tokens, in);
+            Tensor x = random(dev, DType.F32, tokens, in), w = random(dev, DType.F32, out, in);
+            Tensor y = random(dev, DType.F32, tokens, out), dx = dev.allocate(DType.F32, tokens, in);
             Tensor dw = dev.allocate(DType.F32, out, in);
             Kernels k = dev.kernels();
             double flops = 2.0 * tokens * out * in;
             double fwd = millis(dev, () -> k.matmul(y, x, w, tokens, out, in, false, true, 1, false));
             double bwdData = millis(dev, () -> k.matmul(dx, y, w, tokens, in, out, false, false, 1, true));
             double bwdWeight = millis(dev, () -> k.matmul(dw, y, x, out, in, tokens, true, false, 1, true));
-            System.out.printf(Locale.ROOT, "matmul %dx%dx%d: forward %.0f GFLOP/s, input-grad %.0f GFLOP/s, weight-grad %.0f GFLOP/s%n",
-                    tokens, in, out, flops / fwd / 1e6, flops / bwdData / 1e6, flops / bwdWeight / 1e6);
-            for (Tensor t : new Tensor[] {x, w, y, dx, dw}) dev.free(t);
+            // A frozen BF16 weight, as LoRA runs it: forward and input gradient.
+            Tensor wb = random(dev, DType.BF16, out, in);
+            double fwdBf16 = millis(dev, () -> k.matmul(y, x, wb, tokens, out, in, false, true, 1, false));
+            double bwdBf16 = millis(dev, () -> k.matmul(dx, y, wb, tokens, in, out, false, false, 1, true));
+            System.out.printf(Locale.ROOT, "matmul %dx%dx%d: forward %.0f GFLOP/s, input-grad %.0f GFLOP/s, weight-grad %.0f GFLOP/s;"
+                            + " BF16 weight: forward %.0f GFLOP/s, input-grad %.0f GFLOP/s%n",
+                    tokens, in, out, flops / fwd / 1e6, flops / bwdData / 1e6, flops / bwdWeight / 1e6,
+                    flops / fwdBf16 / 1e6, flops / bwdBf16 / 1e6);
+            // LoRA's rank-8 products of this layer: x A^T, dY^T (x A^T) and (dY B)^T x.
+            Tensor xa = dev.allocate(DType.F32, tokens, 8), a8 = dev.allocate(DType.F32, 8, in), db8 = dev.allocate(DType.F32, out, 8);
+            double rankFlops = 2.0 * tokens * in * 8;
+            double down = millis(dev, () -> k.matmul(xa, x, a8, tokens, 8, in, false, true, 1, false));
+            double gradB = millis(dev, () -> k.matmul(db8, y, xa, out, 8, tokens, true, false, 1, true));
+            double gradA = millis(dev, () -> k.matmul(a8, xa, x, 8, in, tokens, true, false, 1, true));
+            System.out.printf(Locale.ROOT, "  rank 8: x A^T %.1f us, dB %.1f us, dA %.1f us (%.0f GFLOP/s for x A^T)%n",
+                    down * 1e3, gradB * 1e3, gradA * 1e3, rankFlops / down / 1e6);
+            for (Tensor t : new Tensor[] {x, w, y, dx, dw, wb, xa, a8, db8}) dev.free(t);
         }
+    }
+
+    /** Random values, not zeros (the tensor cores run faster on zeros): one random megafloat repeated. */
+    private static Tensor random(ComputeDevice dev, DType dtype, int rows, int cols) {
+        Tensor t = dev.allocate(dtype, rows, cols);
+        SplittableRandom random = new SplittableRandom(rows * 31L + cols);
+        float[] chunk = new float[1 << 20];
+        for (int i = 0; i < chunk.length; i++) chunk[i] = (float) (random.nextDouble() * 2 - 1);
+        for (long at = 0; at < t.size(); at += chunk.length) {
+            dev.copyFromHost(chunk, 0, t, at, (int) Math.min(chunk.length, t.size() - at));
+        }
+        return t;
     }
 
     private static void train(ComputeDevice dev, LlamaShape shape, int steps, int warmup, double peakTflops) {
