@@ -7,7 +7,8 @@
 // matmul_tc_bf16mma_* round both operands to BF16 and use BF16 mma (FP32 accumulation): the
 // mixed-precision speed of the tensor cores, opt-in because it is far from FP32 accuracy.
 // Block tile 128x64, 8 warps of 32x32 (2x2 fragments of 16x16), 32-deep K slices in shared
-// memory; a per-warp 16x16 staging tile applies alpha, accumulate and the bounds.
+// memory, the next slice's global loads in flight (in registers) while the current one is
+// multiplied; a per-warp 16x16 staging tile applies alpha, accumulate and the bounds.
 // Split K: a grid of gridDim.z > 1 cuts k into gridDim.z ranges (whole slices), and block z writes
 // its product to c + z*m*n (the caller passes a workspace, alpha 1, no accumulate, then sums the
 // splits in a fixed order with matmul_sum_splits_f32): few output tiles with a long k (weight
@@ -29,15 +30,111 @@ typedef wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::r
 typedef wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> FragB;
 typedef wmma::fragment<wmma::accumulator, 16, 16, 8, float> FragC;
 
-__device__ __forceinline__ float tc_load_b(const float* b, size_t i) { return b[i]; }
-
 // This block's k range under split K: gridDim.z parts of whole TC_K slices (trailing ones may be empty).
 __device__ __forceinline__ void split_range(int k, int* begin, int* end) {
     int chunk = ((k + gridDim.z - 1) / gridDim.z + TC_K - 1) / TC_K * TC_K;
     *begin = min(k, (int)blockIdx.z * chunk);
     *end = min(k, *begin + chunk);
 }
-__device__ __forceinline__ float tc_load_b(const uint16_t* b, size_t i) { return bf16_to_float(b[i]); }
+
+// ---- staging one K slice: global -> registers (issued before the previous slice's MMAs, so the
+// loads are in flight while the tensor cores work) -> shared memory. Each thread moves quads of 4
+// elements that are neighbours in global memory (along k, m or n as the layout has it): one
+// 16-byte load (8 for BF16) when the quad is whole and aligned, else 4 guarded scalar loads.
+#define A_QUADS (TC_M * TC_K / 4 / TC_THREADS)   // 4 per thread
+#define B_QUADS (TC_K * TC_N / 4 / TC_THREADS)   // 2 per thread
+
+struct Slice {
+    float a[A_QUADS][4];
+    float b[B_QUADS][4];
+};
+
+__device__ __forceinline__ float4 load4(const float* p) { return *reinterpret_cast<const float4*>(p); }
+__device__ __forceinline__ float4 load4(const uint16_t* p) {
+    uint2 u = *reinterpret_cast<const uint2*>(p);
+    return make_float4(bf16_to_float(u.x & 0xffffu), bf16_to_float(u.x >> 16), bf16_to_float(u.y & 0xffffu),
+                       bf16_to_float(u.y >> 16));
+}
+__device__ __forceinline__ float load1(const float* p) { return *p; }
+__device__ __forceinline__ float load1(const uint16_t* p) { return bf16_to_float(*p); }
+
+// r <- src[0..3], elements at contiguous index c..c+3 of a line that exists (lineOk) and ends at limit.
+template <typename T>
+__device__ __forceinline__ void load_quad(float (&r)[4], const T* src, int c, int limit, bool lineOk, bool vec) {
+    if (lineOk && vec && c + 3 < limit) {
+        float4 v = load4(src);
+        r[0] = v.x; r[1] = v.y; r[2] = v.z; r[3] = v.w;
+    } else {
+#pragma unroll
+        for (int t = 0; t < 4; t++) r[t] = lineOk && c + t < limit ? load1(src + t) : 0.0f;
+    }
+}
+
+template <typename TB>
+__device__ __forceinline__ void load_slice(Slice& s, const float* a, const TB* b, int m, int n, int k, int kEnd,
+                                           int m0, int n0, int k0, int transA, int transB, bool vecA, bool vecB) {
+#pragma unroll
+    for (int u = 0; u < A_QUADS; u++) {
+        int q = threadIdx.x + u * TC_THREADS;
+        if (transA) {  // a is [k][m]: quads run along m
+            int p = q / (TC_M / 4), i = q % (TC_M / 4) * 4;
+            load_quad(s.a[u], a + (size_t)(k0 + p) * m + m0 + i, m0 + i, m, k0 + p < kEnd, vecA);
+        } else {       // a is [m][k]: quads run along k
+            int i = q / (TC_K / 4), p = q % (TC_K / 4) * 4;
+            load_quad(s.a[u], a + (size_t)(m0 + i) * k + k0 + p, k0 + p, kEnd, m0 + i < m, vecA);
+        }
+    }
+#pragma unroll
+    for (int u = 0; u < B_QUADS; u++) {
+        int q = threadIdx.x + u * TC_THREADS;
+        if (transB) {  // b is [n][k]: quads run along k
+            int j = q / (TC_K / 4), p = q % (TC_K / 4) * 4;
+            load_quad(s.b[u], b + (size_t)(n0 + j) * k + k0 + p, k0 + p, kEnd, n0 + j < n, vecB);
+        } else {       // b is [k][n]: quads run along n
+            int p = q / (TC_N / 4), j = q % (TC_N / 4) * 4;
+            load_quad(s.b[u], b + (size_t)(k0 + p) * n + n0 + j, n0 + j, n, k0 + p < kEnd, vecB);
+        }
+    }
+}
+
+__device__ __forceinline__ void put(float* dst, float v) { *dst = v; }
+__device__ __forceinline__ void put(__nv_bfloat16* dst, float v) { *dst = __float2bfloat16_rn(v); }
+
+// Shared tiles: As[i * aLd + p] (row i of the block's A, k index p), Bs[p * bLd + j].
+template <typename TS>
+__device__ __forceinline__ void store_slice(const Slice& s, TS* As, int aLd, TS* Bs, int bLd, int transA, int transB) {
+#pragma unroll
+    for (int u = 0; u < A_QUADS; u++) {
+        int q = threadIdx.x + u * TC_THREADS;
+        if (transA) {
+            int p = q / (TC_M / 4), i = q % (TC_M / 4) * 4;
+#pragma unroll
+            for (int t = 0; t < 4; t++) put(As + (i + t) * aLd + p, s.a[u][t]);
+        } else {
+            int i = q / (TC_K / 4), p = q % (TC_K / 4) * 4;
+#pragma unroll
+            for (int t = 0; t < 4; t++) put(As + i * aLd + p + t, s.a[u][t]);
+        }
+    }
+#pragma unroll
+    for (int u = 0; u < B_QUADS; u++) {
+        int q = threadIdx.x + u * TC_THREADS;
+        if (transB) {
+            int j = q / (TC_K / 4), p = q % (TC_K / 4) * 4;
+#pragma unroll
+            for (int t = 0; t < 4; t++) put(Bs + (p + t) * bLd + j, s.b[u][t]);
+        } else {
+            int p = q / (TC_N / 4), j = q % (TC_N / 4) * 4;
+#pragma unroll
+            for (int t = 0; t < 4; t++) put(Bs + p * bLd + j + t, s.b[u][t]);
+        }
+    }
+}
+
+// Whole quads can be loaded as vectors: aligned bases and rows of a multiple of 4 elements.
+__device__ __forceinline__ bool vec_ok(const void* base, int align, int contiguousLength) {
+    return ((uintptr_t)base % align) == 0 && contiguousLength % 4 == 0;
+}
 
 // hi <- tf32(x), lo <- tf32(x - tf32(x)), element by element (the same op on every element).
 template <typename Frag>
@@ -98,24 +195,14 @@ __device__ __forceinline__ void matmul_tc(float* c, const float* a, const TB* b,
 #pragma unroll
         for (int fj = 0; fj < 2; fj++) wmma::fill_fragment(acc[fi][fj], 0.0f);
 
+    bool vecA = vec_ok(a, 16, transA ? m : k), vecB = vec_ok(b, 4 * sizeof(TB), transB ? k : n);
+    Slice slice;
+    if (kBegin < kEnd) load_slice(slice, a, b, m, n, k, kEnd, m0, n0, kBegin, transA, transB, vecA, vecB);
     for (int k0 = kBegin; k0 < kEnd; k0 += TC_K) {
-        for (int e = threadIdx.x; e < TC_M * TC_K; e += TC_THREADS) {
-            int i, p;
-            if (transA) { p = e / TC_M; i = e % TC_M; } else { i = e / TC_K; p = e % TC_K; }
-            int gi = m0 + i, gp = k0 + p;
-            float v = 0.0f;
-            if (gi < m && gp < kEnd) v = transA ? a[(size_t)gp * m + gi] : a[(size_t)gi * k + gp];
-            As[i * A_LD + p] = v;
-        }
-        for (int e = threadIdx.x; e < TC_K * TC_N; e += TC_THREADS) {
-            int j, p;
-            if (transB) { j = e / TC_K; p = e % TC_K; } else { p = e / TC_N; j = e % TC_N; }
-            int gj = n0 + j, gp = k0 + p;
-            float v = 0.0f;
-            if (gj < n && gp < kEnd) v = transB ? tc_load_b(b, (size_t)gj * k + gp) : tc_load_b(b, (size_t)gp * n + gj);
-            Bs[p * B_LD + j] = v;
-        }
+        __syncthreads();  // the previous slice's fragments are loaded
+        store_slice(slice, As, A_LD, Bs, B_LD, transA, transB);
         __syncthreads();
+        if (k0 + TC_K < kEnd) load_slice(slice, a, b, m, n, k, kEnd, m0, n0, k0 + TC_K, transA, transB, vecA, vecB);
 #pragma unroll
         for (int kk = 0; kk < TC_K; kk += 8) {
             FragA aHi[2], aLo[2];
@@ -151,7 +238,6 @@ __device__ __forceinline__ void matmul_tc(float* c, const float* a, const TB* b,
                     }
                 }
         }
-        __syncthreads();
     }
     store_tile(acc, Cs[warp], c, m, n, m0 + wm * 32, n0 + wn * 32, alpha, accumulate);
 }
@@ -163,8 +249,6 @@ typedef wmma::fragment<wmma::matrix_a, 16, 16, 16, __nv_bfloat16, wmma::row_majo
 typedef wmma::fragment<wmma::matrix_b, 16, 16, 16, __nv_bfloat16, wmma::row_major> FragBh;
 typedef wmma::fragment<wmma::accumulator, 16, 16, 16, float> FragCh;
 
-__device__ __forceinline__ __nv_bfloat16 to_bf16(float x) { return __float2bfloat16_rn(x); }
-__device__ __forceinline__ __nv_bfloat16 to_bf16(uint16_t bits) { return __ushort_as_bfloat16(bits); }
 
 template <typename TB>
 __device__ __forceinline__ void matmul_bf16mma(float* c, const float* a, const TB* b, int m, int n, int k,
@@ -183,25 +267,14 @@ __device__ __forceinline__ void matmul_bf16mma(float* c, const float* a, const T
     for (int fi = 0; fi < 2; fi++)
 #pragma unroll
         for (int fj = 0; fj < 2; fj++) wmma::fill_fragment(acc[fi][fj], 0.0f);
-    const __nv_bfloat16 zero = __float2bfloat16_rn(0.0f);
+    bool vecA = vec_ok(a, 16, transA ? m : k), vecB = vec_ok(b, 4 * sizeof(TB), transB ? k : n);
+    Slice slice;
+    if (kBegin < kEnd) load_slice(slice, a, b, m, n, k, kEnd, m0, n0, kBegin, transA, transB, vecA, vecB);
     for (int k0 = kBegin; k0 < kEnd; k0 += TC_K) {
-        for (int e = threadIdx.x; e < TC_M * TC_K; e += TC_THREADS) {
-            int i, p;
-            if (transA) { p = e / TC_M; i = e % TC_M; } else { i = e / TC_K; p = e % TC_K; }
-            int gi = m0 + i, gp = k0 + p;
-            __nv_bfloat16 v = zero;
-            if (gi < m && gp < kEnd) v = to_bf16(transA ? a[(size_t)gp * m + gi] : a[(size_t)gi * k + gp]);
-            As[i * H_LD + p] = v;
-        }
-        for (int e = threadIdx.x; e < TC_K * TC_N; e += TC_THREADS) {
-            int j, p;
-            if (transB) { j = e / TC_K; p = e % TC_K; } else { p = e / TC_N; j = e % TC_N; }
-            int gj = n0 + j, gp = k0 + p;
-            __nv_bfloat16 v = zero;
-            if (gj < n && gp < kEnd) v = to_bf16(transB ? b[(size_t)gj * k + gp] : b[(size_t)gp * n + gj]);
-            Bs[p * HB_LD + j] = v;
-        }
         __syncthreads();
+        store_slice(slice, As, H_LD, Bs, HB_LD, transA, transB);
+        __syncthreads();
+        if (k0 + TC_K < kEnd) load_slice(slice, a, b, m, n, k, kEnd, m0, n0, k0 + TC_K, transA, transB, vecA, vecB);
 #pragma unroll
         for (int kk = 0; kk < TC_K; kk += 16) {
             FragAh af[2];
@@ -215,7 +288,6 @@ __device__ __forceinline__ void matmul_bf16mma(float* c, const float* a, const T
 #pragma unroll
                 for (int fj = 0; fj < 2; fj++) wmma::mma_sync(acc[fi][fj], af[fi], bf[fj], acc[fi][fj]);
         }
-        __syncthreads();
     }
     store_tile(acc, Cs[warp], c, m, n, m0 + wm * 32, n0 + wn * 32, alpha, accumulate);
 }
