@@ -15,7 +15,7 @@ import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeBackend;
 
-/** Behaviour on machines without an NVIDIA driver (the build machines and most laptops). */
+/** Behaviour on machines without an NVIDIA driver (the build machines and most laptops); with one: CudaSelectionGpuTest. */
 class CudaBackendProbeTest {
 
     @Test
