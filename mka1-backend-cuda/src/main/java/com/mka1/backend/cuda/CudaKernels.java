@@ -14,6 +14,8 @@ import com.mka1.spi.Tensor;
 final class CudaKernels implements Kernels {
     static final int MAX_HEAD_DIM = 256;    // attention.cu: MAX_PER_LANE * 32
     static final int MAX_TILED_HEAD_DIM = 128;  // attention_tiled.cu: TILE_MAX_DIM
+    private static final int TILED_ATTENTION_THREADS = 128; // attention_tiled.cu: TILE_THREADS
+    private static final int DWEIGHT_COLUMNS = 32, DWEIGHT_THREADS = 256; // norm.cu: DW_COLS, DW_COLS * DW_ROW_GROUPS
     private static final int ROW_THREADS = 256;
     private static final int CROSS_ENTROPY_THREADS = 512; // loss.cu: CE_THREADS
     private static final int MATMUL_TILE = 64;            // matmul.cu: TILE_M, TILE_N
@@ -150,7 +152,10 @@ final class CudaKernels implements Kernels {
         CudaTensor w = f32(weight, "weight", dim), r = f32(rstd, "rstd", n);
         if (n == 0) return;
         launcher.launch(RMSNORM_BACKWARD_DX, LaunchShape.perRow(n, ROW_THREADS), cdx, d, cx, w, r, n, dim);
-        if (dw != null) launcher.launch(RMSNORM_BACKWARD_DWEIGHT, new LaunchShape((int) LaunchShape.ceilDiv(dim, 32), 1, 256), dw, d, cx, r, n, dim);
+        if (dw != null) {
+            var columnBlocks = new LaunchShape((int) LaunchShape.ceilDiv(dim, DWEIGHT_COLUMNS), 1, DWEIGHT_THREADS);
+            launcher.launch(RMSNORM_BACKWARD_DWEIGHT, columnBlocks, dw, d, cx, r, n, dim);
+        }
     }
 
     // ---- rotary position embedding -------------------------------------------------------
@@ -265,7 +270,8 @@ final class CudaKernels implements Kernels {
 
     /** One 128-thread block per 128 / tpq rows (queries or keys) of one (batch row, head). */
     static LaunchShape tileGrid(int rows, int batchHeads, int tpq) {
-        return new LaunchShape((int) LaunchShape.ceilDiv(rows, 128 / tpq), batchHeads, 128);
+        return new LaunchShape((int) LaunchShape.ceilDiv(rows, TILED_ATTENTION_THREADS / tpq), batchHeads,
+                TILED_ATTENTION_THREADS);
     }
 
     private static void checkAttentionShape(int heads, int kvHeads, int headDim) {
