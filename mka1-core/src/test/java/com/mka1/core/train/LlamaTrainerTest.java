@@ -204,7 +204,9 @@ class LlamaTrainerTest {
         lines.add(chatLine("sky", "blue"));
         lines.add("{\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(200) + "\"},"
                 + "{\"role\":\"assistant\",\"content\":\"ok\"}]}");
-        lines.add(chatLine("grass", "green, very green, as green as anything could be, really, truly, absolutely, most certainly green, green as grass is"));
+        // about 220 tokens of answer: truncated, yet its first tokens stay within the 160
+        lines.add(chatLine("grass", "green, very green, as green as anything could be, really, truly, absolutely, most certainly green, "
+                .repeat(3) + "green as grass is"));
         RecordingListener listener = new RecordingListener(-1);
         trainer.train(run("trunc", file("t.jsonl", lines), null, TrainingMethod.SUPERVISED, settings(1, 1, null)), listener);
         assertThat(listener.messages).contains(
