@@ -5,6 +5,7 @@ module com.mka1.core {
     requires org.slf4j;
     requires java.net.http;
 
+    exports com.mka1.core.adapter;
     exports com.mka1.core.compute;
     exports com.mka1.core;
     exports com.mka1.core.data;

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param key          the model cache key
  * @param weightsDir   the directory whose config.json and safetensors are loaded
  * @param lora         LoRA slots to create, or null
- * @param adapterDir   the PEFT adapter to apply, or null
+ * @param adapterDir   the PEFT adapter to apply, or null; without {@code lora}, folded into the
+ *                     weights by {@link com.mka1.core.adapter.AdapterMerge}
  * @param merged       whether the adapter is folded into the weights at load (then not swapped)
  * @param tokenizerDir where tokenizer.json and tokenizer_config.json are
  */

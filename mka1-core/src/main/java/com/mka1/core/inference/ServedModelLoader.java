@@ -2,7 +2,12 @@ package com.mka1.core.inference;
 
 import com.mka1.api.NotFoundException;
 import com.mka1.api.InvalidRequestException;
+import com.mka1.core.adapter.AdapterBase;
+import com.mka1.core.adapter.AdapterConfig;
+import com.mka1.core.adapter.AdapterMerge;
+import com.mka1.core.adapter.UnsupportedAdapterException;
 import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.LlamaConfig;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.PeftAdapter;
@@ -15,12 +20,15 @@ import com.mka1.core.tokenizer.Tokenizers;
 import com.mka1.spi.ComputeDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Turns model ids into {@link ModelRoute}s and loads them: base models from their directory,
- * fully fine-tuned models from their own weights, LoRA fine-tunes as their base with the PEFT
- * adapter applied (unmerged and shared, or merged when configured). Each loaded model gets its
+ * fully fine-tuned models from their own weights, LoRA fine-tunes and PEFT adapters of the models
+ * directory as their base with the adapter applied: plain LoRA unmerged and shared (or merged when
+ * configured), any other variant (rsLoRA, DoRA, patterns, partial layers, saved modules) folded
+ * into a private copy by {@link AdapterMerge}. Each loaded model gets its
  * own compute device.
  */
 public final class ServedModelLoader {
@@ -41,18 +49,24 @@ public final class ServedModelLoader {
     /** How {@code modelId} is served; NotFoundException (param "model") when no model has that id. */
     public ModelRoute route(String modelId) {
         RegisteredModel model = find(modelId);
-        if (model.kind() == ModelKind.BASE) {
-            return new ModelRoute(modelId, modelId, model.dir(), null, null, false, model.dir());
-        }
         Path dir = model.dir();
-        if (Files.isRegularFile(dir.resolve(PeftAdapter.CONFIG_FILE))) {
-            RegisteredModel base = find(model.baseModel());
+        boolean adapter = Files.isRegularFile(dir.resolve(PeftAdapter.CONFIG_FILE));
+        if (model.kind() == ModelKind.BASE && !adapter) {
+            return new ModelRoute(modelId, modelId, dir, null, null, false, dir);
+        }
+        if (adapter) {
+            AdapterConfig config = readAdapter(modelId, dir);
+            RegisteredModel base = model.kind() == ModelKind.BASE ? adapterBase(modelId, dir, config) : find(model.baseModel());
             if (Files.isRegularFile(base.dir().resolve(PeftAdapter.CONFIG_FILE))) {
                 throw new InvalidRequestException("Model '" + modelId + "' is a LoRA adapter on '" + base.id()
                         + "', itself a LoRA adapter; serving stacked adapters is not supported.", "model", "model_not_servable");
             }
-            LoraSpec spec = PeftAdapter.readSpec(dir);
-            Path tokenizer = tokenizerDir(base.dir(), base.dir());
+            Path tokenizer = tokenizerDir(dir, base.dir());
+            Optional<LoraSpec> slots = config.uniformSpec(LlamaConfig.load(base.dir()).numLayers());
+            if (slots.isEmpty()) {
+                return new ModelRoute(modelId, modelId, base.dir(), null, dir, true, tokenizer); // folded in at load
+            }
+            LoraSpec spec = slots.get();
             if (mergeAdapters) {
                 return new ModelRoute(modelId, modelId, base.dir(), spec, dir, true, tokenizer);
             }
@@ -63,6 +77,29 @@ public final class ServedModelLoader {
         return new ModelRoute(modelId, modelId, dir, null, null, false, tokenizerDir(dir, baseDir));
     }
 
+    private static AdapterConfig readAdapter(String modelId, Path dir) {
+        try {
+            return AdapterConfig.read(dir);
+        } catch (UnsupportedAdapterException e) {
+            throw notServable(modelId, e);
+        }
+    }
+
+    private RegisteredModel adapterBase(String modelId, Path dir, AdapterConfig config) {
+        try {
+            return AdapterBase.resolve(registry, dir, config).orElseThrow(() -> new InvalidRequestException("Model '" + modelId
+                    + "' is a LoRA adapter for the base model " + AdapterBase.describe(dir, config)
+                    + ", which is not in the models directory; add that model, or map the adapter with 'mka1 models add --base'.",
+                    "model", "model_not_servable"));
+        } catch (UnsupportedAdapterException e) {
+            throw notServable(modelId, e);
+        }
+    }
+
+    private static InvalidRequestException notServable(String modelId, UnsupportedAdapterException e) {
+        return new InvalidRequestException("Model '" + modelId + "' cannot be served: " + e.getMessage(), "model", "model_not_servable");
+    }
+
     /** Loads what {@code route} describes onto a new device. */
     public ServedModel load(ModelRoute route) {
         ComputeDevice device = devices.get();
@@ -70,7 +107,13 @@ public final class ServedModelLoader {
         try {
             FineTuning slots = route.lora() == null ? new FineTuning.Frozen() : new FineTuning.Lora(route.lora());
             model = LlamaModel.load(route.weightsDir(), device, slots, false);
-            if (route.adapterDir() != null) {
+            if (route.adapterDir() != null && route.lora() == null) {
+                try {
+                    AdapterMerge.apply(model, route.adapterDir());
+                } catch (UnsupportedAdapterException e) {
+                    throw notServable(route.modelId(), e);
+                }
+            } else if (route.adapterDir() != null) {
                 PeftAdapter.load(model, route.adapterDir());
                 if (route.merged()) {
                     model.mergeLora();

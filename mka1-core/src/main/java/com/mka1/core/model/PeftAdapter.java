@@ -68,7 +68,10 @@ public final class PeftAdapter {
         }
     }
 
-    /** The LoRA settings stored in {@code dir/adapter_config.json} (dropout as saved, init seed 0). */
+    /**
+     * The LoRA settings stored in {@code dir/adapter_config.json} (dropout as saved, init seed 0);
+     * a variant that is not plain LoRA is refused naming its field.
+     */
     public static LoraSpec readSpec(Path dir) {
         Path file = dir.resolve(CONFIG_FILE);
         Map<String, Object> json;
@@ -78,7 +81,14 @@ public final class PeftAdapter {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         if (!"LORA".equals(json.get("peft_type"))) throw new UnsupportedModelException(file + ": unsupported peft_type = " + json.get("peft_type"));
-        if (Boolean.TRUE.equals(json.get("use_rslora"))) throw new UnsupportedModelException(file + ": unsupported use_rslora = true");
+        for (String field : List.of("use_rslora", "use_dora", "rank_pattern", "alpha_pattern", "layers_to_transform",
+                "modules_to_save", "exclude_modules")) {
+            Object v = json.get(field);
+            if (v != null && !Boolean.FALSE.equals(v) && !(v instanceof Map<?, ?> m && m.isEmpty())) {
+                throw new UnsupportedModelException(file + ": unsupported " + field + " = " + JsonTree.write(v)
+                        + " (only plain LoRA trains; such adapters are served through com.mka1.core.adapter.AdapterMerge)");
+            }
+        }
         if (!(json.get("r") instanceof Long r)) throw new UnsupportedModelException(file + ": field r must be an integer");
         if (!(json.get("lora_alpha") instanceof Number alpha)) throw new UnsupportedModelException(file + ": field lora_alpha must be a number");
         double dropout = json.get("lora_dropout") instanceof Number d ? d.doubleValue() : 0;

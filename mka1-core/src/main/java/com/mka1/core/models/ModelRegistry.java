@@ -23,7 +23,7 @@ import java.util.Optional;
 
 /**
  * Model ids to directories. Base models are the directories {@code <modelsDir>/<owner>/<name>/}
- * holding a {@code config.json}, served as {@code owner:name} (a directory directly under the
+ * holding a {@code config.json} (or a PEFT adapter's {@code adapter_config.json}), served as {@code owner:name} (a directory directly under the
  * models directory is served as {@code local:<name>}); the directory is rescanned when an id is
  * not found, so models copied in later appear without a restart. Fine-tuned and checkpoint
  * models are registered by jobs and kept durably in one JSON file. Thread-safe.
@@ -141,13 +141,13 @@ public class ModelRegistry {
         try (DirectoryStream<Path> owners = Files.newDirectoryStream(modelsDir, Files::isDirectory)) {
             for (Path owner : owners) {
                 String ownerName = owner.getFileName().toString();
-                if (Files.isRegularFile(owner.resolve("config.json"))) {
+                if (modelFile(owner) != null) {
                     addBase(LOCAL_OWNER, ownerName, owner);
                     continue;
                 }
                 try (DirectoryStream<Path> names = Files.newDirectoryStream(owner, Files::isDirectory)) {
                     for (Path name : names) {
-                        if (Files.isRegularFile(name.resolve("config.json"))) addBase(ownerName, name.getFileName().toString(), name);
+                        if (modelFile(name) != null) addBase(ownerName, name.getFileName().toString(), name);
                     }
                 }
             }
@@ -158,8 +158,16 @@ public class ModelRegistry {
 
     private void addBase(String owner, String name, Path dir) throws IOException {
         String id = owner + ":" + name;
-        long created = Files.getLastModifiedTime(dir.resolve("config.json")).toInstant().getEpochSecond();
+        long created = Files.getLastModifiedTime(modelFile(dir)).toInstant().getEpochSecond();
         base.put(id, new RegisteredModel(id, dir.toAbsolutePath().normalize(), created, owner, ModelKind.BASE, null, null));
+    }
+
+    /** config.json of a model directory, else adapter_config.json of a PEFT adapter directory, else null. */
+    private static Path modelFile(Path dir) {
+        for (String name : new String[] {"config.json", "adapter_config.json"}) {
+            if (Files.isRegularFile(dir.resolve(name))) return dir.resolve(name);
+        }
+        return null;
     }
 
     private void persist() throws IOException {

@@ -1,0 +1,80 @@
+package com.mka1.core.adapter;
+
+import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.models.RegisteredModel;
+import com.mka1.core.safetensors.JsonTree;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which base model an adapter directory of the models directory runs on: the id in its
+ * {@value #MAPPING_FILE} ({@code {"base_model": "owner:name"}}, written by {@code mka1 models add
+ * --base}), else its {@code base_model_name_or_path} read as a model id ({@code owner:name}), a
+ * hub repo id ({@code owner/name} served as {@code owner:name}), a path of a model directory, or a
+ * bare name ({@code local:name}, else the one model of any owner with that name).
+ */
+public final class AdapterBase {
+    /** The explicit mapping beside adapter_config.json. */
+    public static final String MAPPING_FILE = "mka1_adapter.json";
+
+    private AdapterBase() {}
+
+    /** The base model, or empty with nothing to go on; {@code what} says what was looked for when it is not found. */
+    public static Optional<RegisteredModel> resolve(ModelRegistry registry, Path adapterDir, AdapterConfig config) {
+        String mapped = mappedBase(adapterDir);
+        if (mapped != null) return registry.find(mapped);
+        String name = config.baseModel();
+        if (name == null || name.isBlank()) return Optional.empty();
+        Optional<RegisteredModel> found = registry.find(name);
+        if (found.isEmpty() && name.matches("[^/:]+/[^/:]+")) found = registry.find(name.replace('/', ':'));
+        if (found.isEmpty()) {
+            Path asPath = adapterDir.resolve(name).toAbsolutePath().normalize();
+            found = registry.list().stream().filter(m -> m.dir().equals(asPath)).findFirst();
+        }
+        if (found.isEmpty() && !name.contains(":")) found = registry.find(ModelRegistry.LOCAL_OWNER + ":" + name);
+        if (found.isEmpty()) {
+            String last = Path.of(name).getFileName().toString();
+            List<RegisteredModel> named = registry.list().stream().filter(m -> m.id().endsWith(":" + last) && !m.id().startsWith("ft:"))
+                    .toList();
+            if (named.size() == 1) found = Optional.of(named.getFirst());
+        }
+        return found;
+    }
+
+    /** What resolution looks for, for error messages. */
+    public static String describe(Path adapterDir, AdapterConfig config) {
+        String mapped = mappedBase(adapterDir);
+        return mapped != null ? "'" + mapped + "' (" + MAPPING_FILE + ")"
+                : "'" + config.baseModel() + "' (base_model_name_or_path)";
+    }
+
+    /** Writes the explicit mapping of {@code adapterDir} to {@code baseModelId}. */
+    public static void writeMapping(Path adapterDir, String baseModelId) {
+        try {
+            Files.writeString(adapterDir.resolve(MAPPING_FILE), JsonTree.write(Map.of("base_model", baseModelId)) + "\n",
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + adapterDir.resolve(MAPPING_FILE), e);
+        }
+    }
+
+    private static String mappedBase(Path adapterDir) {
+        Path file = adapterDir.resolve(MAPPING_FILE);
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            Object base = JsonTree.parseObject(Files.readAllBytes(file), file.toString()).get("base_model");
+            if (!(base instanceof String s) || s.isBlank()) {
+                throw new UnsupportedAdapterException(file + ": field base_model must name a model id");
+            }
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}
