@@ -9,6 +9,7 @@ module com.mka1.core {
     exports com.mka1.core.compute;
     exports com.mka1.core;
     exports com.mka1.core.data;
+    exports com.mka1.core.export;
     exports com.mka1.core.files;
     exports com.mka1.core.jobs;
     exports com.mka1.core.json;

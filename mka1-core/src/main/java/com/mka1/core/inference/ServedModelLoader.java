@@ -105,8 +105,22 @@ public final class ServedModelLoader {
         ComputeDevice device = devices.get();
         LlamaModel model = null;
         try {
-            FineTuning slots = route.lora() == null ? new FineTuning.Frozen() : new FineTuning.Lora(route.lora());
-            model = LlamaModel.load(route.weightsDir(), device, slots, false);
+            model = network(route, device);
+            BpeTokenizer tokenizer = Tokenizers.load(route.tokenizerDir());
+            return new ServedModel(route.key(), model, tokenizer, ChatTemplates.load(route.tokenizerDir(), tokenizer),
+                    route.activeAdapter());
+        } catch (RuntimeException | Error e) {
+            if (model != null) model.close(); // a bad adapter or tokenizer: free the weights before their device
+            device.close();
+            throw e;
+        }
+    }
+
+    /** The network of {@code route} on {@code device}, its adapter applied (folded in unless served unmerged). */
+    public static LlamaModel network(ModelRoute route, ComputeDevice device) {
+        FineTuning slots = route.lora() == null ? new FineTuning.Frozen() : new FineTuning.Lora(route.lora());
+        LlamaModel model = LlamaModel.load(route.weightsDir(), device, slots, false);
+        try {
             if (route.adapterDir() != null && route.lora() == null) {
                 try {
                     AdapterMerge.apply(model, route.adapterDir());
@@ -119,12 +133,9 @@ public final class ServedModelLoader {
                     model.mergeLora();
                 }
             }
-            BpeTokenizer tokenizer = Tokenizers.load(route.tokenizerDir());
-            return new ServedModel(route.key(), model, tokenizer, ChatTemplates.load(route.tokenizerDir(), tokenizer),
-                    route.activeAdapter());
+            return model;
         } catch (RuntimeException | Error e) {
-            if (model != null) model.close(); // a bad adapter or tokenizer: free the weights before their device
-            device.close();
+            model.close();
             throw e;
         }
     }

@@ -1,0 +1,99 @@
+package com.mka1.core.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mka1.core.adapter.AdapterModels;
+import com.mka1.core.adapter.PeftFixture;
+import com.mka1.core.compute.ReferenceDevice;
+import com.mka1.core.inference.DecodeSession;
+import com.mka1.core.inference.ModelRoute;
+import com.mka1.core.inference.ServedModel;
+import com.mka1.core.inference.ServedModelLoader;
+import com.mka1.core.models.ModelRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * GGUF exports run in llama.cpp (node-llama-cpp) give the engine's greedy ids: the base
+ * stories260k, a LoRA adapter folded in, and the same adapter as a llama.cpp LoRA GGUF on the base
+ * GGUF; llama.cpp's tokenizer reads the exported vocabulary as the engine does.
+ */
+class GgufLlamaCppTest {
+    private static final int STEPS = 16;
+    private static final List<String> TEXTS = List.of("Once upon a time, there was a little girl named Lily.",
+            "The cat sat on the mat and looked at the big red ball!", "Tom's dog ran fast.");
+
+    @TempDir
+    Path root;
+
+    @Test
+    void ggufExportsGiveTheEnginesGreedyIdsInLlamaCpp() throws Exception {
+        PeftFixture fx = PeftFixture.load("lora-all7-r8");
+        Path models = AdapterModels.layout(root.resolve("models"), fx.dir());
+        ModelRegistry registry = ModelRegistry.open(models, root.resolve("models.json"));
+        List<int[]> prompts = fx.prompts().stream().map(PeftFixture.Prompt::promptIds).toList();
+        ServedModelLoader loader = new ServedModelLoader(registry, ReferenceDevice::new, false);
+        ModelExporter exporter = new ModelExporter(registry, ReferenceDevice::new);
+        NodeLlamaCpp llamaCpp = NodeLlamaCpp.install();
+
+        String adapter = AdapterModels.id(fx.variant());
+        List<int[]> baseIds = greedy(loader, "local:stories260k", prompts);
+        List<int[]> tunedIds = greedy(loader, adapter, prompts);
+        assertThat(tunedIds.getFirst()).as("the adapter changes the answer").isNotEqualTo(baseIds.getFirst());
+
+        Path baseF32 = exporter.export("local:stories260k", ExportFormat.GGUF, GgufType.F32, root.resolve("base-f32.gguf"));
+        NodeLlamaCpp.Result base = llamaCpp.run(baseF32, null, prompts, STEPS, TEXTS);
+        assertSame(base.greedy(), baseIds, "base f32");
+        try (ServedModel served = loader.load(loader.route("local:stories260k"))) {
+            for (int i = 0; i < TEXTS.size(); i++) {
+                assertThat(base.tokens().get(i)).as("llama.cpp tokenizes " + TEXTS.get(i))
+                        .containsExactly(served.tokenizer().encode(TEXTS.get(i), false));
+            }
+        }
+        for (GgufType type : List.of(GgufType.F16, GgufType.BF16, GgufType.Q8_0)) {
+            Path file = exporter.export("local:stories260k", ExportFormat.GGUF, type, root.resolve("base-" + type.wireName() + ".gguf"));
+            assertSame(llamaCpp.run(file, null, prompts, STEPS, List.of()).greedy(), baseIds, "base " + type.wireName());
+        }
+
+        Path tuned = exporter.export(adapter, ExportFormat.GGUF, GgufType.F32, root.resolve("tuned-f32.gguf"));
+        assertSame(llamaCpp.run(tuned, null, prompts, STEPS, List.of()).greedy(), tunedIds, "merged f32");
+        Path lora = exporter.export(adapter, ExportFormat.GGUF_LORA, GgufType.F32, root.resolve("tuned-lora.gguf"));
+        assertSame(llamaCpp.run(baseF32, lora, prompts, STEPS, List.of()).greedy(), tunedIds, "lora on base f32");
+    }
+
+    private static void assertSame(List<int[]> llamaCpp, List<int[]> engine, String what) {
+        for (int i = 0; i < engine.size(); i++) {
+            assertThat(llamaCpp.get(i)).as(what + ", prompt " + i).containsExactly(engine.get(i));
+        }
+    }
+
+    /** The engine's greedy ids after each prompt, as served. */
+    static List<int[]> greedy(ServedModelLoader loader, String id, List<int[]> prompts) {
+        ModelRoute route = loader.route(id);
+        List<int[]> out = new ArrayList<>();
+        try (ServedModel served = loader.load(route)) {
+            served.useAdapter(route.activeAdapter());
+            for (int[] prompt : prompts) {
+                int[] ids = new int[STEPS];
+                try (DecodeSession session = served.languageModel().openSession(prompt.length + STEPS)) {
+                    float[] logits = session.append(prompt);
+                    for (int t = 0; t < STEPS; t++) {
+                        ids[t] = argmax(logits);
+                        logits = session.append(new int[] {ids[t]});
+                    }
+                }
+                out.add(ids);
+            }
+        }
+        return out;
+    }
+
+    private static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+}
