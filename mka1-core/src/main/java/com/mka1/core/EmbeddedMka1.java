@@ -16,6 +16,8 @@ import com.mka1.api.finetuning.JobCreateParams;
 import com.mka1.api.finetuning.JobEvent;
 import com.mka1.api.finetuning.JobListParams;
 import com.mka1.core.data.TokenCounter;
+import com.mka1.core.export.ExportFiles;
+import com.mka1.core.export.ModelExporter;
 import com.mka1.core.files.FileStore;
 import com.mka1.core.jobs.JobManager;
 import com.mka1.core.jobs.JobManagerConfig;
@@ -54,16 +56,18 @@ public final class EmbeddedMka1 implements Mka1 {
     private final ModelCache<ServedModel> servedModels;
     private final ServedModelLoader modelLoader;
     private final ResponseStore responseStore;
+    private final ExportFiles exports;
     private final Clock clock;
 
     private EmbeddedMka1(FileStore files, ModelRegistry models, JobManager jobs, ModelCache<ServedModel> servedModels,
-                         ServedModelLoader modelLoader, ResponseStore responseStore, Clock clock) {
+                         ServedModelLoader modelLoader, ResponseStore responseStore, ExportFiles exports, Clock clock) {
         this.files = files;
         this.models = models;
         this.jobs = jobs;
         this.servedModels = servedModels;
         this.modelLoader = modelLoader;
         this.responseStore = responseStore;
+        this.exports = exports;
         this.clock = clock;
     }
 
@@ -88,7 +92,7 @@ public final class EmbeddedMka1 implements Mka1 {
 
     @Override
     public ModelService models() {
-        return new ModelsService(models, servedModels::invalidate);
+        return new ModelsService(models, servedModels::invalidate, exports);
     }
 
     /** The model registry (base models, fine-tuned models and checkpoints). */
@@ -307,7 +311,8 @@ public final class EmbeddedMka1 implements Mka1 {
                 try {
                     return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
                             new ServedModelLoader(models, inferenceDevices, mergeAdapters),
-                            new ResponseStore(dataDir.resolve("responses")), clock);
+                            new ResponseStore(dataDir.resolve("responses")),
+                            new ExportFiles(new ModelExporter(models, inferenceDevices), files, dataDir.resolve("exports")), clock);
                 } catch (RuntimeException e) {
                     jobs.close(); // it has already resumed unfinished jobs; nobody else could stop them
                     throw e;

@@ -1,5 +1,7 @@
 package com.mka1.api.models;
 
+import com.mka1.api.Caller;
+import com.mka1.api.files.FileObject;
 import java.util.List;
 
 /** The {@code /models} resource ({@code mka1.models()}); models are shared by every caller. */
@@ -15,4 +17,12 @@ public interface ModelService {
      * deleted over the API: PermissionDenied. NotFound when unknown.
      */
     ModelDeleted delete(String modelId);
+
+    /**
+     * Exports a model (base, fine-tuned, checkpoint or PEFT adapter) as a file with purpose
+     * {@code fine-tune-results}, created for {@code caller}; its content is the GGUF file or the
+     * zipped model directory. InvalidRequest (param "format" or "type") for an unknown format or
+     * type, or a model that cannot be exported that way; NotFound when unknown.
+     */
+    FileObject export(String modelId, ModelExportParams params, Caller caller);
 }

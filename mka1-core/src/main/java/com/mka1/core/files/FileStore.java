@@ -129,6 +129,19 @@ public final class FileStore {
         }
     }
 
+    /** Stores a file produced by the engine (an export) for {@code owner}, moving {@code source} into the store. */
+    public FileObject storeGenerated(String filename, FilePurpose purpose, Path source, String owner) {
+        String id = Ids.newId("file");
+        try {
+            long bytes = Files.size(source);
+            Files.move(source, contentPath(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return commit(id, filename, purpose, bytes, owner);
+        } catch (IOException e) {
+            deleteQuietly(contentPath(id));
+            throw new UncheckedIOException("could not store " + filename, e);
+        }
+    }
+
     private FileObject commit(String id, String filename, FilePurpose purpose, long bytes, String owner) throws IOException {
         FileObject file = new FileObject(id, bytes, clock.instant().getEpochSecond(), null, filename, purpose,
                 FileStatus.PROCESSED, null);

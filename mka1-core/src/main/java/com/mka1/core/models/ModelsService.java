@@ -1,6 +1,10 @@
 package com.mka1.core.models;
 
+import com.mka1.api.Caller;
 import com.mka1.api.NotFoundException;
+import com.mka1.api.files.FileObject;
+import com.mka1.api.models.ModelExportParams;
+import com.mka1.core.export.ExportFiles;
 import com.mka1.api.PermissionDeniedException;
 import com.mka1.api.models.Model;
 import com.mka1.api.models.ModelDeleted;
@@ -19,18 +23,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The Models API over the {@link ModelRegistry}: base models of the models directory, fine-tuned
  * models and checkpoints. Deleting removes a fine-tuned model's or checkpoint's files and registry
- * entry and drops it from memory; base models are never deleted over the API.
+ * entry and drops it from memory; base models are never deleted over the API. Exports go through
+ * {@link ExportFiles} into the file store.
  */
 public final class ModelsService implements ModelService {
     private static final Logger log = LoggerFactory.getLogger(ModelsService.class);
 
     private final ModelRegistry registry;
     private final Consumer<String> unload;
+    private final ExportFiles exports;
 
-    /** @param unload drops a model from the inference cache before its files go */
-    public ModelsService(ModelRegistry registry, Consumer<String> unload) {
+    /**
+     * @param unload  drops a model from the inference cache before its files go
+     * @param exports writes exports into the file store
+     */
+    public ModelsService(ModelRegistry registry, Consumer<String> unload, ExportFiles exports) {
         this.registry = registry;
         this.unload = unload;
+        this.exports = exports;
     }
 
     @Override
@@ -57,6 +67,12 @@ public final class ModelsService implements ModelService {
         deleteTree(model.dir());
         log.info("deleted model {} ({})", modelId, model.dir());
         return new ModelDeleted(modelId, true);
+    }
+
+    @Override
+    public FileObject export(String modelId, ModelExportParams params, Caller caller) {
+        find(modelId);
+        return exports.export(modelId, params, caller);
     }
 
     private RegisteredModel find(String modelId) {

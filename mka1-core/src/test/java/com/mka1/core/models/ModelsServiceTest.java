@@ -7,10 +7,15 @@ import com.mka1.api.NotFoundException;
 import com.mka1.api.PermissionDeniedException;
 import com.mka1.api.models.Model;
 import com.mka1.api.models.ModelDeleted;
+import com.mka1.core.compute.ReferenceDevice;
+import com.mka1.core.export.ExportFiles;
+import com.mka1.core.export.ModelExporter;
+import com.mka1.core.files.FileStore;
 import com.mka1.core.models.tiny.TinyModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +35,9 @@ class ModelsServiceTest {
         registry.register(new RegisteredModel("ft:mka1:tiny:support", ftDir, 1_700_000_100L, "org_test", ModelKind.FINE_TUNED,
                 TinyModel.ID, "ftjob_1"));
         List<String> unloaded = new ArrayList<>();
-        ModelsService service = new ModelsService(registry, unloaded::add);
+        ModelsService service = new ModelsService(registry, unloaded::add, new ExportFiles(
+                new ModelExporter(registry, ReferenceDevice::new), FileStore.open(root.resolve("files"), 1 << 20, Clock.systemUTC()),
+                root.resolve("exports")));
 
         Model base = service.retrieve(TinyModel.ID);
         assertThat(base.ownedBy()).isEqualTo("mka1");

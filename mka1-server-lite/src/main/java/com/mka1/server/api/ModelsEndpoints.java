@@ -1,6 +1,9 @@
 package com.mka1.server.api;
 
 import com.mka1.api.models.ModelService;
+import com.mka1.api.models.ModelExportParams;
+import com.mka1.core.json.FieldReader;
+import com.mka1.core.json.FileObjectCodec;
 import com.mka1.core.json.Json;
 import com.mka1.core.json.ModelCodec;
 import com.mka1.core.json.DeletedCodec;
@@ -12,7 +15,10 @@ import com.mka1.server.http.Access;
 import com.mka1.server.http.Router;
 import java.util.function.Supplier;
 
-/** {@code /models}: list, retrieve and delete (ids contain ':' and may come percent-encoded). */
+/**
+ * {@code /models}: list, retrieve, delete and export (ids contain ':' and may come
+ * percent-encoded). An export answers with the file object of the exported model.
+ */
 final class ModelsEndpoints {
     private static final PageCodec<Model> LIST = new PageCodec<>(ModelCodec.INSTANCE);
 
@@ -27,7 +33,15 @@ final class ModelsEndpoints {
                 .get("/models/{model}", Access.ANY_KEY, ex -> ex.sendJson(200,
                         Json.writeBytes(ModelCodec.INSTANCE, models.get().retrieve(ex.pathParam("model")))))
                 .delete("/models/{model}", Access.ADMIN_ONLY, ex -> ex.sendJson(200,
-                        Json.writeBytes(DeletedCodec.MODEL, models.get().delete(ex.pathParam("model")))));
+                        Json.writeBytes(DeletedCodec.MODEL, models.get().delete(ex.pathParam("model")))))
+                .post("/models/{model}/export", Access.ADMIN_ONLY, ex -> ex.sendJson(200, Json.writeBytes(FileObjectCodec.INSTANCE,
+                        models.get().export(ex.pathParam("model"), exportParams(ex.jsonBody()), Callers.of(ex)))));
+    }
+
+    /** {@code {"format": "gguf", "type": "q8_0"}}; both optional. */
+    private static ModelExportParams exportParams(byte[] body) {
+        FieldReader r = FieldReader.of(Json.parse(body), "");
+        return new ModelExportParams(r.string("format"), r.string("type"));
     }
 
     /** The whole model list as one page (OpenAI's /models is not paginated). */

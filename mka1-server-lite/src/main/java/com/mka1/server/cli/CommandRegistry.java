@@ -20,6 +20,8 @@ public final class CommandRegistry {
                 List.of(), (client, options) -> client.get("/whoami", Map.of())));
         registry.add(new WatchCommand());
         registry.add(new ModelsPullCommand());
+        registry.add(new ModelsAddCommand());
+        registry.add(new ModelsExportCommand());
         registry.add(new GenerateCommand());
         registry.add(new DemoCommand());
         LlmCommands.all().forEach(registry::add);

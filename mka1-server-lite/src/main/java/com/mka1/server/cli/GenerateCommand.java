@@ -79,7 +79,7 @@ final class GenerateCommand implements Command {
     }
 
     /** Base models of the models directory, and fine-tuned ones recorded in the data directory. */
-    private static ModelRegistry registry(CommandContext context, String model) {
+    static ModelRegistry registry(CommandContext context, String model) {
         Path dir = Path.of(model);
         Path modelsDir = Files.isDirectory(dir) ? dir.toAbsolutePath().getParent() : ModelsDirectory.resolve(context);
         String data = context.options().get("data-dir") != null ? context.options().get("data-dir")

@@ -55,7 +55,11 @@ final class LlmCommands {
                 new ApiCommand("llm models retrieve", "Show a model", List.of("--model ID"),
                         (client, o) -> client.get("/models/" + ApiClient.segment(o.required("model")), Map.of())),
                 new ApiCommand("llm models delete", "Delete a fine-tuned model", List.of("--model ID"),
-                        (client, o) -> client.delete("/models/" + ApiClient.segment(o.required("model")))));
+                        (client, o) -> client.delete("/models/" + ApiClient.segment(o.required("model")))),
+                new ApiCommand("llm models export", "Export a model into a file (GGUF, GGUF LoRA or zipped HF directory)",
+                        List.of("--model ID", "--body JSON ({\"format\": \"gguf\", \"type\": \"q8_0\"})"),
+                        (client, o) -> client.postJson("/models/" + ApiClient.segment(o.required("model")) + "/export",
+                                o.has("body") ? o.get("body") : "{}")));
     }
 
     static String jobPath(Options options, String action) {

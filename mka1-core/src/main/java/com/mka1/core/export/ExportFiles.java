@@ -1,0 +1,95 @@
+package com.mka1.core.export;
+
+import com.mka1.api.Caller;
+import com.mka1.api.InvalidRequestException;
+import com.mka1.api.files.FileObject;
+import com.mka1.api.files.FilePurpose;
+import com.mka1.api.models.ModelExportParams;
+import com.mka1.core.adapter.UnsupportedAdapterException;
+import com.mka1.core.files.FileStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Exports over the API: writes the export into a scratch directory, then moves it into the file
+ * store as a {@code fine-tune-results} file of the caller (a Hugging Face directory as a zip whose
+ * entries sit under one folder named after the model).
+ */
+public final class ExportFiles {
+    private final ModelExporter exporter;
+    private final FileStore files;
+    private final Path scratch;
+
+    /** @param scratch a directory on the file store's file system for exports in progress */
+    public ExportFiles(ModelExporter exporter, FileStore files, Path scratch) {
+        this.exporter = exporter;
+        this.files = files;
+        this.scratch = scratch;
+    }
+
+    public FileObject export(String modelId, ModelExportParams params, Caller caller) {
+        ExportFormat format;
+        GgufType type;
+        try {
+            format = ExportFormat.parse(params.format());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage(), "format", "invalid_export_format");
+        }
+        try {
+            type = GgufType.parse(params.type());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage(), "type", "invalid_export_type");
+        }
+        String base = fileBase(modelId);
+        Path work = null;
+        try {
+            Files.createDirectories(scratch);
+            work = Files.createTempDirectory(scratch, "export");
+            Path out = switch (format) {
+                case HF -> zip(exporter.export(modelId, format, type, work.resolve(base)), work.resolve(base + ".zip"));
+                case GGUF -> exporter.export(modelId, format, type, work.resolve(base + "." + type.wireName() + ".gguf"));
+                case GGUF_LORA -> exporter.export(modelId, format, type, work.resolve(base + ".lora." + type.wireName() + ".gguf"));
+            };
+            return files.storeGenerated(out.getFileName().toString(), FilePurpose.FINE_TUNE_RESULTS, out, caller.endUserId());
+        } catch (UnsupportedExportException | UnsupportedAdapterException e) {
+            throw new InvalidRequestException("Model '" + modelId + "' cannot be exported as " + format.wireName() + ": "
+                    + e.getMessage(), "format", "model_not_exportable");
+        } catch (IOException e) {
+            throw new UncheckedIOException("export of " + modelId + " failed", e);
+        } finally {
+            if (work != null) deleteTree(work);
+        }
+    }
+
+    /** A file-name-safe form of a model id ("ft:local:x:y" -> "ft-local-x-y"). */
+    static String fileBase(String modelId) {
+        return modelId.replaceAll("[^A-Za-z0-9._-]+", "-");
+    }
+
+    private static Path zip(Path dir, Path zip) throws IOException {
+        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out);
+             Stream<Path> entries = Files.list(dir)) {
+            for (Path f : entries.sorted().toList()) {
+                z.putNextEntry(new ZipEntry(dir.getFileName() + "/" + f.getFileName()));
+                Files.copy(f, z);
+                z.closeEntry();
+            }
+        }
+        return zip;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir, e);
+        }
+    }
+}
