@@ -9,7 +9,11 @@ import com.mka1.core.inference.DecodeSession;
 import com.mka1.core.inference.ModelRoute;
 import com.mka1.core.inference.ServedModel;
 import com.mka1.core.inference.ServedModelLoader;
+import com.mka1.core.models.ModelKind;
 import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.models.RegisteredModel;
+import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.core.tokenizer.TokenizerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * GGUF exports run in llama.cpp (node-llama-cpp) give the engine's greedy ids: the base
- * stories260k, a LoRA adapter folded in, and the same adapter as a llama.cpp LoRA GGUF on the base
- * GGUF; llama.cpp's tokenizer reads the exported vocabulary as the engine does.
+ * stories260k in every type, a LoRA adapter folded in, the same adapter as a llama.cpp LoRA GGUF on
+ * the base GGUF, a full fine-tune (a merged model directory, which the engine also serves with the
+ * adapter's ids), adapters with per-module scaling, and the byte-level mka1:tiny with its ChatML
+ * template; llama.cpp's tokenizer reads the exported vocabularies as the engine does.
  */
 class GgufLlamaCppTest {
     private static final int STEPS = 16;
@@ -62,6 +68,49 @@ class GgufLlamaCppTest {
         assertSame(llamaCpp.run(tuned, null, prompts, STEPS, List.of()).greedy(), tunedIds, "merged f32");
         Path lora = exporter.export(adapter, ExportFormat.GGUF_LORA, GgufType.F32, root.resolve("tuned-lora.gguf"));
         assertSame(llamaCpp.run(baseF32, lora, prompts, STEPS, List.of()).greedy(), tunedIds, "lora on base f32");
+
+        // A full fine-tune's output is a model directory like the merged export: registered as a job registers it.
+        Path merged = exporter.export(adapter, ExportFormat.HF, GgufType.F32, root.resolve("jobs/ftjob_1/output/model"));
+        registry.register(new RegisteredModel("ft:local:stories260k:full", merged, 1_700_000_000L, "org", ModelKind.FINE_TUNED,
+                "local:stories260k", "ftjob_1"));
+        assertSame(greedy(loader, "ft:local:stories260k:full", prompts), tunedIds, "merged directory in the engine");
+        Path full = exporter.export("ft:local:stories260k:full", ExportFormat.GGUF, GgufType.F32, root.resolve("full-f32.gguf"));
+        assertSame(llamaCpp.run(full, null, prompts, STEPS, List.of()).greedy(), tunedIds, "full fine-tune f32");
+    }
+
+    @Test
+    void aLoraGgufCarriesPerModuleScalingOfPatternedAndRsloraAdapters() throws Exception {
+        NodeLlamaCpp llamaCpp = NodeLlamaCpp.install();
+        for (String variant : List.of("alpha-rank-pattern", "rslora")) {
+            PeftFixture fx = PeftFixture.load(variant);
+            Path dir = root.resolve(variant);
+            ModelRegistry registry = ModelRegistry.open(AdapterModels.layout(dir.resolve("models"), fx.dir()), dir.resolve("models.json"));
+            List<int[]> prompts = fx.prompts().stream().map(PeftFixture.Prompt::promptIds).toList();
+            ModelExporter exporter = new ModelExporter(registry, ReferenceDevice::new);
+            Path base = exporter.export("local:stories260k", ExportFormat.GGUF, GgufType.F32, dir.resolve("base.gguf"));
+            Path lora = exporter.export(AdapterModels.id(variant), ExportFormat.GGUF_LORA, GgufType.F32, dir.resolve("lora.gguf"));
+            List<int[]> expected = greedy(new ServedModelLoader(registry, ReferenceDevice::new, false), AdapterModels.id(variant), prompts);
+            assertSame(llamaCpp.run(base, lora, prompts, STEPS, List.of()).greedy(), expected, variant + " lora");
+        }
+    }
+
+    @Test
+    void aByteLevelModelWithAChatTemplateRunsInLlamaCpp() throws Exception {
+        Path models = root.resolve("models");
+        TinyModel.ensure(models);
+        ModelRegistry registry = ModelRegistry.open(models, root.resolve("models.json"));
+        ServedModelLoader loader = new ServedModelLoader(registry, ReferenceDevice::new, false);
+        Path file = new ModelExporter(registry, ReferenceDevice::new).export(TinyModel.ID, ExportFormat.GGUF, GgufType.F32,
+                root.resolve("tiny.gguf"));
+        String text = "Hi there! Where is my order?";
+        try (ServedModel served = loader.load(loader.route(TinyModel.ID))) {
+            int[] prompt = served.tokenizer().encode(text, false);
+            NodeLlamaCpp.Result r = NodeLlamaCpp.install().run(file, null, List.of(prompt), STEPS, List.of(text));
+            assertThat(r.tokens().getFirst()).containsExactly(prompt);
+            assertSame(r.greedy(), greedy(loader, TinyModel.ID, List.of(prompt)), "mka1:tiny f32");
+            assertThat(r.chatTemplate()).isEqualTo(TokenizerConfig.read(registry.find(TinyModel.ID).orElseThrow().dir()).chatTemplate())
+                    .contains("<|im_start|>");
+        }
     }
 
     private static void assertSame(List<int[]> llamaCpp, List<int[]> engine, String what) {

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Assumptions;
 final class NodeLlamaCpp {
     static final String VERSION = "3.21.1";
 
-    /** llama.cpp's greedy ids per prompt and its tokenization of each text. */
-    record Result(List<int[]> greedy, List<int[]> tokens) {}
+    /** llama.cpp's greedy ids per prompt, its tokenization of each text, and the chat template it read (or null). */
+    record Result(List<int[]> greedy, List<int[]> tokens, String chatTemplate) {}
 
     private final Path dir;
 
@@ -62,7 +62,7 @@ final class NodeLlamaCpp {
         if (node.code != 0) throw new IllegalStateException("node-llama-cpp failed (exit " + node.code + "): " + node.output);
         String out = node.output.substring(node.output.indexOf("{\"greedy\""));
         Map<String, Object> json = JsonTree.parseObject(out.getBytes(StandardCharsets.UTF_8), "node-llama-cpp output");
-        return new Result(ids(json.get("greedy")), ids(json.get("tokens")));
+        return new Result(ids(json.get("greedy")), ids(json.get("tokens")), (String) json.get("chatTemplate"));
     }
 
     private static List<Long> longs(int[] ids) {
