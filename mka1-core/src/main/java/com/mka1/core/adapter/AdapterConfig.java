@@ -127,11 +127,11 @@ public record AdapterConfig(String baseModel, int rank, double alpha, boolean rs
 
     /**
      * Whether this adapter is plain LoRA: one rank and alpha for every module, no rsLoRA or DoRA,
-     * a list of names on every layer and nothing saved whole (what training writes).
+     * no layer selection and nothing saved whole (what training writes).
      */
     public boolean plain() {
         return !rslora && !dora && rankPattern.isEmpty() && alphaPattern.isEmpty() && layersToTransform == null
-                && excluded == null && modulesToSave.isEmpty() && targets instanceof TargetModules.Names;
+                && excluded == null && modulesToSave.isEmpty();
     }
 
     /**
