@@ -24,13 +24,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every PEFT-made adapter of {@code ../shared/adapters/stories260k/}, put in a models directory
  * beside {@code stories260k} (its base found from {@code base_model_name_or_path}), gives PEFT's
  * logits at every position to 1e-4 of their largest magnitude (the project's relative error; the
- * random adapters make logits up to 20, so that is at most 2e-3 absolute, 7e-4 seen on rsLoRA) and
- * its greedy ids: through the serving path (shared
+ * random adapters make logits up to 20) and its greedy ids. rsLoRA (scale 16/sqrt(8) on all seven
+ * projections) is the one exception, at 2e-4: an independent float64 NumPy forward of the very same
+ * files is 1.09e-4 off PEFT's saved logits there (the engine: 1.06e-4), so the fixture itself holds
+ * no closer answer. Checked: through the serving path (shared
  * unmerged slots for plain LoRA, folded in for the other variants), with merging configured, and
  * folded straight into a {@link LlamaModel} by {@link AdapterMerge}.
  */
 class PeftAdapterFixturesTest {
     private static final int VOCAB = 512;
+
+    /** Relative tolerance on PEFT's logits (see the class comment for rsLoRA's). */
+    private static double tolerance(String variant) {
+        return variant.equals("rslora") ? 2e-4 : 1e-4;
+    }
 
     @TempDir
     Path root;
@@ -68,7 +75,7 @@ class PeftAdapterFixturesTest {
                             }
                         }
                     }
-                    assertThat(maxDiff / maxAbs(p.logits())).as("%s logits (merge %s)", variant, merge).isLessThan(1e-4);
+                    assertThat(maxDiff / maxAbs(p.logits())).as("%s logits (merge %s)", variant, merge).isLessThan(tolerance(variant));
                 }
             }
         }
@@ -89,7 +96,7 @@ class PeftAdapterFixturesTest {
                 for (int t = 0; t < all.length; t++) {
                     maxDiff = Math.max(maxDiff, maxAbsDiff(java.util.Arrays.copyOfRange(logits, t * VOCAB, (t + 1) * VOCAB), p.logits(), t));
                 }
-                assertThat(maxDiff / maxAbs(p.logits())).as(variant).isLessThan(1e-4);
+                assertThat(maxDiff / maxAbs(p.logits())).as(variant).isLessThan(tolerance(variant));
                 cache.close();
             }
         }

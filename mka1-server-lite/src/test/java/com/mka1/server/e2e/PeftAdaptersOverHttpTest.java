@@ -182,6 +182,28 @@ class PeftAdaptersOverHttpTest {
     }
 
     @Test
+    void theCliExportsLocally() throws IOException {
+        Path gguf = dir.resolve("out/qv.gguf");
+        CliRun run = local("models", "export", "peft:lora-qv-r4", "--type", "q8_0", "--output", gguf.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo(gguf + "\n");
+        byte[] bytes = Files.readAllBytes(gguf);
+        assertThat(new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("GGUF");
+        assertThat(bytes[4]).as("GGUF version 3").isEqualTo((byte) 3);
+
+        Path hf = dir.resolve("out/qv-merged");
+        run = local("models", "export", "peft:lora-qv-r4", "--format", "hf", "--output", hf.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        try (Stream<Path> files = Files.list(hf)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly("config.json",
+                    "model.safetensors", "tokenizer.json", "tokenizer_config.json");
+        }
+        CliRun lora = local("models", "export", "local:stories260k", "--format", "gguf-lora");
+        assertThat(lora.exitCode()).isEqualTo(1);
+        assertThat(lora.err()).contains("model 'local:stories260k' is not a LoRA adapter");
+    }
+
+    @Test
     void anAdapterWithAnUnsupportedSettingIsRefusedByName() throws IOException {
         Path odd = dir.resolve("odd");
         Files.createDirectories(odd);
