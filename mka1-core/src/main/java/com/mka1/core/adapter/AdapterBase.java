@@ -25,7 +25,7 @@ public final class AdapterBase {
 
     private AdapterBase() {}
 
-    /** The base model, or empty with nothing to go on; {@code what} says what was looked for when it is not found. */
+    /** The base model of {@code adapterDir}, or empty when it names none that is in the registry. */
     public static Optional<RegisteredModel> resolve(ModelRegistry registry, Path adapterDir, AdapterConfig config) {
         String mapped = mappedBase(adapterDir);
         if (mapped != null) return registry.find(mapped);
