@@ -20,7 +20,7 @@ import java.util.Map;
 public final class GgufExport {
     private GgufExport() {}
 
-    /** Writes {@code model} (loaded from {@code modelDir}, whose tokenizer files are read) to {@code file}. */
+    /** Writes {@code model} to {@code file}, with the tokenizer and chat template of {@code tokenizerDir}. */
     public static void write(LlamaModel model, Path tokenizerDir, String name, GgufType type, Path file) throws IOException {
         LlamaConfig c = model.config();
         String arch = architecture(c);

@@ -19,7 +19,7 @@ import java.util.Map;
  * the pre-tokenizer named. Anything else is refused by name.
  */
 final class GgufTokenizer {
-    private static final int NORMAL = 1, UNKNOWN = 2, CONTROL = 3, USER_DEFINED = 4, BYTE = 6;
+    private static final int NORMAL = 1, UNKNOWN = 2, CONTROL = 3, USER_DEFINED = 4, UNUSED = 5, BYTE = 6;
 
     private GgufTokenizer() {}
 
@@ -49,7 +49,13 @@ final class GgufTokenizer {
             if (id < vocabSize) tokens[id] = (String) t.get("content");
             special.put((String) t.get("content"), Boolean.TRUE.equals(t.get("special")));
         }
-        for (int i = 0; i < vocabSize; i++) if (tokens[i] == null) tokens[i] = "[PAD" + i + "]";
+        boolean[] padding = new boolean[vocabSize]; // rows of the embedding beyond the tokenizer's vocabulary
+        for (int i = 0; i < vocabSize; i++) {
+            if (tokens[i] == null) {
+                tokens[i] = "[PAD" + i + "]";
+                padding[i] = true;
+            }
+        }
         List<String> merges = merges(model.get("merges"));
         boolean byteLevel = JsonTree.write(json.get("pre_tokenizer")).contains("\"ByteLevel\"");
         int[] types = new int[vocabSize];
@@ -58,6 +64,7 @@ final class GgufTokenizer {
             types[i] = isSpecial == null ? (!byteLevel && tokens[i].matches("<0x[0-9A-F]{2}>") ? BYTE : NORMAL)
                     : isSpecial ? CONTROL : USER_DEFINED;
             if (tokens[i].equals(model.get("unk_token"))) types[i] = UNKNOWN;
+            if (padding[i]) types[i] = UNUSED;
         }
         gguf.put("tokenizer.ggml.model", byteLevel ? "gpt2" : "llama");
         if (byteLevel) gguf.put("tokenizer.ggml.pre", preTokenizer(json, file));
@@ -73,8 +80,16 @@ final class GgufTokenizer {
         if (model.get("unk_token") instanceof String unk) putId(gguf, "tokenizer.ggml.unknown_token_id", ids.get(unk));
         gguf.put("tokenizer.ggml.add_bos_token", config.addBosToken() != null ? config.addBosToken() : !byteLevel);
         gguf.put("tokenizer.ggml.add_eos_token", Boolean.TRUE.equals(config.addEosToken()));
-        if (!byteLevel) gguf.put("tokenizer.ggml.add_space_prefix", JsonTree.write(json.get("normalizer")).contains("\"Prepend\""));
+        if (!byteLevel) gguf.put("tokenizer.ggml.add_space_prefix", addsSpacePrefix(json));
         gguf.put("tokenizer.chat_template", config.chatTemplate());
+    }
+
+    /** Whether "▁" goes before the text: a Prepend normalizer (older files) or a Metaspace pre-tokenizer that prepends. */
+    private static boolean addsSpacePrefix(Map<String, Object> json) {
+        if (JsonTree.write(json.get("normalizer")).contains("\"Prepend\"")) return true;
+        String pre = JsonTree.write(json.get("pre_tokenizer"));
+        return pre.contains("\"Metaspace\"") && !pre.contains("\"prepend_scheme\":\"never\"")
+                && !pre.contains("\"add_prefix_space\":false");
     }
 
     private static void putId(GgufWriter gguf, String key, Integer id) {

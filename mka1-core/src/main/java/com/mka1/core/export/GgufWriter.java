@@ -105,11 +105,16 @@ final class GgufWriter {
                     float d = amax / 127f;
                     float id = d != 0 ? 1f / d : 0f;
                     b.putShort(Float.floatToFloat16(d));
-                    for (int j = 0; j < 32; j++) b.put((byte) Math.round(v[start + j] * id));
+                    for (int j = 0; j < 32; j++) b.put((byte) roundf(v[start + j] * id));
                 }
             }
         }
         return b.array();
+    }
+
+    /** C's roundf: halves away from zero (Math.round takes -2.5 to -2). */
+    private static float roundf(float x) {
+        return Math.copySign((float) Math.floor(Math.abs(x) + 0.5f), x);
     }
 
     private static void value(Bytes h, Object v) {

@@ -14,7 +14,14 @@ import com.mka1.core.models.ModelRegistry;
 import com.mka1.core.models.RegisteredModel;
 import com.mka1.core.models.tiny.TinyModel;
 import com.mka1.core.tokenizer.TokenizerConfig;
+import com.mka1.core.safetensors.JsonTree;
+import com.mka1.core.safetensors.SafetensorsWriter;
+import com.mka1.core.testing.SharedDir;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -111,6 +118,59 @@ class GgufLlamaCppTest {
             assertThat(r.chatTemplate()).isEqualTo(TokenizerConfig.read(registry.find(TinyModel.ID).orElseThrow().dir()).chatTemplate())
                     .contains("<|im_start|>");
         }
+    }
+
+    @Test
+    void theLlama2VocabularyTokenizesInLlamaCppAsSentencePieceDoes() throws Exception {
+        Path model = Files.createDirectories(root.resolve("models/llama2-vocab"));
+        Path tokenizers = SharedDir.resolve("tokenizers/llama2");
+        Files.copy(tokenizers.resolve("tokenizer.json"), model.resolve("tokenizer.json"));
+        Files.writeString(model.resolve("tokenizer_config.json"),
+                "{\"bos_token\":\"<s>\",\"eos_token\":\"</s>\",\"unk_token\":\"<unk>\",\"add_bos_token\":true}");
+        randomLlama(model, 32000);
+        ModelRegistry registry = ModelRegistry.open(root.resolve("models"), root.resolve("models.json"));
+        Path file = new ModelExporter(registry, ReferenceDevice::new).export("local:llama2-vocab", ExportFormat.GGUF, GgufType.F16,
+                root.resolve("llama2-vocab.gguf"));
+        List<?> references = (List<?>) JsonTree.parse(Files.readAllBytes(tokenizers.resolve("reference-encodings.json")), "refs");
+        List<String> texts = new ArrayList<>();
+        List<int[]> expected = new ArrayList<>();
+        for (Object o : references) {
+            Map<?, ?> r = (Map<?, ?>) o;
+            int[] ids = ((List<?>) r.get("ids")).stream().mapToInt(x -> ((Number) x).intValue()).toArray();
+            texts.add((String) r.get("text"));
+            expected.add(Arrays.copyOfRange(ids, 1, ids.length)); // SentencePiece's ids after BOS
+        }
+        NodeLlamaCpp.Result result = NodeLlamaCpp.install().run(file, null, List.of(), 0, texts);
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(result.tokens().get(i)).as("llama.cpp tokenizes %s", texts.get(i)).containsExactly(expected.get(i));
+        }
+    }
+
+    /** A one-layer Llama with random weights and {@code vocab} tokens (for a tokenizer check). */
+    private static void randomLlama(Path dir, int vocab) throws IOException {
+        int h = 32, inter = 64;
+        Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"LlamaForCausalLM\"],\"hidden_size\":" + h
+                + ",\"intermediate_size\":" + inter + ",\"num_hidden_layers\":1,\"num_attention_heads\":4,"
+                + "\"num_key_value_heads\":4,\"vocab_size\":" + vocab + ",\"max_position_embeddings\":256,"
+                + "\"rms_norm_eps\":1e-5,\"rope_theta\":10000.0,\"tie_word_embeddings\":true,\"bos_token_id\":1,\"eos_token_id\":2}");
+        java.util.Random random = new java.util.Random(7);
+        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+        Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+        shapes.put("model.embed_tokens.weight", new int[] {vocab, h});
+        shapes.put("model.layers.0.input_layernorm.weight", new int[] {h});
+        shapes.put("model.layers.0.post_attention_layernorm.weight", new int[] {h});
+        for (String p : List.of("q_proj", "k_proj", "v_proj", "o_proj")) shapes.put("model.layers.0.self_attn." + p + ".weight", new int[] {h, h});
+        shapes.put("model.layers.0.mlp.gate_proj.weight", new int[] {inter, h});
+        shapes.put("model.layers.0.mlp.up_proj.weight", new int[] {inter, h});
+        shapes.put("model.layers.0.mlp.down_proj.weight", new int[] {h, inter});
+        shapes.put("model.norm.weight", new int[] {h});
+        for (var e : shapes.entrySet()) {
+            int n = Arrays.stream(e.getValue()).reduce(1, (a, b) -> a * b);
+            float[] values = new float[n];
+            for (int i = 0; i < n; i++) values[i] = e.getValue().length == 1 ? 1f : (float) random.nextGaussian() * 0.05f;
+            entries.add(new SafetensorsWriter.Entry.F32(e.getKey(), e.getValue(), values));
+        }
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), entries, Map.of("format", "pt"));
     }
 
     private static void assertSame(List<int[]> llamaCpp, List<int[]> engine, String what) {

@@ -171,6 +171,10 @@ class PeftAdaptersOverHttpTest {
                 "peft-modules-to-save-norm/model.safetensors", "peft-modules-to-save-norm/tokenizer.json",
                 "peft-modules-to-save-norm/tokenizer_config.json");
 
+        CliRun viaCli = server.cli("llm", "models", "export", "--model", "peft:lora-qv-r4", "--body", "{\"type\":\"bf16\"}");
+        assertThat(viaCli.exitCode()).as(viaCli.err()).isZero();
+        assertThat(viaCli.out()).contains("\"filename\": \"peft-lora-qv-r4.bf16.gguf\"").contains("\"purpose\": \"fine-tune-results\"");
+
         Reply badType = server.http.postJson("/v1/models/peft:dora/export", "{\"type\":\"q4_k\"}", admin);
         assertThat(badType.status()).isEqualTo(400);
         assertThat(badType.body()).contains("\"param\":\"type\"").contains("unknown GGUF type 'q4_k'");
