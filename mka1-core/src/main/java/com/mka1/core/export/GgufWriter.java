@@ -91,7 +91,7 @@ final class GgufWriter {
         return t.type().rowBytes(cols) * (t.values().length / cols);
     }
 
-    private static byte[] encode(Tensor t) {
+    static byte[] encode(Tensor t) {
         float[] v = t.values();
         ByteBuffer b = ByteBuffer.allocate((int) dataBytes(t)).order(ByteOrder.LITTLE_ENDIAN);
         switch (t.type()) {
