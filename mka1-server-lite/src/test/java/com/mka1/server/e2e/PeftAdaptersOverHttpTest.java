@@ -173,7 +173,9 @@ class PeftAdaptersOverHttpTest {
 
         CliRun viaCli = server.cli("llm", "models", "export", "--model", "peft:lora-qv-r4", "--body", "{\"type\":\"bf16\"}");
         assertThat(viaCli.exitCode()).as(viaCli.err()).isZero();
-        assertThat(viaCli.out()).contains("\"filename\": \"peft-lora-qv-r4.bf16.gguf\"").contains("\"purpose\": \"fine-tune-results\"");
+        var exported = FileObjectCodec.INSTANCE.read(Json.parse(viaCli.out().getBytes()));
+        assertThat(exported.filename()).isEqualTo("peft-lora-qv-r4.bf16.gguf");
+        assertThat(exported.purpose().wireName()).isEqualTo("fine-tune-results");
 
         Reply badType = server.http.postJson("/v1/models/peft:dora/export", "{\"type\":\"q4_k\"}", admin);
         assertThat(badType.status()).isEqualTo(400);
