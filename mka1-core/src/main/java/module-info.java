@@ -12,15 +12,16 @@ module com.mka1.core {
     exports com.mka1.core.jobs;
     exports com.mka1.core.json;
     exports com.mka1.core.inference;
-    exports com.mka1.core.models.hub;
-    exports com.mka1.core.models.tiny;
+    exports com.mka1.core.registry.hub;
+    exports com.mka1.core.registry.tiny;
     exports com.mka1.core.model;
     exports com.mka1.core.safetensors;
-    exports com.mka1.core.models;
+    exports com.mka1.core.registry;
     exports com.mka1.core.tokenizer;
     exports com.mka1.core.train;
+    exports com.mka1.core.train.llama;
 
     uses com.mka1.spi.ComputeBackend;
     provides com.mka1.spi.ComputeBackend with com.mka1.core.compute.ReferenceBackend;
-    provides com.mka1.core.train.Trainer with com.mka1.core.train.LlamaTrainer;
+    provides com.mka1.core.train.Trainer with com.mka1.core.train.llama.LlamaTrainer;
 }

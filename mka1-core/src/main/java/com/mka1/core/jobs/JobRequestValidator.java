@@ -9,7 +9,7 @@ import com.mka1.api.finetuning.Hyperparameters;
 import com.mka1.api.finetuning.JobCreateParams;
 import com.mka1.core.files.FileStore;
 import com.mka1.core.files.StoredFile;
-import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.registry.ModelRegistry;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,10 +1,6 @@
 package com.mka1.core.model;
 
 import com.mka1.core.safetensors.SafetensorsReader;
-import com.mka1.core.train.BatchResult;
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.Parameter;
-import com.mka1.core.train.TrainableModel;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;

@@ -1,11 +1,10 @@
 package com.mka1.core.model;
 
-import com.mka1.core.compute.Bf16;
+import com.mka1.spi.Bf16;
 import com.mka1.core.safetensors.SafetensorsReader;
 import com.mka1.core.safetensors.SafetensorsWriter;
 import com.mka1.core.safetensors.StoredDType;
 import com.mka1.core.safetensors.TensorInfo;
-import com.mka1.core.train.Parameter;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Tensor;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mka1.api.NotFoundException;
 import com.mka1.core.data.ChatMessage;
-import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.core.registry.tiny.TinyModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

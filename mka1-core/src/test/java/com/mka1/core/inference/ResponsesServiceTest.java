@@ -15,7 +15,7 @@ import com.mka1.api.responses.ResponseInput;
 import com.mka1.api.responses.ResponseStatus;
 import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.core.data.ChatMessage;
-import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.core.registry.tiny.TinyModel;
 import com.mka1.core.tokenizer.ChatTemplates;
 import com.mka1.core.tokenizer.Tokenizers;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import com.mka1.api.finetuning.JobEvent;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.data.TokenCounter;
-import com.mka1.core.models.RegisteredModel;
+import com.mka1.core.registry.RegisteredModel;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.StepTrainer;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import com.mka1.api.finetuning.JobError;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.core.data.TokenCounter;
 import com.mka1.core.files.FileStore;
-import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.StepTrainer;
 import com.mka1.core.train.Trainer;

@@ -2,8 +2,6 @@ package com.mka1.core.model;
 
 import com.mka1.core.compute.Backends;
 import com.mka1.core.testing.SharedDir;
-import com.mka1.core.train.BatchResult;
-import com.mka1.core.train.Parameter;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 

@@ -4,8 +4,6 @@ import com.mka1.core.compute.ReferenceDevice;
 import com.mka1.core.safetensors.SafetensorsFile;
 import com.mka1.core.safetensors.SafetensorsReader;
 import com.mka1.core.safetensors.SafetensorsWriter;
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.Parameter;
 import com.mka1.spi.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,7 +141,7 @@ class LlamaModelBehaviourTest {
             for (String name : reader.names()) {
                 float[] v = reader.readFloats(name);
                 short[] bits = new short[v.length];
-                for (int i = 0; i < v.length; i++) bits[i] = com.mka1.core.compute.Bf16.fromFloat(v[i]);
+                for (int i = 0; i < v.length; i++) bits[i] = com.mka1.spi.Bf16.fromFloat(v[i]);
                 entries.add(new SafetensorsWriter.Entry.Bf16(name, reader.info(name).shape(), bits));
             }
         }

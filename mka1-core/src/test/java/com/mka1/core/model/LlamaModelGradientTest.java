@@ -2,8 +2,6 @@ package com.mka1.core.model;
 
 import com.mka1.core.compute.FiniteDifferences;
 import com.mka1.core.compute.ReferenceDevice;
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.Parameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

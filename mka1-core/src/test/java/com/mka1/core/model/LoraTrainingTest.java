@@ -2,8 +2,6 @@ package com.mka1.core.model;
 
 import com.mka1.core.compute.ReferenceDevice;
 import com.mka1.core.testing.SharedDir;
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.Parameter;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;

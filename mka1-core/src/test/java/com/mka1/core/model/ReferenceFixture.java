@@ -1,7 +1,6 @@
 package com.mka1.core.model;
 
 import com.mka1.core.safetensors.JsonTree;
-import com.mka1.core.train.PackedBatch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package com.mka1.core.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.core.registry.tiny.TinyModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package com.mka1.server.cli;
 
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.compute.Backends;
-import com.mka1.core.train.LlamaTrainer;
+import com.mka1.core.train.llama.LlamaTrainer;
 import com.mka1.spi.BackendOptions;
 import java.nio.file.Path;
 

@@ -8,7 +8,7 @@ import com.mka1.core.inference.SamplingSettings;
 import com.mka1.core.inference.ServedModel;
 import com.mka1.core.inference.ServedModelLoader;
 import com.mka1.core.inference.StopSequences;
-import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.registry.ModelRegistry;
 import com.mka1.spi.BackendOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;

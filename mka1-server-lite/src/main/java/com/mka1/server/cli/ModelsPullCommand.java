@@ -1,7 +1,7 @@
 package com.mka1.server.cli;
 
-import com.mka1.core.models.hub.DownloadListener;
-import com.mka1.core.models.hub.HubDownloader;
+import com.mka1.core.registry.hub.DownloadListener;
+import com.mka1.core.registry.hub.HubDownloader;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package com.mka1.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mka1.core.train.TrainingMethod;
+import com.mka1.core.data.TrainingMethod;
 import com.mka1.core.train.TrainingResult;
 import com.mka1.core.train.TrainingRun;
 import com.mka1.core.train.TrainingSettings;

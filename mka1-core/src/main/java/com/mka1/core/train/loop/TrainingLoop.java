@@ -2,7 +2,7 @@ package com.mka1.core.train.loop;
 
 import com.mka1.core.train.CheckpointInfo;
 import com.mka1.core.train.StepMetrics;
-import com.mka1.core.train.TrainableModel;
+import com.mka1.core.model.TrainableModel;
 import com.mka1.core.train.TrainingFailedException;
 import com.mka1.core.train.TrainingListener;
 import com.mka1.core.train.TrainingPlan;

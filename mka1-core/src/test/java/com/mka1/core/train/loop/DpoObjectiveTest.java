@@ -3,7 +3,7 @@ package com.mka1.core.train.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.mka1.core.train.Parameter;
+import com.mka1.core.model.Parameter;
 import com.mka1.core.train.TrainingResult;
 import com.mka1.core.train.data.PreferencePair;
 import com.mka1.core.train.data.SplitMix64;

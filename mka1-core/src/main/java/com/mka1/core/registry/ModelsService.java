@@ -1,0 +1,86 @@
+package com.mka1.core.registry;
+
+import com.mka1.api.NotFoundException;
+import com.mka1.api.PermissionDeniedException;
+import com.mka1.api.models.Model;
+import com.mka1.api.models.ModelDeleted;
+import com.mka1.api.models.ModelService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Models API over the {@link ModelRegistry}: base models of the models directory, fine-tuned
+ * models and checkpoints. Deleting removes a fine-tuned model's or checkpoint's files and registry
+ * entry and drops it from memory; base models are never deleted over the API.
+ */
+public final class ModelsService implements ModelService {
+    private static final Logger log = LoggerFactory.getLogger(ModelsService.class);
+
+    private final ModelRegistry registry;
+    private final Consumer<String> unload;
+
+    /** @param unload drops a model from the inference cache before its files go */
+    public ModelsService(ModelRegistry registry, Consumer<String> unload) {
+        this.registry = registry;
+        this.unload = unload;
+    }
+
+    @Override
+    public List<Model> list() {
+        return registry.list().stream().map(ModelsService::toModel).toList();
+    }
+
+    @Override
+    public Model retrieve(String modelId) {
+        return toModel(find(modelId));
+    }
+
+    @Override
+    public ModelDeleted delete(String modelId) {
+        RegisteredModel model = find(modelId);
+        if (model.kind() == ModelKind.BASE) {
+            throw new PermissionDeniedException("The base model '" + modelId + "' cannot be deleted over the API; remove "
+                    + model.dir() + " from the models directory instead.", "model", "model_not_deletable");
+        }
+        unload.accept(modelId);
+        if (!registry.unregister(modelId)) {
+            throw notFound(modelId);
+        }
+        deleteTree(model.dir());
+        log.info("deleted model {} ({})", modelId, model.dir());
+        return new ModelDeleted(modelId, true);
+    }
+
+    private RegisteredModel find(String modelId) {
+        return registry.find(modelId).orElseThrow(() -> notFound(modelId));
+    }
+
+    private static NotFoundException notFound(String modelId) {
+        return new NotFoundException("The model '" + modelId + "' does not exist.", "model", "model_not_found");
+    }
+
+    static Model toModel(RegisteredModel m) {
+        return new Model(m.id(), m.created(), m.ownedBy());
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleted model files only in part: " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package com.mka1.core.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mka1.api.NotFoundException;
+import com.mka1.api.PermissionDeniedException;
+import com.mka1.api.models.Model;
+import com.mka1.api.models.ModelDeleted;
+import com.mka1.core.registry.tiny.TinyModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelsServiceTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void listsRetrievesAndDeletesFineTunedModelsButNeverBaseModels() throws IOException {
+        Path models = root.resolve("models");
+        TinyModel.ensure(models);
+        Path ftDir = Files.createDirectories(root.resolve("jobs/ftjob_1/output/model"));
+        Files.writeString(ftDir.resolve("adapter_config.json"), "{}");
+        ModelRegistry registry = ModelRegistry.open(models, root.resolve("models.json"));
+        registry.register(new RegisteredModel("ft:mka1:tiny:support", ftDir, 1_700_000_100L, "org_test", ModelKind.FINE_TUNED,
+                TinyModel.ID, "ftjob_1"));
+        List<String> unloaded = new ArrayList<>();
+        ModelsService service = new ModelsService(registry, unloaded::add);
+
+        Model base = service.retrieve(TinyModel.ID);
+        assertThat(base.ownedBy()).isEqualTo("mka1");
+        assertThat(service.list()).containsExactly(base, new Model("ft:mka1:tiny:support", 1_700_000_100L, "org_test"));
+
+        assertThatThrownBy(() -> service.delete(TinyModel.ID))
+                .isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
+                    assertThat(e.param()).isEqualTo("model");
+                    assertThat(e.code()).isEqualTo("model_not_deletable");
+                });
+        assertThat(models.resolve(TinyModel.RELATIVE_DIR).resolve("model.safetensors")).exists();
+
+        assertThat(service.delete("ft:mka1:tiny:support")).isEqualTo(new ModelDeleted("ft:mka1:tiny:support", true));
+        assertThat(ftDir).doesNotExist();
+        assertThat(unloaded).containsExactly("ft:mka1:tiny:support");
+        assertThat(ModelRegistry.open(models, root.resolve("models.json")).find("ft:mka1:tiny:support")).isEmpty();
+        assertThatThrownBy(() -> service.retrieve("ft:mka1:tiny:support"))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).isEqualTo("model_not_found"))
+                .hasMessage("The model 'ft:mka1:tiny:support' does not exist.");
+        assertThatThrownBy(() -> service.delete("ft:mka1:tiny:support")).isInstanceOf(NotFoundException.class);
+    }
+}
