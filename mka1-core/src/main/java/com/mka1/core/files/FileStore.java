@@ -14,7 +14,7 @@ import com.mka1.api.files.FileObject;
 import com.mka1.api.files.FilePurpose;
 import com.mka1.api.files.FileStatus;
 import com.mka1.api.files.FileUpload;
-import com.mka1.core.Ids;
+import com.mka1.core.storage.Ids;
 import com.mka1.core.json.Json;
 import com.mka1.core.paging.CursorPaging;
 import com.mka1.core.storage.AtomicFiles;

@@ -15,7 +15,7 @@ import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStatus;
 import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.api.responses.ResponseUsage;
-import com.mka1.core.Ids;
+import com.mka1.core.storage.Ids;
 import com.mka1.core.data.ChatMessage;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -11,7 +11,7 @@ import com.mka1.api.finetuning.FineTuningJob;
 import com.mka1.api.finetuning.JobError;
 import com.mka1.api.finetuning.JobEvent;
 import com.mka1.api.finetuning.JobStatus;
-import com.mka1.core.Ids;
+import com.mka1.core.storage.Ids;
 
 import java.io.IOException;
 import java.time.Clock;

@@ -15,7 +15,7 @@ import com.mka1.api.finetuning.JobError;
 import com.mka1.api.finetuning.JobEvent;
 import com.mka1.api.finetuning.JobListParams;
 import com.mka1.api.finetuning.JobStatus;
-import com.mka1.core.Ids;
+import com.mka1.core.storage.Ids;
 import com.mka1.core.data.DataFileRole;
 import com.mka1.core.data.TrainingFileException;
 import com.mka1.core.data.TrainingFileValidator;

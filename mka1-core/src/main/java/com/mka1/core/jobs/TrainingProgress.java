@@ -5,7 +5,7 @@ import com.mka1.api.finetuning.Checkpoint;
 import com.mka1.api.finetuning.CheckpointMetrics;
 import com.mka1.api.finetuning.EventLevel;
 import com.mka1.api.finetuning.EventType;
-import com.mka1.core.Ids;
+import com.mka1.core.storage.Ids;
 import com.mka1.core.registry.ModelKind;
 import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.registry.RegisteredModel;

@@ -13,7 +13,7 @@ import com.mka1.api.files.FileObject;
 import com.mka1.api.files.FilePurpose;
 import com.mka1.api.files.FileStatus;
 import com.mka1.api.files.FileUpload;
-import com.mka1.core.Ids;
+import com.mka1.core.storage.Ids;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package com.mka1.core;
+package com.mka1.core.storage;
 
 import org.junit.jupiter.api.Test;
 
