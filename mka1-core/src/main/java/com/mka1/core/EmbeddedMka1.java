@@ -1,7 +1,7 @@
 package com.mka1.core;
 
 import com.mka1.api.Caller;
-import com.mka1.api.Mka1;
+import com.mka1.api.facade.Mka1;
 import com.mka1.api.Page;
 import com.mka1.api.PageParams;
 import com.mka1.api.files.FileDeleted;

@@ -1,7 +1,7 @@
 package com.mka1.server;
 
-import com.mka1.server.auth.ApiKeys;
-import com.mka1.server.auth.Authenticator;
+import com.mka1.server.http.ApiKeys;
+import com.mka1.server.http.Authenticator;
 import com.mka1.server.config.ConfigException;
 import com.mka1.server.http.ApiDispatcher;
 import com.mka1.server.http.ErrorMapping;

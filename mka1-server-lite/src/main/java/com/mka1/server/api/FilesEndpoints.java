@@ -1,7 +1,7 @@
 package com.mka1.server.api;
 
 import com.mka1.api.InvalidRequestException;
-import com.mka1.api.Mka1;
+import com.mka1.api.facade.Mka1;
 import com.mka1.api.SortOrder;
 import com.mka1.api.files.FileListParams;
 import com.mka1.api.files.FileObject;

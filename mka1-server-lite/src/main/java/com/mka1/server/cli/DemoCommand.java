@@ -1,7 +1,7 @@
 package com.mka1.server.cli;
 
 import com.mka1.api.JsonValue;
-import com.mka1.api.Mka1;
+import com.mka1.api.facade.Mka1;
 import com.mka1.api.PageParams;
 import com.mka1.api.files.FileObject;
 import com.mka1.api.files.FilePurpose;

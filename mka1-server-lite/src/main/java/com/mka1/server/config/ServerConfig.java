@@ -1,6 +1,6 @@
 package com.mka1.server.config;
 
-import com.mka1.server.auth.ApiKeys;
+import com.mka1.server.http.ApiKeys;
 import com.mka1.server.http.HttpLimits;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
 package com.mka1.server.http;
 
-import com.mka1.server.auth.Authenticator;
-import com.mka1.server.auth.Principal;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;

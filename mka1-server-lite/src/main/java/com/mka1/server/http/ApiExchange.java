@@ -1,6 +1,5 @@
 package com.mka1.server.http;
 
-import com.mka1.server.auth.Principal;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;

@@ -10,7 +10,7 @@ import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.registry.tiny.TinyModel;
 import com.mka1.server.Mka1Server;
-import com.mka1.server.auth.ApiKeys;
+import com.mka1.server.http.ApiKeys;
 import com.mka1.server.http.HttpLimits;
 import com.mka1.server.http.Router;
 import com.mka1.server.testing.HttpTestClient;

@@ -5,7 +5,7 @@ import com.mka1.core.train.Trainer;
 import com.mka1.server.Mka1Server;
 import com.mka1.server.api.ApiErrors;
 import com.mka1.server.api.ApiRoutes;
-import com.mka1.server.auth.ApiKeys;
+import com.mka1.server.http.ApiKeys;
 import com.mka1.server.cli.Cli;
 import com.mka1.server.cli.CommandRegistry;
 import com.mka1.server.http.HttpLimits;

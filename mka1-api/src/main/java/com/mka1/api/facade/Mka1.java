@@ -1,5 +1,6 @@
-package com.mka1.api;
+package com.mka1.api.facade;
 
+import com.mka1.api.Caller;
 import com.mka1.api.files.FileService;
 import com.mka1.api.finetuning.FineTuningService;
 import com.mka1.api.models.ModelService;

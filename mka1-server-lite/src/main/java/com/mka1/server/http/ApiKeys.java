@@ -1,4 +1,4 @@
-package com.mka1.server.auth;
+package com.mka1.server.http;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package com.mka1.server.auth;
+package com.mka1.server.http;
 
 /**
  * Who makes a request: the role of the API key that authenticated it, a short fingerprint of

@@ -1,7 +1,5 @@
-package com.mka1.server.auth;
+package com.mka1.server.http;
 
-import com.mka1.server.http.ApiError;
-import com.mka1.server.http.HttpProblem;
 
 /**
  * Turns the {@code Authorization} and {@code X-On-Behalf-Of} headers into a {@link Principal}.
