@@ -1,13 +1,13 @@
 package com.mka1.core.model;
 
-import com.mka1.core.safetensors.JsonTree;
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -66,7 +66,7 @@ public record LlamaConfig(String architecture, int hiddenSize, int intermediateS
 
     /** Parses config.json text; anything unsupported throws {@link UnsupportedModelException} naming the field. */
     public static LlamaConfig parse(byte[] json, String source) {
-        var c = new Fields(JsonTree.parseObject(json, source), source);
+        var c = new Fields(Json.parseObject(json, source), source);
         String architecture = c.architecture();
         c.requireIfPresent("hidden_act", "silu");
         if (c.bool("mlp_bias", false)) throw c.unsupported("mlp_bias", "true (MLP biases are not supported)");
@@ -74,25 +74,25 @@ public record LlamaConfig(String architecture, int hiddenSize, int intermediateS
         int heads = c.integer("num_attention_heads");
         boolean qwen2 = architecture.equals("Qwen2ForCausalLM");
         boolean attentionBias = c.bool("attention_bias", false);
-        Object eos = c.raw("eos_token_id");
+        JsonValue eos = c.raw("eos_token_id");
         List<Integer> eosIds = switch (eos) {
             case null -> List.of();
-            case Long l -> List.of(l.intValue());
-            case List<?> list -> list.stream().map(o -> ((Number) o).intValue()).toList();
-            default -> throw c.unsupported("eos_token_id", String.valueOf(eos) + " (an int or a list of ints is expected)");
+            case JsonValue.Num n when Json.integerOrNull(n) != null -> List.of(n.value().intValue());
+            case JsonValue.Arr list -> list.items().stream().map(o -> Json.numberOrNull(o).intValue()).toList();
+            default -> throw c.unsupported("eos_token_id", Json.text(eos) + " (an int or a list of ints is expected)");
         };
         return new LlamaConfig(architecture, hidden, c.integer("intermediate_size"), c.integer("num_hidden_layers"),
                 heads, c.integer("num_key_value_heads", heads), c.integer("head_dim", hidden / heads), c.integer("vocab_size"),
                 c.number("rms_norm_eps", 1e-6), c.number("rope_theta", 10000.0), c.ropeScaling(),
                 c.bool("tie_word_embeddings", false), c.integer("max_position_embeddings", 2048),
-                qwen2 || attentionBias, !qwen2 && attentionBias, c.raw("bos_token_id") instanceof Long b ? b.intValue() : -1,
+                qwen2 || attentionBias, !qwen2 && attentionBias, Json.integerOrNull(c.raw("bos_token_id")) instanceof Long b ? b.intValue() : -1,
                 eosIds);
     }
 
     /** Typed access to config fields, with errors naming the field and the file. */
-    private record Fields(Map<String, Object> json, String source) {
-        Object raw(String name) {
-            return json.get(name);
+    private record Fields(JsonValue.Obj json, String source) {
+        JsonValue raw(String name) {
+            return Json.field(json, name);
         }
 
         UnsupportedModelException unsupported(String field, String value) {
@@ -100,68 +100,65 @@ public record LlamaConfig(String architecture, int hiddenSize, int intermediateS
         }
 
         String architecture() {
-            if (json.get("architectures") instanceof List<?> list && !list.isEmpty()) {
-                String a = String.valueOf(list.getFirst());
+            if (raw("architectures") instanceof JsonValue.Arr(List<JsonValue> list) && !list.isEmpty()) {
+                String a = Json.text(list.getFirst());
                 if (!ARCHITECTURES.contains(a)) throw unsupported("architectures", a + " (supported: " + ARCHITECTURES + ")");
                 return a;
             }
-            return switch (String.valueOf(json.get("model_type"))) {
+            return switch (Json.text(raw("model_type"))) {
                 case "llama" -> "LlamaForCausalLM";
                 case "mistral" -> "MistralForCausalLM";
                 case "qwen2" -> "Qwen2ForCausalLM";
-                default -> throw unsupported("model_type", json.get("model_type") + " (llama, mistral, qwen2 are supported)");
+                default -> throw unsupported("model_type", Json.text(raw("model_type")) + " (llama, mistral, qwen2 are supported)");
             };
         }
 
         void requireIfPresent(String field, String expected) {
-            Object v = json.get(field);
-            if (v != null && !expected.equals(v)) throw unsupported(field, v + " (only " + expected + ")");
+            JsonValue v = raw(field);
+            if (v != null && !(v instanceof JsonValue.Str(String s) && s.equals(expected))) {
+                throw unsupported(field, Json.text(v) + " (only " + expected + ")");
+            }
         }
 
         int integer(String field) {
-            if (!(json.get(field) instanceof Long v)) {
-                throw new UnsupportedModelException(source + ": field " + field + " must be an integer, got " + json.get(field));
+            if (!(Json.integerOrNull(raw(field)) instanceof Long v)) {
+                throw new UnsupportedModelException(source + ": field " + field + " must be an integer, got " + Json.text(raw(field)));
             }
             if (v <= 0 || v > Integer.MAX_VALUE) throw unsupported(field, String.valueOf(v));
             return v.intValue();
         }
 
         int integer(String field, int fallback) {
-            return json.get(field) == null ? fallback : integer(field);
+            return raw(field) == null ? fallback : integer(field);
         }
 
         double number(String field, double fallback) {
-            Object v = json.get(field);
+            JsonValue v = raw(field);
             if (v == null) return fallback;
-            if (v instanceof Number n) return n.doubleValue();
-            throw new UnsupportedModelException(source + ": field " + field + " must be a number, got " + v);
+            if (Json.numberOrNull(v) instanceof Double d) return d;
+            throw new UnsupportedModelException(source + ": field " + field + " must be a number, got " + Json.text(v));
         }
 
         boolean bool(String field, boolean fallback) {
-            Object v = json.get(field);
+            JsonValue v = raw(field);
             if (v == null) return fallback;
-            if (v instanceof Boolean b) return b;
-            throw new UnsupportedModelException(source + ": field " + field + " must be true or false, got " + v);
+            if (v instanceof JsonValue.Bool(boolean b)) return b;
+            throw new UnsupportedModelException(source + ": field " + field + " must be true or false, got " + Json.text(v));
         }
 
         RopeScaling ropeScaling() {
-            Object v = json.get("rope_scaling");
+            JsonValue v = raw("rope_scaling");
             if (v == null) return new RopeScaling.None();
-            if (!(v instanceof Map<?, ?> m)) throw unsupported("rope_scaling", String.valueOf(v));
-            Object type = m.get("rope_type") != null ? m.get("rope_type") : m.get("type");
-            var sub = new Fields(castMap(m), source);
-            return switch (String.valueOf(type)) {
+            if (!(v instanceof JsonValue.Obj m)) throw unsupported("rope_scaling", Json.text(v));
+            var sub = new Fields(m, source);
+            String type = Json.text(sub.raw("rope_type") != null ? sub.raw("rope_type") : sub.raw("type"));
+            return switch (type) {
                 case "default" -> new RopeScaling.None();
                 case "linear" -> new RopeScaling.Linear(sub.number("factor", Double.NaN));
                 case "llama3" -> new RopeScaling.Llama3(sub.number("factor", Double.NaN), sub.number("low_freq_factor", 1),
                         sub.number("high_freq_factor", 4), sub.integer("original_max_position_embeddings"));
                 default -> throw unsupported("rope_scaling.rope_type", type + " (default, linear and llama3 are supported)");
             };
-        }
-
-        @SuppressWarnings("unchecked")
-        private static Map<String, Object> castMap(Map<?, ?> m) {
-            return (Map<String, Object>) m;
         }
     }
 }

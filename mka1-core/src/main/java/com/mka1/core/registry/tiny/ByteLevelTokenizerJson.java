@@ -1,5 +1,6 @@
 package com.mka1.core.registry.tiny;
 
+import com.mka1.core.json.Json;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 
@@ -35,7 +36,7 @@ final class ByteLevelTokenizerJson {
 
     static String tokenizerJson() {
         char[] chars = byteToUnicode();
-        return JsonDocument.write(false, g -> {
+        return Json.writeDocument(false, g -> {
             g.writeStartObject();
             g.writeStringField("version", "1.0");
             g.writeNullField("truncation");
@@ -91,7 +92,7 @@ final class ByteLevelTokenizerJson {
     }
 
     static String tokenizerConfigJson(String chatTemplate) {
-        return JsonDocument.write(true, g -> {
+        return Json.writeDocument(true, g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("added_tokens_decoder");
             for (int i = 0; i < SPECIALS.length; i++) {

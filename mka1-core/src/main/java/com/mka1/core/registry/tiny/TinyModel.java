@@ -1,5 +1,6 @@
 package com.mka1.core.registry.tiny;
 
+import com.mka1.core.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -91,7 +92,7 @@ public final class TinyModel {
     }
 
     static String config() {
-        return JsonDocument.write(true, g -> {
+        return Json.writeDocument(true, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("architectures");
             g.writeString("LlamaForCausalLM");
@@ -159,7 +160,7 @@ public final class TinyModel {
         List<NamedTensor> tensors = new ArrayList<>(weights());
         tensors.sort(Comparator.comparing(NamedTensor::name));
         long[] offset = {0};
-        String header = JsonDocument.write(false, g -> {
+        String header = Json.writeDocument(false, g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("__metadata__");
             g.writeStringField("format", "pt");

@@ -1,12 +1,13 @@
 package com.mka1.core.train.llama;
 
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import com.mka1.core.model.FineTuning;
 import com.mka1.core.model.LlamaConfig;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.PeftAdapter;
 import com.mka1.core.model.UnsupportedModelException;
-import com.mka1.core.safetensors.JsonTree;
 import com.mka1.core.safetensors.MissingTensorException;
 import com.mka1.core.safetensors.SafetensorsFormatException;
 import com.mka1.core.safetensors.TensorShapeException;
@@ -93,8 +94,8 @@ record BaseModel(Path weightsDir, Path adapterDir, String name, LlamaConfig conf
     private static Path adapterBase(Path adapterDir, String name) throws TrainingFailedException {
         Path file = adapterDir.resolve(PeftAdapter.CONFIG_FILE);
         try {
-            Object base = JsonTree.parseObject(Files.readAllBytes(file), file.toString()).get("base_model_name_or_path");
-            if (!(base instanceof String path) || path.isBlank()) {
+            JsonValue base = Json.parseObject(Files.readAllBytes(file), file.toString()).get("base_model_name_or_path");
+            if (!(base instanceof JsonValue.Str(String path)) || path.isBlank()) {
                 throw new TrainingFailedException("model_not_found", "model", "model " + name + ": " + file
                         + " has no base_model_name_or_path");
             }
