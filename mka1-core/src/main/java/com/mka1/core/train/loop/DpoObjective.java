@@ -1,5 +1,6 @@
 package com.mka1.core.train.loop;
 
+import com.mka1.core.storage.AtomicFiles;
 import com.mka1.core.model.PackedBatch;
 import com.mka1.core.model.TrainableModel;
 import com.mka1.core.train.data.BatchBuilder;

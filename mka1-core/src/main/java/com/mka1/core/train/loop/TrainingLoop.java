@@ -1,5 +1,6 @@
 package com.mka1.core.train.loop;
 
+import com.mka1.core.storage.AtomicFiles;
 import com.mka1.core.train.CheckpointInfo;
 import com.mka1.core.train.StepMetrics;
 import com.mka1.core.model.TrainableModel;
