@@ -1,5 +1,7 @@
 package com.mka1.backend.cpu;
 
+import com.mka1.spi.Bf16;
+
 /** Plain-loop {@link FloatOps}: correct everywhere, used when the Vector API is not available. */
 final class ScalarFloatOps implements FloatOps {
     private static final MicroKernel TILE = new ScalarMicroKernel(4, 8);

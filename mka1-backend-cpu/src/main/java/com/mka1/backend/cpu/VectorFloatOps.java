@@ -1,5 +1,7 @@
 package com.mka1.backend.cpu;
 
+import com.mka1.spi.Bf16;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
