@@ -38,7 +38,6 @@ import java.util.Set;
 final class DemoCommand implements Command {
     static final String DATASET = "/com/mka1/server/cli/demo/support-bot.jsonl";
     static final String QUESTION = "My headphones from order 5532 never showed up. What now?";
-    private static final int BAR_WIDTH = 30;
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     @Override
@@ -186,10 +185,7 @@ final class DemoCommand implements Command {
     }
 
     static String progress(long step, long total, Double loss) {
-        double fraction = total > 0 ? Math.min(1, (double) step / total) : 0;
-        int filled = (int) Math.round(fraction * BAR_WIDTH);
-        return "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] " + String.format("%3d%%", Math.round(fraction * 100))
-                + "  step " + step + "/" + (total > 0 ? total : "?") + (loss == null ? "" : String.format("  loss %.4f", loss));
+        return ProgressBar.steps(step, total, loss);
     }
 
     private static String answer(Mka1 mka1, String model) {

@@ -41,7 +41,7 @@ final class ModelsPullCommand implements Command {
         if (hub == null) {
             hub = context.env().getOrDefault("MKA1_HUB_URL", HubDownloader.DEFAULT_HUB.toString());
         }
-        ByteProgressBar bar = new ByteProgressBar(context.err());
+        ProgressBar bar = new ProgressBar(context.err());
         HubDownloader downloader = new HubDownloader(URI.create(hub), context.env().get("HF_TOKEN"));
         context.err().println("pulling " + repo + " from " + hub);
         Path dir = downloader.pull(repo, modelsDir, new DownloadListener() {

@@ -12,7 +12,6 @@ import java.util.Set;
  */
 final class WatchCommand implements Command {
     private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
-    private static final int BAR_WIDTH = 30;
 
     @Override
     public String name() {
@@ -122,14 +121,11 @@ final class WatchCommand implements Command {
         }
 
         String render(String status) {
-            StringBuilder line = new StringBuilder();
             double fraction = total > 0 && step >= 0 ? Math.min(1, (double) step / total) : 0;
             if (status.equals("succeeded")) {
                 fraction = 1;
             }
-            int filled = (int) Math.round(fraction * BAR_WIDTH);
-            line.append('[').append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ");
-            line.append(String.format("%3d%%", Math.round(fraction * 100)));
+            StringBuilder line = new StringBuilder(ProgressBar.bar(fraction));
             if (step >= 0) {
                 line.append("  step ").append(step).append('/').append(total > 0 ? total : "?");
             }
