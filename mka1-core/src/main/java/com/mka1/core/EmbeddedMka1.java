@@ -78,7 +78,7 @@ public final class EmbeddedMka1 implements Mka1 {
 
     @Override
     public FineTuningService fineTuning(Caller caller) {
-        return new FineTuning(Objects.requireNonNull(caller, "caller"));
+        return new Jobs(Objects.requireNonNull(caller, "caller"));
     }
 
     @Override
@@ -140,10 +140,10 @@ public final class EmbeddedMka1 implements Mka1 {
         }
     }
 
-    private final class FineTuning implements FineTuningService {
+    private final class Jobs implements FineTuningService {
         private final Caller caller;
 
-        FineTuning(Caller caller) {
+        Jobs(Caller caller) {
             this.caller = caller;
         }
 

@@ -13,7 +13,7 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.Projection;
@@ -51,7 +51,7 @@ class StoriesLoraGpuTest {
         var lora = new LoraSpec(8, 16, 0.0, EnumSet.allOf(Projection.class), 11);
         double[] losses = new double[STEPS];
         try (ComputeDevice dev = backend.get();
-             LlamaModel model = LlamaModel.load(modelDir, dev, new FineTuning.Lora(lora), false)) {
+             LlamaModel model = LlamaModel.load(modelDir, dev, new TrainableWeights.Lora(lora), false)) {
             Kernels k = dev.kernels();
             List<Tensor[]> moments = new ArrayList<>();
             for (Parameter p : model.trainableParameters()) {

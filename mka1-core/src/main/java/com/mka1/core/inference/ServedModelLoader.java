@@ -2,7 +2,7 @@ package com.mka1.core.inference;
 
 import com.mka1.api.NotFoundException;
 import com.mka1.api.InvalidRequestException;
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.PeftAdapter;
@@ -68,7 +68,7 @@ public final class ServedModelLoader {
         ComputeDevice device = devices.get();
         LlamaModel model = null;
         try {
-            FineTuning slots = route.lora() == null ? new FineTuning.Frozen() : new FineTuning.Lora(route.lora());
+            TrainableWeights slots = route.lora() == null ? new TrainableWeights.Frozen() : new TrainableWeights.Lora(route.lora());
             model = LlamaModel.load(route.weightsDir(), device, slots, false);
             if (route.adapterDir() != null) {
                 PeftAdapter.load(model, route.adapterDir());

@@ -31,7 +31,7 @@ public final class LlamaModel implements TrainableModel {
     private final LlamaConfig config;
     private final ComputeDevice device;
     private final Kernels k;
-    private final FineTuning fineTuning;
+    private final TrainableWeights trainableWeights;
     private final boolean recompute;
     private final Tensor embed, gradEmbed, finalNorm, gradFinalNorm, invFreq;
     private final LinearLayer lmHead;
@@ -41,13 +41,13 @@ public final class LlamaModel implements TrainableModel {
     private final float attentionScale;
     private ActivationBuffers buffers;
 
-    private LlamaModel(Path modelDir, LlamaConfig config, ComputeDevice device, FineTuning fineTuning, boolean recompute,
+    private LlamaModel(Path modelDir, LlamaConfig config, ComputeDevice device, TrainableWeights trainableWeights, boolean recompute,
                        LlamaWeights weights) {
         this.modelDir = modelDir;
         this.config = config;
         this.device = device;
         this.k = device.kernels();
-        this.fineTuning = fineTuning;
+        this.trainableWeights = trainableWeights;
         this.recompute = recompute;
         this.attentionScale = (float) (1 / Math.sqrt(config.headDim()));
         this.weights = weights;
@@ -64,13 +64,13 @@ public final class LlamaModel implements TrainableModel {
      * Loads {@code modelDir} (config.json + safetensors) onto {@code device}. {@code recompute}
      * keeps one layer's activations and re-runs each layer's forward during backward.
      */
-    public static LlamaModel load(Path modelDir, ComputeDevice device, FineTuning fineTuning, boolean recompute) {
+    public static LlamaModel load(Path modelDir, ComputeDevice device, TrainableWeights trainableWeights, boolean recompute) {
         LlamaConfig config = LlamaConfig.load(modelDir);
         try (SafetensorsReader reader = SafetensorsReader.openDirectory(modelDir)) {
-            LlamaModel model = new LlamaModel(modelDir, config, device, fineTuning, recompute,
-                    new LlamaWeights(reader, config, device, fineTuning));
+            LlamaModel model = new LlamaModel(modelDir, config, device, trainableWeights, recompute,
+                    new LlamaWeights(reader, config, device, trainableWeights));
             LOG.info("loaded {} ({} layers, hidden {}, {}) on {}: {} trainable values", modelDir, config.numLayers(),
-                    config.hiddenSize(), fineTuning, device.backendName(), model.trainableValueCount());
+                    config.hiddenSize(), trainableWeights, device.backendName(), model.trainableValueCount());
             return model;
         }
     }
@@ -85,8 +85,8 @@ public final class LlamaModel implements TrainableModel {
         return device;
     }
 
-    public FineTuning fineTuning() {
-        return fineTuning;
+    public TrainableWeights trainableWeights() {
+        return trainableWeights;
     }
 
     @Override
@@ -114,12 +114,12 @@ public final class LlamaModel implements TrainableModel {
     }
 
     private int loraRank() {
-        return fineTuning instanceof FineTuning.Lora(LoraSpec spec) ? spec.rank() : 0;
+        return trainableWeights instanceof TrainableWeights.Lora(LoraSpec spec) ? spec.rank() : 0;
     }
 
     private boolean[] loraTargets() {
         boolean[] targets = new boolean[Projection.values().length];
-        if (fineTuning instanceof FineTuning.Lora(LoraSpec spec)) spec.targets().forEach(p -> targets[p.ordinal()] = true);
+        if (trainableWeights instanceof TrainableWeights.Lora(LoraSpec spec)) spec.targets().forEach(p -> targets[p.ordinal()] = true);
         return targets;
     }
 
@@ -324,7 +324,7 @@ public final class LlamaModel implements TrainableModel {
      */
     public void export(Path dir, String baseModelName) throws IOException {
         Files.createDirectories(dir);
-        if (fineTuning instanceof FineTuning.Lora) {
+        if (trainableWeights instanceof TrainableWeights.Lora) {
             PeftAdapter.save(this, dir, baseModelName);
             return;
         }

@@ -24,18 +24,18 @@ import java.util.SplittableRandom;
 final class LlamaWeights {
     private final LlamaConfig config;
     private final ComputeDevice device;
-    private final FineTuning fineTuning;
+    private final TrainableWeights trainableWeights;
     private final List<Tensor> owned = new ArrayList<>();
     final Tensor embed, gradEmbed, finalNorm, gradFinalNorm, invFreq;
     final LinearLayer lmHead;
     final List<DecoderLayer> layers;
     final List<Parameter> parameters;
 
-    LlamaWeights(SafetensorsReader weights, LlamaConfig config, ComputeDevice device, FineTuning fineTuning) {
+    LlamaWeights(SafetensorsReader weights, LlamaConfig config, ComputeDevice device, TrainableWeights trainableWeights) {
         this.config = config;
         this.device = device;
-        this.fineTuning = fineTuning;
-        boolean full = fineTuning instanceof FineTuning.Full;
+        this.trainableWeights = trainableWeights;
+        boolean full = trainableWeights instanceof TrainableWeights.Full;
         int h = config.hiddenSize();
         embed = load(weights, "model.embed_tokens.weight", !full, config.vocabSize(), h);
         gradEmbed = full ? grad(embed) : null;
@@ -49,7 +49,7 @@ final class LlamaWeights {
         lmHead = new LinearLayer("lm_head", h, config.vocabSize(), head, null, gradHead, null, -1);
         invFreq = device.upload(config.invFreq(), config.headDim() / 2);
         owned.add(invFreq);
-        if (fineTuning instanceof FineTuning.Lora(LoraSpec spec)) attachLora(spec);
+        if (trainableWeights instanceof TrainableWeights.Lora(LoraSpec spec)) attachLora(spec);
         parameters = List.copyOf(collectParameters());
     }
 
@@ -118,8 +118,8 @@ final class LlamaWeights {
 
     private List<Parameter> collectParameters() {
         List<Parameter> out = new ArrayList<>();
-        switch (fineTuning) {
-            case FineTuning.Full() -> {
+        switch (trainableWeights) {
+            case TrainableWeights.Full() -> {
                 out.add(new Parameter("model.embed_tokens.weight", embed, gradEmbed, true));
                 for (DecoderLayer layer : layers) {
                     out.add(new Parameter(layer.attnNormName(), layer.attnNorm(), layer.gradAttnNorm(), false));
@@ -134,7 +134,7 @@ final class LlamaWeights {
                 out.add(new Parameter("model.norm.weight", finalNorm, gradFinalNorm, false));
                 if (!config.tieWordEmbeddings()) out.add(new Parameter("lm_head.weight", lmHead.weight, lmHead.gradWeight, true));
             }
-            case FineTuning.Lora lora -> {
+            case TrainableWeights.Lora lora -> {
                 for (DecoderLayer layer : layers) {
                     for (LinearLayer lin : layer.projections()) {
                         if (lin.lora == null) continue;
@@ -143,7 +143,7 @@ final class LlamaWeights {
                     }
                 }
             }
-            case FineTuning.Frozen() -> { }
+            case TrainableWeights.Frozen() -> { }
         }
         return out;
     }

@@ -34,8 +34,8 @@ public final class PeftAdapter {
 
     /** Writes the adapter of a LoRA model into {@code dir} (created if needed). */
     public static void save(LlamaModel model, Path dir, String baseModelName) {
-        if (!(model.fineTuning() instanceof FineTuning.Lora(LoraSpec spec))) {
-            throw new IllegalStateException("model has no LoRA adapter to save (fine-tuning: " + model.fineTuning() + ")");
+        if (!(model.trainableWeights() instanceof TrainableWeights.Lora(LoraSpec spec))) {
+            throw new IllegalStateException("model has no LoRA adapter to save (fine-tuning: " + model.trainableWeights() + ")");
         }
         ComputeDevice dev = model.device();
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();

@@ -1,7 +1,7 @@
 package com.mka1.core.inference;
 
 import com.mka1.core.compute.ReferenceDevice;
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.PeftAdapter;
@@ -46,7 +46,7 @@ final class ServingFixture {
         LoraSpec spec = new LoraSpec(4, 8, 0, EnumSet.of(Projection.Q, Projection.V, Projection.DOWN), seed);
         try (ReferenceDevice device = new ReferenceDevice();
              LlamaModel model = LlamaModel.load(registry.find(TinyModel.ID).orElseThrow().dir(), device,
-                     new FineTuning.Lora(spec), false)) {
+                     new TrainableWeights.Lora(spec), false)) {
             Random random = new Random(seed);
             for (Parameter p : model.trainableParameters()) {
                 float[] values = new float[(int) p.value().size()];

@@ -36,7 +36,7 @@ class LlamaModelBehaviourTest {
 
     @Test
     void incrementalDecodingWithKvCacheEqualsTheFullForward() {
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Frozen(), false);
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Frozen(), false);
              var cache = model.newKvCache(16)) {
             float[] full = model.logits(oneRow(SEQUENCE));
             float[] prefill = model.forwardWithCache(java.util.Arrays.copyOf(SEQUENCE, 5), cache);
@@ -54,8 +54,8 @@ class LlamaModelBehaviourTest {
     @Test
     void recomputationGivesTheSameGradientsAndLeavesFewerBuffers() {
         try (var dev = new ReferenceDevice();
-             var plain = LlamaModel.load(TINY, dev, new FineTuning.Full(), false);
-             var recomputed = LlamaModel.load(TINY, dev, new FineTuning.Full(), true)) {
+             var plain = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), false);
+             var recomputed = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), true)) {
             PackedBatch batch = ReferenceFixture.load("tiny-llama-bias-full.json").batch();
             plain.zeroGradients();
             recomputed.zeroGradients();
@@ -72,7 +72,7 @@ class LlamaModelBehaviourTest {
     @Test
     void adapterSavedAndLoadedInPeftLayoutReproducesTheModel(@TempDir Path dir) throws IOException {
         var spec = new LoraSpec(4, 8, 0.1, EnumSet.of(Projection.Q, Projection.V, Projection.GATE), 3);
-        try (var dev = new ReferenceDevice(); var trained = LlamaModel.load(TINY, dev, new FineTuning.Lora(spec), false)) {
+        try (var dev = new ReferenceDevice(); var trained = LlamaModel.load(TINY, dev, new TrainableWeights.Lora(spec), false)) {
             randomise(dev, trained);
             PeftAdapter.save(trained, dir, "meetkai:tiny");
             assertThat(Files.readString(dir.resolve("adapter_config.json"))).isEqualTo(
@@ -88,7 +88,7 @@ class LlamaModelBehaviourTest {
             LoraSpec read = PeftAdapter.readSpec(dir);
             assertThat(read.rank()).isEqualTo(4);
             assertThat(read.targets()).containsExactlyInAnyOrder(Projection.Q, Projection.V, Projection.GATE);
-            try (var loaded = LlamaModel.load(TINY, dev, new FineTuning.Lora(read), false)) {
+            try (var loaded = LlamaModel.load(TINY, dev, new TrainableWeights.Lora(read), false)) {
                 PeftAdapter.load(loaded, dir);
                 assertThat(loaded.logits(oneRow(SEQUENCE))).containsExactly(trained.logits(oneRow(SEQUENCE)));
             }
@@ -98,7 +98,7 @@ class LlamaModelBehaviourTest {
     @Test
     void mergingLoraIntoTheBaseKeepsTheFunctionAndExportsAFullModel(@TempDir Path dir) throws IOException {
         var spec = new LoraSpec(2, 4, 0, EnumSet.allOf(Projection.class), 9);
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Lora(spec), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Lora(spec), false)) {
             randomise(dev, model);
             float[] before = model.logits(oneRow(SEQUENCE));
             model.mergeLora();
@@ -106,7 +106,7 @@ class LlamaModelBehaviourTest {
             for (int i = 0; i < before.length; i++) assertThat(merged[i]).isCloseTo(before[i], within(1e-4f));
             Files.copy(TINY.resolve("config.json"), dir.resolve("config.json"));
             model.saveWeights(dir.resolve("model.safetensors"));
-            try (var reloaded = LlamaModel.load(dir, dev, new FineTuning.Frozen(), false)) {
+            try (var reloaded = LlamaModel.load(dir, dev, new TrainableWeights.Frozen(), false)) {
                 assertThat(reloaded.logits(oneRow(SEQUENCE))).containsExactly(merged);
             }
         }
@@ -114,7 +114,7 @@ class LlamaModelBehaviourTest {
 
     @Test
     void fullFineTuningExportIsALoadableModelDirectory(@TempDir Path dir) throws IOException {
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), false)) {
             PackedBatch batch = oneRow(SEQUENCE);
             model.zeroGradients();
             model.forwardBackward(batch, 1, 0);
@@ -126,10 +126,10 @@ class LlamaModelBehaviourTest {
             }
             model.export(dir.resolve("out"), "meetkai:tiny");
             assertThat(Files.readString(dir.resolve("out/config.json"))).isEqualTo(Files.readString(TINY.resolve("config.json")));
-            try (var reloaded = LlamaModel.load(dir.resolve("out"), dev, new FineTuning.Frozen(), false)) {
+            try (var reloaded = LlamaModel.load(dir.resolve("out"), dev, new TrainableWeights.Frozen(), false)) {
                 assertThat(reloaded.logits(batch)).containsExactly(model.logits(batch));
                 assertThat(reloaded.evaluate(batch).lossSum()).isLessThan(
-                        LlamaModel.load(TINY, dev, new FineTuning.Frozen(), false).evaluate(batch).lossSum());
+                        LlamaModel.load(TINY, dev, new TrainableWeights.Frozen(), false).evaluate(batch).lossSum());
             }
         }
     }
@@ -149,8 +149,8 @@ class LlamaModelBehaviourTest {
         Files.copy(TINY.resolve("config.json"), dir.resolve("config.json"));
         var spec = new LoraSpec(2, 4, 0, EnumSet.of(Projection.Q), 1);
         try (var dev = new ReferenceDevice();
-             var lora = LlamaModel.load(dir, dev, new FineTuning.Lora(spec), false);
-             var full = LlamaModel.load(dir, dev, new FineTuning.Full(), false)) {
+             var lora = LlamaModel.load(dir, dev, new TrainableWeights.Lora(spec), false);
+             var full = LlamaModel.load(dir, dev, new TrainableWeights.Full(), false)) {
             assertThat(lora.baseWeights().get("model.layers.0.self_attn.q_proj.weight").dtype()).isEqualTo(DType.BF16);
             assertThat(lora.baseWeights().get("model.layers.0.input_layernorm.weight").dtype()).isEqualTo(DType.F32);
             assertThat(full.baseWeights().get("model.layers.0.self_attn.q_proj.weight").dtype()).isEqualTo(DType.F32);

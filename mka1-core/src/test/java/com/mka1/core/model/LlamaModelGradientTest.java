@@ -70,14 +70,14 @@ class LlamaModelGradientTest {
 
     @Test
     void fullFineTuningGradientOfEveryParameter() {
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), false)) {
             checkAll(dev, model, 0);
         }
     }
 
     @Test
     void fullFineTuningGradientWithActivationRecomputation() {
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), true)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), true)) {
             checkAll(dev, model, 0);
         }
     }
@@ -88,7 +88,7 @@ class LlamaModelGradientTest {
         Files.writeString(dir.resolve("config.json"), Files.readString(TINY.resolve("config.json"))
                 .replace("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": true"));
         Files.copy(TINY.resolve("model.safetensors"), dir.resolve("model.safetensors")); // its lm_head.weight goes unused
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(dir, dev, new FineTuning.Full(), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(dir, dev, new TrainableWeights.Full(), false)) {
             assertThat(model.config().tieWordEmbeddings()).isTrue();
             assertThat(model.trainableParameters()).extracting(Parameter::name).doesNotContain("lm_head.weight");
             checkAll(dev, model, 0);
@@ -107,7 +107,7 @@ class LlamaModelGradientTest {
         }
         for (int i = 0; i < n; i++) targets[i] = (i + 1) % seq == 0 ? -1 : tokens[i + 1];
         assertThat(n).isGreaterThan(ActivationBuffers.LOGIT_ROWS);
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), false)) {
             checkAll(dev, model, 0, new PackedBatch(rows, seq, tokens, targets, positions, seg), 2);
         }
     }
@@ -115,7 +115,7 @@ class LlamaModelGradientTest {
     @Test
     void loraGradientOnEveryProjectionWithDropout() {
         var spec = new LoraSpec(3, 6, 0.25, EnumSet.allOf(Projection.class), 11);
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Lora(spec), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Lora(spec), false)) {
             Random r = new Random(5);
             for (Parameter p : model.trainableParameters()) { // B starts at zero: make it non-zero so A gets a gradient
                 double[] v = dev.readDoubles(p.value());

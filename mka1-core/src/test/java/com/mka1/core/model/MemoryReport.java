@@ -36,8 +36,8 @@ public final class MemoryReport {
         writeRandomModel(dir);
         System.gc();
         HeapSampler sampler = HeapSampler.start();
-        FineTuning mode = full ? new FineTuning.Full()
-                : new FineTuning.Lora(new LoraSpec(8, 16, 0.05, EnumSet.allOf(Projection.class), 1));
+        TrainableWeights mode = full ? new TrainableWeights.Full()
+                : new TrainableWeights.Lora(new LoraSpec(8, 16, 0.05, EnumSet.allOf(Projection.class), 1));
         try (ComputeDevice device = Backends.installed().open(backend, BackendOptions.defaults());
              LlamaModel model = LlamaModel.load(dir, device, mode, recompute)) {
             int n = 512;

@@ -2,7 +2,7 @@ package com.mka1.core.train.llama;
 
 import com.mka1.api.JsonValue;
 import com.mka1.core.json.Json;
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaConfig;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
@@ -63,25 +63,25 @@ record BaseModel(Path weightsDir, Path adapterDir, String name, LlamaConfig conf
      * The fine-tuning to apply: {@code requested} for a model directory; for an adapter, LoRA with
      * the adapter's rank, alpha and targets (dropout as requested), since training continues it.
      */
-    FineTuning fineTuning(FineTuning requested) throws TrainingFailedException {
+    TrainableWeights trainableWeights(TrainableWeights requested) throws TrainingFailedException {
         if (adapterDir == null) return requested;
-        if (!(requested instanceof FineTuning.Lora(LoraSpec asked))) {
+        if (!(requested instanceof TrainableWeights.Lora(LoraSpec asked))) {
             throw new TrainingFailedException("invalid_hyperparameters", "hyperparameters.full_fine_tune",
                     "model " + name + " is a LoRA adapter: it can only be trained further with LoRA");
         }
         try {
             LoraSpec saved = PeftAdapter.readSpec(adapterDir);
-            return new FineTuning.Lora(new LoraSpec(saved.rank(), saved.alpha(), asked.dropout(), saved.targets(), asked.initSeed()));
+            return new TrainableWeights.Lora(new LoraSpec(saved.rank(), saved.alpha(), asked.dropout(), saved.targets(), asked.initSeed()));
         } catch (UnsupportedModelException | UncheckedIOException | IllegalArgumentException e) {
             throw unusable(name, e);
         }
     }
 
     /** Loads the weights (and the adapter being continued) onto {@code device}. */
-    LlamaModel load(ComputeDevice device, FineTuning fineTuning, boolean recompute) throws TrainingFailedException {
+    LlamaModel load(ComputeDevice device, TrainableWeights trainableWeights, boolean recompute) throws TrainingFailedException {
         LlamaModel model = null;
         try {
-            model = LlamaModel.load(weightsDir, device, fineTuning, recompute);
+            model = LlamaModel.load(weightsDir, device, trainableWeights, recompute);
             if (adapterDir != null) PeftAdapter.load(model, adapterDir);
             return model;
         } catch (UnsupportedModelException | MissingTensorException | TensorShapeException | SafetensorsFormatException

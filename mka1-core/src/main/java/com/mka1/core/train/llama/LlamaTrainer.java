@@ -5,7 +5,7 @@ import com.mka1.core.data.ChatExample;
 import com.mka1.core.data.InvalidExampleException;
 import com.mka1.core.data.JsonlExamples;
 import com.mka1.core.data.PreferenceExample;
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.tokenizer.ChatTemplate;
 import com.mka1.core.train.data.ChatExampleEncoder;
@@ -95,9 +95,9 @@ public final class LlamaTrainer implements Trainer {
             case DPO -> preference(run, base.template(), maxSeq, base.padId(), listener);
         };
         Hyperparameters hp = HyperparameterResolver.resolve(run.settings(), data.trainingCount(), base.config().maxPositions());
-        FineTuning fineTuning = base.fineTuning(FineTuningResolver.resolve(run.settings(), run.seed()));
+        TrainableWeights trainableWeights = base.trainableWeights(FineTuningResolver.resolve(run.settings(), run.seed()));
         try (ComputeDevice device = openDevice(run.settings().backend());
-             LlamaModel model = base.load(device, fineTuning, options.recomputeActivations())) {
+             LlamaModel model = base.load(device, trainableWeights, options.recomputeActivations())) {
             int rows = rowsPerMicroBatch(model, device, hp.maxSeqLength());
             log.info("job {}: training {} on {} ({}), {} examples, micro-batches of {} rows x {} tokens", run.jobId(),
                     run.baseModelDir(), device.backendName(), device.description(), data.trainingCount(), rows, hp.maxSeqLength());

@@ -1,6 +1,6 @@
 package com.mka1.core.train.llama;
 
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.PeftAdapter;
 import java.io.IOException;
@@ -31,7 +31,7 @@ final class ModelOutput {
 
     void export(Path dir) throws IOException {
         try {
-            if (model.fineTuning() instanceof FineTuning.Lora) {
+            if (model.trainableWeights() instanceof TrainableWeights.Lora) {
                 PeftAdapter.save(model, dir, baseModelDir.toString());
             } else {
                 model.saveWeights(dir.resolve("model.safetensors"));

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.mka1.core.compute.Backends;
 import com.mka1.core.compute.ReferenceBackend;
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.testing.SharedDir;
 import com.mka1.core.train.testing.RecordingListener;
@@ -123,7 +123,7 @@ class LlamaTrainerTest {
         assertThat(Files.readAllBytes(done.modelDir().resolve("model.safetensors")))
                 .isNotEqualTo(Files.readAllBytes(SharedDir.resolve("models/stories260k/model.safetensors")));
         try (var device = new ReferenceBackend().open(BackendOptions.defaults());
-             var model = LlamaModel.load(done.modelDir(), device, new FineTuning.Frozen(), false)) {
+             var model = LlamaModel.load(done.modelDir(), device, new TrainableWeights.Frozen(), false)) {
             assertThat(model.config().numLayers()).isEqualTo(5);
         }
     }
