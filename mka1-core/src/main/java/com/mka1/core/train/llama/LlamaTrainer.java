@@ -12,8 +12,8 @@ import com.mka1.core.train.data.ChatExampleEncoder;
 import com.mka1.core.train.data.LineList;
 import com.mka1.core.train.data.PreferenceEncoder;
 import com.mka1.core.train.loop.DpoObjective;
-import com.mka1.core.train.loop.HyperparameterResolver;
-import com.mka1.core.train.loop.Hyperparameters;
+import com.mka1.core.train.HyperparameterResolver;
+import com.mka1.core.train.ResolvedHyperparameters;
 import com.mka1.core.train.loop.LoopOptions;
 import com.mka1.core.train.loop.Objective;
 import com.mka1.core.train.loop.SupervisedObjective;
@@ -94,7 +94,7 @@ public final class LlamaTrainer implements Trainer {
             case SUPERVISED -> supervised(run, base.template(), maxSeq, base.padId(), listener);
             case DPO -> preference(run, base.template(), maxSeq, base.padId(), listener);
         };
-        Hyperparameters hp = HyperparameterResolver.resolve(run.settings(), data.trainingCount(), base.config().maxPositions());
+        ResolvedHyperparameters hp = HyperparameterResolver.resolve(run.settings(), data.trainingCount(), base.config().maxPositions());
         TrainableWeights trainableWeights = base.trainableWeights(FineTuningResolver.resolve(run.settings(), run.seed()));
         try (ComputeDevice device = openDevice(run.settings().backend());
              LlamaModel model = base.load(device, trainableWeights, options.recomputeActivations())) {
@@ -137,7 +137,7 @@ public final class LlamaTrainer implements Trainer {
     private interface Prepared {
         int trainingCount();
 
-        Objective objective(Hyperparameters hp, int rowsPerMicroBatch);
+        Objective objective(ResolvedHyperparameters hp, int rowsPerMicroBatch);
     }
 
     private Prepared supervised(TrainingRun run, ChatTemplate template, int maxSeq, int padId, TrainingListener listener)
@@ -156,7 +156,7 @@ public final class LlamaTrainer implements Trainer {
             }
 
             @Override
-            public Objective objective(Hyperparameters hp, int rowsPerMicroBatch) {
+            public Objective objective(ResolvedHyperparameters hp, int rowsPerMicroBatch) {
                 return new SupervisedObjective(training.examples(), validation.examples(), hp.maxSeqLength(), rowsPerMicroBatch, padId);
             }
         };
@@ -178,7 +178,7 @@ public final class LlamaTrainer implements Trainer {
             }
 
             @Override
-            public Objective objective(Hyperparameters hp, int rowsPerMicroBatch) {
+            public Objective objective(ResolvedHyperparameters hp, int rowsPerMicroBatch) {
                 return new DpoObjective(training.pairs(), validation.pairs(), hp.beta(), padId);
             }
         };

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.mka1.core.train.ResolvedHyperparameters;
 
 /**
  * The optimisation loop shared by every {@link Objective}. Each epoch draws a seeded order of the
@@ -52,7 +53,7 @@ public final class TrainingLoop {
 
     private final TrainableModel model;
     private final Objective objective;
-    private final Hyperparameters hp;
+    private final ResolvedHyperparameters hp;
     private final long seed;
     private final Directories dirs;
     private final ModelExporter exporter;
@@ -61,7 +62,7 @@ public final class TrainingLoop {
     private final int stepsPerEpoch;
     private final int totalSteps;
 
-    public TrainingLoop(TrainableModel model, Objective objective, Hyperparameters hp, long seed, Directories dirs,
+    public TrainingLoop(TrainableModel model, Objective objective, ResolvedHyperparameters hp, long seed, Directories dirs,
                         ModelExporter exporter, String backendName, LoopOptions options) {
         if (objective.trainingSize() == 0) throw new IllegalArgumentException("no training items");
         this.model = model;

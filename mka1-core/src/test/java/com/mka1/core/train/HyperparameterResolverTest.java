@@ -1,10 +1,8 @@
-package com.mka1.core.train.loop;
+package com.mka1.core.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mka1.core.train.TrainingFailedException;
-import com.mka1.core.train.TrainingSettings;
 import com.mka1.core.train.optim.LearningRateSchedule.Decay;
 import org.junit.jupiter.api.Test;
 
@@ -29,16 +27,16 @@ class HyperparameterResolverTest {
 
     @Test
     void allAutoForLora() throws TrainingFailedException {
-        Hyperparameters hp = HyperparameterResolver.resolve(TrainingSettings.auto(), 50, 512);
-        assertThat(hp).isEqualTo(new Hyperparameters(3, 1, 1.0, 2e-4, 0.1, 0.1, Decay.LINEAR, 512, 1.0));
+        ResolvedHyperparameters hp = HyperparameterResolver.resolve(TrainingSettings.auto(), 50, 512);
+        assertThat(hp).isEqualTo(new ResolvedHyperparameters(3, 1, 1.0, 2e-4, 0.1, 0.1, Decay.LINEAR, 512, 1.0));
         assertThat(hp.learningRate()).isEqualTo(2e-4);
     }
 
     @Test
     void explicitValuesAreKeptAndFullFineTuningUsesTheLowerBaseRate() throws TrainingFailedException {
         TrainingSettings s = new TrainingSettings(4, 300 - 290, 0.5, 0.2, true, null, null, null, null, 0.0, "cosine", 128, null);
-        Hyperparameters hp = HyperparameterResolver.resolve(s, 40, 4096);
-        assertThat(hp).isEqualTo(new Hyperparameters(4, 10, 0.5, 2e-5, 0.2, 0.0, Decay.COSINE, 128, 1.0));
+        ResolvedHyperparameters hp = HyperparameterResolver.resolve(s, 40, 4096);
+        assertThat(hp).isEqualTo(new ResolvedHyperparameters(4, 10, 0.5, 2e-5, 0.2, 0.0, Decay.COSINE, 128, 1.0));
         assertThat(hp.learningRate()).isEqualTo(1e-5);
     }
 

@@ -1,4 +1,4 @@
-package com.mka1.core.train.loop;
+package com.mka1.core.train;
 
 import com.mka1.core.train.optim.LearningRateSchedule;
 
@@ -15,7 +15,7 @@ import com.mka1.core.train.optim.LearningRateSchedule;
  * @param maxSeqLength           packed row length in tokens
  * @param maxGradNorm            global gradient-norm clip
  */
-public record Hyperparameters(int nEpochs, int batchSize, double learningRateMultiplier, double baseLearningRate,
+public record ResolvedHyperparameters(int nEpochs, int batchSize, double learningRateMultiplier, double baseLearningRate,
                               double beta, double warmupRatio, LearningRateSchedule.Decay decay,
                               int maxSeqLength, double maxGradNorm) {
     /** The peak learning rate: base times multiplier. */

@@ -1,7 +1,5 @@
-package com.mka1.core.train.loop;
+package com.mka1.core.train;
 
-import com.mka1.core.train.TrainingFailedException;
-import com.mka1.core.train.TrainingSettings;
 import com.mka1.core.train.optim.LearningRateSchedule;
 
 /**
@@ -31,7 +29,7 @@ public final class HyperparameterResolver {
      * Resolves {@code settings} for {@code examples} training examples on a model whose context
      * holds {@code modelMaxPositions} tokens.
      */
-    public static Hyperparameters resolve(TrainingSettings settings, int examples, int modelMaxPositions)
+    public static ResolvedHyperparameters resolve(TrainingSettings settings, int examples, int modelMaxPositions)
             throws TrainingFailedException {
         if (examples < 1) {
             throw new TrainingFailedException("invalid_training_file", "training_file", "the training file has no usable examples");
@@ -58,7 +56,7 @@ public final class HyperparameterResolver {
                 ? checkRange("max_seq_length", settings.maxSeqLength(), 2, modelMaxPositions)
                 : Math.min(modelMaxPositions, DEFAULT_MAX_SEQ_LENGTH);
         double base = Boolean.TRUE.equals(settings.fullFineTune()) ? FULL_BASE_LEARNING_RATE : LORA_BASE_LEARNING_RATE;
-        return new Hyperparameters(nEpochs, batchSize, multiplier, base, beta, warmup, decay, maxSeq, 1.0);
+        return new ResolvedHyperparameters(nEpochs, batchSize, multiplier, base, beta, warmup, decay, maxSeq, 1.0);
     }
 
     static int autoEpochs(int examples) {
