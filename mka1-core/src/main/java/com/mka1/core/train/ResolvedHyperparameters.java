@@ -1,9 +1,12 @@
 package com.mka1.core.train;
 
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.train.optim.LearningRateSchedule;
 
 /**
- * Training hyperparameters with every "auto" resolved.
+ * Everything a training run uses, with every "auto" resolved, made once by
+ * {@link HyperparameterResolver} from the requested {@link TrainingSettings}. The trainer trains
+ * with it and reports it ({@link TrainingPlan}) so the job shows real numbers instead of "auto".
  *
  * @param nEpochs                passes over the training set
  * @param batchSize              examples per optimizer step
@@ -14,10 +17,11 @@ import com.mka1.core.train.optim.LearningRateSchedule;
  * @param decay                  decay after warmup
  * @param maxSeqLength           packed row length in tokens
  * @param maxGradNorm            global gradient-norm clip
+ * @param weights                which weights train: LoRA (rank, alpha, dropout, targets, init seed) or all of them
  */
 public record ResolvedHyperparameters(int nEpochs, int batchSize, double learningRateMultiplier, double baseLearningRate,
-                              double beta, double warmupRatio, LearningRateSchedule.Decay decay,
-                              int maxSeqLength, double maxGradNorm) {
+                                      double beta, double warmupRatio, LearningRateSchedule.Decay decay,
+                                      int maxSeqLength, double maxGradNorm, TrainableWeights weights) {
     /** The peak learning rate: base times multiplier. */
     public double learningRate() {
         return baseLearningRate * learningRateMultiplier;

@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import com.mka1.core.train.TrainingFailedException;
+import com.mka1.core.train.TrainingSettings;
 
 /**
  * The model a job starts from, with its config, tokenizer and chat template read (weights load
@@ -60,18 +61,17 @@ record BaseModel(Path weightsDir, Path adapterDir, String name, LlamaConfig conf
     }
 
     /**
-     * The fine-tuning to apply: {@code requested} for a model directory; for an adapter, LoRA with
-     * the adapter's rank, alpha and targets (dropout as requested), since training continues it.
+     * The LoRA settings of the adapter this model continues (training goes on with its rank, alpha
+     * and targets), or null for a model directory. An adapter can only be trained further with LoRA.
      */
-    TrainableWeights trainableWeights(TrainableWeights requested) throws TrainingFailedException {
-        if (adapterDir == null) return requested;
-        if (!(requested instanceof TrainableWeights.Lora(LoraSpec asked))) {
+    LoraSpec continuedAdapter(TrainingSettings requested) throws TrainingFailedException {
+        if (adapterDir == null) return null;
+        if (Boolean.TRUE.equals(requested.fullFineTune())) {
             throw new TrainingFailedException("invalid_hyperparameters", "hyperparameters.full_fine_tune",
                     "model " + name + " is a LoRA adapter: it can only be trained further with LoRA");
         }
         try {
-            LoraSpec saved = PeftAdapter.readSpec(adapterDir);
-            return new TrainableWeights.Lora(new LoraSpec(saved.rank(), saved.alpha(), asked.dropout(), saved.targets(), asked.initSeed()));
+            return PeftAdapter.readSpec(adapterDir);
         } catch (UnsupportedModelException | UncheckedIOException | IllegalArgumentException e) {
             throw unusable(name, e);
         }

@@ -5,7 +5,7 @@ import com.mka1.core.data.ChatExample;
 import com.mka1.core.data.InvalidExampleException;
 import com.mka1.core.data.JsonlExamples;
 import com.mka1.core.data.PreferenceExample;
-import com.mka1.core.model.TrainableWeights;
+import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.tokenizer.ChatTemplate;
 import com.mka1.core.train.data.ChatExampleEncoder;
@@ -88,16 +88,17 @@ public final class LlamaTrainer implements Trainer {
 
     private TrainingResult trainChecked(TrainingRun run, TrainingListener listener) throws TrainingFailedException {
         BaseModel base = BaseModel.open(run.baseModelDir(), run.baseModelId());
+        LoraSpec continuedAdapter = base.continuedAdapter(run.settings());
         // max_seq_length does not depend on the data, and the data cannot be rendered without it
-        int maxSeq = HyperparameterResolver.resolve(run.settings(), 1, base.config().maxPositions()).maxSeqLength();
+        int maxSeq = HyperparameterResolver.maxSeqLength(run.settings(), base.config().maxPositions());
         Prepared data = switch (run.method()) {
             case SUPERVISED -> supervised(run, base.template(), maxSeq, base.padId(), listener);
             case DPO -> preference(run, base.template(), maxSeq, base.padId(), listener);
         };
-        ResolvedHyperparameters hp = HyperparameterResolver.resolve(run.settings(), data.trainingCount(), base.config().maxPositions());
-        TrainableWeights trainableWeights = base.trainableWeights(FineTuningResolver.resolve(run.settings(), run.seed()));
+        ResolvedHyperparameters hp = HyperparameterResolver.resolve(run.settings(), data.trainingCount(),
+                base.config().maxPositions(), run.seed(), continuedAdapter);
         try (ComputeDevice device = openDevice(run.settings().backend());
-             LlamaModel model = base.load(device, trainableWeights, options.recomputeActivations())) {
+             LlamaModel model = base.load(device, hp.weights(), options.recomputeActivations())) {
             int rows = rowsPerMicroBatch(model, device, hp.maxSeqLength());
             log.info("job {}: training {} on {} ({}), {} examples, micro-batches of {} rows x {} tokens", run.jobId(),
                     run.baseModelDir(), device.backendName(), device.description(), data.trainingCount(), rows, hp.maxSeqLength());

@@ -27,6 +27,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.train.ResolvedHyperparameters;
 
 class TrainingLoopTest {
@@ -54,7 +55,7 @@ class TrainingLoopTest {
     }
 
     private ResolvedHyperparameters hp(int epochs, int batch) {
-        return new ResolvedHyperparameters(epochs, batch, 1.0, 0.3, 0.1, 0.1, Decay.LINEAR, 24, 1.0);
+        return new ResolvedHyperparameters(epochs, batch, 1.0, 0.3, 0.1, 0.1, Decay.LINEAR, 24, 1.0, new TrainableWeights.Full());
     }
 
     private static final LoopOptions OPTIONS = new LoopOptions(Duration.ofHours(1), 3, AdamW.Config.defaults());
