@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import com.mka1.core.train.ResolvedHyperparameters;
 
 /**
  * The optimisation loop shared by every {@link Objective}. Each epoch draws a seeded order of the

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.mka1.core.model.Parameter;
 import com.mka1.core.model.TrainableWeights;
-import com.mka1.core.train.ResolvedHyperparameters;
 import com.mka1.core.train.TrainingResult;
 import com.mka1.core.train.data.PreferencePair;
 import com.mka1.core.train.data.SplitMix64;

@@ -28,7 +28,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import com.mka1.core.model.TrainableWeights;
-import com.mka1.core.train.ResolvedHyperparameters;
 
 class TrainingLoopTest {
     private static final int VOCAB = 16;

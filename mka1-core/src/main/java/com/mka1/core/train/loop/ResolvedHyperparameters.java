@@ -1,4 +1,4 @@
-package com.mka1.core.train;
+package com.mka1.core.train.loop;
 
 import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.train.optim.LearningRateSchedule;

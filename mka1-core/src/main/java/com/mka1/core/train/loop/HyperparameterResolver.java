@@ -1,4 +1,4 @@
-package com.mka1.core.train;
+package com.mka1.core.train.loop;
 
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.Projection;
@@ -7,6 +7,8 @@ import com.mka1.core.train.optim.LearningRateSchedule;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import com.mka1.core.train.TrainingSettings;
+import com.mka1.core.train.TrainingFailedException;
 
 /**
  * The one place where requested settings are checked against their ranges and "auto" (null)

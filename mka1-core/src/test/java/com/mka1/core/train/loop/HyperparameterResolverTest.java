@@ -1,4 +1,4 @@
-package com.mka1.core.train;
+package com.mka1.core.train.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,8 @@ import com.mka1.core.train.optim.LearningRateSchedule.Decay;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import com.mka1.core.train.TrainingSettings;
+import com.mka1.core.train.TrainingFailedException;
 
 class HyperparameterResolverTest {
     @Test
