@@ -1,4 +1,4 @@
-package com.mka1.server.cli;
+package com.mka1.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

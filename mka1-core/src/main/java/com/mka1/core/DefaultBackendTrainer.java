@@ -1,4 +1,4 @@
-package com.mka1.server.cli;
+package com.mka1.core;
 
 import com.mka1.core.train.Trainer;
 import com.mka1.core.train.TrainingFailedException;
@@ -7,7 +7,7 @@ import com.mka1.core.train.TrainingResult;
 import com.mka1.core.train.TrainingRun;
 import com.mka1.core.train.TrainingSettings;
 
-/** Gives jobs that name no compute backend the one chosen with {@code mka1 serve --backend}. */
+/** Gives jobs that name no compute backend the engine's default one ({@link EmbeddedMka1.Builder#backend}). */
 record DefaultBackendTrainer(Trainer trainer, String backend) implements Trainer {
     @Override
     public TrainingResult train(TrainingRun run, TrainingListener listener) throws TrainingFailedException {
