@@ -31,6 +31,7 @@ import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.registry.ModelsService;
 import com.mka1.core.registry.tiny.TinyModel;
 import com.mka1.spi.BackendOptions;
+import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeDevice;
 import java.util.function.Supplier;
 import com.mka1.core.train.Trainer;
@@ -41,6 +42,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.ServiceLoader;
 
 /**
  * The {@link Mka1} API in this JVM: files, jobs and models kept durably under one data
@@ -48,6 +50,9 @@ import java.util.Objects;
  * directory, training through a {@link Trainer}. Build with {@link #builder()}.
  */
 public final class EmbeddedMka1 implements Mka1 {
+    /** The model written into every models directory unless disabled: random weights, byte-level tokenizer, ChatML. */
+    public static final String EMBEDDED_MODEL = TinyModel.ID;
+
     private final FileStore files;
     private final ModelRegistry models;
     private final JobManager jobs;
@@ -89,16 +94,6 @@ public final class EmbeddedMka1 implements Mka1 {
     @Override
     public ModelService models() {
         return new ModelsService(models, servedModels::invalidate);
-    }
-
-    /** The model registry (base models, fine-tuned models and checkpoints). */
-    public ModelRegistry modelRegistry() {
-        return models;
-    }
-
-    /** The file store, for engine components that read stored files by id. */
-    public FileStore fileStore() {
-        return files;
     }
 
     @Override
@@ -188,7 +183,7 @@ public final class EmbeddedMka1 implements Mka1 {
         }
     }
 
-    /** Configures an {@link EmbeddedMka1}; only {@link #dataDir} and {@link #trainer} are required. */
+    /** Configures an {@link EmbeddedMka1}; only {@link #dataDir} is required. */
     public static final class Builder {
         private Path dataDir;
         private Path modelsDir;
@@ -202,7 +197,8 @@ public final class EmbeddedMka1 implements Mka1 {
         private Clock clock = Clock.systemUTC();
         private boolean embeddedModel = true;
         private long modelCacheBytes = 2L << 30;
-        private Supplier<ComputeDevice> inferenceDevices = () -> Backends.installed().open(null, BackendOptions.defaults());
+        private Supplier<ComputeDevice> inferenceDevices;
+        private String backend;
         private boolean mergeAdapters;
 
         private Builder() {}
@@ -219,7 +215,17 @@ public final class EmbeddedMka1 implements Mka1 {
             return this;
         }
 
-        /** Opens a compute device for each model loaded for inference (default: the best available backend or MKA1_BACKEND). */
+        /**
+         * The compute backend ("reference", "cpu", "cuda") that jobs naming none train on and that
+         * models are served on; default null: {@code MKA1_BACKEND}, else the best available.
+         * {@link #build()} fails with {@link BackendUnavailableException}, naming why, when it cannot run here.
+         */
+        public Builder backend(String name) {
+            this.backend = name == null || name.isBlank() ? null : name.strip();
+            return this;
+        }
+
+        /** Opens a compute device for each model loaded for inference (default: from {@link #backend}). */
         public Builder inferenceDevices(Supplier<ComputeDevice> devices) {
             this.inferenceDevices = devices;
             return this;
@@ -243,7 +249,7 @@ public final class EmbeddedMka1 implements Mka1 {
             return this;
         }
 
-        /** Trains jobs (the model engine's implementation). */
+        /** Trains jobs (default: the {@link Trainer} service that core provides, {@code LlamaTrainer}). */
         public Builder trainer(Trainer trainer) {
             this.trainer = trainer;
             return this;
@@ -291,10 +297,21 @@ public final class EmbeddedMka1 implements Mka1 {
             return this;
         }
 
+        /** The {@link Trainer} service found on the module or class path (core provides {@code LlamaTrainer}). */
+        static Trainer installedTrainer() {
+            return ServiceLoader.load(Trainer.class).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no Trainer service is installed; give one with trainer(...)"));
+        }
+
         /** Opens the data directory, reloads its state and resumes unfinished jobs. */
         public EmbeddedMka1 build() {
             Objects.requireNonNull(dataDir, "dataDir is required");
-            Objects.requireNonNull(trainer, "trainer is required");
+            Backends installed = Backends.installed();
+            if (backend != null) installed.byName(backend); // fails before anything is opened or resumed
+            Trainer jobTrainer = trainer != null ? trainer : installedTrainer();
+            if (backend != null) jobTrainer = new DefaultBackendTrainer(jobTrainer, backend);
+            Supplier<ComputeDevice> devices = inferenceDevices != null ? inferenceDevices
+                    : () -> installed.open(backend, BackendOptions.defaults());
             try {
                 FileStore files = FileStore.open(dataDir.resolve("files"), maxUploadBytes, clock);
                 Path baseModels = modelsDir != null ? modelsDir : dataDir.resolve("models");
@@ -302,11 +319,11 @@ public final class EmbeddedMka1 implements Mka1 {
                     TinyModel.ensure(baseModels);
                 }
                 ModelRegistry models = ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
-                JobManager jobs = JobManager.open(dataDir.resolve("jobs"), files, models, trainer,
+                JobManager jobs = JobManager.open(dataDir.resolve("jobs"), files, models, jobTrainer,
                         new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock));
                 try {
                     return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
-                            new ServedModelLoader(models, inferenceDevices, mergeAdapters),
+                            new ServedModelLoader(models, devices, mergeAdapters),
                             new ResponseStore(dataDir.resolve("responses")), clock);
                 } catch (RuntimeException e) {
                     jobs.close(); // it has already resumed unfinished jobs; nobody else could stop them

@@ -108,11 +108,11 @@ class JobLifecycleTest {
         assertThat(c.metrics()).isEqualTo(new CheckpointMetrics(2, 0.5, 0.75, null, null, null, null));
         assertThat(c.fineTuningJobId()).isEqualTo(done.id());
 
-        RegisteredModel model = mka1.modelRegistry().find(done.fineTunedModel()).orElseThrow();
+        RegisteredModel model = Mka1Fixture.registry(root).find(done.fineTunedModel()).orElseThrow();
         assertThat(model.kind()).isEqualTo(ModelKind.FINE_TUNED);
         assertThat(model.dir().getFileName().toString()).isEqualTo("final");
         assertThat(model.baseModel()).isEqualTo(MODEL);
-        assertThat(mka1.modelRegistry().find(c.fineTunedModelCheckpoint()).orElseThrow().kind()).isEqualTo(ModelKind.CHECKPOINT);
+        assertThat(Mka1Fixture.registry(root).find(c.fineTunedModelCheckpoint()).orElseThrow().kind()).isEqualTo(ModelKind.CHECKPOINT);
 
         assertThat(done.resultFiles()).hasSize(1);
         FileObject result = mka1.files().retrieve(done.resultFiles().getFirst());

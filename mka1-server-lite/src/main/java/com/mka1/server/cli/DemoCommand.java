@@ -17,8 +17,8 @@ import com.mka1.api.finetuning.JobStatus;
 import com.mka1.api.finetuning.Method;
 import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
-import com.mka1.core.registry.ModelRegistry;
-import com.mka1.core.registry.tiny.TinyModel;
+import com.mka1.core.EmbeddedMka1;
+import com.mka1.core.LocalModels;
 import com.mka1.server.cli.demo.LossChart;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -62,7 +62,7 @@ final class DemoCommand implements Command {
             System.setProperty(LOG_LEVEL, "warn"); // the demo tells its own story; engine logs would interleave
         }
         PrintStream out = context.out();
-        String requested = context.options().get("model") == null ? TinyModel.ID : context.options().get("model");
+        String requested = context.options().get("model") == null ? EmbeddedMka1.EMBEDDED_MODEL : context.options().get("model");
         Path dataDir = context.options().get("data-dir") != null ? Path.of(context.options().get("data-dir"))
                 : Files.createTempDirectory("mka1-demo-");
         Path modelsDir = context.options().get("models-dir") != null || context.env().containsKey("MKA1_MODELS_DIR")
@@ -74,18 +74,18 @@ final class DemoCommand implements Command {
             modelsDir = dataDir.resolve("models");
             Files.createDirectories(modelsDir);
             Files.createSymbolicLink(modelsDir.resolve(dir.getFileName()), dir);
-            model = ModelRegistry.LOCAL_OWNER + ":" + dir.getFileName();
+            model = LocalModels.idOfDirectory(dir);
         }
         out.println("mka1 demo: fine-tune " + model + " into a support bot (data in " + dataDir + ")");
         long start = System.nanoTime();
-        try (Mka1 mka1 = DemoEngine.open(dataDir, modelsDir, context.options().get("backend"), model.equals(TinyModel.ID))) {
+        try (Mka1 mka1 = DemoEngine.open(dataDir, modelsDir, context.options().get("backend"), model.equals(EmbeddedMka1.EMBEDDED_MODEL))) {
             FileObject file;
             try (InputStream data = DemoCommand.class.getResourceAsStream(DATASET)) {
                 file = mka1.files().create(new FileUpload("support-bot.jsonl", FilePurpose.FINE_TUNE, data));
             }
             out.printf("uploaded support-bot.jsonl as %s (%d bytes)%n", file.id(), file.bytes());
             FineTuningJob job = mka1.fineTuning().create(JobCreateParams.of(model, file.id()).withSuffix("support-bot")
-                    .withSeed(42L).withMethod(new Method.Supervised(hyperparameters(context, model.equals(TinyModel.ID)))));
+                    .withSeed(42L).withMethod(new Method.Supervised(hyperparameters(context, model.equals(EmbeddedMka1.EMBEDDED_MODEL)))));
             out.println("created job " + job.id() + " (" + job.status().wireName() + ")");
             List<Double> losses = follow(mka1, job.id(), out);
             job = mka1.fineTuning().retrieve(job.id());

@@ -1,7 +1,6 @@
 package com.mka1.server.cli;
 
-import com.mka1.core.registry.hub.DownloadListener;
-import com.mka1.core.registry.hub.HubDownloader;
+import com.mka1.core.LocalModels;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,12 +38,11 @@ final class ModelsPullCommand implements Command {
         Path modelsDir = ModelsDirectory.resolve(context);
         String hub = context.options().get("hub");
         if (hub == null) {
-            hub = context.env().getOrDefault("MKA1_HUB_URL", HubDownloader.DEFAULT_HUB.toString());
+            hub = context.env().getOrDefault("MKA1_HUB_URL", LocalModels.DEFAULT_HUB.toString());
         }
         ProgressBar bar = new ProgressBar(context.err());
-        HubDownloader downloader = new HubDownloader(URI.create(hub), context.env().get("HF_TOKEN"));
         context.err().println("pulling " + repo + " from " + hub);
-        Path dir = downloader.pull(repo, modelsDir, new DownloadListener() {
+        Path dir = LocalModels.pull(repo, modelsDir, URI.create(hub), context.env().get("HF_TOKEN"), new LocalModels.PullListener() {
             private long total;
 
             @Override

@@ -8,7 +8,6 @@ import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.core.EmbeddedMka1;
-import com.mka1.core.registry.tiny.TinyModel;
 import com.mka1.server.Mka1Server;
 import com.mka1.server.http.ApiKeys;
 import com.mka1.server.http.HttpLimits;
@@ -63,7 +62,7 @@ class ChatCompletionFailureTest {
         try (Mka1Server server = Mka1Server.start("127.0.0.1", 0, ApiKeys.parseList(KEY + ":user", "test"), router,
                 new ApiErrors(), new HttpLimits(1 << 20, 1 << 20), engine, 1)) {
             HttpTestClient http = new HttpTestClient(server.baseUri());
-            String request = "{\"model\":\"" + TinyModel.ID + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+            String request = "{\"model\":\"" + EmbeddedMka1.EMBEDDED_MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
                     + "\"max_tokens\":4,\"temperature\":0";
             String error = envelope("generation failed: device lost", "server_error", null, "server_error");
 

@@ -1,0 +1,126 @@
+package com.mka1.core;
+
+import com.mka1.core.compute.Backends;
+import com.mka1.core.inference.GenerationRequest;
+import com.mka1.core.inference.GenerationResult;
+import com.mka1.core.inference.SamplingSettings;
+import com.mka1.core.inference.ServedModel;
+import com.mka1.core.inference.ServedModelLoader;
+import com.mka1.core.inference.StopSequences;
+import com.mka1.core.registry.ModelRegistry;
+import com.mka1.core.registry.hub.DownloadListener;
+import com.mka1.core.registry.hub.HubDownloader;
+import com.mka1.spi.BackendOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A models directory on its own, without the job engine: raw completions from any of its models
+ * (and the fine-tuned ones a data directory records), and models pulled from a Hugging Face style
+ * hub. For tools that run beside a server on the same directories, such as the command line: it
+ * reads the data directory but never writes there and never runs jobs.
+ */
+public final class LocalModels {
+    /** The public hub. */
+    public static final URI DEFAULT_HUB = HubDownloader.DEFAULT_HUB;
+
+    /**
+     * A raw completion: the prompt as the tokenizer encodes it (BOS added as the tokenizer does, no
+     * chat template), or as token ids when {@code promptIds} is given.
+     *
+     * @param model       a model id ({@code owner:name}, {@code ft:...})
+     * @param prompt      the prompt text (ignored when {@code promptIds} is given)
+     * @param promptIds   the prompt as token ids, or null
+     * @param maxTokens   most tokens generated
+     * @param temperature 0 for greedy decoding
+     * @param topP        nucleus sampling mass, (0, 1]
+     * @param seed        the sampling seed
+     */
+    public record CompletionRequest(String model, String prompt, int[] promptIds, int maxTokens, double temperature,
+                                    double topP, long seed) {
+        public CompletionRequest {
+            Objects.requireNonNull(model, "model");
+            if (prompt == null && promptIds == null) throw new IllegalArgumentException("a prompt or prompt ids are required");
+        }
+    }
+
+    /** What a completion generated: its token ids (without the stop token) and their text. */
+    public record Completion(int[] outputIds, String text) {}
+
+    /** Progress of {@link #pull}, file by file, on the calling thread. */
+    public interface PullListener {
+        /** A file starts; {@code alreadyHave} bytes of it are on disk from an earlier, interrupted pull. */
+        void fileStarted(String name, long size, long alreadyHave);
+
+        /** Bytes of the file so far. */
+        void progress(String name, long done, long size);
+
+        /** The file is complete; {@code skipped} when it was already there. */
+        void fileFinished(String name, boolean skipped);
+    }
+
+    private final ServedModelLoader loader;
+
+    private LocalModels(ServedModelLoader loader) {
+        this.loader = loader;
+    }
+
+    /**
+     * The base models of {@code modelsDir} and the fine-tuned ones {@code dataDir} records, run
+     * on {@code backend} (null: {@code MKA1_BACKEND}, else the best available).
+     */
+    public static LocalModels open(Path modelsDir, Path dataDir, String backend) {
+        try {
+            ModelRegistry registry = ModelRegistry.open(modelsDir, dataDir.resolve("models.json"));
+            return new LocalModels(new ServedModelLoader(registry,
+                    () -> Backends.installed().open(backend, BackendOptions.defaults()), false));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the models in " + modelsDir, e);
+        }
+    }
+
+    /** The id a model directory answers to when it sits directly in a models directory: {@code local:<name>}. */
+    public static String idOfDirectory(Path modelDir) {
+        return ModelRegistry.LOCAL_OWNER + ":" + modelDir.getFileName();
+    }
+
+    /** Generates a raw completion, passing each piece of text to {@code deltas} as it is decoded. */
+    public Completion complete(CompletionRequest request, Consumer<String> deltas) {
+        try (ServedModel served = loader.load(loader.route(request.model()))) {
+            int[] prompt = request.promptIds() != null ? request.promptIds() : served.tokenizer().encode(request.prompt(), true);
+            int eos = served.tokenizer().eosId();
+            SamplingSettings sampling = new SamplingSettings(request.temperature(), request.topP(), 0, 1, request.seed());
+            GenerationResult result = served.generator().generate(new GenerationRequest(prompt, request.maxTokens(), sampling,
+                    eos < 0 ? new int[0] : new int[] {eos}, StopSequences.NONE), deltas);
+            return new Completion(result.outputIds(), result.text());
+        }
+    }
+
+    /**
+     * Downloads {@code repo} ({@code owner/name}) from {@code hub} into {@code <modelsDir>/owner/name},
+     * where it answers to {@code owner:name}; resumable and checksummed. {@code token}: a hub token
+     * for gated models, or null. Returns the model's directory.
+     */
+    public static Path pull(String repo, Path modelsDir, URI hub, String token, PullListener listener) {
+        return new HubDownloader(hub, token).pull(repo, modelsDir, new DownloadListener() {
+            @Override
+            public void fileStarted(String name, long size, long alreadyHave) {
+                listener.fileStarted(name, size, alreadyHave);
+            }
+
+            @Override
+            public void progress(String name, long done, long size) {
+                listener.progress(name, done, size);
+            }
+
+            @Override
+            public void fileFinished(String name, boolean skipped) {
+                listener.fileFinished(name, skipped);
+            }
+        });
+    }
+}
