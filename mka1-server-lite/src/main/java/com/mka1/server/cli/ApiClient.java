@@ -1,5 +1,7 @@
 package com.mka1.server.cli;
 
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,9 +160,9 @@ public final class ApiClient {
     private static ApiCallException failure(int status, String body) {
         String message = "HTTP " + status;
         try {
-            if (PlainJson.parse(body, "the error answer") instanceof Map<?, ?> map
-                    && map.get("error") instanceof Map<?, ?> error && error.get("message") instanceof String text) {
-                message = "HTTP " + status + " " + error.get("type") + ": " + text;
+            if (JsonText.parse(body, "the error answer") instanceof JsonValue.Obj answer
+                    && answer.get("error") instanceof JsonValue.Obj error && error.get("message") instanceof JsonValue.Str(String text)) {
+                message = "HTTP " + status + " " + Json.text(error.get("type")) + ": " + text;
             }
         } catch (CliException notJson) {
             // keep the bare status

@@ -55,7 +55,7 @@ public final class Cli {
         } catch (ApiCallException e) {
             err.println("mka1 " + command.name() + ": " + e.getMessage());
             if (e.body() != null && !e.body().isBlank()) {
-                err.println(PlainJson.pretty(e.body()));
+                err.println(JsonText.pretty(e.body()));
             }
             return 1;
         } catch (Exception e) {

@@ -1,11 +1,14 @@
 package com.mka1.server.cli;
 
+import com.mka1.api.JsonValue;
 import com.mka1.core.LocalModels;
+import com.mka1.core.json.Json;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -72,20 +75,21 @@ final class GenerateCommand implements Command {
 
     private int viaServer(CommandContext context) {
         Options o = context.options();
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("model", o.required("model"));
-        body.put("input", o.required("prompt"));
-        body.put("max_output_tokens", o.integer("max-tokens") == null ? 64 : o.integer("max-tokens"));
-        body.put("temperature", number(o, "temperature", 0));
+        Map<String, JsonValue> body = new LinkedHashMap<>();
+        body.put("model", new JsonValue.Str(o.required("model")));
+        body.put("input", new JsonValue.Str(o.required("prompt")));
+        body.put("max_output_tokens", JsonValue.Num.of(o.integer("max-tokens") == null ? 64 : o.integer("max-tokens")));
+        body.put("temperature", Json.number(number(o, "temperature", 0)));
         if (o.has("seed")) {
-            body.put("seed", Long.parseLong(o.get("seed")));
+            body.put("seed", JsonValue.Num.of(Long.parseLong(o.get("seed"))));
         }
-        Map<String, Object> response = PlainJson.parseObject(context.client().postJson("/responses", PlainJson.write(body)).body(), "the response");
+        JsonValue.Obj response = JsonText.parseObject(context.client().postJson("/responses",
+                JsonText.write(new JsonValue.Obj(body))).body(), "the response");
         StringBuilder text = new StringBuilder();
-        if (response.get("output") instanceof List<?> items) {
-            for (Object item : items) {
-                if (item instanceof Map<?, ?> m && m.get("content") instanceof List<?> parts) {
-                    parts.forEach(p -> text.append(((Map<?, ?>) p).get("text")));
+        if (response.get("output") instanceof JsonValue.Arr(List<JsonValue> items)) {
+            for (JsonValue item : items) {
+                if (item instanceof JsonValue.Obj m && m.get("content") instanceof JsonValue.Arr(List<JsonValue> parts)) {
+                    parts.forEach(p -> text.append(Json.text(((JsonValue.Obj) p).get("text"))));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package com.mka1.server.cli;
 
+import com.mka1.api.JsonValue;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,25 +85,29 @@ final class LlmCommands {
 
     /** {@code --body} with the convenience flags laid over it. */
     private static String createJobBody(Options options) {
-        Map<String, Object> body = options.has("body") ? PlainJson.parseObject(options.get("body"), "--body")
+        Map<String, JsonValue> body = options.has("body") ? new LinkedHashMap<>(JsonText.parseObject(options.get("body"), "--body").fields())
                 : new LinkedHashMap<>();
         putIfGiven(body, "model", options.get("model"));
         putIfGiven(body, "training_file", options.get("training-file"));
         putIfGiven(body, "validation_file", options.get("validation-file"));
         putIfGiven(body, "suffix", options.get("suffix"));
         if (options.has("seed")) {
-            body.put("seed", options.integer("seed"));
+            body.put("seed", JsonValue.Num.of(options.integer("seed")));
         }
         if (!body.containsKey("model") || !body.containsKey("training_file")) {
             throw new CliException("a job needs \"model\" and \"training_file\": pass --body '{...}' or --model"
                     + " and --training-file");
         }
-        return PlainJson.write(body);
+        return JsonText.write(new JsonValue.Obj(body));
     }
 
-    static void putIfGiven(Map<String, Object> body, String field, Object value) {
-        if (value != null) {
-            body.put(field, value);
+    /** Sets a text or whole-number field of a request body when the flag was given. */
+    static void putIfGiven(Map<String, JsonValue> body, String field, Object value) {
+        switch (value) {
+            case null -> { }
+            case String s -> body.put(field, new JsonValue.Str(s));
+            case Integer i -> body.put(field, JsonValue.Num.of(i));
+            default -> throw new IllegalArgumentException("not a text or integer flag value: " + value);
         }
     }
 }

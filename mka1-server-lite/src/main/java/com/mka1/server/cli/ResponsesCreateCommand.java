@@ -1,5 +1,6 @@
 package com.mka1.server.cli;
 
+import com.mka1.api.JsonValue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,31 +30,33 @@ final class ResponsesCreateCommand implements Command {
     @Override
     public int run(CommandContext context) {
         Options o = context.options();
-        Map<String, Object> body = o.has("body") ? PlainJson.parseObject(o.get("body"), "--body") : new LinkedHashMap<>();
+        Map<String, JsonValue> body = o.has("body") ? new LinkedHashMap<>(JsonText.parseObject(o.get("body"), "--body").fields())
+                : new LinkedHashMap<>();
         LlmCommands.putIfGiven(body, "model", o.get("model"));
         if (o.has("input")) {
-            body.put("input", PlainJson.parse(o.get("input"), "--input (a JSON value, e.g. '\"Hello\"')"));
+            body.put("input", JsonText.parse(o.get("input"), "--input (a JSON value, e.g. '\"Hello\"')"));
         }
         LlmCommands.putIfGiven(body, "instructions", o.get("instructions"));
         LlmCommands.putIfGiven(body, "previous_response_id", o.get("previous-response-id"));
         LlmCommands.putIfGiven(body, "max_output_tokens", o.integer("max-output-tokens"));
         if (o.has("temperature")) {
-            body.put("temperature", PlainJson.parse(o.get("temperature"), "--temperature"));
+            body.put("temperature", JsonText.parse(o.get("temperature"), "--temperature"));
         }
         if (o.has("stream")) {
-            body.put("stream", Boolean.parseBoolean(o.get("stream")));
+            body.put("stream", new JsonValue.Bool(Boolean.parseBoolean(o.get("stream"))));
         }
         if (!body.containsKey("model") || !body.containsKey("input")) {
             throw new CliException("a response needs --model and --input (or both in --body)");
         }
         ApiClient client = context.client();
-        if (Boolean.TRUE.equals(body.get("stream"))) {
-            client.postJsonStreaming("/responses", PlainJson.write(body), line -> {
+        String request = JsonText.write(new JsonValue.Obj(body));
+        if (body.get("stream") instanceof JsonValue.Bool(boolean stream) && stream) {
+            client.postJsonStreaming("/responses", request, line -> {
                 context.out().println(line);
                 context.out().flush();
             });
         } else {
-            context.printJson(client.postJson("/responses", PlainJson.write(body)).body());
+            context.printJson(client.postJson("/responses", request).body());
         }
         return 0;
     }
