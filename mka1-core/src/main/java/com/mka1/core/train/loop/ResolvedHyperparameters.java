@@ -5,8 +5,8 @@ import com.mka1.core.train.optim.LearningRateSchedule;
 
 /**
  * Everything a training run uses, with every "auto" resolved, made once by
- * {@link HyperparameterResolver} from the requested {@link TrainingSettings}. The trainer trains
- * with it and reports it ({@link TrainingPlan}) so the job shows real numbers instead of "auto".
+ * {@link HyperparameterResolver} from the requested {@code TrainingSettings}. The trainer trains
+ * with it and reports it (as a {@code TrainingPlan}) so the job shows real numbers instead of "auto".
  *
  * @param nEpochs                passes over the training set
  * @param batchSize              examples per optimizer step
