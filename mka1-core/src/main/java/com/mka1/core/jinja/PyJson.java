@@ -68,6 +68,11 @@ public final class PyJson {
         };
     }
 
+    /** Template values as JSON text the way {@code tojson} writes them ({@code json.dumps(value, ensure_ascii=False)}). */
+    public static String toJson(Object value) {
+        return dumps(value, -1, false);
+    }
+
     /** {@code json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sortKeys)}; indent &lt; 0 means none. */
     static String dumps(Object value, int indent, boolean sortKeys) {
         StringBuilder sb = new StringBuilder();
