@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * the text where the two renderings differ is what the turn contributes, and the turn's end
  * marker (found once by rendering a probe conversation, e.g. {@code <|im_end|>}) that follows it
  * is trained too, so a fine-tuned model learns to end its answers. The special tokens in that
- * marker are the template's end-of-turn stop tokens.
+ * marker are the template's end-of-turn stop tokens; a marker with none (text the vocabulary
+ * spells in pieces) is a stop sequence instead.
  */
 public final class JinjaChatTemplate implements ChatTemplate {
     private static final Logger LOG = LoggerFactory.getLogger(JinjaChatTemplate.class);
@@ -36,6 +37,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
     private final JinjaTemplate.Strftime clock;
     private final String endOfTurn;
     private final int[] stopTokenIds;
+    private final List<String> stopSequences;
 
     /**
      * @param text          the Jinja source
@@ -56,6 +58,8 @@ public final class JinjaChatTemplate implements ChatTemplate {
                 stops.add(id);
             }
         }
+        // a marker the vocabulary has no token for (plain text, e.g. "<|end|>" in pieces) stops as text
+        this.stopSequences = stops.isEmpty() && !endOfTurn.isBlank() ? List.of(endOfTurn) : List.of();
         if (tokenizer.eosId() >= 0) {
             stops.add(tokenizer.eosId());
         }
@@ -71,6 +75,11 @@ public final class JinjaChatTemplate implements ChatTemplate {
     @Override
     public int[] stopTokenIds() {
         return stopTokenIds.clone();
+    }
+
+    @Override
+    public List<String> stopSequences() {
+        return stopSequences;
     }
 
     /** The text that ends an assistant turn in this template (e.g. {@code <|im_end|>}), "" when none was found. */
