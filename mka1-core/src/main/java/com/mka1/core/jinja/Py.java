@@ -52,6 +52,7 @@ final class Py {
     /** {@code str(v)}, as {@code {{ v }}} prints it (undefined prints as ""). */
     static String str(Object v) {
         return switch (plain(v)) {
+            case null -> "None";
             case String s -> s;
             case Undefined u -> "";
             default -> repr(v);
