@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * Splits template text into tokens the way Jinja's lexer does with {@code trim_blocks} and
- * {@code lstrip_blocks} on (transformers' settings): {@code {%- -%}}/{@code {{- -}}} strip all
- * whitespace on that side, {@code {%+} keeps it, a block or comment tag alone on its line takes
- * that line's indentation with it, and the first newline after a block or comment tag is dropped.
+ * {@code lstrip_blocks} on (transformers' settings): <code>{%- -%}</code> and <code>{{- -}}</code>
+ * strip all whitespace on that side, <code>{%+</code> keeps it, a block or comment tag alone on its
+ * line takes that line's indentation with it, and the first newline after a block or comment tag
+ * is dropped.
  */
 final class Lexer {
     private static final String[] OPERATORS = {"//", "**", "==", "!=", "<=", ">=",

@@ -33,11 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * completed} well within its token budget, where the base model runs to it.
  */
 class FineTunedAnswersStopTest {
-    private static final int COPIES = 12; // one epoch over the set repeated: 12 steps of 2, one checkpoint
+    private static final int COPIES = 20; // one epoch over the set repeated: 20 steps of 2, one checkpoint
     private static final int BUDGET = 48;
-    private static final Map<String, String> SUPPORT = Map.of(
-            "Where is my order?", "It ships today.",
-            "Do you ship abroad?", "Only to Canada.");
+    private static final List<Map.Entry<String, String>> SUPPORT = List.of(
+            Map.entry("Where is my order?", "It ships today."),
+            Map.entry("Do you ship abroad?", "Only to Canada."));
 
     /**
      * A template with plain-text markers, as stories260k's vocabulary has no special tokens to
@@ -61,8 +61,8 @@ class FineTunedAnswersStopTest {
         Files.writeString(model.resolve("chat_template.jinja"), TEMPLATE);
         StringBuilder lines = new StringBuilder();
         for (int copy = 0; copy < COPIES; copy++) {
-            SUPPORT.forEach((q, a) -> lines.append("{\"messages\":[{\"role\":\"user\",\"content\":\"").append(q).append("\"},")
-                    .append("{\"role\":\"assistant\",\"content\":\"").append(a).append("\"}]}\n"));
+            SUPPORT.forEach(qa -> lines.append("{\"messages\":[{\"role\":\"user\",\"content\":\"").append(qa.getKey()).append("\"},")
+                    .append("{\"role\":\"assistant\",\"content\":\"").append(qa.getValue()).append("\"}]}\n"));
         }
         LlamaTrainer trainer = new LlamaTrainer(new Backends(List.of(new ReferenceBackend())), LlamaTrainer.Options.defaults());
         try (EmbeddedMka1 mka1 = EmbeddedMka1.builder().dataDir(root.resolve("data")).modelsDir(root.resolve("models"))
@@ -81,7 +81,7 @@ class FineTunedAnswersStopTest {
             Response base = mka1.responses().create(ResponseCreateParams.of("karpathy:stories260k", "Where is my order?")
                     .withTemperature(0.0).withMaxOutputTokens(BUDGET));
             assertThat(base.status()).as("the base model never ends a turn").isEqualTo(ResponseStatus.INCOMPLETE);
-            for (var qa : SUPPORT.entrySet()) {
+            for (var qa : SUPPORT) {
                 Response r = mka1.responses().create(ResponseCreateParams.of(done.fineTunedModel(), qa.getKey())
                         .withTemperature(0.0).withMaxOutputTokens(BUDGET));
                 assertThat(r.outputText()).as(qa.getKey()).isEqualTo(qa.getValue());
