@@ -1,6 +1,7 @@
 package com.mka1.core.tokenizer;
 
 import com.mka1.core.data.ChatMessage;
+import com.mka1.core.jinja.JinjaException;
 import com.mka1.core.jinja.PyStrftime;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,8 +38,12 @@ public final class ChatTemplates {
         if (config.eosToken() != null) {
             specialTokens.put("eos_token", config.eosToken());
         }
-        return new JinjaChatTemplate(config.chatTemplate(), tokenizer, specialTokens, generationEos,
-                new PyStrftime(Clock.systemDefaultZone()));
+        try {
+            return new JinjaChatTemplate(config.chatTemplate(), tokenizer, specialTokens, generationEos,
+                    new PyStrftime(Clock.systemDefaultZone()));
+        } catch (JinjaException.Syntax e) {
+            throw new TokenizerFormatException(modelDir + ": the chat template cannot be parsed: " + e.getMessage(), e);
+        }
     }
 
     /** The built-in template for a model directory, ignoring the model's own Jinja (the family its text names, or ChatML). */

@@ -166,6 +166,10 @@ class JinjaChatTemplateTest {
         assertThatThrownBy(() -> template.render(List.of(ChatMessage.of("system", "S"), ChatMessage.of("user", "Hi")), null, true))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("System role not supported");
 
+        Files.writeString(model.resolve("chat_template.jinja"), "{% for m in messages %}{{ m.content }}");
+        assertThatThrownBy(() -> ChatTemplates.load(model, Tokenizers.load(model))).isInstanceOf(TokenizerFormatException.class)
+                .hasMessageContaining("the chat template cannot be parsed").hasMessageContaining("endfor");
+
         Files.delete(model.resolve("chat_template.jinja"));
         ChatTemplate builtIn = ChatTemplates.load(model, Tokenizers.load(model));
         assertThat(builtIn.name()).as("no template shipped: the built-in ChatML").isEqualTo("chatml");
