@@ -153,7 +153,9 @@ public final class ResponsesService implements ResponseService {
         long seed = params.seed() != null ? params.seed() : SEEDS.nextLong();
         SamplingSettings sampling = new SamplingSettings(params.temperature() == null ? 1.0 : params.temperature(),
                 params.topP() == null ? 1.0 : params.topP(), 0, 1.0, seed);
-        return new GenerationRequest(prompt, max, sampling, served.stopTokenIds(), new StopSequences(params.stop()));
+        List<String> stops = new ArrayList<>(params.stop() == null ? List.of() : params.stop());
+        stops.addAll(served.chatTemplate().stopSequences());
+        return new GenerationRequest(prompt, max, sampling, served.stopTokenIds(), new StopSequences(stops));
     }
 
     /** Numbers events in order and hands them on. */

@@ -80,7 +80,7 @@ class TokenizerLoadingTest {
         assertThat(tok.bosId()).isEqualTo(-1);
         assertThat(tok.encode("Hi ü", true)).containsExactly('H', 'i', ' ', 0xC3, 0xBC);
         ChatTemplate template = ChatTemplates.load(dir, tok);
-        assertThat(template.name()).isEqualTo("chatml");
+        assertThat(template.name()).as("the model's own ChatML Jinja").isEqualTo("jinja");
         assertThat(template.stopTokenIds()).containsExactly(TinyModel.IM_END);
         RenderedChat chat = template.render(java.util.List.of(com.mka1.core.data.ChatMessage.of("user", "A")), null, true);
         assertThat(chat.ids()).containsExactly(TinyModel.IM_START, 'u', 's', 'e', 'r', '\n', 'A', TinyModel.IM_END, '\n',
