@@ -12,6 +12,7 @@ module com.mka1.core {
     exports com.mka1.core.jobs;
     exports com.mka1.core.json;
     exports com.mka1.core.inference;
+    exports com.mka1.core.inference.constrained;
     exports com.mka1.core.models.hub;
     exports com.mka1.core.models.tiny;
     exports com.mka1.core.model;
