@@ -10,8 +10,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class JsonSchemaCompilerTest {
-    static JsonValue nestedSchema() {
+public class JsonSchemaCompilerTest {
+    public static JsonValue nestedSchema() {
         try (InputStream in = JsonSchemaCompilerTest.class.getResourceAsStream("/structured/nested-schema.json")) {
             return Json.parse(in);
         } catch (IOException e) {

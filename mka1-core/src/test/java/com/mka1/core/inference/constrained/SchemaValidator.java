@@ -10,14 +10,14 @@ import java.util.Map;
  * A JSON Schema validator for tests, written apart from the grammar compiler (it walks parsed values,
  * never bytes), for the keywords the compiler supports. Returns the problems found (empty: valid).
  */
-final class SchemaValidator {
+public final class SchemaValidator {
     private final JsonValue root;
 
     private SchemaValidator(JsonValue root) {
         this.root = root;
     }
 
-    static List<String> problems(JsonValue schema, JsonValue value) {
+    public static List<String> problems(JsonValue schema, JsonValue value) {
         List<String> out = new ArrayList<>();
         new SchemaValidator(schema).check(schema, value, "$", out);
         return out;
