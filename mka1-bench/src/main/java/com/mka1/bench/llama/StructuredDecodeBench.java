@@ -69,11 +69,11 @@ public final class StructuredDecodeBench {
             int[] prompt = tokenizer.encode(PROMPT, true);
             int[] stops = tokenizer.eosId() >= 0 ? new int[] {tokenizer.eosId()} : new int[0];
 
-            long t0 = System.nanoTime();
+            long t0 = cpuNanos();
             TokenVocabulary vocabulary = TokenVocabulary.of(tokenizer);
-            long t1 = System.nanoTime();
+            long t1 = cpuNanos();
             var grammar = JsonSchemaCompiler.compile(Json.parse(SCHEMA));
-            long t2 = System.nanoTime();
+            long t2 = cpuNanos();
 
             List<Integer> lengths = new ArrayList<>();
             double cold = constrained(generator, prompt, stops, new TokenConstraint(grammar, vocabulary), tokens, lengths);
