@@ -1,7 +1,5 @@
 package com.mka1.core.inference.constrained;
 
-import java.util.Objects;
-
 /**
  * One thread of a parse: the rule and automaton state about to read a byte, over the return points
  * of the rules that called it (an immutable stack sharing its tail). {@link #ACCEPT} is the parse
@@ -51,9 +49,5 @@ final class Frame {
     @Override
     public String toString() {
         return this == ACCEPT ? "ACCEPT" : rule + ":" + state + (parent == null ? "" : " < " + parent);
-    }
-
-    static Frame requireReal(Frame f) {
-        return Objects.requireNonNull(f, "frame");
     }
 }

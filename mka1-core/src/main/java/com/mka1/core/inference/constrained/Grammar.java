@@ -100,10 +100,6 @@ public final class Grammar {
         return end[rule] == state;
     }
 
-    String ruleName(int rule) {
-        return names[rule];
-    }
-
     /** The fewest bytes of a whole document. */
     public int minBytes() {
         return dist[root][0];

@@ -13,8 +13,11 @@ import java.util.Set;
  */
 final class GrammarAutomaton {
     static final MatchState DEAD = new MatchState(Set.of());
-    /** Interned states kept before the memo is dropped (recursive grammars have unboundedly many). */
-    private static final int MAX_STATES = 200_000;
+    /**
+     * Interned states kept before the memo is dropped (recursive grammars have unboundedly many; each
+     * state holds a 256-entry transition table and perhaps a token mask).
+     */
+    private static final int MAX_STATES = 20_000;
     /** Deeper nesting is refused, so a runaway recursion cannot exhaust the stack. */
     private static final int MAX_DEPTH = 1_000;
 
@@ -92,7 +95,9 @@ final class GrammarAutomaton {
 
     private MatchState intern(Set<Frame> frames) {
         if (interned.size() >= MAX_STATES) {
-            interned.clear(); // states already handed out stay valid; only the memo is lost
+            // states already handed out stay valid; dropping the initial state too lets the old graph be collected
+            interned.clear();
+            initial = null;
         }
         return interned.computeIfAbsent(Set.copyOf(frames), MatchState::new);
     }
