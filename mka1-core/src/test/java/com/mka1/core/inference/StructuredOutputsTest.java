@@ -14,7 +14,6 @@ import com.mka1.api.responses.TextFormat;
 import com.mka1.core.inference.constrained.JsonSchemaCompilerTest;
 import com.mka1.core.inference.constrained.SchemaValidator;
 import com.mka1.core.json.Json;
-import com.mka1.core.models.tiny.TinyModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Structured outputs from the random-weight embedded model: every sample at temperature 1 is a valid document. */
+/** Structured outputs from a random-weight model: every sample at temperature 1 is a valid document. */
 class StructuredOutputsTest {
     private static final int SAMPLES = 100;
 
@@ -37,6 +36,7 @@ class StructuredOutputsTest {
 
     @BeforeEach
     void setUp() throws IOException {
+        MicroModel.write(root.resolve("models"));
         ServingFixture fixture = new ServingFixture(root);
         cache = new ModelCache<>(1L << 30);
         service = new ResponsesService(cache, fixture.loader(false), new ResponseStore(root.resolve("responses")),
@@ -49,7 +49,7 @@ class StructuredOutputsTest {
     }
 
     private ResponseCreateParams sample(TextFormat format, long seed) {
-        return ResponseCreateParams.of(TinyModel.ID, "Describe a person as JSON.").withTemperature(1.0).withSeed(seed)
+        return ResponseCreateParams.of(MicroModel.ID, "Describe a person as JSON.").withTemperature(1.0).withSeed(seed)
                 .withMaxOutputTokens(160).withStore(false).withText(format);
     }
 
