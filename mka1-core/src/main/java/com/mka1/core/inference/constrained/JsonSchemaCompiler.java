@@ -35,22 +35,38 @@ public final class JsonSchemaCompiler {
     private static final int MAX_COUNT = 1024;
 
     private final JsonValue root;
-    private final Map<String, Expr> rules = new LinkedHashMap<>();
+    private final Map<String, Expr> rules;
+    private final String prefix;
     private final Map<String, String> refRules = new HashMap<>();
     private int next;
 
-    private JsonSchemaCompiler(JsonValue root) {
+    private JsonSchemaCompiler(JsonValue root, Map<String, Expr> rules, String prefix) {
         this.root = root;
+        this.rules = rules;
+        this.prefix = prefix;
     }
 
     /** The grammar of documents valid against {@code schema}. */
     public static Grammar compile(JsonValue schema) {
-        JsonSchemaCompiler c = new JsonSchemaCompiler(schema);
-        JsonGrammar.addRules(c.rules);
-        Expr body = c.schema(schema, "#");
-        c.rules.put("document", JsonGrammar.document(body));
+        Map<String, Expr> rules = new LinkedHashMap<>();
+        JsonGrammar.addRules(rules);
+        rules.put("document", JsonGrammar.document(compileInto(rules, "", schema)));
+        return build(rules, "document");
+    }
+
+    /**
+     * Compiles {@code schema} into {@code rules} (which already hold {@link JsonGrammar#addRules}),
+     * naming the rules it adds with {@code prefix} so that several schemas share one grammar; returns
+     * the expression of a value valid against it. Its {@code $ref}s resolve within {@code schema}.
+     */
+    public static Expr compileInto(Map<String, Expr> rules, String prefix, JsonValue schema) {
+        return new JsonSchemaCompiler(schema, rules, prefix).schema(schema, "#");
+    }
+
+    /** The grammar of {@code rules}, refusing (as a schema problem) one that has no finite document. */
+    static Grammar build(Map<String, Expr> rules, String root) {
         try {
-            return Grammar.of(c.rules, "document");
+            return Grammar.of(rules, root);
         } catch (GrammarException e) {
             throw new UnsupportedSchemaException("the schema has no finite instance or refers to itself endlessly: "
                     + e.getMessage(), "#");
@@ -173,7 +189,7 @@ public final class JsonSchemaCompiler {
             mandatory.add(required.contains(e.getKey()));
         }
         // first(i): members i.. with none written yet; after(i): the same once one is written (comma first)
-        String id = "object" + next++;
+        String id = prefix + "object" + next++;
         int n = members.size();
         for (int i = n; i >= 0; i--) {
             Expr first;
@@ -199,7 +215,7 @@ public final class JsonSchemaCompiler {
         if (max >= 0 && max < min) throw new UnsupportedSchemaException("'maxItems' is below 'minItems'", at);
         JsonValue items = o.get("items");
         Expr item = items == null ? Expr.ref(JsonGrammar.VALUE) : schema(items, at + "/items");
-        String rule = "array" + next++ + ".item";
+        String rule = prefix + "array" + next++ + ".item";
         rules.put(rule, item); // a rule, so unrolled counts repeat a call rather than the whole item
         return JsonGrammar.list("[", Expr.ref(rule), "]", min, max);
     }
@@ -229,7 +245,7 @@ public final class JsonSchemaCompiler {
     private Expr ref(String pointer, String at) {
         String rule = refRules.get(pointer);
         if (rule == null) {
-            rule = "ref" + next++;
+            rule = prefix + "ref" + next++;
             refRules.put(pointer, rule);
             rules.put(rule, Expr.EMPTY); // placeholder while the target compiles (it may refer to itself)
             rules.put(rule, schema(resolve(pointer, at), pointer));
