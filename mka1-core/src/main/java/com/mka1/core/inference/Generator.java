@@ -9,6 +9,8 @@ import java.util.function.Consumer;
  * Generates text: the prompt is prefilled in one batched pass, then tokens are decoded one at a
  * time over the KV cache until a stop token, a stop sequence or the token limit. Text deltas are
  * handed out as soon as they are final (whole UTF-8 characters, never part of a stop sequence).
+ * With a {@link GenerationRequest#constraint()} only tokens that keep the output a prefix of a
+ * document of its grammar are sampled, and a stop token only once the document is whole.
  */
 public final class Generator {
     private static final char REPLACEMENT = '\uFFFD';
