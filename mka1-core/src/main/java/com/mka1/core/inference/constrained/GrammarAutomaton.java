@@ -17,7 +17,7 @@ final class GrammarAutomaton {
      * Interned states kept before the memo is dropped (recursive grammars have unboundedly many; each
      * state holds a 256-entry transition table and perhaps a token mask).
      */
-    private static final int MAX_STATES = 20_000;
+    private static final int MAX_STATES = 5_000;
     /** Deeper nesting is refused, so a runaway recursion cannot exhaust the stack. */
     private static final int MAX_DEPTH = 1_000;
 
