@@ -17,6 +17,7 @@ import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.api.responses.ResponseUsage;
 import com.mka1.core.storage.Ids;
 import com.mka1.core.data.ChatMessage;
+import com.mka1.core.inference.constrained.TokenConstraint;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Responses API over local models: renders the conversation with the model's chat template
- * (as training rendered it), generates, and stores the response when asked. Requests to one model
+ * (as training rendered it), generates (under the grammar of {@code text.format} when it asks for
+ * JSON), and stores the response when asked. Requests to one model
  * are serialised by the {@link ModelCache}.
  */
 public final class ResponsesService implements ResponseService {
@@ -60,7 +62,7 @@ public final class ResponsesService implements ResponseService {
         Response pending = new Response(Ids.newId("resp"), clock.instant().getEpochSecond(), ResponseStatus.IN_PROGRESS,
                 params.model(), null, null, params.instructions(), params.maxOutputTokens(), params.metadata(),
                 params.temperature() == null ? 1.0 : params.temperature(), params.topP() == null ? 1.0 : params.topP(),
-                params.previousResponseId(), List.of(), null, params.user());
+                params.previousResponseId(), List.of(), null, params.user(), params.text());
         EventSequence out = new EventSequence(events);
         // an unknown model or an input too long surfaces as an exception before any event is sent
         ModelRoute route = loader.route(params.model());
@@ -135,6 +137,7 @@ public final class ResponsesService implements ResponseService {
     }
 
     private static GenerationRequest request(ServedModel served, ResponseCreateParams params, List<InputMessage> conversation) {
+        TokenConstraint constraint = served.structuredOutputs().constraint(params.text(), "text.format.schema");
         List<ChatMessage> messages = new ArrayList<>();
         if (params.instructions() != null) {
             messages.add(ChatMessage.of("system", params.instructions()));
@@ -155,7 +158,7 @@ public final class ResponsesService implements ResponseService {
                 params.topP() == null ? 1.0 : params.topP(), 0, 1.0, seed);
         List<String> stops = new ArrayList<>(params.stop() == null ? List.of() : params.stop());
         stops.addAll(served.chatTemplate().stopSequences());
-        return new GenerationRequest(prompt, max, sampling, served.stopTokenIds(), new StopSequences(stops));
+        return new GenerationRequest(prompt, max, sampling, served.stopTokenIds(), new StopSequences(stops), constraint);
     }
 
     /** Numbers events in order and hands them on. */

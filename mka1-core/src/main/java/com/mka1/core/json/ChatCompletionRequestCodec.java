@@ -15,7 +15,7 @@ import static com.mka1.core.json.GenerationFields.invalid;
 /**
  * A {@code /chat/completions} request read as the Responses request that serves it: {@code messages}
  * become the input, {@code max_completion_tokens} (or the older {@code max_tokens}) the output
- * limit; {@code temperature}, {@code top_p}, {@code seed}, {@code stop}, {@code stream},
+ * limit, {@code response_format} the output format; {@code temperature}, {@code top_p}, {@code seed}, {@code stop}, {@code stream},
  * {@code metadata}, {@code user} carry over. Chat completions are not stored unless
  * {@code store: true}.
  */
@@ -56,7 +56,7 @@ public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreat
         Boolean store = r.bool("store");
         return new ResponseCreateParams(model, new ResponseInput.Messages(messages), null, max, temperature, topP,
                 stream != null && stream, r.stringMap("metadata"), store != null && store, null, r.string("user"),
-                r.longValue("seed"), GenerationFields.stop(r));
+                r.longValue("seed"), GenerationFields.stop(r), TextFormatCodec.readResponseFormat(r));
     }
 
     /** Writes the chat request form of {@code p} (instructions and previous_response_id have no chat form). */
@@ -85,6 +85,7 @@ public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreat
         if (p.user() != null) {
             g.writeStringField("user", p.user());
         }
+        TextFormatCodec.writeResponseFormat(g, p.text());
         g.writeEndObject();
     }
 }

@@ -57,6 +57,7 @@ public final class ResponseCodec implements JsonCodec<Response> {
         g.writeBooleanField("parallel_tool_calls", true);
         g.writeNumberField("temperature", r.temperature());
         g.writeNumberField("top_p", r.topP());
+        TextFormatCodec.writeText(g, r.text());
         g.writeStringField("tool_choice", "auto");
         g.writeArrayFieldStart("tools");
         g.writeEndArray();
@@ -108,7 +109,7 @@ public final class ResponseCodec implements JsonCodec<Response> {
                 incomplete == null ? null : new IncompleteDetails(incomplete.requiredString("reason")),
                 r.string("instructions"), r.integer("max_output_tokens"), r.stringMap("metadata"),
                 temperature == null ? 1.0 : temperature, topP == null ? 1.0 : topP, r.string("previous_response_id"),
-                output, usage == null ? null : readUsage(usage), r.string("user"));
+                output, usage == null ? null : readUsage(usage), r.string("user"), TextFormatCodec.readText(r));
     }
 
     private static ResponseUsage readUsage(FieldReader u) {

@@ -5,6 +5,7 @@ import com.mka1.api.JsonValue;
 import com.mka1.api.responses.InputMessage;
 import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseInput;
+import com.mka1.api.responses.TextFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import static com.mka1.core.json.GenerationFields.invalid;
 
 /**
  * A Responses create request. Reading accepts message content as a string or a list of
- * {@code input_text}/{@code output_text} parts and {@code stop} as a string or a list; unknown
+ * {@code input_text}/{@code output_text} parts, {@code stop} as a string or a list and the output
+ * format from {@code text.format}; unknown
  * fields are ignored. Writing (a client body) emits only the fields that are set.
  */
 public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreateParams> {
@@ -42,7 +44,7 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         Boolean stream = r.bool("stream");
         return new ResponseCreateParams(model, readInput(r), r.string("instructions"), maxOutputTokens, temperature, topP,
                 stream != null && stream, metadata, r.bool("store"), r.string("previous_response_id"), r.string("user"),
-                r.longValue("seed"), GenerationFields.stop(r));
+                r.longValue("seed"), GenerationFields.stop(r), TextFormatCodec.readText(r));
     }
 
     private static ResponseInput readInput(FieldReader r) {
@@ -100,6 +102,9 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
             g.writeNumberField("seed", p.seed());
         }
         GenerationFields.writeStop(g, p.stop());
+        if (!(p.text() instanceof TextFormat.Text)) {
+            TextFormatCodec.writeText(g, p.text());
+        }
         g.writeEndObject();
     }
 }

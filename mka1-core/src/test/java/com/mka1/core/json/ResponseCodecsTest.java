@@ -25,7 +25,7 @@ class ResponseCodecsTest {
             {"id":"resp_abc123","object":"response","created_at":1741476542,"status":"completed",\
             "model":"ft:meetkai:functionary-medium:support-bot","error":null,"incomplete_details":null,\
             "instructions":null,"max_output_tokens":null,"metadata":{},"parallel_tool_calls":true,\
-            "temperature":1.0,"top_p":1.0,"tool_choice":"auto","tools":[],"previous_response_id":null,\
+            "temperature":1.0,"top_p":1.0,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"previous_response_id":null,\
             "output":[{"type":"message","id":"msg_abc123","status":"completed","role":"assistant",\
             "content":[{"type":"output_text","text":"Sorry for the delay...","annotations":[]}]}],\
             "usage":{"input_tokens":36,"input_tokens_details":{"cached_tokens":0},"output_tokens":87,\
@@ -56,7 +56,7 @@ class ResponseCodecsTest {
                 {"id":"resp_0123456789abcdef0123456789abcdef","object":"response","created_at":1700000000,\
                 "status":"incomplete","model":"mka1:tiny","error":{"code":"server_error","message":"boom"},\
                 "incomplete_details":{"reason":"max_output_tokens"},"instructions":"Be brief.","max_output_tokens":16,\
-                "metadata":{"a":"1","b":"2"},"parallel_tool_calls":true,"temperature":0.5,"top_p":0.9,"tool_choice":"auto",\
+                "metadata":{"a":"1","b":"2"},"parallel_tool_calls":true,"temperature":0.5,"top_p":0.9,"text":{"format":{"type":"text"}},"tool_choice":"auto",\
                 "tools":[],"previous_response_id":"resp_prev","output":[{"type":"message","id":"msg_1","status":"incomplete",\
                 "role":"assistant","content":[{"type":"output_text","text":"Hi \\"there\\"\\n","annotations":[]}]}],\
                 "usage":{"input_tokens":10,"input_tokens_details":{"cached_tokens":3},"output_tokens":16,\

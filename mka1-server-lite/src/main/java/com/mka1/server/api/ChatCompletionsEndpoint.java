@@ -9,6 +9,7 @@ import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStatus;
 import com.mka1.api.responses.ResponseStreamEvent;
+import com.mka1.core.inference.constrained.StructuredOutputs;
 import com.mka1.core.json.ChatCompletionChunkCodec;
 import com.mka1.core.json.ChatCompletionCodec;
 import com.mka1.core.json.ChatCompletionRequestCodec;
@@ -46,6 +47,7 @@ final class ChatCompletionsEndpoint {
 
     private void create(ApiExchange ex) throws IOException {
         ResponseCreateParams params = ChatCompletionRequestCodec.INSTANCE.read(Json.parse(ex.jsonBody()));
+        StructuredOutputs.grammar(params.text(), "response_format.json_schema.schema"); // refused under the chat field's name
         ResponseService service = responses.apply(Callers.of(ex));
         String id = "chatcmpl_" + randomHex();
         long created = System.currentTimeMillis() / 1000;

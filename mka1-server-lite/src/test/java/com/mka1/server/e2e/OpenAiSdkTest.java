@@ -98,6 +98,43 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void jsonSchemaTextFormatThroughTheSdk() throws Exception {
+        com.openai.models.responses.ResponseFormatTextJsonSchemaConfig.Schema schema =
+                com.openai.models.responses.ResponseFormatTextJsonSchemaConfig.Schema.builder()
+                        .putAdditionalProperty("type", com.openai.core.JsonValue.from("object"))
+                        .putAdditionalProperty("properties", com.openai.core.JsonValue.from(java.util.Map.of(
+                                "city", java.util.Map.of("type", "string", "maxLength", 10))))
+                        .putAdditionalProperty("required", com.openai.core.JsonValue.from(List.of("city")))
+                        .putAdditionalProperty("additionalProperties", com.openai.core.JsonValue.from(false)).build();
+        com.openai.models.responses.Response response = admin.responses().create(
+                com.openai.models.responses.ResponseCreateParams.builder().model("mka1:tiny").input("Which city?")
+                        .maxOutputTokens(60).temperature(1.0)
+                        .text(com.openai.models.responses.ResponseTextConfig.builder().format(
+                                com.openai.models.responses.ResponseFormatTextJsonSchemaConfig.builder().name("city")
+                                        .schema(schema).strict(true).build()).build()).build());
+        response.validate(); // the SDK's strict check of every field, the echoed text.format included
+        assertThat(response.text().orElseThrow().format().orElseThrow().jsonSchema().orElseThrow().name()).isEqualTo("city");
+        String text = response.output().getFirst().message().orElseThrow().content().getFirst().outputText()
+                .orElseThrow().text();
+        var parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        assertThat(parsed.size()).as(text).isEqualTo(1);
+        assertThat(parsed.get("city").isTextual()).as(text).isTrue();
+
+        // the SDK's own structured outputs: a schema derived from a class, the answer read back into it
+        com.openai.models.responses.StructuredResponse<CityAnswer> typed = admin.responses().create(
+                com.openai.models.responses.ResponseCreateParams.builder().model("mka1:tiny").input("Which city?")
+                        .maxOutputTokens(80).text(CityAnswer.class).build());
+        CityAnswer answer = typed.output().getFirst().message().orElseThrow().content().getFirst().outputText().orElseThrow();
+        assertThat(answer.city).isNotNull();
+    }
+
+    /** The answer class of the SDK's class-based structured outputs. */
+    public static final class CityAnswer {
+        public String city;
+        public long population;
+    }
+
+    @Test
     void errorsArriveAsTheSdksTypedExceptions() {
         assertThatThrownBy(() -> admin.fineTuning().jobs().retrieve("ftjob_missing"))
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("No such fine-tuning job: ftjob_missing");
