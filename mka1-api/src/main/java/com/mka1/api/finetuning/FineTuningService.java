@@ -4,8 +4,9 @@ import com.mka1.api.Page;
 import com.mka1.api.PageParams;
 
 /**
- * The {@code /fine_tuning/jobs} resource, bound to one {@link com.mka1.api.Caller}: it sees
- * only that caller's jobs, and other callers' ids are {@link com.mka1.api.NotFoundException}.
+ * The {@code /fine_tuning/jobs} resource, bound to one {@link com.mka1.api.Caller}: it sees the
+ * jobs {@link com.mka1.api.Caller#canSee} allows, and other end users' ids are
+ * {@link com.mka1.api.NotFoundException}.
  * Lists are newest first; an unknown {@code after} id is an {@link com.mka1.api.InvalidRequestException}
  * on {@code after}. State changes not allowed in the job's status throw
  * {@link com.mka1.api.ConflictException} naming the status. Thread-safe.

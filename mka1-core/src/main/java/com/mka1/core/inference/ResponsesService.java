@@ -17,6 +17,7 @@ import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.api.responses.ResponseUsage;
 import com.mka1.core.Ids;
 import com.mka1.core.data.ChatMessage;
+import com.mka1.core.models.ModelAccess;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,14 +37,17 @@ public final class ResponsesService implements ResponseService {
 
     private final ModelCache<ServedModel> models;
     private final ServedModelLoader loader;
+    private final ModelAccess access;
     private final ResponseStore store;
     private final Caller caller;
     private final Clock clock;
 
-    public ResponsesService(ModelCache<ServedModel> models, ServedModelLoader loader, ResponseStore store, Caller caller,
-                            Clock clock) {
+    /** @param access the models {@code caller} may use (another end user's fine-tuned model is not found) */
+    public ResponsesService(ModelCache<ServedModel> models, ServedModelLoader loader, ModelAccess access, ResponseStore store,
+                            Caller caller, Clock clock) {
         this.models = models;
         this.loader = loader;
+        this.access = access;
         this.store = store;
         this.caller = caller;
         this.clock = clock;
@@ -63,6 +67,7 @@ public final class ResponsesService implements ResponseService {
                 params.previousResponseId(), List.of(), null, params.user());
         EventSequence out = new EventSequence(events);
         // an unknown model or an input too long surfaces as an exception before any event is sent
+        access.require(params.model(), caller);
         ModelRoute route = loader.route(params.model());
         return models.withModel(route.key(), () -> loader.load(route), served -> {
             served.useAdapter(route.activeAdapter());
