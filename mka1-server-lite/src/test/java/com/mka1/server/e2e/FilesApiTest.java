@@ -136,25 +136,4 @@ class FilesApiTest {
         assertThat(badOrder.body()).isEqualTo(envelope("Invalid 'order': expected one of [asc, desc], got 'up'",
                 "invalid_request_error", "order", "invalid_value"));
     }
-
-    @Test
-    void endUsersNeverSeeEachOthersFiles() {
-        Reply alice = upload(new Multipart().field("purpose", "fine-tune").file("file", "alice.jsonl", "a"),
-                "X-On-Behalf-Of", "alice");
-        String aliceId = (String) PlainJson.parseObject(alice.body(), "file").get("id");
-        upload(new Multipart().field("purpose", "fine-tune").file("file", "bob.jsonl", "b"), "X-On-Behalf-Of", "bob");
-
-        for (String[] who : List.of(new String[] {"X-On-Behalf-Of", "bob"}, new String[0])) {
-            assertThat(server.http.get("/v1/files/" + aliceId, auth(who)).status()).isEqualTo(404);
-            assertThat(server.http.get("/v1/files/" + aliceId + "/content", auth(who)).status()).isEqualTo(404);
-            assertThat(server.http.delete("/v1/files/" + aliceId, auth(who)).status()).isEqualTo(404);
-            assertThat(server.http.get("/v1/files", auth(who)).body()).doesNotContain(aliceId).doesNotContain("alice.jsonl");
-        }
-        Reply bobList = server.http.get("/v1/files", auth("X-On-Behalf-Of", "bob"));
-        assertThat(bobList.body()).contains("bob.jsonl");
-        Reply aliceList = server.http.get("/v1/files", auth("X-On-Behalf-Of", "alice"));
-        assertThat(aliceList.body()).contains(aliceId).doesNotContain("bob.jsonl");
-        assertThat(server.http.get("/v1/files/" + aliceId + "/content", auth("X-On-Behalf-Of", "alice")).body())
-                .isEqualTo(new String("a".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
-    }
 }

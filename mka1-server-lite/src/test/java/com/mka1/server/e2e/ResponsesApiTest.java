@@ -80,7 +80,7 @@ class ResponsesApiTest {
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body()).isEqualTo(created.body());
         assertThat(server.http.get("/v1/responses/" + response.get("id"), as("bob")).status()).isEqualTo(404);
-        assertThat(server.http.get("/v1/responses/" + response.get("id"), USER).status()).isEqualTo(404);
+        assertThat(server.http.get("/v1/responses/" + response.get("id"), USER).body()).isEqualTo(created.body());
     }
 
     @Test
