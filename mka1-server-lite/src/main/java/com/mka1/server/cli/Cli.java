@@ -117,7 +117,8 @@ public final class Cli {
         text.append("""
 
                 Client flags (every command that talks to a server):
-                  --server-url URL   the server root (default http://127.0.0.1:8080, or MKA1_SERVER_URL); /v1 is added
+                  --server-url URL   the server root (default http://127.0.0.1:8080, or MKA1_SERVER_URL); /v1 is
+                                     added unless the URL ends in /v1 or /api/v1/llm
                   --api-key KEY      the bearer key (or MKA1_API_KEY)
                   -H 'Name: value'   an extra header, e.g. -H 'X-On-Behalf-Of: user-1' (repeatable)
                 """);

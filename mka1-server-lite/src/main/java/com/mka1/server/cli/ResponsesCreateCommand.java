@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code mka1 llm responses create}: {@code --input} takes a JSON value (a JSON string or a list
- * of messages); flags are laid over {@code --body}. With {@code "stream": true} the server's
+ * {@code mka1 llm responses create}: {@code --input} takes plain text or a JSON value (a JSON
+ * string or a list of messages); flags are laid over {@code --body}. With {@code "stream": true} the server's
  * events are printed as they arrive.
  */
 final class ResponsesCreateCommand implements Command {
@@ -22,7 +22,7 @@ final class ResponsesCreateCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--model M", "--input JSON", "--instructions TEXT", "--previous-response-id ID",
+        return List.of("--model M", "--input TEXT|JSON", "--instructions TEXT", "--previous-response-id ID",
                 "--max-output-tokens N", "--temperature T", "--stream true|false", "--body JSON");
     }
 
@@ -32,7 +32,7 @@ final class ResponsesCreateCommand implements Command {
         Map<String, Object> body = o.has("body") ? PlainJson.parseObject(o.get("body"), "--body") : new LinkedHashMap<>();
         LlmCommands.putIfGiven(body, "model", o.get("model"));
         if (o.has("input")) {
-            body.put("input", PlainJson.parse(o.get("input"), "--input (a JSON value, e.g. '\"Hello\"')"));
+            body.put("input", input(o.get("input")));
         }
         LlmCommands.putIfGiven(body, "instructions", o.get("instructions"));
         LlmCommands.putIfGiven(body, "previous_response_id", o.get("previous-response-id"));
@@ -56,5 +56,12 @@ final class ResponsesCreateCommand implements Command {
             context.printJson(client.postJson("/responses", PlainJson.write(body)).body());
         }
         return 0;
+    }
+
+    /** Plain text as it is; a JSON string or list (what the guide passes: '"Hello"') parsed. */
+    static Object input(String value) {
+        String v = value.strip();
+        boolean json = v.startsWith("\"") || v.startsWith("[") || v.startsWith("{");
+        return json ? PlainJson.parse(v, "--input (plain text, a JSON string or a JSON list of messages)") : value;
     }
 }
