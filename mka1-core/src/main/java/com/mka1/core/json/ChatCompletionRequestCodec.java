@@ -59,6 +59,13 @@ public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreat
                 r.longValue("seed"), GenerationFields.stop(r));
     }
 
+    /** Whether a streamed request asks for the final usage chunk ({@code stream_options.include_usage}). */
+    public static boolean includeUsage(JsonValue json) {
+        FieldReader options = FieldReader.of(json, "").child("stream_options");
+        Boolean include = options == null ? null : options.bool("include_usage");
+        return include != null && include;
+    }
+
     /** Writes the chat request form of {@code p} (instructions and previous_response_id have no chat form). */
     @Override
     public void write(JsonGenerator g, ResponseCreateParams p) throws IOException {

@@ -53,8 +53,8 @@ class FilesApiTest {
         assertThat(id).matches("file_[0-9a-f]{32}");
         long createdAt = ((Number) file.get("created_at")).longValue();
         assertThat(created.body()).isEqualTo("{\"id\":\"" + id + "\",\"object\":\"file\",\"bytes\":" + content.length()
-                + ",\"created_at\":" + createdAt + ",\"expires_at\":null,\"filename\":\"train.jsonl\","
-                + "\"purpose\":\"fine-tune\",\"status\":\"processed\",\"status_details\":null}");
+                + ",\"created_at\":" + createdAt + ",\"filename\":\"train.jsonl\","
+                + "\"purpose\":\"fine-tune\",\"status\":\"processed\"}");
 
         assertThat(server.http.get("/v1/files/" + id, auth()).body()).isEqualTo(created.body());
         assertThat(server.http.get("/api/v1/llm/files/" + id, auth()).body()).isEqualTo(created.body());

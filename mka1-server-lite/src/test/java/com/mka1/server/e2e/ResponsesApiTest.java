@@ -203,8 +203,21 @@ class ResponsesApiTest {
         assertThat(streamed.exitCode()).as(streamed.err()).isZero();
         assertThat(streamed.out()).startsWith("event: response.created\ndata: {\"type\":\"response.created\"");
 
-        CliRun badInput = server.cli("llm", "responses", "create", "--model", MODEL, "--input", "Hi");
+        CliRun plain = server.cli("llm", "responses", "create", "--model", MODEL, "--input", "Hi", "--temperature", "0",
+                "--max-output-tokens", "3");
+        CliRun quoted = server.cli("llm", "responses", "create", "--model", MODEL, "--input", "\"Hi\"", "--temperature", "0",
+                "--max-output-tokens", "3");
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(outputText(plain.out())).isEqualTo(outputText(quoted.out()));
+
+        CliRun badInput = server.cli("llm", "responses", "create", "--model", MODEL, "--input", "[{\"role\"");
         assertThat(badInput.exitCode()).isEqualTo(2);
-        assertThat(badInput.err()).startsWith("mka1 llm responses create: --input (a JSON value, e.g. '\"Hello\"') is not valid JSON");
+        assertThat(badInput.err()).startsWith(
+                "mka1 llm responses create: --input (plain text, a JSON string or a JSON list of messages) is not valid JSON");
+    }
+
+    private static String outputText(String responseJson) {
+        Map<?, ?> message = (Map<?, ?>) ((List<?>) PlainJson.parseObject(responseJson, "r").get("output")).getFirst();
+        return (String) ((Map<?, ?>) ((List<?>) message.get("content")).getFirst()).get("text");
     }
 }
