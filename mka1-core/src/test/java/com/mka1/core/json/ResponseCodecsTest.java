@@ -83,7 +83,12 @@ class ResponseCodecsTest {
 
     @Test
     void requestAcceptsStringInputAndContentParts() {
-        ResponseCreateParams s = Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":\"Write a reply.\",\"extra\":1}");
+        ResponseCreateParams s = Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":\"Write a reply.\"}");
+        assertThatThrownBy(() -> Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":\"x\",\"extra\":1}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.param()).isEqualTo("extra");
+                    assertThat(e.code()).isEqualTo("unknown_parameter");
+                }).hasMessage("Unknown parameter: 'extra'.");
         assertThat(s.input()).isEqualTo(new ResponseInput.Text("Write a reply."));
         assertThat(s.input().messages()).containsExactly(new InputMessage("user", "Write a reply."));
         assertThat(s.stream()).isFalse();
