@@ -41,7 +41,7 @@ public final class Cli {
         }
         Command command = selected.get().command();
         try {
-            Options options = Options.parse(withArgumentAsFlag(command, selected.get().rest()));
+            Options options = Options.parse(withArgumentAsFlag(command, selected.get().rest()), switches(command));
             if (options.has(Options.HELP)) {
                 out.print(usage(command));
                 return 0;
@@ -59,9 +59,37 @@ public final class Cli {
             }
             return 1;
         } catch (Exception e) {
-            err.println("mka1 " + command.name() + ": " + e);
+            err.println("mka1 " + command.name() + ": " + describe(e));
             return 1;
         }
+    }
+
+    /** What went wrong, in words: the message, never a Java class name. */
+    static String describe(Throwable e) {
+        if (e instanceof java.io.UncheckedIOException && e.getCause() != null) {
+            return describe(e.getCause());
+        }
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
+        return switch (e) {
+            case java.nio.file.NoSuchFileException f -> "no such file: " + f.getFile();
+            case java.nio.file.AccessDeniedException f -> "permission denied: " + f.getFile();
+            case java.nio.file.FileAlreadyExistsException f -> "already exists: " + f.getFile();
+            case java.nio.file.DirectoryNotEmptyException f -> "directory not empty: " + f.getFile();
+            case java.nio.file.NotDirectoryException f -> "not a directory: " + f.getFile();
+            case OutOfMemoryError m -> "out of memory (raise -Xmx through MKA1_JAVA_OPTS)";
+            default -> message != null ? message
+                    : e.getCause() != null ? describe(e.getCause()) : "an unexpected error with no message (see the log)";
+        };
+    }
+
+    /** The flags that are switches: specs with no value placeholder ("--stream"). */
+    private static Set<String> switches(Command command) {
+        Set<String> out = new HashSet<>();
+        for (String flag : command.flags()) {
+            String spec = flag.endsWith(Command.REQUIRED) ? flag.substring(0, flag.length() - Command.REQUIRED.length()) : flag;
+            if (spec.startsWith("--") && !spec.contains(" ")) out.add(spec.substring(2));
+        }
+        return out;
     }
 
     private static List<String> withArgumentAsFlag(Command command, List<String> rest) {
@@ -101,6 +129,11 @@ public final class Cli {
                 throw new CliException("unknown flag --" + given);
             }
         }
+        for (String flag : command.flags()) {
+            if (flag.endsWith(Command.REQUIRED)) {
+                options.required(flag.split(" ")[0].substring(2));
+            }
+        }
     }
 
     String usage() {
@@ -127,8 +160,20 @@ public final class Cli {
 
     static String usage(Command command) {
         StringBuilder text = new StringBuilder("Usage: mka1 " + command.name());
-        command.flags().forEach(flag -> text.append(" [").append(flag).append(']'));
+        for (String flag : command.flags()) {
+            if (flag.endsWith(Command.REQUIRED)) {
+                text.append(' ').append(flag, 0, flag.length() - Command.REQUIRED.length());
+            } else {
+                text.append(" [").append(flag).append(']');
+            }
+        }
         text.append("\n\n").append(command.summary()).append("\n");
+        if (command.flags().stream().anyMatch(f -> f.endsWith(Command.REQUIRED))) {
+            text.append("Flags outside [ ] are required.\n");
+        }
+        if (!command.help().isEmpty()) {
+            text.append('\n').append(command.help());
+        }
         return text.toString();
     }
 }

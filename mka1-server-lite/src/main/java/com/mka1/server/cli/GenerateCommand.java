@@ -9,6 +9,7 @@ import com.mka1.core.inference.ServedModel;
 import com.mka1.core.inference.ServedModelLoader;
 import com.mka1.core.inference.StopSequences;
 import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.models.tiny.TinyModel;
 import com.mka1.spi.BackendOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,8 +38,8 @@ final class GenerateCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--model ID|DIR", "--prompt TEXT", "--prompt-ids 1,13,300", "--max-tokens N", "--temperature T",
-                "--top-p P", "--seed S", "--print-ids true|false", "--models-dir DIR", "--data-dir DIR", "--backend NAME");
+        return List.of("--model ID|DIR" + Command.REQUIRED, "--prompt TEXT", "--prompt-ids 1,13,300", "--max-tokens N", "--temperature T",
+                "--top-p P", "--seed S", "--print-ids", "--models-dir DIR", "--data-dir DIR", "--backend NAME");
     }
 
     @Override
@@ -64,7 +65,7 @@ final class GenerateCommand implements Command {
             GenerationRequest request = new GenerationRequest(prompt, maxTokens, sampling, eos < 0 ? new int[0] : new int[] {eos},
                     StopSequences.NONE);
             PrintStream out = context.out();
-            if (Boolean.parseBoolean(o.get("print-ids"))) {
+            if (o.bool("print-ids")) {
                 GenerationResult result = served.generator().generate(request);
                 out.println(Arrays.stream(result.outputIds()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
             } else {
@@ -85,6 +86,9 @@ final class GenerateCommand implements Command {
         String data = context.options().get("data-dir") != null ? context.options().get("data-dir")
                 : context.env().getOrDefault("MKA1_DATA_DIR", "work-data");
         try {
+            if (model.equals(TinyModel.ID)) {
+                TinyModel.ensure(modelsDir); // the embedded model needs no server run first
+            }
             return ModelRegistry.open(modelsDir, Path.of(data).resolve("models.json"));
         } catch (java.io.IOException e) {
             throw new CliException("cannot read the models in " + modelsDir + ": " + e.getMessage());

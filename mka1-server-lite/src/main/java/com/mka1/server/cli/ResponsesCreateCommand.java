@@ -23,7 +23,7 @@ final class ResponsesCreateCommand implements Command {
     @Override
     public List<String> flags() {
         return List.of("--model M", "--input TEXT|JSON", "--instructions TEXT", "--previous-response-id ID",
-                "--max-output-tokens N", "--temperature T", "--stream true|false", "--body JSON");
+                "--max-output-tokens N", "--temperature T", "--stream", "--body JSON");
     }
 
     @Override
@@ -41,7 +41,7 @@ final class ResponsesCreateCommand implements Command {
             body.put("temperature", PlainJson.parse(o.get("temperature"), "--temperature"));
         }
         if (o.has("stream")) {
-            body.put("stream", Boolean.parseBoolean(o.get("stream")));
+            body.put("stream", o.bool("stream"));
         }
         if (!body.containsKey("model") || !body.containsKey("input")) {
             throw new CliException("a response needs --model and --input (or both in --body)");
