@@ -21,6 +21,7 @@ module com.mka1.core {
     exports com.mka1.core.train;
 
     uses com.mka1.spi.ComputeBackend;
+    uses com.mka1.core.train.Trainer;
     provides com.mka1.spi.ComputeBackend with com.mka1.core.compute.ReferenceBackend;
     provides com.mka1.core.train.Trainer with com.mka1.core.train.LlamaTrainer;
 }

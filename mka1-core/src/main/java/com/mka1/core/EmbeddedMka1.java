@@ -42,6 +42,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.ServiceLoader;
 
 /**
  * The {@link Mka1} API in this JVM: files, jobs and models kept durably under one data
@@ -192,7 +193,10 @@ public final class EmbeddedMka1 implements Mka1 {
         }
     }
 
-    /** Configures an {@link EmbeddedMka1}; only {@link #dataDir} and {@link #trainer} are required. */
+    /**
+     * Configures an {@link EmbeddedMka1}; only {@link #dataDir} is required. Without {@link #trainer}
+     * the first {@link Trainer} found with {@link ServiceLoader} is used (the engine's LlamaTrainer).
+     */
     public static final class Builder {
         private Path dataDir;
         private Path modelsDir;
@@ -247,7 +251,7 @@ public final class EmbeddedMka1 implements Mka1 {
             return this;
         }
 
-        /** Trains jobs (the model engine's implementation). */
+        /** Trains jobs (default: the first {@link Trainer} found with {@link ServiceLoader}). */
         public Builder trainer(Trainer trainer) {
             this.trainer = trainer;
             return this;
@@ -298,7 +302,8 @@ public final class EmbeddedMka1 implements Mka1 {
         /** Opens the data directory, reloads its state and resumes unfinished jobs. */
         public EmbeddedMka1 build() {
             Objects.requireNonNull(dataDir, "dataDir is required");
-            Objects.requireNonNull(trainer, "trainer is required");
+            Trainer trainer = this.trainer != null ? this.trainer : ServiceLoader.load(Trainer.class).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no Trainer given and none found with ServiceLoader"));
             try {
                 FileStore files = FileStore.open(dataDir.resolve("files"), maxUploadBytes, clock);
                 Path baseModels = modelsDir != null ? modelsDir : dataDir.resolve("models");
