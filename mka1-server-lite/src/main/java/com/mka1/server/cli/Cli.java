@@ -66,8 +66,12 @@ public final class Cli {
 
     /** What went wrong, in words: the message, never a Java class name. */
     static String describe(Throwable e) {
-        if (e instanceof java.io.UncheckedIOException && e.getCause() != null) {
-            return describe(e.getCause());
+        Throwable cause = e.getCause();
+        if (cause != null && (e.getMessage() == null || e.getMessage().equals(cause.toString()))) {
+            return describe(cause); // a wrapper without words of its own ("java.io.IOException: ...")
+        }
+        if (e instanceof java.io.UncheckedIOException && cause != null) {
+            return e.getMessage() + ": " + describe(cause);
         }
         String message = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
         return switch (e) {

@@ -69,6 +69,9 @@ class CliUsageTest {
     void errorsAreWordsNotJavaClassNames() {
         assertThat(Cli.describe(new NoSuchFileException("/tmp/x.jsonl"))).isEqualTo("no such file: /tmp/x.jsonl");
         assertThat(Cli.describe(new UncheckedIOException(new NoSuchFileException("a")))).isEqualTo("no such file: a");
+        assertThat(Cli.describe(new UncheckedIOException("cannot read the models", new NoSuchFileException("m"))))
+                .isEqualTo("cannot read the models: no such file: m");
+        assertThat(Cli.describe(new RuntimeException(new java.io.IOException("disk full")))).isEqualTo("disk full");
         assertThat(Cli.describe(new IllegalStateException())).isEqualTo("an unexpected error with no message (see the log)");
         assertThat(Cli.describe(new IllegalStateException("the model is gone"))).isEqualTo("the model is gone");
 
