@@ -120,6 +120,8 @@ class OpenAiSchemaConformanceTest {
             String file = upload(server, "train.jsonl", TrainingData.chatJsonl(12));
             valid("OpenAIFile", server.http.get("/v1/files/" + file, admin()));
             valid("ListFilesResponse", server.http.get("/v1/files", admin()));
+            assertThat(valid("ListFilesResponse", server.http.get("/v1/files?purpose=batch", admin())))
+                    .isEqualTo("{\"object\":\"list\",\"data\":[],\"has_more\":false,\"first_id\":\"\",\"last_id\":\"\"}");
 
             // jobs: created, running, pausing/paused, resumed, succeeded; one cancelled; one failed
             String body = "{\"model\":\"test:base\",\"training_file\":\"" + file + "\",\"suffix\":\"schema\"}";

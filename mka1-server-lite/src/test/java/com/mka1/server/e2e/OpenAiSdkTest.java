@@ -110,6 +110,8 @@ class OpenAiSdkTest {
         Path train = TrainingData.writeChatFile(dir, "strict.jsonl", 12);
         FileObject file = admin.files().create(FileCreateParams.builder().file(train).purpose(FilePurpose.FINE_TUNE).build());
         assertThat(admin.files().list().data()).extracting(FileObject::id).contains(file.id());
+        assertThat(admin.files().list(com.openai.models.files.FileListParams.builder().purpose("batch").build()).data())
+                .isEmpty();
         FineTuningJob job = admin.fineTuning().jobs().create(JobCreateParams.builder().model("test:base")
                 .trainingFile(file.id()).suffix("strict").build());
         assertThat(job.status()).isIn(FineTuningJob.Status.VALIDATING_FILES, FineTuningJob.Status.QUEUED);
