@@ -27,6 +27,7 @@ import com.mka1.core.inference.ResponseStore;
 import com.mka1.core.inference.ResponsesService;
 import com.mka1.core.inference.ServedModel;
 import com.mka1.core.inference.ServedModelLoader;
+import com.mka1.core.registry.ModelAccess;
 import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.registry.ModelsService;
 import com.mka1.core.registry.tiny.TinyModel;
@@ -55,6 +56,7 @@ public final class EmbeddedMka1 implements Mka1 {
 
     private final FileStore files;
     private final ModelRegistry models;
+    private final ModelAccess modelAccess;
     private final JobManager jobs;
     private final ModelCache<ServedModel> servedModels;
     private final ServedModelLoader modelLoader;
@@ -65,6 +67,7 @@ public final class EmbeddedMka1 implements Mka1 {
                          ServedModelLoader modelLoader, ResponseStore responseStore, Clock clock) {
         this.files = files;
         this.models = models;
+        this.modelAccess = new ModelAccess(models, jobs::endUserOf);
         this.jobs = jobs;
         this.servedModels = servedModels;
         this.modelLoader = modelLoader;
@@ -88,12 +91,13 @@ public final class EmbeddedMka1 implements Mka1 {
 
     @Override
     public ResponseService responses(Caller caller) {
-        return new ResponsesService(servedModels, modelLoader, responseStore, Objects.requireNonNull(caller, "caller"), clock);
+        return new ResponsesService(servedModels, modelLoader, modelAccess, responseStore,
+                Objects.requireNonNull(caller, "caller"), clock);
     }
 
     @Override
-    public ModelService models() {
-        return new ModelsService(models, servedModels::invalidate);
+    public ModelService models(Caller caller) {
+        return new ModelsService(modelAccess, Objects.requireNonNull(caller, "caller"), servedModels::invalidate);
     }
 
     @Override

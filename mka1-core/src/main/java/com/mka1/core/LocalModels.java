@@ -10,7 +10,9 @@ import com.mka1.core.inference.StopSequences;
 import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.registry.hub.DownloadListener;
 import com.mka1.core.registry.hub.HubDownloader;
+import com.mka1.core.registry.tiny.TinyModel;
 import com.mka1.spi.BackendOptions;
+import com.mka1.spi.BackendUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -64,9 +66,13 @@ public final class LocalModels {
     }
 
     private final ServedModelLoader loader;
+    private final ModelRegistry registry;
+    private final Path modelsDir;
 
-    private LocalModels(ServedModelLoader loader) {
+    private LocalModels(ServedModelLoader loader, ModelRegistry registry, Path modelsDir) {
         this.loader = loader;
+        this.registry = registry;
+        this.modelsDir = modelsDir;
     }
 
     /**
@@ -77,10 +83,27 @@ public final class LocalModels {
         try {
             ModelRegistry registry = ModelRegistry.open(modelsDir, dataDir.resolve("models.json"));
             return new LocalModels(new ServedModelLoader(registry,
-                    () -> Backends.installed().open(backend, BackendOptions.defaults()), false));
+                    () -> Backends.installed().open(backend, BackendOptions.defaults()), false), registry, modelsDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the models in " + modelsDir, e);
         }
+    }
+
+    /** Whether {@code model} answers here (the embedded model always does: it is written on first use). */
+    public boolean has(String model) {
+        return model.equals(TinyModel.ID) || registry.find(model).isPresent();
+    }
+
+    /**
+     * Checks that the backend named {@code name} is installed and can run here, before any work
+     * is done; throws {@link BackendUnavailableException} saying why not.
+     */
+    public static void requireBackend(String name) {
+        Backends.installed().select(name, java.util.Map.of());
+    }
+
+    private void ensureEmbeddedModel() {
+        TinyModel.ensure(modelsDir);
     }
 
     /** The id a model directory answers to when it sits directly in a models directory: {@code local:<name>}. */
@@ -90,6 +113,9 @@ public final class LocalModels {
 
     /** Generates a raw completion, passing each piece of text to {@code deltas} as it is decoded. */
     public Completion complete(CompletionRequest request, Consumer<String> deltas) {
+        if (request.model().equals(TinyModel.ID)) {
+            ensureEmbeddedModel(); // the embedded model needs no server run first
+        }
         try (ServedModel served = loader.load(loader.route(request.model()))) {
             int[] prompt = request.promptIds() != null ? request.promptIds() : served.tokenizer().encode(request.prompt(), true);
             int eos = served.tokenizer().eosId();

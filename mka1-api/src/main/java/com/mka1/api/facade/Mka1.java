@@ -21,8 +21,11 @@ public interface Mka1 extends AutoCloseable {
     /** Responses (generation from base and fine-tuned models), as seen by {@code caller}. */
     ResponseService responses(Caller caller);
 
-    /** Base models, fine-tuned models and checkpoints (shared by every caller). */
-    ModelService models();
+    /**
+     * Models, as seen by {@code caller}: base models are shared; a fine-tuned model or checkpoint
+     * belongs to the end user of the job that made it.
+     */
+    ModelService models(Caller caller);
 
     default FileService files() {
         return files(Caller.NONE);
@@ -34,6 +37,10 @@ public interface Mka1 extends AutoCloseable {
 
     default ResponseService responses() {
         return responses(Caller.NONE);
+    }
+
+    default ModelService models() {
+        return models(Caller.NONE);
     }
 
     @Override

@@ -2,7 +2,11 @@ package com.mka1.api.models;
 
 import java.util.List;
 
-/** The {@code /models} resource ({@code mka1.models()}); models are shared by every caller. */
+/**
+ * The {@code /models} resource, bound to one {@link com.mka1.api.Caller} ({@code mka1.models(caller)}):
+ * base models are visible to every caller; fine-tuned models and checkpoints follow the caller
+ * rule of the job that made them (another end user's model is {@link com.mka1.api.NotFoundException}).
+ */
 public interface ModelService {
     /** Base models (by id), then fine-tuned models and checkpoints in the order they were created. */
     List<Model> list();

@@ -18,6 +18,7 @@ import com.mka1.api.responses.ResponseUsage;
 import com.mka1.core.storage.Ids;
 import com.mka1.core.data.ChatMessage;
 import com.mka1.core.inference.constrained.TokenConstraint;
+import com.mka1.core.registry.ModelAccess;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,14 +39,17 @@ public final class ResponsesService implements ResponseService {
 
     private final ModelCache<ServedModel> models;
     private final ServedModelLoader loader;
+    private final ModelAccess access;
     private final ResponseStore store;
     private final Caller caller;
     private final Clock clock;
 
-    public ResponsesService(ModelCache<ServedModel> models, ServedModelLoader loader, ResponseStore store, Caller caller,
-                            Clock clock) {
+    /** @param access the models {@code caller} may use (another end user's fine-tuned model is not found) */
+    public ResponsesService(ModelCache<ServedModel> models, ServedModelLoader loader, ModelAccess access, ResponseStore store,
+                            Caller caller, Clock clock) {
         this.models = models;
         this.loader = loader;
+        this.access = access;
         this.store = store;
         this.caller = caller;
         this.clock = clock;
@@ -65,6 +69,7 @@ public final class ResponsesService implements ResponseService {
                 params.previousResponseId(), List.of(), null, params.user(), params.text());
         EventSequence out = new EventSequence(events);
         // an unknown model or an input too long surfaces as an exception before any event is sent
+        access.require(params.model(), caller);
         ModelRoute route = loader.route(params.model());
         return models.withModel(route.key(), () -> loader.load(route), served -> {
             served.useAdapter(route.activeAdapter());

@@ -23,6 +23,7 @@ import com.mka1.core.files.FileStore;
 import com.mka1.core.files.FileUsage;
 import com.mka1.core.files.StoredFile;
 import com.mka1.core.model.PeftAdapter;
+import com.mka1.core.registry.ModelAccess;
 import com.mka1.core.registry.ModelKind;
 import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.registry.RegisteredModel;
@@ -83,7 +84,7 @@ public final class JobManager implements FileUsage, AutoCloseable {
         this.models = models;
         this.trainer = trainer;
         this.config = config;
-        this.requests = new JobRequestValidator(models, files);
+        this.requests = new JobRequestValidator(new ModelAccess(models, this::endUserOf), files);
         this.dataValidator = new TrainingFileValidator(config.minExamples(), config.tokenCounter());
         this.workers = Executors.newFixedThreadPool(config.concurrentJobs(),
                 Thread.ofPlatform().name("mka1-job-worker-", 0).daemon(true).factory());
@@ -122,7 +123,7 @@ public final class JobManager implements FileUsage, AutoCloseable {
         log.info("job manager: {} jobs loaded, {} resumed, {} queued", loaded, resumeFirst.size(), queuedAgain.size());
     }
 
-    // ---- API operations (all callers see only their own jobs) ----
+    // ---- API operations (each caller sees what Caller.canSee allows) ----
 
     public FineTuningJob create(JobCreateParams params, Caller caller) {
         requests.validate(params, caller);
@@ -142,6 +143,14 @@ public final class JobManager implements FileUsage, AutoCloseable {
             log.info("created {} (model {}, training file {})", job.id(), job.model(), job.trainingFile());
             validations.execute(() -> validate(job.id()));
             return job;
+        }
+    }
+
+    /** The end user a job was created for (null: shared, or no such job); fine-tuned models inherit it. */
+    public String endUserOf(String jobId) {
+        synchronized (ledger) {
+            JobEntry e = ledger.get(jobId);
+            return e == null ? null : e.job.user();
         }
     }
 

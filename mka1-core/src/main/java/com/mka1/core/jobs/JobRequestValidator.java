@@ -10,6 +10,7 @@ import com.mka1.api.finetuning.JobCreateParams;
 import com.mka1.core.files.FileStore;
 import com.mka1.core.files.StoredFile;
 import com.mka1.core.registry.ModelRegistry;
+import com.mka1.core.registry.ModelAccess;
 
 import java.util.Map;
 import java.util.Set;
@@ -28,16 +29,16 @@ final class JobRequestValidator {
     static final int MAX_METADATA_KEY = 64;
     static final int MAX_METADATA_VALUE = 512;
 
-    private final ModelRegistry models;
+    private final ModelAccess models;
     private final FileStore files;
 
-    JobRequestValidator(ModelRegistry models, FileStore files) {
+    JobRequestValidator(ModelAccess models, FileStore files) {
         this.models = models;
         this.files = files;
     }
 
     void validate(JobCreateParams p, Caller caller) {
-        if (!models.exists(p.model())) {
+        if (models.find(p.model(), caller).isEmpty()) {
             throw new InvalidRequestException("Model '" + p.model() + "' not found.", "model", "model_not_found");
         }
         checkFile(p.trainingFile(), "training_file", "invalid_training_file", caller);

@@ -18,6 +18,8 @@ import java.util.TreeMap;
 /**
  * The response object, in the spec's field order. {@code tools}, {@code tool_choice} and
  * {@code parallel_tool_calls} are written with OpenAI's defaults; metadata keys are sorted.
+ * {@code usage} and {@code user} are left out, not null, when there is none (the schema types
+ * them as an object and a string).
  */
 public final class ResponseCodec implements JsonCodec<Response> {
     public static final ResponseCodec INSTANCE = new ResponseCodec();
@@ -67,12 +69,10 @@ public final class ResponseCodec implements JsonCodec<Response> {
             OutputItemCodec.INSTANCE.write(g, item);
         }
         g.writeEndArray();
-        if (r.usage() == null) {
-            g.writeNullField("usage");
-        } else {
+        if (r.usage() != null) { // the schema's usage is an object or absent, never null
             writeUsage(g, r.usage());
         }
-        ApiWriter.string(g, "user", r.user());
+        ApiWriter.optionalString(g, "user", r.user());
         g.writeEndObject();
     }
 
@@ -81,6 +81,7 @@ public final class ResponseCodec implements JsonCodec<Response> {
         g.writeNumberField("input_tokens", u.inputTokens());
         g.writeObjectFieldStart("input_tokens_details");
         g.writeNumberField("cached_tokens", u.cachedTokens());
+        g.writeNumberField("cache_write_tokens", 0); // no prompt cache: nothing is ever written to one
         g.writeEndObject();
         g.writeNumberField("output_tokens", u.outputTokens());
         g.writeObjectFieldStart("output_tokens_details");

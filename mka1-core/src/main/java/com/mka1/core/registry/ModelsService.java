@@ -1,6 +1,6 @@
 package com.mka1.core.registry;
 
-import com.mka1.api.NotFoundException;
+import com.mka1.api.Caller;
 import com.mka1.api.PermissionDeniedException;
 import com.mka1.api.models.Model;
 import com.mka1.api.models.ModelDeleted;
@@ -17,25 +17,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Models API over the {@link ModelRegistry}: base models of the models directory, fine-tuned
- * models and checkpoints. Deleting removes a fine-tuned model's or checkpoint's files and registry
+ * The Models API over the {@link ModelRegistry}, as one caller sees it ({@link ModelAccess}): base
+ * models of the models directory, fine-tuned models and checkpoints. Deleting removes a fine-tuned model's or checkpoint's files and registry
  * entry and drops it from memory; base models are never deleted over the API.
  */
 public final class ModelsService implements ModelService {
     private static final Logger log = LoggerFactory.getLogger(ModelsService.class);
 
-    private final ModelRegistry registry;
+    private final ModelAccess access;
+    private final Caller caller;
     private final Consumer<String> unload;
 
     /** @param unload drops a model from the inference cache before its files go */
-    public ModelsService(ModelRegistry registry, Consumer<String> unload) {
-        this.registry = registry;
+    public ModelsService(ModelAccess access, Caller caller, Consumer<String> unload) {
+        this.access = access;
+        this.caller = caller;
         this.unload = unload;
     }
 
     @Override
     public List<Model> list() {
-        return registry.list().stream().map(ModelsService::toModel).toList();
+        return access.list(caller).stream().map(ModelsService::toModel).toList();
     }
 
     @Override
@@ -51,8 +53,8 @@ public final class ModelsService implements ModelService {
                     + model.dir() + " from the models directory instead.", "model", "model_not_deletable");
         }
         unload.accept(modelId);
-        if (!registry.unregister(modelId)) {
-            throw notFound(modelId);
+        if (!access.unregister(modelId)) {
+            throw ModelAccess.notFound(modelId);
         }
         deleteTree(model.dir());
         log.info("deleted model {} ({})", modelId, model.dir());
@@ -60,11 +62,7 @@ public final class ModelsService implements ModelService {
     }
 
     private RegisteredModel find(String modelId) {
-        return registry.find(modelId).orElseThrow(() -> notFound(modelId));
-    }
-
-    private static NotFoundException notFound(String modelId) {
-        return new NotFoundException("The model '" + modelId + "' does not exist.", "model", "model_not_found");
+        return access.require(modelId, caller);
     }
 
     static Model toModel(RegisteredModel m) {

@@ -1,5 +1,6 @@
 package com.mka1.core.tokenizer;
 
+import com.mka1.api.JsonValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,15 +14,16 @@ final class GenerationConfigEos {
         if (!Files.exists(file)) {
             return new int[0];
         }
-        Object eos = JsonObject.read(file).raw("eos_token_id");
+        JsonValue eos = JsonObject.read(file).raw("eos_token_id");
         return switch (eos) {
             case null -> new int[0];
-            case Number n -> new int[] {n.intValue()};
-            case List<?> list -> list.stream().mapToInt(x -> {
-                if (!(x instanceof Number n)) {
+            case JsonValue.Null n -> new int[0];
+            case JsonValue.Num n -> new int[] {n.value().intValueExact()};
+            case JsonValue.Arr(List<JsonValue> list) -> list.stream().mapToInt(x -> {
+                if (!(x instanceof JsonValue.Num n)) {
                     throw new TokenizerFormatException(file + ": eos_token_id holds " + x + ", not a token id");
                 }
-                return n.intValue();
+                return n.value().intValueExact();
             }).toArray();
             default -> throw new TokenizerFormatException(file + ": eos_token_id is " + eos + " (an int or a list of ints is expected)");
         };

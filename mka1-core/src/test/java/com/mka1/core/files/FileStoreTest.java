@@ -116,18 +116,23 @@ class FileStoreTest {
     }
 
     @Test
-    void callersSeeOnlyTheirOwnFiles() throws IOException {
+    void endUsersSeeTheirOwnAndSharedFilesAndTheKeyHolderSeesAll() throws IOException {
         FileStore store = open();
         Caller alice = Caller.onBehalfOf("alice");
+        Caller bob = Caller.onBehalfOf("bob");
         FileObject mine = store.upload(upload("a", FilePurpose.FINE_TUNE, "1"), alice);
         FileObject anon = store.upload(upload("n", FilePurpose.FINE_TUNE, "2"), Caller.NONE);
-        assertThat(store.list(FileListParams.ALL, alice).data()).containsExactly(mine);
-        assertThat(store.list(FileListParams.ALL, Caller.NONE).data()).containsExactly(anon);
-        assertThat(store.list(FileListParams.ALL, Caller.onBehalfOf("bob")).data()).isEmpty();
-        assertThatThrownBy(() -> store.retrieve(mine.id(), Caller.onBehalfOf("bob")))
+        assertThat(store.list(FileListParams.ALL, alice).data()).containsExactly(anon, mine);
+        assertThat(store.list(FileListParams.ALL, Caller.NONE).data()).containsExactly(anon, mine);
+        assertThat(store.list(FileListParams.ALL, bob).data()).containsExactly(anon);
+        assertThatThrownBy(() -> store.retrieve(mine.id(), bob))
                 .isInstanceOf(NotFoundException.class).hasMessage("No such File object: " + mine.id());
-        assertThatThrownBy(() -> store.content(mine.id(), Caller.NONE)).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> store.delete(mine.id(), Caller.NONE, FileUsage.NONE)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> store.content(mine.id(), bob)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> store.delete(mine.id(), bob, FileUsage.NONE)).isInstanceOf(NotFoundException.class);
+        assertThat(store.retrieve(anon.id(), bob)).isEqualTo(anon);
+        try (InputStream in = store.content(mine.id(), Caller.NONE)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("1");
+        }
         assertThat(store.retrieve(mine.id(), alice)).isEqualTo(mine);
     }
 

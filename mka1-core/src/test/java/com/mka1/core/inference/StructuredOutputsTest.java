@@ -14,6 +14,7 @@ import com.mka1.api.responses.TextFormat;
 import com.mka1.core.inference.constrained.JsonSchemaCompilerTest;
 import com.mka1.core.inference.constrained.SchemaValidator;
 import com.mka1.core.json.Json;
+import com.mka1.core.registry.ModelAccess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,7 +40,8 @@ class StructuredOutputsTest {
         MicroModel.write(root.resolve("models"));
         ServingFixture fixture = new ServingFixture(root);
         cache = new ModelCache<>(1L << 30);
-        service = new ResponsesService(cache, fixture.loader(false), new ResponseStore(root.resolve("responses")),
+        service = new ResponsesService(cache, fixture.loader(false), new ModelAccess(fixture.registry, job -> null),
+                new ResponseStore(root.resolve("responses")),
                 Caller.NONE, Clock.systemUTC());
     }
 

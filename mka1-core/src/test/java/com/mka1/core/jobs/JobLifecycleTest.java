@@ -2,6 +2,7 @@ package com.mka1.core.jobs;
 
 import com.mka1.api.Caller;
 import com.mka1.api.ConflictException;
+import com.mka1.api.InvalidRequestException;
 import com.mka1.api.Page;
 import com.mka1.api.PageParams;
 import com.mka1.api.files.FileObject;
@@ -55,7 +56,10 @@ class JobLifecycleTest {
     }
 
     private List<String> messagesOldestFirst(FineTuningService ft, String jobId) {
-        return ft.listEvents(jobId, new PageParams(100, null)).data().reversed().stream().map(JobEvent::message).toList();
+        List<String> oldestFirst = ft.eventsSince(jobId, null).stream().map(JobEvent::message).toList();
+        assertThat(oldestFirst).isEqualTo(ft.listEvents(jobId, new PageParams(100, null)).data().reversed().stream()
+                .map(JobEvent::message).toList());
+        return oldestFirst;
     }
 
     @Test
@@ -92,6 +96,12 @@ class JobLifecycleTest {
                 "Checkpoint created at step 2",
                 "New fine-tuned model created",
                 "The job has successfully completed");
+        String step1 = ft.eventsSince(done.id(), null).stream().filter(e -> e.message().startsWith("Step 1/2")).findFirst()
+                .orElseThrow().id();
+        assertThat(ft.eventsSince(done.id(), step1)).extracting(JobEvent::message).containsExactly("Step 2/2: training loss=0.500",
+                "Checkpoint created at step 2", "New fine-tuned model created", "The job has successfully completed");
+        assertThatThrownBy(() -> ft.eventsSince(done.id(), "ftevent_nope")).isInstanceOf(InvalidRequestException.class)
+                .hasMessage("Invalid 'after': job " + done.id() + " has no event 'ftevent_nope'.");
         JobEvent step2 = ft.listEvents(done.id(), new PageParams(100, null)).data().stream()
                 .filter(e -> e.message().startsWith("Step 2/2")).findFirst().orElseThrow();
         assertThat(step2.type()).isEqualTo(EventType.METRICS);

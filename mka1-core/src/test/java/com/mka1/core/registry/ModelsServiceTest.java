@@ -3,6 +3,7 @@ package com.mka1.core.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mka1.api.Caller;
 import com.mka1.api.NotFoundException;
 import com.mka1.api.PermissionDeniedException;
 import com.mka1.api.models.Model;
@@ -30,7 +31,7 @@ class ModelsServiceTest {
         registry.register(new RegisteredModel("ft:mka1:tiny:support", ftDir, 1_700_000_100L, "org_test", ModelKind.FINE_TUNED,
                 TinyModel.ID, "ftjob_1"));
         List<String> unloaded = new ArrayList<>();
-        ModelsService service = new ModelsService(registry, unloaded::add);
+        ModelsService service = new ModelsService(new ModelAccess(registry, job -> null), Caller.NONE, unloaded::add);
 
         Model base = service.retrieve(TinyModel.ID);
         assertThat(base.ownedBy()).isEqualTo("mka1");
@@ -51,5 +52,38 @@ class ModelsServiceTest {
                 .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).isEqualTo("model_not_found"))
                 .hasMessage("The model 'ft:mka1:tiny:support' does not exist.");
         assertThatThrownBy(() -> service.delete("ft:mka1:tiny:support")).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void fineTunedModelsFollowTheirJobsEndUserAndBaseModelsAreShared() throws IOException {
+        Path models = root.resolve("models");
+        TinyModel.ensure(models);
+        ModelRegistry registry = ModelRegistry.open(models, root.resolve("models.json"));
+        for (String name : List.of("alice-bot", "shared-bot")) {
+            Path dir = Files.createDirectories(root.resolve("ft/" + name));
+            Files.writeString(dir.resolve("adapter_config.json"), "{}");
+            registry.register(new RegisteredModel("ft:mka1:tiny:" + name, dir, 1_700_000_100L, "org_test",
+                    ModelKind.FINE_TUNED, TinyModel.ID, "ftjob_" + name));
+        }
+        ModelAccess access = new ModelAccess(registry, job -> job.equals("ftjob_alice-bot") ? "alice" : null);
+        List<String> unloaded = new ArrayList<>();
+        ModelsService bob = new ModelsService(access, Caller.onBehalfOf("bob"), unloaded::add);
+        ModelsService alice = new ModelsService(access, Caller.onBehalfOf("alice"), unloaded::add);
+        ModelsService keyHolder = new ModelsService(access, Caller.NONE, unloaded::add);
+
+        assertThat(bob.list()).extracting(Model::id).containsExactly(TinyModel.ID, "ft:mka1:tiny:shared-bot");
+        assertThat(alice.list()).extracting(Model::id)
+                .containsExactly(TinyModel.ID, "ft:mka1:tiny:alice-bot", "ft:mka1:tiny:shared-bot");
+        assertThat(keyHolder.list()).extracting(Model::id)
+                .containsExactly(TinyModel.ID, "ft:mka1:tiny:alice-bot", "ft:mka1:tiny:shared-bot");
+        assertThatThrownBy(() -> bob.retrieve("ft:mka1:tiny:alice-bot"))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).isEqualTo("model_not_found"))
+                .hasMessage("The model 'ft:mka1:tiny:alice-bot' does not exist.");
+        assertThatThrownBy(() -> bob.delete("ft:mka1:tiny:alice-bot")).isInstanceOf(NotFoundException.class);
+        assertThat(root.resolve("ft/alice-bot/adapter_config.json")).exists();
+        assertThat(unloaded).isEmpty();
+        assertThat(alice.retrieve("ft:mka1:tiny:alice-bot").id()).isEqualTo("ft:mka1:tiny:alice-bot");
+        assertThat(alice.delete("ft:mka1:tiny:alice-bot")).isEqualTo(new ModelDeleted("ft:mka1:tiny:alice-bot", true));
+        assertThat(unloaded).containsExactly("ft:mka1:tiny:alice-bot");
     }
 }

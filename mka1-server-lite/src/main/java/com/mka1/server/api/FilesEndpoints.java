@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * straight into the store; otherwise the file part is spooled to disk first. Never whole in memory.
  */
 final class FilesEndpoints {
-    private static final PageCodec<FileObject> PAGE = new PageCodec<>(FileObjectCodec.INSTANCE);
+    private static final PageCodec<FileObject> PAGE = PageCodec.withStringIds(FileObjectCodec.INSTANCE);
     private static final List<String> ORDERS = Stream.of(SortOrder.values()).map(SortOrder::wireName).toList();
 
     private final Mka1 mka1;

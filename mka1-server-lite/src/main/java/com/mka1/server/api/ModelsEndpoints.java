@@ -10,24 +10,30 @@ import com.mka1.api.models.Model;
 import java.util.List;
 import com.mka1.server.http.Access;
 import com.mka1.server.http.Router;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import com.mka1.api.Caller;
+import com.mka1.server.http.ApiExchange;
 
 /** {@code /models}: list, retrieve and delete (ids contain ':' and may come percent-encoded). */
 final class ModelsEndpoints {
     private static final PageCodec<Model> LIST = new PageCodec<>(ModelCodec.INSTANCE);
 
-    private final Supplier<ModelService> models;
+    private final Function<Caller, ModelService> models;
 
-    ModelsEndpoints(Supplier<ModelService> models) {
+    ModelsEndpoints(Function<Caller, ModelService> models) {
         this.models = models;
     }
 
     void mount(Router router) {
-        router.get("/models", Access.ANY_KEY, ex -> ex.sendJson(200, Json.writeBytes(LIST, page(models.get().list()))))
+        router.get("/models", Access.ANY_KEY, ex -> ex.sendJson(200, Json.writeBytes(LIST, page(models(ex).list()))))
                 .get("/models/{model}", Access.ANY_KEY, ex -> ex.sendJson(200,
-                        Json.writeBytes(ModelCodec.INSTANCE, models.get().retrieve(ex.pathParam("model")))))
+                        Json.writeBytes(ModelCodec.INSTANCE, models(ex).retrieve(ex.pathParam("model")))))
                 .delete("/models/{model}", Access.ADMIN_ONLY, ex -> ex.sendJson(200,
-                        Json.writeBytes(DeletedCodec.MODEL, models.get().delete(ex.pathParam("model")))));
+                        Json.writeBytes(DeletedCodec.MODEL, models(ex).delete(ex.pathParam("model")))));
+    }
+
+    private ModelService models(ApiExchange exchange) {
+        return models.apply(Callers.of(exchange));
     }
 
     /** The whole model list as one page (OpenAI's /models is not paginated). */

@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Talks to an MKA1 server: the root URL (e.g. {@code http://127.0.0.1:8080}) plus {@code /v1},
+ * Talks to an MKA1 server: the root URL (e.g. {@code http://127.0.0.1:8080}) plus {@code /v1}, or a
+ * URL that already ends in a mount ({@code /v1}, {@code /api/v1/llm}) as given,
  * an optional bearer key and extra headers ({@code X-On-Behalf-Of}). Non-2xx answers become
  * {@link ApiCallException} carrying the envelope's message.
  */
@@ -40,7 +41,8 @@ public final class ApiClient {
         if (!root.startsWith("http://") && !root.startsWith("https://")) {
             throw new CliException("the server URL must start with http:// or https://, got '" + serverUrl + "'");
         }
-        this.apiBase = root + "/v1";
+        // a URL that already names a mount (the MKA1 gateway's /api/v1/llm, or /v1) is used as given
+        this.apiBase = root.endsWith("/v1") || root.endsWith("/api/v1/llm") ? root : root + "/v1";
         this.apiKey = apiKey;
         this.headers = List.copyOf(headers);
     }

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -52,8 +53,9 @@ final class DemoCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--model ID (default mka1:tiny)", "--models-dir DIR", "--data-dir DIR (default: a new temp dir)",
-                "--epochs N", "--backend NAME (cpu, cuda, reference)");
+        return List.of("--model ID (default mka1:tiny)", "--models-dir DIR",
+                "--data-dir DIR (default: a temporary directory, removed at the end)", "--epochs N",
+                "--backend NAME (cpu, cuda, reference)");
     }
 
     @Override
@@ -63,8 +65,53 @@ final class DemoCommand implements Command {
         }
         PrintStream out = context.out();
         String requested = context.options().get("model") == null ? EmbeddedMka1.EMBEDDED_MODEL : context.options().get("model");
-        Path dataDir = context.options().get("data-dir") != null ? Path.of(context.options().get("data-dir"))
-                : Files.createTempDirectory("mka1-demo-");
+        checkFlags(context, requested);
+        boolean temporary = context.options().get("data-dir") == null;
+        Path dataDir = temporary ? Files.createTempDirectory("mka1-demo-") : Path.of(context.options().get("data-dir"));
+        try {
+            return run(context, requested, dataDir);
+        } finally {
+            if (temporary) {
+                deleteTree(dataDir);
+            }
+        }
+    }
+
+    /** Every flag checked before any work: a bad value costs nothing and leaves nothing behind. */
+    private static void checkFlags(CommandContext context, String requested) {
+        Integer epochs = context.options().integer("epochs");
+        if (epochs != null && (epochs < 1 || epochs > 50)) {
+            throw new CliException("--epochs must be from 1 to 50, got " + epochs);
+        }
+        String backend = context.options().get("backend");
+        if (backend != null) {
+            try {
+                LocalModels.requireBackend(backend);
+            } catch (com.mka1.spi.BackendUnavailableException e) {
+                throw new CliException(e.getMessage());
+            }
+        }
+        if (!requested.equals(EmbeddedMka1.EMBEDDED_MODEL) && !Files.isDirectory(Path.of(requested))) {
+            Path modelsDir = ModelsDirectory.resolve(context);
+            if (!LocalModels.open(modelsDir, modelsDir, null).has(requested)) {
+                throw new CliException("no model '" + requested + "' in " + modelsDir
+                        + " (give a model directory, " + EmbeddedMka1.EMBEDDED_MODEL + ", or an id under --models-dir)");
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not remove the demo's temporary directory " + dir, e);
+        }
+    }
+
+    private int run(CommandContext context, String requested, Path dataDir) throws Exception {
+        PrintStream out = context.out();
         Path modelsDir = context.options().get("models-dir") != null || context.env().containsKey("MKA1_MODELS_DIR")
                 ? ModelsDirectory.resolve(context) : dataDir.resolve("models");
         String model = requested;

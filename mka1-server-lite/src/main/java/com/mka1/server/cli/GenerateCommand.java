@@ -32,8 +32,8 @@ final class GenerateCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--model ID|DIR", "--prompt TEXT", "--prompt-ids 1,13,300", "--max-tokens N", "--temperature T",
-                "--top-p P", "--seed S", "--print-ids true|false", "--models-dir DIR", "--data-dir DIR", "--backend NAME");
+        return List.of("--model ID|DIR" + Command.REQUIRED, "--prompt TEXT", "--prompt-ids 1,13,300", "--max-tokens N", "--temperature T",
+                "--top-p P", "--seed S", "--print-ids", "--models-dir DIR", "--data-dir DIR", "--backend NAME");
     }
 
     @Override
@@ -60,7 +60,7 @@ final class GenerateCommand implements Command {
                 promptIds, maxTokens, number(o, "temperature", 0), number(o, "top-p", 1),
                 o.has("seed") ? Long.parseLong(o.get("seed")) : System.nanoTime());
         PrintStream out = context.out();
-        if (Boolean.parseBoolean(o.get("print-ids"))) {
+        if (o.bool("print-ids")) {
             LocalModels.Completion completion = models.complete(request, delta -> { });
             out.println(Arrays.stream(completion.outputIds()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         } else {

@@ -9,22 +9,23 @@ import java.util.Map;
 /** The {@code mka1 llm ...} commands: one per API endpoint, named as in the MKA1 guide. */
 final class LlmCommands {
     private static final String JOB_ID = "fine-tuning-job-id";
-    private static final String JOB_FLAG = "--fine-tuning-job-id ID";
+    private static final String JOB_FLAG = "--fine-tuning-job-id ID" + Command.REQUIRED;
+    private static final String DEFAULT_PURPOSE = "fine-tune";
 
     private LlmCommands() {}
 
     static List<Command> all() {
         return List.of(
-                new ApiCommand("llm files upload", "Upload a file (multipart, streamed from disk)",
-                        List.of("--file F", "--purpose fine-tune"),
-                        (client, o) -> client.postFile("/files", Map.of("purpose", o.required("purpose")), "file",
-                                Path.of(o.required("file")))),
+                new ApiCommand("llm files upload", "Upload a file (multipart, streamed from disk); --purpose defaults to "
+                        + DEFAULT_PURPOSE, List.of("--file F" + Command.REQUIRED, "--purpose P"),
+                        (client, o) -> client.postFile("/files", Map.of("purpose", o.get("purpose") == null ? DEFAULT_PURPOSE
+                                : o.get("purpose")), "file", Path.of(o.required("file")))),
                 new ApiCommand("llm files list", "List files", List.of("--purpose P", "--limit N", "--after ID",
                         "--order asc|desc"),
                         (client, o) -> client.get("/files", query(o, "purpose", "limit", "after", "order"))),
-                new ApiCommand("llm files retrieve", "Show a file", List.of("--file-id ID"),
+                new ApiCommand("llm files retrieve", "Show a file", List.of("--file-id ID" + Command.REQUIRED),
                         (client, o) -> client.get("/files/" + ApiClient.segment(o.required("file-id")), Map.of())),
-                new ApiCommand("llm files delete", "Delete a file", List.of("--file-id ID"),
+                new ApiCommand("llm files delete", "Delete a file", List.of("--file-id ID" + Command.REQUIRED),
                         (client, o) -> client.delete("/files/" + ApiClient.segment(o.required("file-id")))),
                 new FileContentCommand(),
                 new ApiCommand("llm fine-tuning create", "Create a fine-tuning job",
@@ -49,13 +50,13 @@ final class LlmCommands {
                 new ApiCommand("llm fine-tuning cancel", "Cancel a job", List.of(JOB_FLAG),
                         (client, o) -> client.postJson(jobPath(o, "/cancel"), "{}")),
                 new ResponsesCreateCommand(),
-                new ApiCommand("llm responses retrieve", "Show a stored response", List.of("--response-id ID"),
+                new ApiCommand("llm responses retrieve", "Show a stored response", List.of("--response-id ID" + Command.REQUIRED),
                         (client, o) -> client.get("/responses/" + ApiClient.segment(o.required("response-id")), Map.of())),
                 new ApiCommand("llm models list", "List base, fine-tuned and checkpoint models", List.of(),
                         (client, o) -> client.get("/models", Map.of())),
-                new ApiCommand("llm models retrieve", "Show a model", List.of("--model ID"),
+                new ApiCommand("llm models retrieve", "Show a model", List.of("--model ID" + Command.REQUIRED),
                         (client, o) -> client.get("/models/" + ApiClient.segment(o.required("model")), Map.of())),
-                new ApiCommand("llm models delete", "Delete a fine-tuned model", List.of("--model ID"),
+                new ApiCommand("llm models delete", "Delete a fine-tuned model", List.of("--model ID" + Command.REQUIRED),
                         (client, o) -> client.delete("/models/" + ApiClient.segment(o.required("model")))));
     }
 

@@ -23,7 +23,7 @@ final class ModelsPullCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--repo OWNER/NAME (or as the first argument)", "--models-dir DIR", "--data-dir DIR",
+        return List.of("--repo OWNER/NAME (or as the first argument)" + Command.REQUIRED, "--models-dir DIR", "--data-dir DIR",
                 "--hub URL (default https://huggingface.co or MKA1_HUB_URL)");
     }
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code mka1 llm responses create}: {@code --input} takes a JSON value (a JSON string or a list
- * of messages); flags are laid over {@code --body}. With {@code "stream": true} the server's
+ * {@code mka1 llm responses create}: {@code --input} takes plain text or a JSON value (a JSON
+ * string or a list of messages); flags are laid over {@code --body}. With {@code "stream": true} the server's
  * events are printed as they arrive.
  */
 final class ResponsesCreateCommand implements Command {
@@ -23,8 +23,8 @@ final class ResponsesCreateCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--model M", "--input JSON", "--instructions TEXT", "--previous-response-id ID",
-                "--max-output-tokens N", "--temperature T", "--stream true|false", "--body JSON");
+        return List.of("--model M", "--input TEXT|JSON", "--instructions TEXT", "--previous-response-id ID",
+                "--max-output-tokens N", "--temperature T", "--stream", "--body JSON");
     }
 
     @Override
@@ -34,7 +34,7 @@ final class ResponsesCreateCommand implements Command {
                 : new LinkedHashMap<>();
         LlmCommands.putIfGiven(body, "model", o.get("model"));
         if (o.has("input")) {
-            body.put("input", JsonText.parse(o.get("input"), "--input (a JSON value, e.g. '\"Hello\"')"));
+            body.put("input", input(o.get("input")));
         }
         LlmCommands.putIfGiven(body, "instructions", o.get("instructions"));
         LlmCommands.putIfGiven(body, "previous_response_id", o.get("previous-response-id"));
@@ -43,7 +43,7 @@ final class ResponsesCreateCommand implements Command {
             body.put("temperature", JsonText.parse(o.get("temperature"), "--temperature"));
         }
         if (o.has("stream")) {
-            body.put("stream", new JsonValue.Bool(Boolean.parseBoolean(o.get("stream"))));
+            body.put("stream", new JsonValue.Bool(o.bool("stream")));
         }
         if (!body.containsKey("model") || !body.containsKey("input")) {
             throw new CliException("a response needs --model and --input (or both in --body)");
@@ -59,5 +59,12 @@ final class ResponsesCreateCommand implements Command {
             context.printJson(client.postJson("/responses", request).body());
         }
         return 0;
+    }
+
+    /** Plain text as it is; a JSON string or list (what the guide passes: '"Hello"') parsed. */
+    static JsonValue input(String value) {
+        String v = value.strip();
+        boolean json = v.startsWith("\"") || v.startsWith("[") || v.startsWith("{");
+        return json ? JsonText.parse(v, "--input (plain text, a JSON string or a JSON list of messages)") : new JsonValue.Str(value);
     }
 }

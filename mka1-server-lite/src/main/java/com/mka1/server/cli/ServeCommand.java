@@ -53,6 +53,11 @@ public final class ServeCommand implements Command {
     }
 
     @Override
+    public String help() {
+        return ServerConfig.HELP;
+    }
+
+    @Override
     public int run(CommandContext context) throws IOException, InterruptedException {
         Mka1Server server = start(context);
         context.out().println("MKA1 server on " + server.baseUri() + "  (API under /v1 and /api/v1/llm, health at"
@@ -102,6 +107,10 @@ public final class ServeCommand implements Command {
             return Mka1Server.start(config.host(), config.port(), config.apiKeys(),
                     ApiRoutes.build(engine, config.dataDir().resolve("spool")), new ApiErrors(), config.limits(), engine,
                     config.shutdownGraceSeconds());
+        } catch (java.net.BindException e) {
+            engine.close();
+            throw new CliException("cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage()
+                    + "): another process holds that port; choose another with --port or MKA1_PORT");
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;

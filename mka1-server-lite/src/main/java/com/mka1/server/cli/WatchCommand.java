@@ -27,7 +27,7 @@ final class WatchCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--fine-tuning-job-id ID", "--interval SECONDS");
+        return List.of("--fine-tuning-job-id ID" + Command.REQUIRED, "--interval SECONDS");
     }
 
     @Override

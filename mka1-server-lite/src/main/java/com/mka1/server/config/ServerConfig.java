@@ -26,6 +26,23 @@ import java.util.Map;
  */
 public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, ApiKeys apiKeys, String backend,
                            int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds, long modelCacheBytes) {
+    /** What {@code mka1 serve --help} shows under its flags: each one's variable and default. */
+    public static final String HELP = """
+            Each setting comes from its flag, else its environment variable, else the default:
+              --host                    MKA1_HOST                    127.0.0.1
+              --port                    MKA1_PORT                    8080
+              --data-dir                MKA1_DATA_DIR                ./work-data
+              --models-dir              MKA1_MODELS_DIR              <data-dir>/models
+              --api-keys-file           MKA1_API_KEYS_FILE           none: keys from MKA1_API_KEYS="sk-a:admin,sk-b:user";
+                                                                     with no keys at all only 127.0.0.1 is allowed
+              --backend                 MKA1_BACKEND                 the best available (cuda, cpu, reference)
+              --concurrent-jobs         MKA1_CONCURRENT_JOBS         1
+              --max-body-bytes          MKA1_MAX_BODY_BYTES          8388608 (8 MiB, JSON bodies)
+              --max-upload-bytes        MKA1_MAX_UPLOAD_BYTES        1073741824 (1 GiB, file uploads)
+              --shutdown-grace-seconds  MKA1_SHUTDOWN_GRACE_SECONDS  10
+              --model-cache-bytes       MKA1_MODEL_CACHE_BYTES       2g (k, m, g, t suffixes)
+            """;
+
     /** The flags {@code mka1 serve} accepts, each with a value. */
     public static final List<String> FLAGS = List.of("host", "port", "data-dir", "models-dir",
             "api-keys-file", "backend", "concurrent-jobs", "max-body-bytes", "max-upload-bytes",

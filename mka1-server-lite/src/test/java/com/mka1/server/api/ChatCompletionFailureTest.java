@@ -3,10 +3,6 @@ package com.mka1.server.api;
 import static com.mka1.server.testing.HttpTestClient.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mka1.api.responses.Response;
-import com.mka1.api.responses.ResponseCreateParams;
-import com.mka1.api.responses.ResponseService;
-import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.server.Mka1Server;
 import com.mka1.server.http.ApiKeys;
@@ -18,7 +14,6 @@ import com.mka1.server.testing.ScriptedTrainer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,27 +26,6 @@ class ChatCompletionFailureTest {
 
     @TempDir
     Path dataDir;
-
-    /** The real service, whose generation fails at its first text delta (the callback runs inside generation). */
-    private record FailingAtFirstDelta(ResponseService real) implements ResponseService {
-        @Override
-        public Response create(ResponseCreateParams params) {
-            return createStreaming(params, event -> {});
-        }
-
-        @Override
-        public Response createStreaming(ResponseCreateParams params, Consumer<ResponseStreamEvent> events) {
-            return real.createStreaming(params, event -> {
-                events.accept(event);
-                if (event instanceof ResponseStreamEvent.OutputTextDelta) throw new IllegalStateException("device lost");
-            });
-        }
-
-        @Override
-        public Response retrieve(String responseId) {
-            return real.retrieve(responseId);
-        }
-    }
 
     @Test
     void aFailedGenerationIsAnErrorAnswerOrAnErrorLineBeforeDone() throws Exception {

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * A test-scope {@link Trainer} with a known script: {@code totalSteps} steps of {@code stepMillis}
  * each, loss {@code 2/step}, a checkpoint every {@code checkpointEvery} steps, and resumable state
- * (the last finished step) in the run's state directory. It lets the HTTP tests drive the whole
+ * (the last finished step) in the run's state directory. The final model is a copy of the base's
+ * weights when the base has them (so it can be served), else an empty adapter. It lets the HTTP tests drive the whole
  * job lifecycle in milliseconds; the real trainer is tested in mka1-core.
  */
 public final class ScriptedTrainer implements Trainer {
@@ -59,7 +60,14 @@ public final class ScriptedTrainer implements Trainer {
                 }
             }
             Path model = Files.createDirectories(run.outputDir().resolve("final"));
-            Files.writeString(model.resolve("adapter_config.json"), "{}");
+            if (Files.isRegularFile(run.baseModelDir().resolve("model.safetensors"))) {
+                // a base with weights (mka1:tiny): the "fine-tuned" model is its unchanged full copy, so it can answer
+                for (String name : new String[] {"config.json", "model.safetensors"}) {
+                    Files.copy(run.baseModelDir().resolve(name), model.resolve(name));
+                }
+            } else {
+                Files.writeString(model.resolve("adapter_config.json"), "{}");
+            }
             return new TrainingResult.Completed(model, totalSteps * TOKENS_PER_STEP,
                     Map.of("train_loss", lossAt(totalSteps), "train_mean_token_accuracy", 0.5));
         } catch (IOException e) {

@@ -106,7 +106,7 @@ public final class LlamaTrainer implements Trainer {
             LoopOptions loopOptions = new LoopOptions(options.stateSaveInterval(), options.keepCheckpoints(), AdamW.Config.defaults());
             TrainingLoop loop = new TrainingLoop(model, objective, hp, run.seed(),
                     new TrainingLoop.Directories(run.stateDir(), run.outputDir()),
-                    new ModelOutput(model, base.weightsDir())::export, device.backendName(), loopOptions);
+                    new ModelOutput(model, base.weightsDir())::export, backends.describe(device), loopOptions);
             return loop.run(listener);
         }
     }

@@ -15,11 +15,8 @@ import com.mka1.api.finetuning.JobEvent;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.api.finetuning.Method;
 import com.mka1.core.EmbeddedMka1;
-import com.mka1.core.compute.Backends;
-import com.mka1.core.compute.ReferenceBackend;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.SharedDir;
-import com.mka1.spi.BackendOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,13 +40,13 @@ class FineTuningThroughFacadeTest {
             lines.append("{\"messages\":[{\"role\":\"user\",\"content\":\"").append(i).append("+1?\"},")
                     .append("{\"role\":\"assistant\",\"content\":\"").append(i + 1).append(".\"}]}\n");
         }
-        LlamaTrainer trainer = new LlamaTrainer(new Backends(List.of(new ReferenceBackend())), LlamaTrainer.Options.defaults());
+        // no trainer given: the builder finds the LlamaTrainer with ServiceLoader; the job names its backend
         try (EmbeddedMka1 mka1 = EmbeddedMka1.builder().dataDir(root.resolve("data")).modelsDir(root.resolve("models"))
-                .trainer(trainer).build()) {
+                .build()) {
             FileObject file = Mka1Fixture.upload(mka1, Caller.NONE, lines.toString());
             Hyperparameters hp = Hyperparameters.auto().withNEpochs(HyperparameterValue.of(2))
                     .withBatchSize(HyperparameterValue.of(5))
-                    .withEngine(new EngineSettings(null, 64.0, null, null, null, null, null, 128, null));
+                    .withEngine(EngineSettings.builder().loraAlpha(64.0).maxSeqLength(128).backend("reference").build());
             FineTuningJob job = mka1.fineTuning().create(JobCreateParams.of("karpathy:stories260k", file.id())
                     .withSuffix("adder").withSeed(7L).withMethod(new Method.Supervised(hp)));
 
@@ -64,6 +61,9 @@ class FineTuningThroughFacadeTest {
             assertThat(done.hyperparameters().batchSize()).isEqualTo(HyperparameterValue.of(5));
             assertThat(done.hyperparameters().learningRateMultiplier()).isEqualTo(HyperparameterValue.of(1.0));
             assertThat(done.trainedTokens()).isPositive();
+            assertThat(mka1.fineTuning().eventsSince(job.id(), null)).extracting(JobEvent::message).anySatisfy(m -> assertThat(m)
+                    .startsWith("Training on 10 examples: 2 epochs, batch size 5, ")
+                    .endsWith(", backend reference (plain Java reference, double precision, 1 thread)"));
 
             List<Checkpoint> checkpoints = mka1.fineTuning().listCheckpoints(job.id(), new PageParams(10, null)).data();
             assertThat(checkpoints).extracting(Checkpoint::stepNumber).containsExactlyInAnyOrder(2, 4);

@@ -76,7 +76,7 @@ class LlamaTrainerTest {
 
         TrainingPlan plan = listener.plans.getFirst();
         assertThat(listener.messages).isEmpty();
-        assertThat(plan.backend()).isEqualTo("reference");
+        assertThat(plan.backend()).isEqualTo("reference (plain Java reference, double precision, 1 thread)");
         assertThat(plan.totalSteps()).isEqualTo(15);
         assertThat(plan.examples()).isEqualTo(10);
         assertThat(plan.learningRate()).isEqualTo(2e-3);
