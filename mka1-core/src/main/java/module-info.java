@@ -16,6 +16,7 @@ module com.mka1.core {
     exports com.mka1.core.models.tiny;
     exports com.mka1.core.model;
     exports com.mka1.core.safetensors;
+    exports com.mka1.core.storage;
     exports com.mka1.core.models;
     exports com.mka1.core.tokenizer;
     exports com.mka1.core.train;

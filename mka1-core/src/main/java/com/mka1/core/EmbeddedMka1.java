@@ -24,6 +24,7 @@ import com.mka1.api.responses.ResponseService;
 import com.mka1.core.compute.Backends;
 import com.mka1.core.inference.ModelCache;
 import com.mka1.core.inference.ResponseStore;
+import com.mka1.core.storage.DiskState;
 import com.mka1.core.inference.ResponsesService;
 import com.mka1.core.inference.ServedModel;
 import com.mka1.core.inference.ServedModelLoader;
@@ -41,6 +42,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Mka1} API in this JVM: files, jobs and models kept durably under one data
@@ -48,16 +51,19 @@ import java.util.Objects;
  * directory, training through a {@link Trainer}. Build with {@link #builder()}.
  */
 public final class EmbeddedMka1 implements Mka1 {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMka1.class);
     private final FileStore files;
     private final ModelRegistry models;
     private final JobManager jobs;
     private final ModelCache<ServedModel> servedModels;
     private final ServedModelLoader modelLoader;
     private final ResponseStore responseStore;
+    private final DiskState disk;
     private final Clock clock;
 
     private EmbeddedMka1(FileStore files, ModelRegistry models, JobManager jobs, ModelCache<ServedModel> servedModels,
-                         ServedModelLoader modelLoader, ResponseStore responseStore, Clock clock) {
+                         ServedModelLoader modelLoader, ResponseStore responseStore, Clock clock, DiskState disk) {
+        this.disk = disk;
         this.files = files;
         this.models = models;
         this.jobs = jobs;
@@ -97,6 +103,11 @@ public final class EmbeddedMka1 implements Mka1 {
     }
 
     /** The file store, for engine components that read stored files by id. */
+    /** Whether the data directory takes writes now; false means the engine runs read-only (writes answer 507). */
+    public boolean writable() {
+        return disk.writable();
+    }
+
     public FileStore fileStore() {
         return files;
     }
@@ -302,12 +313,18 @@ public final class EmbeddedMka1 implements Mka1 {
                     TinyModel.ensure(baseModels);
                 }
                 ModelRegistry models = ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
+                DiskState disk = new DiskState(dataDir, clock);
+                if (!disk.writable()) {
+                    log.warn("The data directory {} takes no writes (full disk?): running read-only until it does;"
+                            + " changes answer 507 and jobs wait", dataDir);
+                }
                 JobManager jobs = JobManager.open(dataDir.resolve("jobs"), files, models, trainer,
-                        new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock));
+                        new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock),
+                        disk);
                 try {
                     return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
                             new ServedModelLoader(models, inferenceDevices, mergeAdapters),
-                            new ResponseStore(dataDir.resolve("responses")), clock);
+                            new ResponseStore(dataDir.resolve("responses")), clock, disk);
                 } catch (RuntimeException e) {
                     jobs.close(); // it has already resumed unfinished jobs; nobody else could stop them
                     throw e;

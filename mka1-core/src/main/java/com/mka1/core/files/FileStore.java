@@ -18,6 +18,7 @@ import com.mka1.core.Ids;
 import com.mka1.core.json.Json;
 import com.mka1.core.paging.CursorPaging;
 import com.mka1.core.storage.AtomicFiles;
+import com.mka1.core.storage.StorageFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +111,7 @@ public final class FileStore {
             return commit(id, filename, upload.purpose(), bytes, caller.endUserId());
         } catch (IOException e) {
             deleteQuietly(content);
-            throw new ServerException("Could not store upload " + filename + ": " + e.getMessage(), null, null, e);
+            throw StorageFailures.toApi("Could not store upload " + filename, e);
         } catch (RuntimeException e) {
             deleteQuietly(content);
             throw e;
@@ -125,7 +126,7 @@ public final class FileStore {
             return commit(id, filename, purpose, bytes.length, owner);
         } catch (IOException e) {
             deleteQuietly(contentPath(id));
-            throw new UncheckedIOException("could not store " + filename, e);
+            throw StorageFailures.toApi("Could not store " + filename, e);
         }
     }
 
@@ -213,6 +214,9 @@ public final class FileStore {
         if (filename.isBlank()) throw new InvalidRequestException("The uploaded file has no filename.", "file", "invalid_value");
         if (filename.length() > MAX_FILENAME_LENGTH) {
             throw new InvalidRequestException("Filename is longer than " + MAX_FILENAME_LENGTH + " characters.", "file", "invalid_value");
+        }
+        if (filename.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) { // ESC, NUL, newlines: never stored, never echoed
+            throw new InvalidRequestException("The filename contains control characters.", "file", "invalid_value");
         }
         return filename;
     }

@@ -86,6 +86,7 @@ public final class ServeCommand implements Command {
         } catch (ConfigException e) {
             throw new CliException(e.getMessage());
         }
+        config.connections().apply(); // before the JDK server reads them
         String backend = chooseBackend(config.backend(), context.env());
         EmbeddedMka1 engine = EmbeddedMka1.builder()
                 .dataDir(config.dataDir())
@@ -99,7 +100,7 @@ public final class ServeCommand implements Command {
         try {
             return Mka1Server.start(config.host(), config.port(), config.apiKeys(),
                     ApiRoutes.build(engine, config.dataDir().resolve("spool")), new ApiErrors(), config.limits(), engine,
-                    config.shutdownGraceSeconds());
+                    engine::writable, config.shutdownGraceSeconds());
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;

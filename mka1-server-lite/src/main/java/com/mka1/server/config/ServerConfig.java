@@ -1,6 +1,7 @@
 package com.mka1.server.config;
 
 import com.mka1.server.auth.ApiKeys;
+import com.mka1.server.http.ConnectionLimits;
 import com.mka1.server.http.HttpLimits;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,14 +23,19 @@ import java.util.Map;
  * --max-upload-bytes MKA1_MAX_UPLOAD_BYTES 1 GiB (file uploads, streamed to disk)
  * --shutdown-grace-seconds MKA1_SHUTDOWN_GRACE_SECONDS 10
  * --model-cache-bytes MKA1_MODEL_CACHE_BYTES 2g (loaded models kept for inference; k, m, g, t suffixes)
+ * --request-timeout-seconds MKA1_REQUEST_TIMEOUT_SECONDS 300 (headers and body of one request)
+ * --idle-timeout-seconds MKA1_IDLE_TIMEOUT_SECONDS 30 (an idle keep-alive connection)
+ * --max-connections MKA1_MAX_CONNECTIONS 1000 (open at once)
  * </pre>
  */
 public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, ApiKeys apiKeys, String backend,
-                           int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds, long modelCacheBytes) {
+                           int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds, long modelCacheBytes,
+                           ConnectionLimits connections) {
     /** The flags {@code mka1 serve} accepts, each with a value. */
     public static final List<String> FLAGS = List.of("host", "port", "data-dir", "models-dir",
             "api-keys-file", "backend", "concurrent-jobs", "max-body-bytes", "max-upload-bytes",
-            "shutdown-grace-seconds", "model-cache-bytes");
+            "shutdown-grace-seconds", "model-cache-bytes", "request-timeout-seconds", "idle-timeout-seconds",
+            "max-connections");
 
     public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env) {
         Settings s = new Settings(flags, env);
@@ -46,7 +52,14 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
                 new HttpLimits(s.number("max-body-bytes", "MKA1_MAX_BODY_BYTES", 8L << 20, 1, Integer.MAX_VALUE - 8),
                         s.number("max-upload-bytes", "MKA1_MAX_UPLOAD_BYTES", 1L << 30, 1, Long.MAX_VALUE)),
                 (int) s.number("shutdown-grace-seconds", "MKA1_SHUTDOWN_GRACE_SECONDS", 10, 0, 3600),
-                s.size("model-cache-bytes", "MKA1_MODEL_CACHE_BYTES", 2L << 30));
+                s.size("model-cache-bytes", "MKA1_MODEL_CACHE_BYTES", 2L << 30),
+                new ConnectionLimits(
+                        (int) s.number("request-timeout-seconds", "MKA1_REQUEST_TIMEOUT_SECONDS",
+                                ConnectionLimits.DEFAULTS.requestTimeoutSeconds(), 1, 86_400),
+                        (int) s.number("idle-timeout-seconds", "MKA1_IDLE_TIMEOUT_SECONDS",
+                                ConnectionLimits.DEFAULTS.idleTimeoutSeconds(), 1, 86_400),
+                        (int) s.number("max-connections", "MKA1_MAX_CONNECTIONS",
+                                ConnectionLimits.DEFAULTS.maxConnections(), 1, 1_000_000)));
     }
 
     private static ApiKeys keys(Settings s) {

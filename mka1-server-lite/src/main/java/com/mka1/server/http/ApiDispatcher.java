@@ -80,6 +80,9 @@ public final class ApiDispatcher implements HttpHandler {
                     bytes = exchange.bytesSent();
                 } else {
                     status = error.status();
+                    if (status == 401) {
+                        http.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"mka1\"");
+                    }
                     byte[] body = error.toJson();
                     bytes = body.length;
                     sendError(http, error.status(), body);
