@@ -172,7 +172,7 @@ public final class FieldReader {
     }
 
     private static InvalidRequestException outOfRange(String field, BigDecimal d) {
-        return new InvalidRequestException("Invalid '" + field + "': " + Quoted.prefix(d.toString()) + " is out of range.",
+        return new InvalidRequestException("Invalid '" + field + "': " + Quoted.prefix(d.stripTrailingZeros().toString()) + " is out of range.",
                 field, "invalid_value");
     }
 
