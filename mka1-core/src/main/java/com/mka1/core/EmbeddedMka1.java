@@ -41,6 +41,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -208,6 +209,7 @@ public final class EmbeddedMka1 implements Mka1 {
         private int queueCapacity = 100;
         private long maxUploadBytes = 512L * 1024 * 1024;
         private int minExamples = 10;
+        private Duration responseRetention = Duration.ofDays(30);
         private TokenCounter tokenCounter = TokenCounter.APPROXIMATE;
         private String organizationId = "org_mka1";
         private Clock clock = Clock.systemUTC();
@@ -296,6 +298,15 @@ public final class EmbeddedMka1 implements Mka1 {
             return this;
         }
 
+        /** How long stored responses are kept (default 30 days); older ones are removed. */
+        public Builder responseRetention(Duration retention) {
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("responseRetention must be positive: " + retention);
+            }
+            this.responseRetention = retention;
+            return this;
+        }
+
         /** Time source for timestamps (default the system UTC clock). */
         public Builder clock(Clock clock) {
             this.clock = clock;
@@ -324,7 +335,7 @@ public final class EmbeddedMka1 implements Mka1 {
                 try {
                     return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
                             new ServedModelLoader(models, inferenceDevices, mergeAdapters),
-                            new ResponseStore(dataDir.resolve("responses")), clock, disk);
+                            new ResponseStore(dataDir.resolve("responses"), responseRetention, clock), clock, disk);
                 } catch (RuntimeException e) {
                     jobs.close(); // it has already resumed unfinished jobs; nobody else could stop them
                     throw e;

@@ -7,6 +7,7 @@ import com.mka1.api.finetuning.EngineSettings;
 import com.mka1.api.finetuning.HyperparameterValue;
 import com.mka1.api.finetuning.Hyperparameters;
 import com.mka1.api.finetuning.JobCreateParams;
+import com.mka1.core.Metadata;
 import com.mka1.core.files.FileStore;
 import com.mka1.core.files.StoredFile;
 import com.mka1.core.models.ModelRegistry;
@@ -27,9 +28,6 @@ final class JobRequestValidator {
     private static final Pattern SUFFIX = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final Pattern BACKEND = Pattern.compile("[a-z0-9_-]{1,32}");
     private static final Set<String> LORA_TARGETS = Set.of("q", "k", "v", "o", "gate", "up", "down");
-    static final int MAX_METADATA_PAIRS = 16;
-    static final int MAX_METADATA_KEY = 64;
-    static final int MAX_METADATA_VALUE = 512;
 
     /** Largest lora_alpha accepted: the scale alpha / rank stays a sane float. */
     static final double MAX_LORA_ALPHA = 65536;
@@ -59,7 +57,7 @@ final class JobRequestValidator {
             throw new InvalidRequestException("Invalid 'seed': " + p.seed() + " (must be between 0 and 2147483647).", "seed", "invalid_value");
         }
         checkHyperparameters(p.method().hyperparameters(), "method." + p.method().type() + ".hyperparameters");
-        if (p.metadata() != null) checkMetadata(p.metadata());
+        if (p.metadata() != null) Metadata.check(p.metadata());
     }
 
     private void checkFile(String id, String param, String invalidCode, Caller caller) {
@@ -130,22 +128,5 @@ final class JobRequestValidator {
 
     private static InvalidRequestException bad(String path, String name, String detail) {
         return new InvalidRequestException("Invalid '" + name + "': " + detail + ".", path + "." + name, "invalid_hyperparameters");
-    }
-
-    private static void checkMetadata(Map<String, String> metadata) {
-        if (metadata.size() > MAX_METADATA_PAIRS) {
-            throw new InvalidRequestException("Invalid 'metadata': " + metadata.size() + " pairs (at most "
-                    + MAX_METADATA_PAIRS + ").", "metadata", "invalid_metadata");
-        }
-        for (Map.Entry<String, String> e : metadata.entrySet()) {
-            if (e.getKey().length() > MAX_METADATA_KEY) {
-                throw new InvalidRequestException("Invalid 'metadata': key " + Quoted.prefix(e.getKey()) + " is longer than "
-                        + MAX_METADATA_KEY + " characters.", "metadata", "invalid_metadata");
-            }
-            if (e.getValue().length() > MAX_METADATA_VALUE) {
-                throw new InvalidRequestException("Invalid 'metadata': the value of '" + e.getKey() + "' is longer than "
-                        + MAX_METADATA_VALUE + " characters.", "metadata", "invalid_metadata");
-            }
-        }
     }
 }

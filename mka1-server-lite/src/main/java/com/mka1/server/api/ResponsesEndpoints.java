@@ -4,6 +4,7 @@ import com.mka1.api.Caller;
 import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStreamEvent;
+import com.mka1.core.json.DeletedCodec;
 import com.mka1.core.json.Json;
 import com.mka1.core.json.ResponseCodec;
 import com.mka1.core.json.ResponseCreateParamsCodec;
@@ -17,8 +18,8 @@ import java.io.IOException;
 import java.util.function.Function;
 
 /**
- * {@code /responses}: create (whole, or as Server-Sent Events with {@code "stream": true}) and
- * retrieve. A request refused before the first event gets an ordinary JSON error; a failure after
+ * {@code /responses}: create (whole, or as Server-Sent Events with {@code "stream": true}),
+ * retrieve and delete. A request refused before the first event gets an ordinary JSON error; a failure after
  * the stream has started is sent as an {@code error} event.
  */
 final class ResponsesEndpoints {
@@ -31,7 +32,9 @@ final class ResponsesEndpoints {
     void mount(Router router) {
         router.post("/responses", Access.ANY_KEY, this::create)
                 .get("/responses/{response_id}", Access.ANY_KEY, ex -> ex.sendJson(200, Json.writeBytes(
-                        ResponseCodec.INSTANCE, responses.apply(Callers.of(ex)).retrieve(ex.pathParam("response_id")))));
+                        ResponseCodec.INSTANCE, responses.apply(Callers.of(ex)).retrieve(ex.pathParam("response_id")))))
+                .delete("/responses/{response_id}", Access.ANY_KEY, ex -> ex.sendJson(200, Json.writeBytes(
+                        DeletedCodec.RESPONSE, responses.apply(Callers.of(ex)).delete(ex.pathParam("response_id")))));
     }
 
     private void create(ApiExchange ex) throws IOException {

@@ -13,6 +13,7 @@ import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeBackend;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -96,6 +97,7 @@ public final class ServeCommand implements Command {
                 .concurrentJobs(config.concurrentJobs())
                 .maxUploadBytes(config.limits().maxUploadBytes())
                 .modelCacheBytes(config.modelCacheBytes())
+                .responseRetention(Duration.ofDays(config.responseRetentionDays()))
                 .build();
         try {
             return Mka1Server.start(config.host(), config.port(), config.apiKeys(),

@@ -26,16 +26,17 @@ import java.util.Map;
  * --request-timeout-seconds MKA1_REQUEST_TIMEOUT_SECONDS 300 (headers and body of one request)
  * --idle-timeout-seconds MKA1_IDLE_TIMEOUT_SECONDS 30 (an idle keep-alive connection)
  * --max-connections MKA1_MAX_CONNECTIONS 1000 (open at once)
+ * --response-retention-days MKA1_RESPONSE_RETENTION_DAYS 30 (stored responses older than this are removed)
  * </pre>
  */
 public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, ApiKeys apiKeys, String backend,
                            int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds, long modelCacheBytes,
-                           ConnectionLimits connections) {
+                           ConnectionLimits connections, int responseRetentionDays) {
     /** The flags {@code mka1 serve} accepts, each with a value. */
     public static final List<String> FLAGS = List.of("host", "port", "data-dir", "models-dir",
             "api-keys-file", "backend", "concurrent-jobs", "max-body-bytes", "max-upload-bytes",
             "shutdown-grace-seconds", "model-cache-bytes", "request-timeout-seconds", "idle-timeout-seconds",
-            "max-connections");
+            "max-connections", "response-retention-days");
 
     public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env) {
         Settings s = new Settings(flags, env);
@@ -59,7 +60,8 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
                         (int) s.number("idle-timeout-seconds", "MKA1_IDLE_TIMEOUT_SECONDS",
                                 ConnectionLimits.DEFAULTS.idleTimeoutSeconds(), 1, 86_400),
                         (int) s.number("max-connections", "MKA1_MAX_CONNECTIONS",
-                                ConnectionLimits.DEFAULTS.maxConnections(), 1, 1_000_000)));
+                                ConnectionLimits.DEFAULTS.maxConnections(), 1, 1_000_000)),
+                (int) s.number("response-retention-days", "MKA1_RESPONSE_RETENTION_DAYS", 30, 1, 36_500));
     }
 
     private static ApiKeys keys(Settings s) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
+import com.mka1.api.responses.ResponseDeleted;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.core.EmbeddedMka1;
@@ -51,6 +52,11 @@ class ChatCompletionFailureTest {
         @Override
         public Response retrieve(String responseId) {
             return real.retrieve(responseId);
+        }
+
+        @Override
+        public ResponseDeleted delete(String responseId) {
+            return real.delete(responseId);
         }
     }
 
