@@ -190,6 +190,25 @@ class HostileRequestsTest {
     }
 
     @Test
+    void aJsonBodyFarOverTheLimitGetsIts413() throws IOException {
+        int size = 50 << 20; // 50 MiB, announced with Content-Length; the limit here is 1 MiB
+        try (Socket socket = new Socket(server.root().getHost(), server.root().getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/fine_tuning/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.ADMIN_KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + size + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] block = new byte[1 << 20];
+            java.util.Arrays.fill(block, (byte) ' ');
+            for (int sent = 0; sent < size; sent += block.length) out.write(block); // the client sends it all, as curl does
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 413 ");
+            assertThat(answer).endsWith(envelope("The JSON body is larger than the limit of 1048576 bytes",
+                    "invalid_request_error", null, "payload_too_large"));
+        }
+    }
+
+    @Test
     void aServerWithAnUnreadableJobRecordStartsAndQuarantinesIt() throws IOException {
         Path data = dir.resolve("damaged");
         Files.createDirectories(data.resolve("jobs/ftjob_damaged"));
