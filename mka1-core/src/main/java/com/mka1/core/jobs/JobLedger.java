@@ -217,7 +217,7 @@ final class JobLedger {
      * "Fine-tuning job started" event. Null when the job may not run now (paused, cancelled, or
      * another worker holds it).
      *
-     * @param reserveName the model id to reserve (called without another job's lock held)
+     * @param reserveName the model id to reserve (called under the ledger's lock: it may read {@link #reserved})
      */
     synchronized Claim claim(String jobId, Function<FineTuningJob, String> reserveName) {
         Slot s = jobs.get(jobId);

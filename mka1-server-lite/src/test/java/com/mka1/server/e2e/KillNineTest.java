@@ -131,7 +131,7 @@ class KillNineTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
         Thread client = Thread.ofVirtual().start(() -> recordUpload(trySend(server.http, request), upload));
         long deadline = System.currentTimeMillis() + 5_000;
-        while (spoolParts(data).isEmpty() && client.isAlive() && System.currentTimeMillis() < deadline) Thread.sleep(1);
+        while (spoolParts(data).isEmpty() && client.isAlive() && System.currentTimeMillis() < deadline) Thread.onSpinWait();
         server.kill();
         client.join();
         return "upload";
