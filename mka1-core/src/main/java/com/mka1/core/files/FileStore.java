@@ -32,6 +32,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Comparator;
@@ -48,6 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FileStore {
     private static final Logger log = LoggerFactory.getLogger(FileStore.class);
     private static final int MAX_FILENAME_LENGTH = 255;
+    /** Where unreadable records are moved on open. */
+    public static final String QUARANTINE = ".quarantine";
 
     private final Path dir;
     private final long maxUploadBytes;
@@ -78,7 +81,13 @@ public final class FileStore {
                 if (AtomicFiles.isTemp(p)) {
                     Files.deleteIfExists(p);
                 } else if (name.endsWith(".json")) {
-                    StoredFile f = StoredFileCodec.INSTANCE.read(Json.parse(Files.readAllBytes(p)));
+                    StoredFile f;
+                    try {
+                        f = StoredFileCodec.INSTANCE.read(Json.parse(Files.readAllBytes(p)));
+                    } catch (RuntimeException e) { // never a reason to refuse to start
+                        quarantine(p, e);
+                        continue;
+                    }
                     files.put(f.file().id(), f);
                     maxSeq = Math.max(maxSeq, f.seq());
                 }
@@ -95,6 +104,17 @@ public final class FileStore {
         }
         nextSeq.set(maxSeq + 1);
         log.info("file store {}: {} files", dir, files.size());
+    }
+
+    /** Moves an unreadable record and its content to {@code .quarantine/}, for an operator to inspect. */
+    private void quarantine(Path record, Exception cause) throws IOException {
+        Path aside = Files.createDirectories(dir.resolve(QUARANTINE));
+        String id = record.getFileName().toString().replace(".json", "");
+        Files.move(record, aside.resolve(record.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        if (Files.exists(contentPath(id))) {
+            Files.move(contentPath(id), aside.resolve(contentPath(id).getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        log.error("quarantined unreadable file record {} (and its content) to {}: {}", record, aside, cause.toString());
     }
 
     /** Streams an upload to disk; over the size limit nothing is kept. */
