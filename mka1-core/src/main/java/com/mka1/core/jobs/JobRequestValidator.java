@@ -7,12 +7,11 @@ import com.mka1.api.finetuning.EngineSettings;
 import com.mka1.api.finetuning.HyperparameterValue;
 import com.mka1.api.finetuning.Hyperparameters;
 import com.mka1.api.finetuning.JobCreateParams;
-import com.mka1.core.Metadata;
 import com.mka1.core.files.FileStore;
 import com.mka1.core.files.StoredFile;
-import com.mka1.core.models.ModelRegistry;
-
+import com.mka1.core.json.Metadata;
 import com.mka1.core.json.Quoted;
+import com.mka1.core.models.ModelRegistry;
 
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
-package com.mka1.core;
+package com.mka1.core.json;
 
 import com.mka1.api.InvalidRequestException;
-import com.mka1.core.json.Quoted;
 
 import java.util.Map;
 
