@@ -1,6 +1,7 @@
 package com.mka1.server.api;
 
 import com.mka1.api.Caller;
+import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStreamEvent;
@@ -12,9 +13,11 @@ import com.mka1.core.json.ResponseStreamEventCodec;
 import com.mka1.server.http.Access;
 import com.mka1.server.http.ApiError;
 import com.mka1.server.http.ApiExchange;
-import com.mka1.server.http.Router;
 import com.mka1.server.http.DeferredSse;
+import com.mka1.server.http.HeartbeatJson;
+import com.mka1.server.http.Router;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.function.Function;
 
 /**
@@ -23,6 +26,8 @@ import java.util.function.Function;
  * the stream has started is sent as an {@code error} event.
  */
 final class ResponsesEndpoints {
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
     private final Function<Caller, ResponseService> responses;
 
     ResponsesEndpoints(Function<Caller, ResponseService> responses) {
@@ -41,7 +46,10 @@ final class ResponsesEndpoints {
         ResponseCreateParams params = ResponseCreateParamsCodec.INSTANCE.read(Json.parse(ex.jsonBody()));
         ResponseService service = responses.apply(Callers.of(ex));
         if (!params.stream()) {
-            ex.sendJson(200, Json.writeBytes(ResponseCodec.INSTANCE, service.create(params)));
+            // Generation runs as a stream inside, so a client that hangs up stops it (and frees the model).
+            HeartbeatJson answer = new HeartbeatJson(ex, HEARTBEAT);
+            Response response = service.createStreaming(params, event -> answer.beat());
+            answer.send(Json.writeBytes(ResponseCodec.INSTANCE, response));
             return;
         }
         try (DeferredSse sse = new DeferredSse(ex)) {

@@ -109,6 +109,14 @@ public final class ApiExchange {
         }
     }
 
+    /** Starts a JSON answer of unknown length (chunked); the caller writes and closes the body. */
+    OutputStream startJson(int status) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        markResponded(status);
+        exchange.sendResponseHeaders(status, 0);
+        return exchange.getResponseBody();
+    }
+
     /** Starts a {@code text/event-stream} answer with status 200. */
     public SseStream startSse() throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
