@@ -15,6 +15,7 @@ module com.mka1.core {
     exports com.mka1.core.data;
     exports com.mka1.core.train;
     exports com.mka1.core.json to com.mka1.server;
+    exports com.mka1.core.storage to com.mka1.server; // the upload spool's write failures map like the engine's
     exports com.mka1.core.inference.constrained to com.mka1.server; // chat refuses a bad response_format under its own field
 
     uses com.mka1.spi.ComputeBackend;

@@ -24,6 +24,7 @@ import com.mka1.api.responses.ResponseService;
 import com.mka1.core.compute.Backends;
 import com.mka1.core.inference.ModelCache;
 import com.mka1.core.inference.ResponseStore;
+import com.mka1.core.storage.DiskState;
 import com.mka1.core.inference.ResponsesService;
 import com.mka1.core.inference.ServedModel;
 import com.mka1.core.inference.ServedModelLoader;
@@ -42,8 +43,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Mka1} API in this JVM: files, jobs and models kept durably under one data
@@ -54,6 +58,7 @@ public final class EmbeddedMka1 implements Mka1 {
     /** The model written into every models directory unless disabled: random weights, byte-level tokenizer, ChatML. */
     public static final String EMBEDDED_MODEL = TinyModel.ID;
 
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMka1.class);
     private final FileStore files;
     private final ModelRegistry models;
     private final ModelAccess modelAccess;
@@ -61,10 +66,12 @@ public final class EmbeddedMka1 implements Mka1 {
     private final ModelCache<ServedModel> servedModels;
     private final ServedModelLoader modelLoader;
     private final ResponseStore responseStore;
+    private final DiskState disk;
     private final Clock clock;
 
     private EmbeddedMka1(FileStore files, ModelRegistry models, JobManager jobs, ModelCache<ServedModel> servedModels,
-                         ServedModelLoader modelLoader, ResponseStore responseStore, Clock clock) {
+                         ServedModelLoader modelLoader, ResponseStore responseStore, Clock clock, DiskState disk) {
+        this.disk = disk;
         this.files = files;
         this.models = models;
         this.modelAccess = new ModelAccess(models, jobs::endUserOf);
@@ -98,6 +105,11 @@ public final class EmbeddedMka1 implements Mka1 {
     @Override
     public ModelService models(Caller caller) {
         return new ModelsService(modelAccess, Objects.requireNonNull(caller, "caller"), servedModels::invalidate);
+    }
+
+    /** Whether the data directory takes writes now; false means the engine runs read-only (writes answer 507). */
+    public boolean writable() {
+        return disk.writable();
     }
 
     @Override
@@ -196,6 +208,7 @@ public final class EmbeddedMka1 implements Mka1 {
         private int queueCapacity = 100;
         private long maxUploadBytes = 512L * 1024 * 1024;
         private int minExamples = 10;
+        private Duration responseRetention = Duration.ofDays(30);
         private TokenCounter tokenCounter = TokenCounter.APPROXIMATE;
         private String organizationId = "org_mka1";
         private Clock clock = Clock.systemUTC();
@@ -295,6 +308,15 @@ public final class EmbeddedMka1 implements Mka1 {
             return this;
         }
 
+        /** How long stored responses are kept (default 30 days); older ones are removed. */
+        public Builder responseRetention(Duration retention) {
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("responseRetention must be positive: " + retention);
+            }
+            this.responseRetention = retention;
+            return this;
+        }
+
         /** Time source for timestamps (default the system UTC clock). */
         public Builder clock(Clock clock) {
             this.clock = clock;
@@ -323,12 +345,18 @@ public final class EmbeddedMka1 implements Mka1 {
                     TinyModel.ensure(baseModels);
                 }
                 ModelRegistry models = ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
+                DiskState disk = new DiskState(dataDir, clock);
+                if (!disk.writable()) {
+                    log.warn("The data directory {} takes no writes (full disk?): running read-only until it does;"
+                            + " changes answer 507 and jobs wait", dataDir);
+                }
                 JobManager jobs = JobManager.open(dataDir.resolve("jobs"), files, models, jobTrainer,
-                        new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock));
+                        new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock),
+                        disk);
                 try {
                     return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
                             new ServedModelLoader(models, devices, mergeAdapters),
-                            new ResponseStore(dataDir.resolve("responses")), clock);
+                            new ResponseStore(dataDir.resolve("responses"), responseRetention, clock), clock, disk);
                 } catch (RuntimeException e) {
                     jobs.close(); // it has already resumed unfinished jobs; nobody else could stop them
                     throw e;

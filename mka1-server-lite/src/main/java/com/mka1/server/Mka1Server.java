@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,16 @@ public final class Mka1Server implements AutoCloseable {
      */
     public static Mka1Server start(String host, int port, ApiKeys keys, Router router, ErrorMapping errors,
                                    HttpLimits limits, AutoCloseable engine, int graceSeconds) throws IOException {
+        return start(host, port, keys, router, errors, limits, engine, () -> true, graceSeconds);
+    }
+
+    /**
+     * As above; {@code writable} says whether the engine's data directory takes writes ({@code /health}
+     * reports {@code read_only} while it does not).
+     */
+    public static Mka1Server start(String host, int port, ApiKeys keys, Router router, ErrorMapping errors,
+                                   HttpLimits limits, AutoCloseable engine, BooleanSupplier writable, int graceSeconds)
+            throws IOException {
         InetAddress address = checkExposure(host, keys);
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -60,7 +71,7 @@ public final class Mka1Server implements AutoCloseable {
         for (String mount : MOUNTS) {
             server.createContext(mount, dispatcher);
         }
-        server.createContext("/", new HealthHandler(() -> result.ready));
+        server.createContext("/", new HealthHandler(() -> result.ready, writable));
         server.start();
         result.ready = true;
         log.info("MKA1 server listening on {} (API under {} and {})", result.baseUri(), MOUNTS.get(0), MOUNTS.get(1));

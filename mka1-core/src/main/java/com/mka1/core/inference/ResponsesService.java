@@ -1,5 +1,6 @@
 package com.mka1.core.inference;
 
+
 import com.mka1.api.Caller;
 import com.mka1.api.InvalidRequestException;
 import com.mka1.api.NotFoundException;
@@ -10,6 +11,7 @@ import com.mka1.api.responses.OutputMessage;
 import com.mka1.api.responses.OutputText;
 import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
+import com.mka1.api.responses.ResponseDeleted;
 import com.mka1.api.responses.ResponseError;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStatus;
@@ -19,6 +21,7 @@ import com.mka1.core.storage.Ids;
 import com.mka1.core.data.ChatMessage;
 import com.mka1.core.inference.constrained.TokenConstraint;
 import com.mka1.core.registry.ModelAccess;
+import com.mka1.core.json.Metadata;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -62,6 +65,10 @@ public final class ResponsesService implements ResponseService {
 
     @Override
     public Response createStreaming(ResponseCreateParams params, Consumer<ResponseStreamEvent> events) {
+        Metadata.check(params.metadata());
+        if (params.input().messages().isEmpty()) {
+            throw new InvalidRequestException("Invalid 'input': give a string or at least one message.", "input", "invalid_value");
+        }
         List<InputMessage> conversation = conversation(params);
         Response pending = new Response(Ids.newId("resp"), clock.instant().getEpochSecond(), ResponseStatus.IN_PROGRESS,
                 params.model(), null, null, params.instructions(), params.maxOutputTokens(), params.metadata(),
@@ -125,10 +132,20 @@ public final class ResponsesService implements ResponseService {
         return stored(responseId, "response_id").response();
     }
 
+    @Override
+    public ResponseDeleted delete(String responseId) {
+        stored(responseId, "response_id");
+        if (!store.delete(responseId)) throw notFound(responseId, "response_id"); // deleted meanwhile
+        return new ResponseDeleted(responseId, true);
+    }
+
     private StoredResponse stored(String responseId, String param) {
         return store.find(responseId).filter(s -> caller.canSee(s.endUserId()))
-                .orElseThrow(() -> new NotFoundException("No response found with id '" + responseId + "'.", param,
-                        "response_not_found"));
+                .orElseThrow(() -> notFound(responseId, param));
+    }
+
+    private static NotFoundException notFound(String responseId, String param) {
+        return new NotFoundException("No response found with id '" + responseId + "'.", param, "response_not_found");
     }
 
     /** Previous turns (from previous_response_id) followed by this request's input. */

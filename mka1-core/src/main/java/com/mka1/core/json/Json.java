@@ -21,10 +21,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Entry points: parse text into a {@link JsonValue} tree, and write values with a codec. */
+/**
+ * Entry points: parse text into a {@link JsonValue} tree, and write values with a codec.
+ * Numbers are bounded at parse time ({@value #MAX_NUMBER_CHARS} characters, a decimal exponent
+ * within ±{@value #MAX_EXPONENT}): a tiny body must not cost a huge number's work, and whatever
+ * is parsed can be written and parsed back (nothing stored is unreadable).
+ */
 public final class Json {
+    /** Longest number literal accepted. */
+    public static final int MAX_NUMBER_CHARS = 100;
+    /** Largest decimal exponent (either sign) accepted: beyond a double's range, so no setting loses to it. */
+    public static final int MAX_EXPONENT = 400;
+
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200)
+                    .maxNumberLength(MAX_NUMBER_CHARS).build())
             .build();
 
     private Json() {}
@@ -234,12 +245,27 @@ public final class Json {
             }
             case VALUE_STRING -> new JsonValue.Str(p.getText());
             case VALUE_NUMBER_INT -> new JsonValue.Num(new BigDecimal(p.getBigIntegerValue()));
-            case VALUE_NUMBER_FLOAT -> new JsonValue.Num(p.getDecimalValue());
+            case VALUE_NUMBER_FLOAT -> new JsonValue.Num(boundedDecimal(p));
             case VALUE_TRUE -> new JsonValue.Bool(true);
             case VALUE_FALSE -> new JsonValue.Bool(false);
             case VALUE_NULL -> JsonValue.Null.INSTANCE;
             default -> throw new MalformedJsonException("unexpected token " + t, null);
         };
+    }
+
+    /** The number, refused (before any arithmetic) when its plain form would run past the exponent bound. */
+    private static BigDecimal boundedDecimal(JsonParser p) throws IOException {
+        String text = p.getText();
+        int e = Math.max(text.indexOf('e'), text.indexOf('E'));
+        if (e >= 0) {
+            String digits = text.substring(e + 1).replace("+", "").replace("-", "");
+            if (digits.length() > 4 || Integer.parseInt(digits) > MAX_EXPONENT) {
+                throw new MalformedJsonException("number out of range: " + Quoted.prefix(text) + " (the exponent must be within ±"
+                        + MAX_EXPONENT + ") at line " + p.currentLocation().getLineNr() + ", column "
+                        + p.currentLocation().getColumnNr(), null);
+            }
+        }
+        return p.getDecimalValue();
     }
 
     private static MalformedJsonException malformed(JsonProcessingException e) {

@@ -162,4 +162,19 @@ class FileStoreTest {
             assertThat(files).hasSize(4);
         }
     }
+
+    @Test
+    void anUnreadableRecordIsQuarantinedWithItsContentAndTheStoreOpens() throws IOException {
+        FileStore store = open();
+        FileObject good = store.upload(upload("good", FilePurpose.FINE_TUNE, "1"), Caller.NONE);
+        FileObject bad = store.upload(upload("bad", FilePurpose.FINE_TUNE, "2"), Caller.NONE);
+        Files.writeString(dir.resolve(bad.id() + ".json"), "{\"file\": 1e1000}");
+
+        FileStore reopened = open();
+        assertThat(reopened.list(FileListParams.ALL, Caller.NONE).data()).containsExactly(good);
+        try (Stream<Path> aside = Files.list(dir.resolve(FileStore.QUARANTINE))) {
+            assertThat(aside.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(bad.id() + ".json", bad.id() + ".content");
+        }
+    }
 }

@@ -9,6 +9,7 @@ import com.mka1.server.config.ConfigException;
 import com.mka1.server.config.ServerConfig;
 import com.mka1.spi.BackendUnavailableException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,13 +88,15 @@ public final class ServeCommand implements Command {
         } catch (ConfigException e) {
             throw new CliException(e.getMessage());
         }
+        config.connections().apply(); // before the JDK server reads them
         EmbeddedMka1.Builder builder = EmbeddedMka1.builder()
                 .dataDir(config.dataDir())
                 .modelsDir(config.modelsDir())
                 .backend(config.backend())
                 .concurrentJobs(config.concurrentJobs())
                 .maxUploadBytes(config.limits().maxUploadBytes())
-                .modelCacheBytes(config.modelCacheBytes());
+                .modelCacheBytes(config.modelCacheBytes())
+                .responseRetention(Duration.ofDays(config.responseRetentionDays()));
         if (trainers != null) {
             builder.trainer(trainers.get());
         }
@@ -106,7 +109,7 @@ public final class ServeCommand implements Command {
         try {
             return Mka1Server.start(config.host(), config.port(), config.apiKeys(),
                     ApiRoutes.build(engine, config.dataDir().resolve("spool")), new ApiErrors(), config.limits(), engine,
-                    config.shutdownGraceSeconds());
+                    engine::writable, config.shutdownGraceSeconds());
         } catch (java.net.BindException e) {
             engine.close();
             throw new CliException("cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage()

@@ -2,6 +2,7 @@ package com.mka1.server.api;
 
 import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
+import com.mka1.api.responses.ResponseDeleted;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStreamEvent;
 import java.util.function.Consumer;
@@ -24,5 +25,10 @@ record FailingAtFirstDelta(ResponseService real) implements ResponseService {
     @Override
     public Response retrieve(String responseId) {
         return real.retrieve(responseId);
+    }
+
+    @Override
+    public ResponseDeleted delete(String responseId) {
+        return real.delete(responseId);
     }
 }

@@ -1,5 +1,6 @@
 package com.mka1.server.testing;
 
+import com.mka1.core.storage.AtomicFiles;
 import com.mka1.core.train.CheckpointInfo;
 import com.mka1.core.train.StepMetrics;
 import com.mka1.core.train.Trainer;
@@ -33,6 +34,11 @@ public final class ScriptedTrainer implements Trainer {
         this.checkpointEvery = checkpointEvery;
     }
 
+    /** Atomically, as a real trainer saves its state: a process killed mid-write leaves the old state. */
+    private static void saveState(Path stateFile, int step) throws IOException {
+        AtomicFiles.write(stateFile, Integer.toString(step).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public static double lossAt(int step) {
         return 2.0 / step;
     }
@@ -46,12 +52,12 @@ public final class ScriptedTrainer implements Trainer {
                     done, "test"));
             for (int step = done + 1; step <= totalSteps; step++) {
                 if (listener.stopRequested()) {
-                    Files.writeString(stateFile, Integer.toString(step - 1));
+                    saveState(stateFile, step - 1);
                     return new TrainingResult.Stopped(step - 1);
                 }
                 Thread.sleep(stepMillis);
                 listener.step(new StepMetrics(step, totalSteps, lossAt(step), 0.5, 1e-4, TOKENS_PER_STEP, stepMillis));
-                Files.writeString(stateFile, Integer.toString(step));
+                saveState(stateFile, step);
                 if (step % checkpointEvery == 0 && step < totalSteps) {
                     Path dir = Files.createDirectories(run.outputDir().resolve("checkpoint-" + step));
                     Files.writeString(dir.resolve("adapter_config.json"), "{}");
