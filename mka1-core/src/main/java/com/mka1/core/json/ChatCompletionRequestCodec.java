@@ -17,8 +17,7 @@ import static com.mka1.core.json.GenerationFields.invalid;
  * become the input, {@code max_completion_tokens} (or the older {@code max_tokens}) the output
  * limit, {@code response_format} the output format; {@code temperature}, {@code top_p}, {@code seed}, {@code stop}, {@code stream},
  * {@code metadata}, {@code user} carry over. Chat completions are not stored unless
- * {@code store: true}. OpenAI fields not implemented here ({@code tools}, {@code response_format}
- * other than text, {@code n} above 1, ...) are accepted only at the value that matches what is
+ * {@code store: true}. OpenAI fields not implemented here ({@code tools}, {@code n} above 1, ...) are accepted only at the value that matches what is
  * done anyway; any other value, or an unknown field, is a 400 naming it.
  */
 public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreateParams> {
@@ -36,9 +35,7 @@ public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreat
             .rule("parallel_tool_calls", RequestFields.anyOf(JsonValue.Bool.class, "a boolean"))
             .rule("functions", RequestFields.unsupported(JsonValue.Arr.class, "an array", NO_TOOLS))
             .rule("function_call", RequestFields.unsupported(JsonValue.class, "a string or an object", NO_TOOLS))
-            .rule("response_format", RequestFields.onlyWhen(JsonValue.Obj.class, "an object",
-                    v -> new JsonValue.Str("text").equals(FieldReader.of(v, "response_format").raw("type")),
-                    "only plain text output is implemented: {\"type\": \"text\"}"))
+            .rule("response_format", RequestFields.READ) // TextFormatCodec reads and checks it
             .rule("n", RequestFields.onlyWhen(JsonValue.Num.class, "an integer",
                     v -> ((JsonValue.Num) v).value().compareTo(java.math.BigDecimal.ONE) == 0, "one choice per request"))
             .rule("logprobs", RequestFields.onlyWhen(JsonValue.Bool.class, "a boolean", v -> !((JsonValue.Bool) v).value(),

@@ -8,7 +8,6 @@ import com.mka1.api.responses.ResponseDeleted;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.core.EmbeddedMka1;
-import com.mka1.core.EmbeddedMka1;
 import com.mka1.server.Mka1Server;
 import com.mka1.server.http.ApiKeys;
 import com.mka1.server.http.HttpLimits;
