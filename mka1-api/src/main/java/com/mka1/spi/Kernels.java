@@ -103,6 +103,21 @@ public interface Kernels {
     /** Accumulates {@code dgate} and {@code dup} from {@code dout}. */
     void swigluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n);
 
+    /**
+     * GeGLU (Gemma): {@code out[i] = gelu_tanh(gate[i]) * up[i]} with PyTorch's tanh
+     * approximation {@code gelu_tanh(x) = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}.
+     */
+    void gegluForward(Tensor out, Tensor gate, Tensor up, long n);
+
+    /** Accumulates {@code dgate} and {@code dup} from {@code dout}. */
+    void gegluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n);
+
+    /**
+     * Soft-capping in place: {@code x = cap * tanh(x / cap)} (Gemma 2's final logits). Its
+     * backward, {@code dx = dy (1 - (y/cap)^2)}, is composed from {@link #mul} and {@link #axpy}.
+     */
+    void softcap(Tensor x, float cap, long n);
+
     // ---- loss ----------------------------------------------------------------------------
 
     /**

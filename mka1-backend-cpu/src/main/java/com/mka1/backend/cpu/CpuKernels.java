@@ -280,6 +280,33 @@ final class CpuKernels implements Kernels {
                 g.data(), g.offset() + start, u.data(), u.offset() + start, end - start));
     }
 
+    @Override
+    public void gegluForward(Tensor out, Tensor gate, Tensor up, long n) {
+        CpuTensor.F32 o = f32(out, "out");
+        CpuTensor.F32 g = f32(gate, "gate");
+        CpuTensor.F32 u = f32(up, "up");
+        parallel.forRange(length(n), ELEMENT_GRAIN, (chunk, start, end) -> ops.gegluForward(
+                o.data(), o.offset() + start, g.data(), g.offset() + start, u.data(), u.offset() + start, end - start));
+    }
+
+    @Override
+    public void gegluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n) {
+        CpuTensor.F32 dg = f32(dgate, "dgate");
+        CpuTensor.F32 du = f32(dup, "dup");
+        CpuTensor.F32 d = f32(dout, "dout");
+        CpuTensor.F32 g = f32(gate, "gate");
+        CpuTensor.F32 u = f32(up, "up");
+        parallel.forRange(length(n), ELEMENT_GRAIN, (chunk, start, end) -> ops.gegluBackward(
+                dg.data(), dg.offset() + start, du.data(), du.offset() + start, d.data(), d.offset() + start,
+                g.data(), g.offset() + start, u.data(), u.offset() + start, end - start));
+    }
+
+    @Override
+    public void softcap(Tensor x, float cap, long n) {
+        CpuTensor.F32 t = f32(x, "x");
+        parallel.forRange(length(n), ELEMENT_GRAIN, (chunk, start, end) -> ops.softcap(t.data(), t.offset() + start, cap, end - start));
+    }
+
     // ---- loss ------------------------------------------------------------------------------
 
     @Override

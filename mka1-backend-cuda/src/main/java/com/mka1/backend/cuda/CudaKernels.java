@@ -300,6 +300,27 @@ final class CudaKernels implements Kernels {
         launcher.launch(SWIGLU_BACKWARD, LaunchShape.elementwise(n), dg, du, d, g, u, n);
     }
 
+    @Override
+    public void gegluForward(Tensor out, Tensor gate, Tensor up, long n) {
+        CudaTensor o = f32(out, "out", n), g = f32(gate, "gate", n), u = f32(up, "up", n);
+        if (n == 0) return;
+        launcher.launch(GEGLU_FORWARD, LaunchShape.elementwise(n), o, g, u, n);
+    }
+
+    @Override
+    public void gegluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n) {
+        CudaTensor dg = f32(dgate, "dgate", n), du = f32(dup, "dup", n), d = f32(dout, "dout", n);
+        CudaTensor g = f32(gate, "gate", n), u = f32(up, "up", n);
+        if (n == 0) return;
+        launcher.launch(GEGLU_BACKWARD, LaunchShape.elementwise(n), dg, du, d, g, u, n);
+    }
+
+    @Override
+    public void softcap(Tensor x, float cap, long n) {
+        CudaTensor cx = f32(x, "x", n);
+        if (n > 0) launcher.launch(SOFTCAP, LaunchShape.elementwise(n), cx, cap, n);
+    }
+
     // ---- loss ----------------------------------------------------------------------------
 
     @Override

@@ -133,6 +133,21 @@ final class ProfilingKernels implements Kernels {
     }
 
     @Override
+    public void gegluForward(Tensor out, Tensor gate, Tensor up, long n) {
+        time("gegluForward", () -> inner.gegluForward(out, gate, up, n));
+    }
+
+    @Override
+    public void gegluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n) {
+        time("gegluBackward", () -> inner.gegluBackward(dgate, dup, dout, gate, up, n));
+    }
+
+    @Override
+    public void softcap(Tensor x, float cap, long n) {
+        time("softcap", () -> inner.softcap(x, cap, n));
+    }
+
+    @Override
     public void softmaxCrossEntropy(Tensor logits, Tensor losses, Tensor correct, Tensor targets,
                                     int n, int vocab, float gradScale, boolean computeGradient) {
         time("softmaxCrossEntropy", () -> inner.softmaxCrossEntropy(logits, losses, correct, targets,

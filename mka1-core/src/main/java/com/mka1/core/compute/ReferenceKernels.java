@@ -273,6 +273,35 @@ final class ReferenceKernels implements Kernels {
         }
     }
 
+    private static final double GELU_C = Math.sqrt(2 / Math.PI);
+
+    @Override
+    public void gegluForward(Tensor out, Tensor gate, Tensor up, long n) {
+        Buf O = buf(out, n, "out"), G = buf(gate, n, "gate"), U = buf(up, n, "up");
+        for (long i = 0; i < n; i++) {
+            double g = G.get(i);
+            O.set(i, 0.5 * g * (1 + Math.tanh(GELU_C * (g + 0.044715 * g * g * g))) * U.get(i));
+        }
+    }
+
+    @Override
+    public void gegluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n) {
+        Buf DG = buf(dgate, n, "dgate"), DU = buf(dup, n, "dup"), DO = buf(dout, n, "dout");
+        Buf G = buf(gate, n, "gate"), U = buf(up, n, "up");
+        for (long i = 0; i < n; i++) {
+            double g = G.get(i), t = Math.tanh(GELU_C * (g + 0.044715 * g * g * g)), d = DO.get(i);
+            double dgelu = 0.5 * (1 + t) + 0.5 * g * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * g * g);
+            DG.add(i, d * U.get(i) * dgelu);
+            DU.add(i, d * 0.5 * g * (1 + t));
+        }
+    }
+
+    @Override
+    public void softcap(Tensor x, float cap, long n) {
+        Buf X = buf(x, n, "x");
+        for (long i = 0; i < n; i++) X.set(i, cap * Math.tanh(X.get(i) / cap));
+    }
+
     // ---- loss ----------------------------------------------------------------------------
 
     @Override

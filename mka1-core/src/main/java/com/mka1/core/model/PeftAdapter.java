@@ -39,7 +39,7 @@ public final class PeftAdapter {
         ComputeDevice dev = model.device();
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();
         for (DecoderLayer layer : model.layers()) {
-            for (LinearLayer lin : layer.projections()) {
+            for (LinearLayer lin : layer.stored()) {
                 if (lin.lora == null) continue;
                 entries.add(new SafetensorsWriter.Entry.F32(PREFIX + lin.hfPrefix + ".lora_A.weight",
                         lin.lora.a().shape(), dev.download(lin.lora.a())));
@@ -54,7 +54,8 @@ public final class PeftAdapter {
         config.put("r", spec.rank());
         config.put("lora_alpha", spec.alpha());
         config.put("lora_dropout", spec.dropout());
-        config.put("target_modules", spec.targets().stream().sorted().map(Projection::module).map(Object.class::cast).toList());
+        config.put("target_modules", model.layers().getFirst().stored().stream().filter(lin -> lin.lora != null)
+                .map(LinearLayer::module).map(Object.class::cast).toList());
         config.put("bias", "none");
         config.put("fan_in_fan_out", false);
         config.put("inference_mode", true);
@@ -86,7 +87,7 @@ public final class PeftAdapter {
             throw new UnsupportedModelException(file + ": field target_modules must be a list of module names");
         }
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
-        for (Object m : modules) targets.add(Projection.parse(String.valueOf(m)));
+        for (Object m : modules) targets.addAll(Projection.parseModules(String.valueOf(m)));
         return new LoraSpec(r.intValue(), alpha.doubleValue(), dropout, targets, 0);
     }
 
@@ -95,7 +96,7 @@ public final class PeftAdapter {
         ComputeDevice dev = model.device();
         try (SafetensorsReader reader = SafetensorsReader.openFiles(List.of(dir.resolve(WEIGHTS_FILE)))) {
             for (DecoderLayer layer : model.layers()) {
-                for (LinearLayer lin : layer.projections()) {
+                for (LinearLayer lin : layer.stored()) {
                     if (lin.lora == null) continue;
                     upload(dev, reader, PREFIX + lin.hfPrefix + ".lora_A.weight", lin.lora.a());
                     upload(dev, reader, PREFIX + lin.hfPrefix + ".lora_B.weight", lin.lora.b());

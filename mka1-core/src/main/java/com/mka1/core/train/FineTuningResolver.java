@@ -36,7 +36,7 @@ final class FineTuningResolver {
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
         for (String name : names) {
             try {
-                targets.add(Projection.parse(name));
+                targets.addAll(Projection.parseModules(name));
             } catch (IllegalArgumentException e) {
                 throw invalid("lora_target_modules", e.getMessage());
             }

@@ -24,8 +24,10 @@ class LlamaConfigTest {
     @Test
     void stories260kConfig() {
         LlamaConfig c = LlamaConfig.load(SharedDir.resolve("models/stories260k"));
+        RotaryEmbedding rope = new RotaryEmbedding(10000.0, new RopeScaling.None(), 8);
         assertThat(c).isEqualTo(new LlamaConfig("LlamaForCausalLM", 64, 172, 5, 8, 4, 8, 512, 1e-5, 10000.0,
-                new RopeScaling.None(), true, 512, false, false, 1, List.of(2)));
+                new RopeScaling.None(), true, 512, false, false, 1, List.of(2),
+                java.util.Collections.nCopies(5, new LayerAttention(0, rope)), FamilyTraits.llama(8)));
         assertThat(c.invFreq()).containsExactly(1f, 0.1f, 0.01f, 0.001f);
     }
 
@@ -106,9 +108,9 @@ class LlamaConfigTest {
                 .isInstanceOf(UnsupportedModelException.class)
                 .hasMessageStartingWith("config.json: unsupported architectures = GPT2LMHeadModel");
         assertThatThrownBy(() -> parse(QWEN2.replace("\"silu\"", "\"gelu\"")))
-                .hasMessage("config.json: unsupported hidden_act = gelu (only silu)");
-        assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"rope_scaling\":{\"rope_type\":\"yarn\",\"factor\":4},\"hidden_act\"")))
-                .hasMessageStartingWith("config.json: unsupported rope_scaling.rope_type = yarn");
+                .hasMessage("config.json: unsupported hidden_act = gelu (only silu and gelu_pytorch_tanh)");
+        assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"rope_scaling\":{\"rope_type\":\"ntk\",\"factor\":4},\"hidden_act\"")))
+                .hasMessageStartingWith("config.json: unsupported rope_scaling.rope_type = ntk");
         assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"rope_scaling\":{\"type\":\"linear\"},\"hidden_act\"")))
                 .hasMessage("rope_scaling.factor must be a positive number, got NaN");
         assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_size\":896,", "")))
