@@ -83,17 +83,34 @@ public interface Kernels {
      * i} and attends keys {@code j} with {@code segStart[b*qLen+i] <= j <= p} (segStart I32, a
      * row-local key index: the first token of the query's packed example, so attention never
      * crosses examples). Query head {@code h} reads kv head {@code h / (heads/kvHeads)}. Scores
-     * are {@code scale * q·k}. {@code lse} ({@code [batch*qLen, heads]}, natural-log
+     * are {@code s = scale * q·k}, soft-capped to {@code softcap * tanh(s / softcap)} when
+     * {@code softcap > 0} (Gemma 2's {@code attn_logit_softcapping}). {@code lse} ({@code [batch*qLen, heads]}, natural-log
      * log-sum-exp of the scaled scores) is saved for backward and may be null.
      * Training uses {@code qLen == kvLen}; decoding with a KV cache uses {@code qLen < kvLen}.
      */
     void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
-                          int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale);
+                          int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale, float softcap);
 
-    /** Accumulates {@code dq, dk, dv} for {@link #attentionForward} with {@code qLen == kvLen == seqLen}. */
+    /** {@link #attentionForward} without soft-capping. */
+    default void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
+                                  int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+        attentionForward(out, lse, q, k, v, segStart, batch, qLen, kvLen, heads, kvHeads, headDim, scale, 0);
+    }
+
+    /**
+     * Accumulates {@code dq, dk, dv} for {@link #attentionForward} with {@code qLen == kvLen ==
+     * seqLen} and the same {@code scale} and {@code softcap}.
+     */
     void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
                            Tensor q, Tensor k, Tensor v, Tensor segStart,
-                           int batch, int seqLen, int heads, int kvHeads, int headDim, float scale);
+                           int batch, int seqLen, int heads, int kvHeads, int headDim, float scale, float softcap);
+
+    /** {@link #attentionBackward} without soft-capping. */
+    default void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
+                                   Tensor q, Tensor k, Tensor v, Tensor segStart,
+                                   int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+        attentionBackward(dq, dk, dv, dout, out, lse, q, k, v, segStart, batch, seqLen, heads, kvHeads, headDim, scale, 0);
+    }
 
     // ---- MLP -----------------------------------------------------------------------------
 

@@ -225,7 +225,8 @@ final class CpuKernels implements Kernels {
 
     @Override
     public void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale,
+                                 float softcap) {
         CpuTensor.F32 o = f32(out, "out");
         CpuTensor.F32 l = lse == null ? null : f32(lse, "lse");
         CpuTensor.F32 qt = f32(q, "q");
@@ -234,13 +235,14 @@ final class CpuKernels implements Kernels {
         CpuTensor.I32 seg = i32(segStart, "segStart");
         attention.forward(o.data(), o.offset(), l == null ? null : l.data(), l == null ? 0 : l.offset(),
                 qt.data(), qt.offset(), kt.data(), kt.offset(), vt.data(), vt.offset(), seg.data(), seg.offset(),
-                new Attention.Shape(batch, qLen, kvLen, heads, kvHeads, headDim, scale));
+                new Attention.Shape(batch, qLen, kvLen, heads, kvHeads, headDim, scale, softcap));
     }
 
     @Override
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
                                   Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale,
+                                  float softcap) {
         CpuTensor.F32 dqt = f32(dq, "dq");
         CpuTensor.F32 dkt = f32(dk, "dk");
         CpuTensor.F32 dvt = f32(dv, "dv");
@@ -254,7 +256,7 @@ final class CpuKernels implements Kernels {
         attention.backward(dqt.data(), dqt.offset(), dkt.data(), dkt.offset(), dvt.data(), dvt.offset(),
                 d.data(), d.offset(), o.data(), o.offset(), l.data(), l.offset(), qt.data(), qt.offset(),
                 kt.data(), kt.offset(), vt.data(), vt.offset(), seg.data(), seg.offset(),
-                new Attention.Shape(batch, seqLen, seqLen, heads, kvHeads, headDim, scale));
+                new Attention.Shape(batch, seqLen, seqLen, heads, kvHeads, headDim, scale, softcap));
     }
 
     // ---- MLP -------------------------------------------------------------------------------

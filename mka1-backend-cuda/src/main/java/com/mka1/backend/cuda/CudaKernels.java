@@ -172,9 +172,19 @@ final class CudaKernels implements Kernels {
 
     // ---- attention -----------------------------------------------------------------------
 
+    /** The attention kernels here have no soft-capping: a model that needs it is refused, never run without it. */
+    private static void refuseSoftcap(float softcap) {
+        if (softcap != 0) {
+            throw new UnsupportedOperationException("attention-score soft-capping (attn_logit_softcapping " + softcap
+                    + ", Gemma 2) is not implemented on the cuda backend; use the cpu backend");
+        }
+    }
+
     @Override
     public void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale,
+                                 float softcap) {
+        refuseSoftcap(softcap);
         checkAttentionShape(heads, kvHeads, headDim);
         if (qLen > kvLen) throw new IllegalArgumentException("attention: qLen " + qLen + " > kvLen " + kvLen);
         long rows = (long) batch * qLen;
@@ -223,7 +233,9 @@ final class CudaKernels implements Kernels {
     @Override
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
                                   Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale,
+                                  float softcap) {
+        refuseSoftcap(softcap);
         checkAttentionShape(heads, kvHeads, headDim);
         long rows = (long) batch * seqLen;
         long qCount = rows * heads * headDim, kvCount = rows * kvHeads * headDim;

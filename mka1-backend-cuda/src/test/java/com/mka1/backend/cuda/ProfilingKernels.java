@@ -109,17 +109,19 @@ final class ProfilingKernels implements Kernels {
 
     @Override
     public void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale,
+                                 float softcap) {
         time("attentionForward", () -> inner.attentionForward(out, lse, q, k, v, segStart,
-                batch, qLen, kvLen, heads, kvHeads, headDim, scale));
+                batch, qLen, kvLen, heads, kvHeads, headDim, scale, softcap));
     }
 
     @Override
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
                                   Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale,
+                                  float softcap) {
         time("attentionBackward", () -> inner.attentionBackward(dq, dk, dv, dout, out, lse, q, k, v, segStart,
-                batch, seqLen, heads, kvHeads, headDim, scale));
+                batch, seqLen, heads, kvHeads, headDim, scale, softcap));
     }
 
     @Override

@@ -164,7 +164,8 @@ final class ReferenceKernels implements Kernels {
 
     @Override
     public void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale,
+                                 float softcap) {
         int qDim = heads * headDim, kvDim = kvHeads * headDim, group = heads / kvHeads;
         Buf O = buf(out, (long) batch * qLen * qDim, "out"), Q = buf(q, (long) batch * qLen * qDim, "q");
         Buf K = buf(k, (long) batch * kvLen * kvDim, "k"), V = buf(v, (long) batch * kvLen * kvDim, "v");
@@ -184,7 +185,7 @@ final class ReferenceKernels implements Kernels {
                         long kAt = ((long) b * kvLen + j) * kvDim + kvCol;
                         double s = 0;
                         for (int d = 0; d < headDim; d++) s += Q.get(qAt + d) * K.get(kAt + d);
-                        scores[j] = scale * s;
+                        scores[j] = softcap > 0 ? softcap * Math.tanh(scale * s / softcap) : scale * s;
                         max = Math.max(max, scores[j]);
                     }
                     double z = 0;
@@ -208,7 +209,8 @@ final class ReferenceKernels implements Kernels {
     @Override
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
                                   Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale,
+                                  float softcap) {
         int qDim = heads * headDim, kvDim = kvHeads * headDim, group = heads / kvHeads;
         long nq = (long) batch * seqLen * qDim, nkv = (long) batch * seqLen * kvDim;
         Buf DQ = buf(dq, nq, "dq"), DK = buf(dk, nkv, "dk"), DV = buf(dv, nkv, "dv");
@@ -232,8 +234,11 @@ final class ReferenceKernels implements Kernels {
                             s += Q.get(qAt + d) * K.get(kAt + d);
                             dp += DO.get(qAt + d) * V.get(kAt + d);
                         }
-                        double prob = Math.exp(scale * s - lseValue);
-                        double ds = prob * (dp - delta) * scale;
+                        double capped = softcap > 0 ? softcap * Math.tanh(scale * s / softcap) : scale * s;
+                        double prob = Math.exp(capped - lseValue);
+                        // d capped / d (scale s) = 1 - tanh^2
+                        double slope = softcap > 0 ? 1 - (capped / softcap) * (capped / softcap) : 1;
+                        double ds = prob * (dp - delta) * scale * slope;
                         for (int d = 0; d < headDim; d++) {
                             DQ.add(qAt + d, ds * K.get(kAt + d));
                             DK.add(kAt + d, ds * Q.get(qAt + d));

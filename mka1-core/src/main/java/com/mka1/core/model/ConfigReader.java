@@ -56,7 +56,6 @@ final class ConfigReader {
         if (bool("mlp_bias", false)) throw unsupported("mlp_bias", "true (MLP biases are not supported)");
         if (bool("use_bidirectional_attention", false)) throw unsupported("use_bidirectional_attention", "true (only causal attention)");
         refuseIfSet("attention_chunk_size", "chunked attention is not supported");
-        refuseIfSet("attn_logit_softcapping", "attention-score soft-capping is not supported");
         boolean attentionBias = bool("attention_bias", false);
         if (family == Family.PHI3 && attentionBias) throw unsupported("attention_bias", "true (Phi-3 projections have no bias)");
         RopeSettings rope = ropeSettings(family, headDim, maxPositions);
@@ -95,20 +94,25 @@ final class ConfigReader {
             case QWEN3 -> llamaLike(activation, scale, FamilyTraits.QkNorm.PER_HEAD, false);
             case PHI3 -> llamaLike(activation, scale, FamilyTraits.QkNorm.NONE, true);
             case OLMO2 -> new FamilyTraits(false, FamilyTraits.QkNorm.WHOLE, false, true, false, true, activation,
-                    1, 1, 1, 0, scale, false);
+                    1, 1, 1, 0, 0, scale, false);
             case GRANITE -> new FamilyTraits(false, FamilyTraits.QkNorm.NONE, true, false, true, false, activation,
                     (float) number(json, "embedding_multiplier", 1), (float) number(json, "residual_multiplier", 1),
-                    (float) (1 / positive("logits_scaling", 1)), 0, positive("attention_multiplier", scale), false);
+                    (float) (1 / positive("logits_scaling", 1)), 0, 0, positive("attention_multiplier", scale), false);
             case GEMMA2, GEMMA3 -> new FamilyTraits(true,
                     family == Family.GEMMA3 ? FamilyTraits.QkNorm.PER_HEAD : FamilyTraits.QkNorm.NONE,
                     true, true, true, true, activation, (float) Math.sqrt(hidden), 1, 1,
-                    json.get("final_logit_softcapping") == null ? 0 : (float) positive("final_logit_softcapping", 0),
+                    softcap("final_logit_softcapping"), softcap("attn_logit_softcapping"),
                     1 / Math.sqrt(positive("query_pre_attn_scalar", headDim)), false);
         };
     }
 
     private static FamilyTraits llamaLike(FamilyTraits.Activation activation, double scale, FamilyTraits.QkNorm qk, boolean fused) {
-        return new FamilyTraits(false, qk, true, false, true, false, activation, 1, 1, 1, 0, scale, fused);
+        return new FamilyTraits(false, qk, true, false, true, false, activation, 1, 1, 1, 0, 0, scale, fused);
+    }
+
+    /** A Gemma soft cap, or 0 when the config leaves it null. */
+    private float softcap(String field) {
+        return json.get(field) == null ? 0 : (float) positive(field, 0);
     }
 
     private FamilyTraits.Activation activation(Family family) {

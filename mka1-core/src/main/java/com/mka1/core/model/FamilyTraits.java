@@ -15,12 +15,14 @@ package com.mka1.core.model;
  * @param residualScale      each block's output is multiplied by this before its residual add (Granite)
  * @param logitScale         logits are multiplied by this (Granite: 1 / logits_scaling)
  * @param finalLogitSoftcap  logits become {@code c * tanh(logits / c)} when positive (Gemma 2)
+ * @param attnLogitSoftcap   attention scores become {@code c * tanh(s / c)} when positive (Gemma 2)
  * @param attentionScale     the softmax scale of {@code q·k}, before any RoPE attention factor
  * @param fusedProjections   q/k/v and gate/up are stored fused as qkv_proj and gate_up_proj (Phi-3)
  */
 public record FamilyTraits(boolean normPlusOne, QkNorm qkNorm, boolean preAttnNorm, boolean postAttnNorm,
                            boolean preMlpNorm, boolean postMlpNorm, Activation activation, float embeddingScale,
-                           float residualScale, float logitScale, float finalLogitSoftcap, double attentionScale,
+                           float residualScale, float logitScale, float finalLogitSoftcap, float attnLogitSoftcap,
+                           double attentionScale,
                            boolean fusedProjections) {
 
     /** Where queries and keys are normalised. */
@@ -42,12 +44,7 @@ public record FamilyTraits(boolean normPlusOne, QkNorm qkNorm, boolean preAttnNo
 
     /** Plain Llama with the usual {@code 1/sqrt(headDim)} attention scale. */
     static FamilyTraits llama(int headDim) {
-        return new FamilyTraits(false, QkNorm.NONE, true, false, true, false, Activation.SILU, 1, 1, 1, 0,
+        return new FamilyTraits(false, QkNorm.NONE, true, false, true, false, Activation.SILU, 1, 1, 1, 0, 0,
                 1 / Math.sqrt(headDim), false);
-    }
-
-    /** Whether the model has any step beyond Llama's. */
-    public boolean isPlainLlama(int headDim) {
-        return equals(llama(headDim));
     }
 }

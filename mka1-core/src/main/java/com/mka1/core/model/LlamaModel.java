@@ -324,7 +324,7 @@ public final class LlamaModel implements TrainableModel {
         }
         Tensor first = w.attention().sliding() ? b.windowStart : b.segStart;
         k.attentionForward(a.att(), a.lse(), a.q(), keys, values, first, batch, seqLen, kvLen,
-                config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale[l]);
+                config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale[l], traits.attnLogitSoftcap());
         w.o().forward(device, w.postAttnNorm() != null ? a.attnOut() : b.projected, a.att(), n, hidden[Projection.O.ordinal()], b.linear, mode);
         postNorm(b.projected, a.rstd3(), a.attnOut(), w.postAttnNorm(), n);
         residualAdd(a.mid(), x, b.projected, (long) n * h);
@@ -363,7 +363,7 @@ public final class LlamaModel implements TrainableModel {
         k.fill(b.dv, 0, (long) n * config.kvDim());
         Tensor first = w.attention().sliding() ? b.windowStart : b.segStart;
         k.attentionBackward(b.dq, b.dk, b.dv, b.dAtt, a.att(), a.lse(), a.q(), a.k(), a.v(), first, batch, seqLen,
-                config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale[l]);
+                config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale[l], traits.attnLogitSoftcap());
         if (w.attention().rotary()) {
             Tensor invFreq = rope.invFreq(w.attention());
             k.rope(b.dq, b.positions, invFreq, n, config.numHeads(), config.headDim(), true);
