@@ -1,0 +1,74 @@
+package com.mka1.core.model;
+
+import com.mka1.core.compute.ReferenceDevice;
+import com.mka1.core.train.PackedBatch;
+import com.mka1.core.train.Parameter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.EnumSet;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each family's steps (q/k norms, post-norms, GeGLU, Gemma's {@code 1 + w} norms and
+ * embedding scale, soft-capped attention and logits, Granite's multipliers, NoPE layers, fused
+ * projections, sliding windows, yarn) against central finite differences of the model's own
+ * loss, in double on the reference backend, over two rows of packed examples longer than the
+ * fixtures' window of 8.
+ */
+class FamilyGradientTest {
+    /** 2 rows of 14 tokens; row 0 packs examples of 5 and 9 tokens, row 1 is one example. */
+    static PackedBatch packedBatch() {
+        int rows = 2, seq = 14, n = rows * seq;
+        int[] tokens = new int[n], targets = new int[n], positions = new int[n], seg = new int[n];
+        Random r = new Random(21);
+        for (int i = 0; i < n; i++) {
+            tokens[i] = 3 + r.nextInt(500);
+            int local = i % seq;
+            boolean secondExample = i < seq && local >= 5;
+            seg[i] = secondExample ? 5 : 0;
+            positions[i] = secondExample ? local - 5 : local;
+        }
+        for (int i = 0; i < n; i++) targets[i] = (i + 1) % 14 == 0 || i == 4 ? -1 : tokens[i + 1];
+        return new PackedBatch(rows, seq, tokens, targets, positions, seg);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gemma2", "gemma3", "granite", "olmo2", "phi3", "qwen3", "smollm3", "mistral-swa8"})
+    void fullFineTuningGradientOfEveryParameter(String family) {
+        try (var dev = new ReferenceDevice();
+             var model = LlamaModel.load(ArchFixture.ROOT.resolve(family), dev, new FineTuning.Full(), false)) {
+            LlamaModelGradientTest.checkAll(dev, model, 0, packedBatch(), 3);
+        }
+    }
+
+    /** Phi-3's fused qkv_proj and gate_up_proj: one LoRA A per fused module, shared by its row blocks. */
+    @Test
+    void loraGradientOnFusedProjectionsWithDropout() {
+        var spec = new LoraSpec(3, 6, 0.25, EnumSet.allOf(Projection.class), 11);
+        try (var dev = new ReferenceDevice();
+             var model = LlamaModel.load(ArchFixture.ROOT.resolve("phi3"), dev, new FineTuning.Lora(spec), false)) {
+            assertThat(model.trainableParameters()).extracting(Parameter::name).hasSize(16)
+                    .contains("base_model.model.model.layers.0.self_attn.qkv_proj.lora_A.weight",
+                            "base_model.model.model.layers.1.mlp.gate_up_proj.lora_B.weight");
+            Random r = new Random(5);
+            for (Parameter p : model.trainableParameters()) { // B starts at zero: make it non-zero so A gets a gradient
+                double[] v = dev.readDoubles(p.value());
+                for (int i = 0; i < v.length; i++) v[i] = 0.3 * r.nextGaussian();
+                dev.writeDoubles(p.value(), v);
+            }
+            LlamaModelGradientTest.checkAll(dev, model, 1234, packedBatch(), 4);
+        }
+    }
+
+    @Test
+    void gemmaFullFineTuningGradientWithActivationRecomputation() {
+        try (var dev = new ReferenceDevice();
+             var model = LlamaModel.load(ArchFixture.ROOT.resolve("gemma2"), dev, new FineTuning.Full(), true)) {
+            LlamaModelGradientTest.checkAll(dev, model, 0, packedBatch(), 2);
+        }
+    }
+}
