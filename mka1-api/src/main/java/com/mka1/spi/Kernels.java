@@ -72,7 +72,20 @@ public interface Kernels {
      * orthogonal), applied in place to the gradient. positions I32 {@code [n]}, invFreq F32
      * {@code [headDim/2]} (RoPE scaling variants only change invFreq).
      */
-    void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse);
+    default void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
+        rope(x, positions, invFreq, n, heads, headDim, headDim, 1f, inverse);
+    }
+
+    /**
+     * {@link #rope} on the first {@code rotaryDim} dimensions of each head only (a
+     * {@code partial_rotary_factor}: pairs {@code (i, i + rotaryDim/2)} for {@code i < rotaryDim/2},
+     * invFreq {@code [rotaryDim/2]}), the rotated values multiplied by {@code attentionFactor}
+     * (transformers' yarn/longrope {@code attention_scaling} of cos and sin); the other
+     * dimensions pass through. {@code inverse} applies the transpose, {@code attentionFactor}
+     * times the rotation by {@code -a}.
+     */
+    void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+              float attentionFactor, boolean inverse);
 
     // ---- attention -----------------------------------------------------------------------
 

@@ -192,11 +192,15 @@ final class CpuKernels implements Kernels {
     // ---- rotary position embedding ---------------------------------------------------------
 
     @Override
-    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+                     float attentionFactor, boolean inverse) {
+        if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim) {
+            throw new IllegalArgumentException("rope: rotaryDim " + rotaryDim + " must be even and within headDim " + headDim);
+        }
         CpuTensor.F32 xt = f32(x, "x");
         CpuTensor.I32 pos = i32(positions, "positions");
         CpuTensor.F32 freq = f32(invFreq, "invFreq");
-        int half = headDim / 2;
+        int half = rotaryDim / 2;
         parallel.forRange(n, 16, (chunk, start, end) -> {
             float[] cos = new float[half];
             float[] sin = new float[half];
@@ -204,8 +208,8 @@ final class CpuKernels implements Kernels {
                 int p = pos.data()[pos.offset() + t];
                 for (int i = 0; i < half; i++) {
                     float angle = p * freq.data()[freq.offset() + i];
-                    cos[i] = (float) Math.cos(angle);
-                    sin[i] = inverse ? -(float) Math.sin(angle) : (float) Math.sin(angle);
+                    cos[i] = attentionFactor * (float) Math.cos(angle);
+                    sin[i] = attentionFactor * (inverse ? -(float) Math.sin(angle) : (float) Math.sin(angle));
                 }
                 float[] data = xt.data();
                 for (int h = 0; h < heads; h++) {

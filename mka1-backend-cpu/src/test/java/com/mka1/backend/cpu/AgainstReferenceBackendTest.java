@@ -150,6 +150,7 @@ class AgainstReferenceBackendTest {
             Tensor posT = d.upload(pos, n);
             Tensor freqT = d.upload(freq, freq.length);
             k.rope(h, posT, freqT, n, heads, hd, false);
+            k.rope(h, posT, freqT, n, heads, hd, hd - 4, 1.2f, false); // partial rotary with an attention factor
             Tensor up = random(d, DType.F32, 3, n * dim, 1f);
             Tensor act = d.allocate(DType.F32, n * dim);
             k.swigluForward(act, h, up, (long) n * dim);
@@ -158,6 +159,7 @@ class AgainstReferenceBackendTest {
             Tensor dh = d.allocate(DType.F32, n * dim);
             Tensor dup = d.allocate(DType.F32, n * dim);
             k.swigluBackward(dh, dup, dact, h, up, (long) n * dim);
+            k.rope(dh, posT, freqT, n, heads, hd, hd - 4, 1.2f, true);
             k.rope(dh, posT, freqT, n, heads, hd, true);
             Tensor dx = d.allocate(DType.F32, n * dim);
             Tensor dw = d.allocate(DType.F32, dim);

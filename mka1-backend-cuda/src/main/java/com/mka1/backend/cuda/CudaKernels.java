@@ -161,13 +161,19 @@ final class CudaKernels implements Kernels {
     // ---- rotary position embedding -------------------------------------------------------
 
     @Override
-    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+                     float attentionFactor, boolean inverse) {
         if (headDim % 2 != 0) throw new IllegalArgumentException("rope: headDim must be even, got " + headDim);
+        if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim) {
+            throw new IllegalArgumentException("rope: rotaryDim " + rotaryDim + " must be even and within headDim " + headDim);
+        }
         long count = (long) n * heads * headDim;
         CudaTensor cx = f32(x, "x", count), pos = i32(positions, "positions", n);
-        CudaTensor freq = f32(invFreq, "invFreq", headDim / 2);
+        CudaTensor freq = f32(invFreq, "invFreq", rotaryDim / 2);
         if (count == 0) return;
-        launcher.launch(ROPE, LaunchShape.elementwise(count / 2), cx, pos, freq, n, heads, headDim, flag(inverse));
+        long pairs = (long) n * heads * (rotaryDim / 2);
+        launcher.launch(ROPE, LaunchShape.elementwise(pairs), cx, pos, freq, n, heads, headDim, rotaryDim, attentionFactor,
+                flag(inverse));
     }
 
     // ---- attention -----------------------------------------------------------------------

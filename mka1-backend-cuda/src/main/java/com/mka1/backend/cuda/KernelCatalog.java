@@ -67,7 +67,7 @@ final class KernelCatalog {
             PTR, PTR, PTR, PTR, PTR, I32, I32);
     static final KernelSpec RMSNORM_BACKWARD_DWEIGHT = KernelSpec.of(NORM, "rmsnorm_backward_dweight_f32",
             PTR, PTR, PTR, PTR, I32, I32);
-    static final KernelSpec ROPE = KernelSpec.of(NORM, "rope_f32", PTR, PTR, PTR, I32, I32, I32, I32);
+    static final KernelSpec ROPE = KernelSpec.of(NORM, "rope_f32", PTR, PTR, PTR, I32, I32, I32, I32, F32, I32);
 
     static final KernelSpec SOFTMAX_CROSS_ENTROPY = KernelSpec.of(LOSS, "softmax_cross_entropy_f32",
             PTR, PTR, PTR, PTR, I32, I32, F32, I32);

@@ -85,6 +85,7 @@ class CudaKernelsLaunchTest {
         kernels.rmsnormForward(f32(n, dim), null, f32(n, dim), f32(dim), n, dim, 1e-5f);
         kernels.rmsnormBackward(f32(n, dim), f32(dim), f32(n, dim), f32(n, dim), f32(dim), f32(n), n, dim);
         kernels.rope(f32(n, heads * headDim), i32(n), f32(headDim / 2), n, heads, headDim, false);
+        kernels.rope(f32(n, heads * headDim), i32(n), f32(headDim / 4), n, heads, headDim, headDim / 2, 1.2f, true);
         kernels.attentionForward(f32(n, heads * headDim), f32(n, heads), f32(n, heads * headDim),
                 f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, 3, heads, kvHeads, headDim, 0.5f);
         kernels.attentionForward(f32(2, heads * headDim), null, f32(2, heads * headDim),

@@ -103,8 +103,9 @@ final class ProfilingKernels implements Kernels {
     }
 
     @Override
-    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
-        time("rope", () -> inner.rope(x, positions, invFreq, n, heads, headDim, inverse));
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+                     float attentionFactor, boolean inverse) {
+        time("rope", () -> inner.rope(x, positions, invFreq, n, heads, headDim, rotaryDim, attentionFactor, inverse));
     }
 
     @Override

@@ -141,15 +141,17 @@ final class ReferenceKernels implements Kernels {
     // ---- rotary position embedding -------------------------------------------------------
 
     @Override
-    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+                     float attentionFactor, boolean inverse) {
+        checkRotaryDim(headDim, rotaryDim);
         Buf X = buf(x, (long) n * heads * headDim, "x"), P = buf(positions, n, "positions");
-        Buf F = buf(invFreq, headDim / 2, "invFreq");
-        int half = headDim / 2;
+        Buf F = buf(invFreq, rotaryDim / 2, "invFreq");
+        int half = rotaryDim / 2;
         for (int t = 0; t < n; t++) {
             float pos = P.idx(t);
             for (int i = 0; i < half; i++) {
                 float angle = pos * (float) F.get(i); // in float, as the SPI specifies
-                double cos = Math.cos(angle), sin = inverse ? -Math.sin(angle) : Math.sin(angle);
+                double cos = attentionFactor * Math.cos(angle), sin = attentionFactor * (inverse ? -Math.sin(angle) : Math.sin(angle));
                 for (int h = 0; h < heads; h++) {
                     long base = ((long) t * heads + h) * headDim;
                     double a = X.get(base + i), b = X.get(base + i + half);
@@ -157,6 +159,12 @@ final class ReferenceKernels implements Kernels {
                     X.set(base + i + half, b * cos + a * sin);
                 }
             }
+        }
+    }
+
+    private static void checkRotaryDim(int headDim, int rotaryDim) {
+        if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim) {
+            throw new IllegalArgumentException("rope: rotaryDim " + rotaryDim + " must be even and within headDim " + headDim);
         }
     }
 

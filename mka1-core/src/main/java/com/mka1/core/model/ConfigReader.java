@@ -166,8 +166,8 @@ final class ConfigReader {
         double base = theta != null ? theta : number(p, "rope_theta", 10000.0);
         double partial = p.containsKey("partial_rotary_factor") ? number(p, "partial_rotary_factor", 1)
                 : number(json, "partial_rotary_factor", 1);
-        if (partial != 1) throw unsupported("partial_rotary_factor", partial + " (only full rotation)");
-        int rotaryDim = headDim;
+        if (!(partial > 0 && partial <= 1)) throw unsupported("partial_rotary_factor", String.valueOf(partial));
+        int rotaryDim = (int) (headDim * partial); // transformers: int(head_dim * partial_rotary_factor)
         Object type = p.get("rope_type") != null ? p.get("rope_type") : p.get("type");
         // the pretrained context of longrope/yarn: inside the object, else the config's top level (Phi-3)
         Integer originalMax = null;

@@ -53,7 +53,8 @@ public record LlamaConfig(String architecture, int hiddenSize, int intermediateS
 
     /** The full-attention layers' RoPE inverse frequencies at the start of a sequence, computed in double then rounded to float. */
     public float[] invFreq() {
-        return new RotaryEmbedding(ropeTheta, ropeScaling, headDim).invFreq(1);
+        int rotaryDim = layers.stream().filter(LayerAttention::rotary).mapToInt(a -> a.rope().rotaryDim()).findFirst().orElse(headDim);
+        return new RotaryEmbedding(ropeTheta, ropeScaling, rotaryDim).invFreq(1);
     }
 
     /** The sliding window shared by every sliding layer, or 0 when no layer slides. */

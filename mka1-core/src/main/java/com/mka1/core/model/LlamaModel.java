@@ -44,8 +44,7 @@ public final class LlamaModel implements TrainableModel {
     private final List<DecoderLayer> layers;
     private final LlamaWeights weights;
     private final List<Tensor> bufferTensors = new ArrayList<>();
-    /** Per layer: the softmax scale, with the square of its RoPE attention factor (yarn, longrope) folded in. */
-    private final float[] attentionScale;
+    private final float attentionScale;
     private ActivationBuffers buffers;
 
     private LlamaModel(Path modelDir, LlamaConfig config, ComputeDevice device, FineTuning fineTuning, boolean recompute,
@@ -57,13 +56,7 @@ public final class LlamaModel implements TrainableModel {
         this.fineTuning = fineTuning;
         this.recompute = recompute;
         this.traits = config.traits();
-        this.attentionScale = new float[config.numLayers()];
-        for (int l = 0; l < attentionScale.length; l++) {
-            LayerAttention a = config.layers().get(l);
-            double factor = a.rotary() ? a.rope().scaling().attentionFactor() : 1;
-            // transformers multiplies cos and sin by the factor: q and k both grow by it, scores by its square
-            attentionScale[l] = (float) (traits.attentionScale() * factor * factor);
-        }
+        this.attentionScale = (float) traits.attentionScale();
         this.rope = new RopeTables(device, config.layers());
         this.weights = weights;
         embed = weights.embed;
@@ -309,11 +302,7 @@ public final class LlamaModel implements TrainableModel {
         w.k().forward(device, qkNorm ? a.kRaw() : a.k(), attnIn, n, hidden[Projection.K.ordinal()], b.linear, mode);
         w.v().forward(device, a.v(), attnIn, n, hidden[Projection.V.ordinal()], b.linear, mode);
         if (qkNorm) qkNormForward(a, w, n);
-        if (w.attention().rotary()) {
-            Tensor invFreq = rope.invFreq(w.attention());
-            k.rope(a.q(), b.positions, invFreq, n, config.numHeads(), config.headDim(), false);
-            k.rope(a.k(), b.positions, invFreq, n, config.numKvHeads(), config.headDim(), false);
-        }
+        if (w.attention().rotary()) rotate(a.q(), a.k(), b.positions, w.attention(), n, false);
         Tensor keys = a.k(), values = a.v();
         int kvLen = seqLen;
         if (cache != null) {
@@ -324,7 +313,7 @@ public final class LlamaModel implements TrainableModel {
         }
         Tensor first = w.attention().sliding() ? b.windowStart : b.segStart;
         k.attentionForward(a.att(), a.lse(), a.q(), keys, values, first, batch, seqLen, kvLen,
-                config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale[l], traits.attnLogitSoftcap());
+                config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale, traits.attnLogitSoftcap());
         w.o().forward(device, w.postAttnNorm() != null ? a.attnOut() : b.projected, a.att(), n, hidden[Projection.O.ordinal()], b.linear, mode);
         postNorm(b.projected, a.rstd3(), a.attnOut(), w.postAttnNorm(), n);
         residualAdd(a.mid(), x, b.projected, (long) n * h);
@@ -363,12 +352,8 @@ public final class LlamaModel implements TrainableModel {
         k.fill(b.dv, 0, (long) n * config.kvDim());
         Tensor first = w.attention().sliding() ? b.windowStart : b.segStart;
         k.attentionBackward(b.dq, b.dk, b.dv, b.dAtt, a.att(), a.lse(), a.q(), a.k(), a.v(), first, batch, seqLen,
-                config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale[l], traits.attnLogitSoftcap());
-        if (w.attention().rotary()) {
-            Tensor invFreq = rope.invFreq(w.attention());
-            k.rope(b.dq, b.positions, invFreq, n, config.numHeads(), config.headDim(), true);
-            k.rope(b.dk, b.positions, invFreq, n, config.numKvHeads(), config.headDim(), true);
-        }
+                config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale, traits.attnLogitSoftcap());
+        if (w.attention().rotary()) rotate(b.dq, b.dk, b.positions, w.attention(), n, true);
         boolean qkNorm = w.qNorm() != null;
         if (qkNorm) qkNormBackward(b, a, w, n);
         Tensor x = b.residual[l];
@@ -430,6 +415,18 @@ public final class LlamaModel implements TrainableModel {
         device.copy(b.dResidual, 0, b.dBranch, 0, count);
         k.scale(b.dBranch, traits.residualScale(), count);
         return b.dBranch;
+    }
+
+    /**
+     * RoPE on q and k (their gradients when {@code inverse}): the layer's table, its rotary
+     * dimensions (partial rotary), and transformers' attention factor of cos and sin (yarn, longrope).
+     */
+    private void rotate(Tensor q, Tensor key, Tensor positions, LayerAttention layer, int n, boolean inverse) {
+        Tensor invFreq = rope.invFreq(layer);
+        int rotaryDim = layer.rope().rotaryDim();
+        float factor = (float) layer.rope().scaling().attentionFactor();
+        k.rope(q, positions, invFreq, n, config.numHeads(), config.headDim(), rotaryDim, factor, inverse);
+        k.rope(key, positions, invFreq, n, config.numKvHeads(), config.headDim(), rotaryDim, factor, inverse);
     }
 
     /** Qwen3/Gemma 3 (per head) and OLMo2 (whole projection): RMSNorm on q and k before RoPE. */

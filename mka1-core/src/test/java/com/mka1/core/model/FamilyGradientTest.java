@@ -1,16 +1,24 @@
 package com.mka1.core.model;
 
 import com.mka1.core.compute.ReferenceDevice;
+import com.mka1.core.safetensors.JsonTree;
 import com.mka1.core.train.PackedBatch;
 import com.mka1.core.train.Parameter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Each family's steps (q/k norms, post-norms, GeGLU, Gemma's {@code 1 + w} norms and
@@ -61,6 +69,30 @@ class FamilyGradientTest {
                 dev.writeDoubles(p.value(), v);
             }
             LlamaModelGradientTest.checkAll(dev, model, 1234, packedBatch(), 4);
+        }
+    }
+
+    /**
+     * Phi-4-mini's RoPE: partial rotary (half of each head turns) and longrope whose long factors
+     * apply here (the batch's 14 positions exceed original_max_position_embeddings 8), with its
+     * attention factor sqrt(1 + ln(512/8) / ln 8).
+     */
+    @Test
+    void partialRotaryLongRopeGradient(@TempDir Path dir) throws IOException {
+        Path phi3 = ArchFixture.ROOT.resolve("phi3");
+        Map<String, Object> config = JsonTree.parseObject(Files.readAllBytes(phi3.resolve("config.json")), "phi3");
+        config.put("original_max_position_embeddings", 8L);
+        config.put("rope_parameters", Map.of("partial_rotary_factor", 0.5, "rope_theta", 10000.0, "rope_type", "longrope",
+                "short_factor", List.of(1.0, 1.5, 2.0, 3.0), "long_factor", List.of(1.0, 2.0, 4.0, 8.0)));
+        Files.writeString(dir.resolve("config.json"), JsonTree.write(config));
+        Files.copy(phi3.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(dir, dev, new FineTuning.Full(), false)) {
+            RotaryEmbedding rope = model.config().layers().getFirst().rope();
+            assertThat(rope.rotaryDim()).isEqualTo(8);
+            assertThat(rope.scaling()).isInstanceOf(RopeScaling.LongRope.class);
+            assertThat(rope.scaling().attentionFactor()).isCloseTo(Math.sqrt(3), within(1e-12));
+            assertThat(rope.invFreq(14)).containsExactly(1f, 0.05f, 0.0025f, 0.000125f);
+            LlamaModelGradientTest.checkAll(dev, model, 0, packedBatch(), 3);
         }
     }
 
