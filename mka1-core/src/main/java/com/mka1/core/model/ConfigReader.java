@@ -1,6 +1,7 @@
 package com.mka1.core.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,7 +84,7 @@ final class ConfigReader {
     }
 
     private static List<String> names(boolean architectures) {
-        return java.util.Arrays.stream(Family.values()).map(f -> architectures ? f.architecture : f.modelType).toList();
+        return Arrays.stream(Family.values()).map(f -> architectures ? f.architecture : f.modelType).toList();
     }
 
     private FamilyTraits traits(Family family, int hidden, int headDim) {
@@ -144,6 +145,15 @@ final class ConfigReader {
         }
         if (params != null) {
             if (!(params instanceof Map<?, ?> m)) throw unsupported("rope_parameters", String.valueOf(params));
+            // both forms at once must agree: never pick one silently
+            Object topTheta = json.get("rope_theta");
+            if (topTheta != null && m.get("rope_theta") != null
+                    && number(json, "rope_theta", 0) != number(map(m), "rope_theta", 0)) {
+                throw unsupported("rope_theta", topTheta + " (conflicts with rope_parameters.rope_theta " + m.get("rope_theta") + ")");
+            }
+            if (json.get("rope_scaling") != null && !json.get("rope_scaling").equals(params)) {
+                throw unsupported("rope_scaling", json.get("rope_scaling") + " (conflicts with rope_parameters " + params + ")");
+            }
             RotaryEmbedding r = rope("rope_parameters", map(m), headDim, maxPositions, null);
             return new RopeSettings(r, r);
         }
@@ -302,7 +312,7 @@ final class ConfigReader {
         };
     }
 
-    UnsupportedModelException unsupported(String field, String value) {
+    private UnsupportedModelException unsupported(String field, String value) {
         return new UnsupportedModelException(source + ": unsupported " + field + " = " + value);
     }
 

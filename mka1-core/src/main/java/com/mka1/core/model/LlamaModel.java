@@ -22,7 +22,9 @@ import java.util.Map;
 /**
  * A Llama-family decoder on one compute device: training forward/backward over packed batches
  * (full fine-tuning or LoRA) and inference forward with a {@link KvCache}. The math is a
- * straight list of {@link Kernels} calls; {@link #backward} is {@link #forward} reversed.
+ * straight list of {@link Kernels} calls; {@link #backward} is {@link #forward} reversed. The
+ * other families (Qwen3, Gemma 2/3, Phi-3, SmolLM3, OLMo2, Granite) add small named steps
+ * ({@link FamilyTraits}), each with its mirror in the backward pass.
  */
 public final class LlamaModel implements TrainableModel {
     private static final Logger LOG = LoggerFactory.getLogger(LlamaModel.class);

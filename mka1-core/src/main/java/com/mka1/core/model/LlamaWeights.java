@@ -12,6 +12,7 @@ import com.mka1.spi.Tensor;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,11 +139,11 @@ final class LlamaWeights {
     /** A fused module trains as one (PEFT's view of it): all of its parts are targets, or none. */
     private static boolean fusedTarget(LoraSpec lora, String module, Projection... parts) {
         if (lora == null) return false;
-        long targeted = java.util.Arrays.stream(parts).filter(lora.targets()::contains).count();
+        long targeted = Arrays.stream(parts).filter(lora.targets()::contains).count();
         if (targeted != 0 && targeted != parts.length) {
-            throw new UnsupportedModelException("LoRA target " + java.util.Arrays.stream(parts).filter(lora.targets()::contains)
+            throw new UnsupportedModelException("LoRA target " + Arrays.stream(parts).filter(lora.targets()::contains)
                     .map(Projection::module).toList() + " is part of the fused " + module + " of this model; target "
-                    + module + " (all of " + java.util.Arrays.stream(parts).map(Projection::module).toList() + ")");
+                    + module + " (all of " + Arrays.stream(parts).map(Projection::module).toList() + ")");
         }
         return targeted != 0;
     }

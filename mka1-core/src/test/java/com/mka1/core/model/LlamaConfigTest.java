@@ -205,8 +205,10 @@ class LlamaConfigTest {
                 .hasMessageStartingWith("config.json: unsupported sliding_window = 4096 (llama has no sliding attention)");
         assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"no_rope_layers\":[1],\"hidden_act\"")))
                 .hasMessageStartingWith("config.json: unsupported no_rope_layers");
-        assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"rope_parameters\":{\"rope_type\":\"longrope\",\"rope_theta\":1.0,\"short_factor\":[1]},\"hidden_act\"")))
+        assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"rope_parameters\":{\"rope_type\":\"longrope\",\"rope_theta\":1000000,\"short_factor\":[1]},\"hidden_act\"")))
                 .hasMessageStartingWith("config.json: field rope_parameters.long_factor must be a list of numbers");
+        assertThatThrownBy(() -> parse(QWEN2.replace("\"hidden_act\"", "\"rope_parameters\":{\"rope_type\":\"default\",\"rope_theta\":10000.0},\"hidden_act\"")))
+                .hasMessageStartingWith("config.json: unsupported rope_theta = 1000000.0 (conflicts with rope_parameters.rope_theta 10000.0)");
         // Qwen2's sliding_window only counts with use_sliding_window
         assertThat(parse(QWEN2).slidingWindow()).isZero();
         assertThat(parse(QWEN2.replace("\"hidden_act\"", "\"use_sliding_window\":true,\"max_window_layers\":20,\"hidden_act\"")).layers())
