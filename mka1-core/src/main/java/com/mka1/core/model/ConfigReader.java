@@ -52,7 +52,8 @@ final class ConfigReader {
         int hidden = integer(json, "hidden_size");
         int heads = integer(json, "num_attention_heads");
         int layers = integer(json, "num_hidden_layers");
-        int headDim = json.get("head_dim") == null ? hidden / heads : integer(json, "head_dim");
+        // absent fields take the family's transformers default (Gemma's head_dim is 256, not hidden/heads)
+        int headDim = json.get("head_dim") != null ? integer(json, "head_dim") : family.gemma() ? 256 : hidden / heads;
         int maxPositions = json.get("max_position_embeddings") == null ? 2048 : integer(json, "max_position_embeddings");
         if (bool("mlp_bias", false)) throw unsupported("mlp_bias", "true (MLP biases are not supported)");
         if (bool("use_bidirectional_attention", false)) throw unsupported("use_bidirectional_attention", "true (only causal attention)");
@@ -98,12 +99,13 @@ final class ConfigReader {
                     1, 1, 1, 0, 0, scale, false);
             case GRANITE -> new FamilyTraits(false, FamilyTraits.QkNorm.NONE, true, false, true, false, activation,
                     (float) number(json, "embedding_multiplier", 1), (float) number(json, "residual_multiplier", 1),
-                    (float) (1 / positive("logits_scaling", 1)), 0, 0, positive("attention_multiplier", scale), false);
+                    (float) (1 / positive("logits_scaling", 1)), 0, 0, positive("attention_multiplier", 1), false);
             case GEMMA2, GEMMA3 -> new FamilyTraits(true,
                     family == Family.GEMMA3 ? FamilyTraits.QkNorm.PER_HEAD : FamilyTraits.QkNorm.NONE,
                     true, true, true, true, activation, (float) Math.sqrt(hidden), 1, 1,
-                    softcap("final_logit_softcapping"), softcap("attn_logit_softcapping"),
-                    1 / Math.sqrt(positive("query_pre_attn_scalar", headDim)), false);
+                    softcap("final_logit_softcapping", family == Family.GEMMA2 ? 30 : 0),
+                    softcap("attn_logit_softcapping", family == Family.GEMMA2 ? 50 : 0),
+                    1 / Math.sqrt(positive("query_pre_attn_scalar", 256)), false);
         };
     }
 
@@ -111,8 +113,9 @@ final class ConfigReader {
         return new FamilyTraits(false, qk, true, false, true, false, activation, 1, 1, 1, 0, 0, scale, fused);
     }
 
-    /** A Gemma soft cap, or 0 when the config leaves it null. */
-    private float softcap(String field) {
+    /** A Gemma soft cap: 0 when the config sets it null, {@code fallback} (transformers' default) when absent. */
+    private float softcap(String field, float fallback) {
+        if (!json.containsKey(field)) return fallback;
         return json.get(field) == null ? 0 : (float) positive(field, 0);
     }
 
@@ -274,8 +277,10 @@ final class ConfigReader {
                 yield false;
             }
         };
-        if (!enabled || w == null) return 0;
-        return integer(json, "sliding_window");
+        if (!enabled) return 0;
+        // absent: transformers' default window (4096, but none for Phi-3); null: no window
+        if (!json.containsKey("sliding_window")) return family == Family.PHI3 ? 0 : 4096;
+        return w == null ? 0 : integer(json, "sliding_window");
     }
 
     /** SmolLM3's {@code no_rope_layers} (1 = RoPE, 0 = none), else every layer rotates. */

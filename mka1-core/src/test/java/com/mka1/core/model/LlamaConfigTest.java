@@ -167,7 +167,16 @@ class LlamaConfigTest {
         assertThat(c.layers().getFirst().rope()).isEqualTo(new RotaryEmbedding(1e4, new RopeScaling.None(), 16));
         assertThat(c.layers().getLast().rope()).isEqualTo(new RotaryEmbedding(1e6, new RopeScaling.Linear(8), 16));
         assertThat(c.traits().attentionScale()).isEqualTo(1 / 16.0);
+        assertThat(c.traits().attnLogitSoftcap()).isZero();
         assertThat(c.tieWordEmbeddings()).isTrue();
+        // absent fields take transformers' Gemma 2 defaults: head_dim 256, query_pre_attn_scalar 256, caps 30 and 50
+        LlamaConfig gemma2 = parse("""
+                {"model_type":"gemma2","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,
+                 "num_attention_heads":4,"num_key_value_heads":2,"vocab_size":512}""");
+        assertThat(gemma2.headDim()).isEqualTo(256);
+        assertThat(gemma2.layers()).extracting(LayerAttention::window).containsExactly(4096, 0);
+        assertThat(gemma2.traits()).extracting(FamilyTraits::attentionScale, FamilyTraits::finalLogitSoftcap,
+                FamilyTraits::attnLogitSoftcap).containsExactly(1 / 16.0, 30f, 50f);
     }
 
     @Test
