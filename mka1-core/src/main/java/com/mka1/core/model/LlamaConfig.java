@@ -11,9 +11,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The shape of a Llama-family decoder (Llama 2/3, Mistral, Qwen2, SmolLM, TinyLlama), read
- * from a Hugging Face {@code config.json}.
+ * The shape of a Llama-family decoder (Llama 2/3, Mistral, Qwen2/3, Gemma 2/3, Phi-3/4,
+ * SmolLM/SmolLM3, OLMo2, Granite, TinyLlama), read from a Hugging Face {@code config.json} in
+ * either the transformers-5 form ({@code rope_parameters}) or the transformers-4 form
+ * ({@code rope_theta}/{@code rope_scaling}).
  *
+ * @param ropeTheta   the base of the full-attention layers' rotary embedding
+ * @param ropeScaling the scaling of the full-attention layers' rotary embedding
+ * @param layers      per layer: sliding window and rotary embedding
+ * @param traits      the family's steps beyond Llama's
  * @param qkvBias  q, k and v projections carry biases (Qwen2, or Llama's attention_bias)
  * @param oBias    the output projection carries a bias (Llama's attention_bias)
  * @param eosTokenIds every end-of-sequence id (config allows an int or a list)
@@ -22,12 +28,15 @@ import java.util.Set;
 public record LlamaConfig(String architecture, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
                           int numKvHeads, int headDim, int vocabSize, double rmsNormEps, double ropeTheta,
                           RopeScaling ropeScaling, boolean tieWordEmbeddings, int maxPositions, boolean qkvBias,
-                          boolean oBias, int bosTokenId, List<Integer> eosTokenIds) {
-
-    private static final Set<String> ARCHITECTURES = Set.of("LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM");
+                          boolean oBias, int bosTokenId, List<Integer> eosTokenIds,
+                          List<LayerAttention> layers, FamilyTraits traits) {
 
     public LlamaConfig {
         eosTokenIds = List.copyOf(eosTokenIds);
+        layers = List.copyOf(layers);
+        if (layers.size() != numLayers) {
+            throw new UnsupportedModelException(layers.size() + " layer settings for num_hidden_layers " + numLayers);
+        }
         if (numHeads % numKvHeads != 0) {
             throw new UnsupportedModelException("num_attention_heads " + numHeads + " is not a multiple of num_key_value_heads " + numKvHeads);
         }
@@ -44,14 +53,15 @@ public record LlamaConfig(String architecture, int hiddenSize, int intermediateS
         return numKvHeads * headDim;
     }
 
-    /** RoPE inverse frequencies {@code 1 / theta^(2i/headDim)}, scaled, computed in double then rounded to float. */
+    /** The full-attention layers' RoPE inverse frequencies at the start of a sequence, computed in double then rounded to float. */
     public float[] invFreq() {
-        double[] f = new double[headDim / 2];
-        for (int i = 0; i < f.length; i++) f[i] = 1.0 / Math.pow(ropeTheta, (2.0 * i) / headDim);
-        ropeScaling.apply(f);
-        float[] out = new float[f.length];
-        for (int i = 0; i < f.length; i++) out[i] = (float) f[i];
-        return out;
+        int rotaryDim = layers.stream().filter(LayerAttention::rotary).mapToInt(a -> a.rope().rotaryDim()).findFirst().orElse(headDim);
+        return new RotaryEmbedding(ropeTheta, ropeScaling, rotaryDim).invFreq(1);
+    }
+
+    /** The sliding window shared by every sliding layer, or 0 when no layer slides. */
+    public int slidingWindow() {
+        return layers.stream().mapToInt(LayerAttention::window).max().orElse(0);
     }
 
     /** Reads {@code dir/config.json}. */
@@ -66,99 +76,6 @@ public record LlamaConfig(String architecture, int hiddenSize, int intermediateS
 
     /** Parses config.json text; anything unsupported throws {@link UnsupportedModelException} naming the field. */
     public static LlamaConfig parse(byte[] json, String source) {
-        var c = new Fields(Json.parseObject(json, source), source);
-        String architecture = c.architecture();
-        c.requireIfPresent("hidden_act", "silu");
-        if (c.bool("mlp_bias", false)) throw c.unsupported("mlp_bias", "true (MLP biases are not supported)");
-        int hidden = c.integer("hidden_size");
-        int heads = c.integer("num_attention_heads");
-        boolean qwen2 = architecture.equals("Qwen2ForCausalLM");
-        boolean attentionBias = c.bool("attention_bias", false);
-        JsonValue eos = c.raw("eos_token_id");
-        List<Integer> eosIds = switch (eos) {
-            case null -> List.of();
-            case JsonValue.Num n when Json.integerOrNull(n) != null -> List.of(n.value().intValue());
-            case JsonValue.Arr list -> list.items().stream().map(o -> Json.numberOrNull(o).intValue()).toList();
-            default -> throw c.unsupported("eos_token_id", Json.text(eos) + " (an int or a list of ints is expected)");
-        };
-        return new LlamaConfig(architecture, hidden, c.integer("intermediate_size"), c.integer("num_hidden_layers"),
-                heads, c.integer("num_key_value_heads", heads), c.integer("head_dim", hidden / heads), c.integer("vocab_size"),
-                c.number("rms_norm_eps", 1e-6), c.number("rope_theta", 10000.0), c.ropeScaling(),
-                c.bool("tie_word_embeddings", false), c.integer("max_position_embeddings", 2048),
-                qwen2 || attentionBias, !qwen2 && attentionBias, Json.integerOrNull(c.raw("bos_token_id")) instanceof Long b ? b.intValue() : -1,
-                eosIds);
-    }
-
-    /** Typed access to config fields, with errors naming the field and the file. */
-    private record Fields(JsonValue.Obj json, String source) {
-        JsonValue raw(String name) {
-            return Json.field(json, name);
-        }
-
-        UnsupportedModelException unsupported(String field, String value) {
-            return new UnsupportedModelException(source + ": unsupported " + field + " = " + value);
-        }
-
-        String architecture() {
-            if (raw("architectures") instanceof JsonValue.Arr(List<JsonValue> list) && !list.isEmpty()) {
-                String a = Json.text(list.getFirst());
-                if (!ARCHITECTURES.contains(a)) throw unsupported("architectures", a + " (supported: " + ARCHITECTURES + ")");
-                return a;
-            }
-            return switch (Json.text(raw("model_type"))) {
-                case "llama" -> "LlamaForCausalLM";
-                case "mistral" -> "MistralForCausalLM";
-                case "qwen2" -> "Qwen2ForCausalLM";
-                default -> throw unsupported("model_type", Json.text(raw("model_type")) + " (llama, mistral, qwen2 are supported)");
-            };
-        }
-
-        void requireIfPresent(String field, String expected) {
-            JsonValue v = raw(field);
-            if (v != null && !(v instanceof JsonValue.Str(String s) && s.equals(expected))) {
-                throw unsupported(field, Json.text(v) + " (only " + expected + ")");
-            }
-        }
-
-        int integer(String field) {
-            if (!(Json.integerOrNull(raw(field)) instanceof Long v)) {
-                throw new UnsupportedModelException(source + ": field " + field + " must be an integer, got " + Json.text(raw(field)));
-            }
-            if (v <= 0 || v > Integer.MAX_VALUE) throw unsupported(field, String.valueOf(v));
-            return v.intValue();
-        }
-
-        int integer(String field, int fallback) {
-            return raw(field) == null ? fallback : integer(field);
-        }
-
-        double number(String field, double fallback) {
-            JsonValue v = raw(field);
-            if (v == null) return fallback;
-            if (Json.numberOrNull(v) instanceof Double d) return d;
-            throw new UnsupportedModelException(source + ": field " + field + " must be a number, got " + Json.text(v));
-        }
-
-        boolean bool(String field, boolean fallback) {
-            JsonValue v = raw(field);
-            if (v == null) return fallback;
-            if (v instanceof JsonValue.Bool(boolean b)) return b;
-            throw new UnsupportedModelException(source + ": field " + field + " must be true or false, got " + Json.text(v));
-        }
-
-        RopeScaling ropeScaling() {
-            JsonValue v = raw("rope_scaling");
-            if (v == null) return new RopeScaling.None();
-            if (!(v instanceof JsonValue.Obj m)) throw unsupported("rope_scaling", Json.text(v));
-            var sub = new Fields(m, source);
-            String type = Json.text(sub.raw("rope_type") != null ? sub.raw("rope_type") : sub.raw("type"));
-            return switch (type) {
-                case "default" -> new RopeScaling.None();
-                case "linear" -> new RopeScaling.Linear(sub.number("factor", Double.NaN));
-                case "llama3" -> new RopeScaling.Llama3(sub.number("factor", Double.NaN), sub.number("low_freq_factor", 1),
-                        sub.number("high_freq_factor", 4), sub.integer("original_max_position_embeddings"));
-                default -> throw unsupported("rope_scaling.rope_type", type + " (default, linear and llama3 are supported)");
-            };
-        }
+        return new ConfigReader(Json.parseObject(json, source), source).read();
     }
 }

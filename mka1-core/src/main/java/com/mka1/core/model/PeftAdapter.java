@@ -40,7 +40,7 @@ public final class PeftAdapter {
         ComputeDevice dev = model.device();
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();
         for (DecoderLayer layer : model.layers()) {
-            for (LinearLayer lin : layer.projections()) {
+            for (LinearLayer lin : layer.stored()) {
                 if (lin.lora == null) continue;
                 entries.add(new SafetensorsWriter.Entry.F32(PREFIX + lin.hfPrefix + ".lora_A.weight",
                         lin.lora.a().shape(), dev.download(lin.lora.a())));
@@ -55,8 +55,8 @@ public final class PeftAdapter {
         config.put("r", JsonValue.Num.of(spec.rank()));
         config.put("lora_alpha", Json.number(spec.alpha()));
         config.put("lora_dropout", Json.number(spec.dropout()));
-        config.put("target_modules", new JsonValue.Arr(spec.targets().stream().sorted().map(Projection::module)
-                .<JsonValue>map(JsonValue.Str::new).toList()));
+        config.put("target_modules", new JsonValue.Arr(model.layers().getFirst().stored().stream().filter(lin -> lin.lora != null)
+                .map(LinearLayer::module).<JsonValue>map(JsonValue.Str::new).toList()));
         config.put("bias", new JsonValue.Str("none"));
         config.put("fan_in_fan_out", new JsonValue.Bool(false));
         config.put("inference_mode", new JsonValue.Bool(true));
@@ -95,7 +95,7 @@ public final class PeftAdapter {
             throw new UnsupportedModelException(file + ": field target_modules must be a list of module names");
         }
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
-        for (JsonValue m : modules) targets.add(Projection.parse(Json.text(m)));
+        for (JsonValue m : modules) targets.addAll(Projection.parseModules(Json.text(m)));
         return new LoraSpec(r.intValue(), alpha.doubleValue(), dropout, targets, 0);
     }
 
@@ -104,7 +104,7 @@ public final class PeftAdapter {
         ComputeDevice dev = model.device();
         try (SafetensorsReader reader = SafetensorsReader.openFiles(List.of(dir.resolve(WEIGHTS_FILE)))) {
             for (DecoderLayer layer : model.layers()) {
-                for (LinearLayer lin : layer.projections()) {
+                for (LinearLayer lin : layer.stored()) {
                     if (lin.lora == null) continue;
                     upload(dev, reader, PREFIX + lin.hfPrefix + ".lora_A.weight", lin.lora.a());
                     upload(dev, reader, PREFIX + lin.hfPrefix + ".lora_B.weight", lin.lora.b());

@@ -30,7 +30,8 @@ class LlamaModelGradientTest {
         checkAll(dev, model, dropoutSeed, batch, 6);
     }
 
-    private void checkAll(ReferenceDevice dev, LlamaModel model, long dropoutSeed, PackedBatch batch, int perParameter) {
+    /** Checks {@code perParameter} elements of every trainable parameter of {@code model} on {@code batch}. */
+    static void checkAll(ReferenceDevice dev, LlamaModel model, long dropoutSeed, PackedBatch batch, int perParameter) {
         float gradScale = 0.25f;
         model.zeroGradients();
         model.forwardBackward(batch, gradScale, dropoutSeed);
@@ -54,15 +55,21 @@ class LlamaModelGradientTest {
         }
     }
 
-    private double derivative(ReferenceDevice dev, LlamaModel model, PackedBatch batch, Parameter p, double[] values, int i, float gradScale,
+    /** The loss alone: an evaluation pass, or with LoRA dropout a training pass (the same masks as the analytic one). */
+    private static double loss(LlamaModel model, PackedBatch batch, float gradScale, long dropoutSeed) {
+        if (model.trainableWeights() instanceof TrainableWeights.Full) return model.evaluate(batch).lossSum();
+        return model.forwardBackward(batch, gradScale, dropoutSeed).lossSum();
+    }
+
+    private static double derivative(ReferenceDevice dev, LlamaModel model, PackedBatch batch, Parameter p, double[] values, int i, float gradScale,
                               long dropoutSeed) {
         double keep = values[i], h = 1e-5;
         values[i] = keep + h;
         dev.writeDoubles(p.value(), values);
-        double plus = model.forwardBackward(batch, gradScale, dropoutSeed).lossSum();
+        double plus = loss(model, batch, gradScale, dropoutSeed);
         values[i] = keep - h;
         dev.writeDoubles(p.value(), values);
-        double minus = model.forwardBackward(batch, gradScale, dropoutSeed).lossSum();
+        double minus = loss(model, batch, gradScale, dropoutSeed);
         values[i] = keep;
         dev.writeDoubles(p.value(), values);
         return gradScale * (plus - minus) / (2 * h);

@@ -7,7 +7,7 @@ import java.util.Map;
  * lone surrogate escapes), integers and numbers, and any value, object or array. Output is compact
  * JSON: the only whitespace allowed is one space after {@code :} and {@code ,} and one before the
  * document, so a model cannot pad forever. Numbers have at most 16 integer and 16 fraction digits
- * and a 3-digit exponent (they stay representable as doubles).
+ * and a 2-digit exponent (they stay representable as doubles, and within the engine parser's ±400 bound).
  */
 public final class JsonGrammar {
     public static final String STRING = "json.string";
@@ -54,7 +54,7 @@ public final class JsonGrammar {
         rules.put(NUMBER, Expr.seq(Expr.ref(INTEGER),
                 Expr.optional(Expr.seq(Expr.literal("."), new Expr.Repeat(digit, 1, MAX_DIGITS))),
                 Expr.optional(Expr.seq(Expr.bytes(ByteSet.of("eE")), Expr.optional(Expr.bytes(ByteSet.of("+-"))),
-                        new Expr.Repeat(digit, 1, 3)))));
+                        new Expr.Repeat(digit, 1, 2))))); // within the exponent bound every JSON parser here accepts (±400)
 
         rules.put(VALUE, Expr.alt(Expr.ref(OBJECT), Expr.ref(ARRAY), Expr.ref(STRING), Expr.ref(NUMBER),
                 Expr.literal("true"), Expr.literal("false"), Expr.literal("null")));

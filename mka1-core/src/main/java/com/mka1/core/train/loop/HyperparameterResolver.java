@@ -105,7 +105,7 @@ public final class HyperparameterResolver {
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
         for (String name : names) {
             try {
-                targets.add(Projection.parse(name));
+                targets.addAll(Projection.parseModules(name));
             } catch (IllegalArgumentException e) {
                 throw invalid("lora_target_modules", e.getMessage());
             }
