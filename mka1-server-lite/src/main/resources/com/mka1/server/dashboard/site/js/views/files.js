@@ -17,7 +17,7 @@ export function filesView(main) {
       h('div', {}, h('label', {for: 'upload-purpose'}, 'Purpose'), purpose)),
     h('div', {class: 'row'}, h('button', {type: 'submit', class: 'primary'}, 'Upload'), bar, percent),
     result);
-  const error = h('div');
+  const error = h('div', {id: 'files-message'});
   const body = h('tbody');
   fill(main, h('h1', {}, 'Files'), form, error, h('div', {class: 'scroll'}, h('table', {class: 'list', id: 'files'},
     h('thead', {}, h('tr', {}, ['File', 'Name', 'Purpose', 'Size', 'Created', 'Status', ''].map((c) => h('th', {scope: 'col'}, c)))),

@@ -12,7 +12,11 @@ export function jobView(main, id) {
   const path = `/fine_tuning/jobs/${encodeURIComponent(id)}`;
   const title = h('h1', {}, 'Job ', h('code', {}, id));
   const status = h('span', {id: 'job-status'});
-  const actions = h('div', {class: 'actions'});
+  const buttons = {};
+  for (const [verb, label] of [['pause', 'Pause'], ['resume', 'Resume'], ['cancel', 'Cancel']]) {
+    buttons[verb] = h('button', {type: 'button', id: `job-${verb}`, disabled: true, onclick: () => act(verb)}, label);
+  }
+  const actions = h('div', {class: 'actions'}, Object.values(buttons));
   const error = h('div', {id: 'job-error'});
   const params = h('dl', {class: 'params', id: 'job-params'});
   const progress = h('p', {id: 'job-progress', class: 'hint'});
@@ -56,12 +60,10 @@ export function jobView(main, id) {
   function showJob() {
     fill(status, statusBadge(job.status));
     status.dataset.status = job.status;
-    const button = (verb, label, enabled) => h('button', {type: 'button', id: `job-${verb}`, disabled: !enabled,
-      onclick: () => act(verb)}, label);
-    fill(actions,
-      button('pause', 'Pause', ['running', 'queued'].includes(job.status)),
-      button('resume', 'Resume', job.status === 'paused'),
-      button('cancel', 'Cancel', !TERMINAL.includes(job.status)));
+    // The buttons stay the same elements (keyboard focus stays put); only whether they apply changes.
+    buttons.pause.disabled = !['running', 'queued'].includes(job.status);
+    buttons.resume.disabled = job.status !== 'paused';
+    buttons.cancel.disabled = TERMINAL.includes(job.status);
     const hp = (job.method && job.method[job.method.type] && job.method[job.method.type].hyperparameters) || job.hyperparameters || {};
     const rows = [
       ['Model', job.model],
