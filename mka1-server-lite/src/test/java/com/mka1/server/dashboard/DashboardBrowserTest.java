@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -45,7 +46,7 @@ class DashboardBrowserTest {
     private static final String ADMIN_KEY = TestServer.ADMIN_KEY;
     private static final String USER_KEY = TestServer.USER_KEY;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final int EXAMPLES = 10;
+    private static final int EXAMPLES = 6;
 
     @TempDir
     static Path dir;
@@ -57,7 +58,8 @@ class DashboardBrowserTest {
     static void start() {
         Path data = dir.resolve("data");
         EmbeddedMka1 engine = EmbeddedMka1.builder().dataDir(data).modelsDir(data.resolve("models"))
-                .trainer(new LlamaTrainer()).embeddedModel(true).concurrentJobs(1).build();
+                .trainer(new LlamaTrainer()).embeddedModel(true).concurrentJobs(1)
+                .minExamples(EXAMPLES).build(); // a short job: the scalar kernels of a plain test JVM train ~1 step/s
         try {
             server = Mka1Server.start("127.0.0.1", 0, ApiKeys.parseList(ADMIN_KEY + ":admin," + USER_KEY + ":user", "test"),
                     ApiRoutes.build(engine, data.resolve("spool")), new ApiErrors(), new HttpLimits(1 << 20, 16 << 20),
@@ -122,6 +124,7 @@ class DashboardBrowserTest {
         wait(PATIENCE).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#f-training_file option")));
         new Select(browser.findElement(By.id("f-model"))).selectByValue("mka1:tiny");
         new Select(browser.findElement(By.id("f-training_file"))).selectByValue(fileId);
+        new Select(browser.findElement(By.id("f-validation_file"))).selectByValue(fileId);
         type(By.id("f-suffix"), "browser");
         type(By.id("f-n_epochs"), "0");
         click(By.cssSelector("#create-job button[type=submit]"));
@@ -140,11 +143,15 @@ class DashboardBrowserTest {
         waitForStatus("paused");
         click(By.cssSelector("#job-resume:enabled"));
         int first = waitForChartPoints(1);
+        int chartHeight = browser.findElement(By.id("loss-chart")).getRect().getHeight();
         int later = waitForChartPoints(first + 1);
         assertThat(later).isGreaterThan(first);
+        assertThat(browser.findElement(By.id("loss-chart")).getRect().getHeight()).isEqualTo(chartHeight); // no jumps
         waitForStatus("succeeded");
         int steps = waitForChartPoints(2 * EXAMPLES);
         assertThat(steps).isEqualTo(2 * EXAMPLES);
+        // valid loss and accuracy from the evaluation at each of the two checkpoints
+        wait(PATIENCE).until(ExpectedConditions.attributeToBe(By.id("loss-chart"), "data-valid-points", "2"));
         List<WebElement> checkpoints = wait(PATIENCE).until(d -> {
             List<WebElement> rows = d.findElements(By.cssSelector("#checkpoints tbody tr a"));
             return rows.size() == 2 ? rows : null;
@@ -154,6 +161,12 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("job-params")).getText()).contains("run=browser").contains("ft:mka1:tiny:browser");
         assertThat(browser.findElement(By.id("events")).getText()).contains("Job paused").contains("Job resumed");
         screenshot("job.png");
+        // At a phone's width the page reflows into one column instead of scrolling sideways.
+        browser.manage().window().setSize(new Dimension(400, 1400));
+        wait(PATIENCE).until(d -> ((Number) browser.executeScript("return document.documentElement.scrollWidth")).intValue()
+                <= ((Number) browser.executeScript("return document.documentElement.clientWidth")).intValue());
+        screenshot("job-narrow.png");
+        browser.manage().window().setSize(new Dimension(1280, 1400));
 
         // A second job, created through the API, is cancelled from its page.
         HttpTestClient.Reply created = new HttpTestClient(server.baseUri()).postJson("/v1/fine_tuning/jobs",
@@ -165,6 +178,20 @@ class DashboardBrowserTest {
         click(By.cssSelector("[data-job='" + cancelId + "'] a"));
         click(By.cssSelector("#job-cancel:enabled"));
         waitForStatus("cancelled");
+
+        // The list filters by status (scanning the server's pages) and by metadata (the server's filter).
+        go("#/jobs");
+        new Select(browser.findElement(By.id("filter-status"))).selectByValue("cancelled");
+        click(By.cssSelector("#job-filters button[type=submit]"));
+        waitForJobRows(List.of(cancelId));
+        new Select(browser.findElement(By.id("filter-status"))).selectByValue("");
+        type(By.id("filter-meta-key"), "run");
+        type(By.id("filter-meta-value"), "browser");
+        click(By.cssSelector("#job-filters button[type=submit]"));
+        waitForJobRows(List.of(jobId));
+        type(By.id("filter-meta-key"), "");
+        click(By.cssSelector("#job-filters button[type=submit]"));
+        waitForJobRows(List.of(cancelId, jobId)); // newest first
 
         // The playground streams an answer from the fine-tuned model.
         go("#/jobs/" + jobId);
@@ -225,6 +252,12 @@ class DashboardBrowserTest {
             int n = points == null ? 0 : Integer.parseInt(points);
             return n >= atLeast ? n : null;
         });
+    }
+
+    /** Waits until the list shows exactly these jobs, in this order. */
+    private static void waitForJobRows(List<String> expected) {
+        wait(PATIENCE).until(d -> d.findElements(By.cssSelector("#jobs tbody tr[data-job]")).stream()
+                .map(row -> row.getDomAttribute("data-job")).toList().equals(expected));
     }
 
     private static String waitForText(By locator) {

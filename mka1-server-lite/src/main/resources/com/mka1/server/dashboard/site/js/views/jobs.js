@@ -32,27 +32,30 @@ export function jobsView(main) {
   let nextCursor = null;
   let timer = null;
   let stopped = false;
+  let generation = 0; // a load started before the filters changed must not paint over a newer one
 
   async function load() {
     clearTimeout(timer);
+    const mine = ++generation;
+    const current = () => !stopped && mine === generation;
     try {
       const {jobs, more, last} = await fetchPage(cursors[page], status.value, metaKey.value.trim(), metaValue.value.trim());
-      if (stopped) return;
+      if (!current()) return;
       message(error, null);
       nextCursor = more ? last : null;
       const progress = await Promise.all(jobs.map(progressOf));
-      if (stopped) return;
+      if (!current()) return;
       fill(body, jobs.length ? jobs.map((job, i) => row(job, progress[i]))
         : h('tr', {}, h('td', {colspan: 6, class: 'hint'}, 'No jobs match.')));
       prev.disabled = page === 0;
       next.disabled = nextCursor === null;
       pageInfo.textContent = `page ${page + 1}`;
     } catch (err) {
-      if (stopped) return;
+      if (!current()) return;
       message(error, err instanceof ApiError && err.status === 403
         ? `Not allowed (403): ${err.message}` : err.message);
     }
-    if (!stopped) timer = setTimeout(load, 3000);
+    if (current()) timer = setTimeout(load, 3000);
   }
 
   filters.addEventListener('submit', (e) => { e.preventDefault(); cursors.length = 1; page = 0; load(); });
