@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -222,9 +223,10 @@ class DashboardBrowserTest {
         }
     }
 
+    /** Keyboard only: the key field has focus when the form opens, Enter submits. */
     private static void signIn(String key) {
-        type(By.id("api-key"), key);
-        click(By.cssSelector("#login button[type=submit]"));
+        wait(PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
+        browser.switchTo().activeElement().sendKeys(key + Keys.ENTER);
         wait(PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(By.id("nav")));
     }
 
