@@ -123,8 +123,8 @@ final class DemoCommand implements Command {
         LossChart.render(losses, 60, 10).forEach(line -> out.println("  " + line));
         out.println();
         out.println("held-out request: " + QUESTION);
-        out.println("(greedy answers, cut at \"" + STOP + "\" or " + MAX_TOKENS + " tokens: stories260K never learned to emit </s>,"
-                + " and LoRA leaves its token embeddings as they are)");
+        out.println("(greedy answers, cut at \"" + STOP + "\" or " + MAX_TOKENS + " tokens" + (model.equals(EmbeddedMka1.EMBEDDED_MODEL)
+                ? ": stories260K never learned to emit </s>, and LoRA leaves its token embeddings as they are)" : ")"));
         out.println();
         out.println("base model (" + model + "):");
         out.println("  " + answer(mka1, model).replace("\n", "\n  "));

@@ -38,6 +38,7 @@ class DemoCommandTest {
                 .contains("ft:mka1:tiny:storyteller:ckpt-step-180")
                 .contains("training loss:", "        step 1 .. 180")
                 .contains("held-out request: " + DemoCommand.QUESTION)
+                .contains("(greedy answers, cut at \"The end.\" or 80 tokens: stories260K never learned to emit </s>")
                 .containsPattern("demo finished in \\d+ s");
         // the base model tells a story of its own; the fine-tune tells the trained kind, about the frog Sue it never saw
         assertThat(answerOf(text, "base model (mka1:tiny):")).doesNotStartWith("Once upon a time, there was a");
