@@ -31,7 +31,7 @@ import com.mka1.core.inference.ServedModelLoader;
 import com.mka1.core.registry.ModelAccess;
 import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.registry.ModelsService;
-import com.mka1.core.registry.tiny.TinyModel;
+import com.mka1.core.registry.tiny.Stories260k;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeDevice;
@@ -55,8 +55,11 @@ import org.slf4j.LoggerFactory;
  * directory, training through a {@link Trainer}. Build with {@link #builder()}.
  */
 public final class EmbeddedMka1 implements Mka1 {
-    /** The model written into every models directory unless disabled: random weights, byte-level tokenizer, ChatML. */
-    public static final String EMBEDDED_MODEL = TinyModel.ID;
+    /**
+     * The model written into every models directory unless disabled: Karpathy's pretrained
+     * stories260K (MIT, shipped in this jar), a 260K-parameter Llama that writes children's stories.
+     */
+    public static final String EMBEDDED_MODEL = Stories260k.ID;
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMka1.class);
     private final FileStore files;
@@ -220,7 +223,7 @@ public final class EmbeddedMka1 implements Mka1 {
 
         private Builder() {}
 
-        /** Whether the embedded {@code mka1:tiny} model is written into the models directory (default true). */
+        /** Whether the embedded {@code mka1:tiny} model (stories260K) is copied into the models directory (default true). */
         public Builder embeddedModel(boolean enabled) {
             this.embeddedModel = enabled;
             return this;
@@ -342,7 +345,7 @@ public final class EmbeddedMka1 implements Mka1 {
                 FileStore files = FileStore.open(dataDir.resolve("files"), maxUploadBytes, clock);
                 Path baseModels = modelsDir != null ? modelsDir : dataDir.resolve("models");
                 if (embeddedModel) {
-                    TinyModel.ensure(baseModels);
+                    Stories260k.ensure(baseModels);
                 }
                 ModelRegistry models = ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
                 DiskState disk = new DiskState(dataDir, clock);

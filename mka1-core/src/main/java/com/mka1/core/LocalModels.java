@@ -10,7 +10,7 @@ import com.mka1.core.inference.StopSequences;
 import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.registry.hub.DownloadListener;
 import com.mka1.core.registry.hub.HubDownloader;
-import com.mka1.core.registry.tiny.TinyModel;
+import com.mka1.core.registry.tiny.Stories260k;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
 import java.io.IOException;
@@ -91,7 +91,7 @@ public final class LocalModels {
 
     /** Whether {@code model} answers here (the embedded model always does: it is written on first use). */
     public boolean has(String model) {
-        return model.equals(TinyModel.ID) || registry.find(model).isPresent();
+        return model.equals(Stories260k.ID) || registry.find(model).isPresent();
     }
 
     /**
@@ -103,7 +103,7 @@ public final class LocalModels {
     }
 
     private void ensureEmbeddedModel() {
-        TinyModel.ensure(modelsDir);
+        Stories260k.ensure(modelsDir);
     }
 
     /** The id a model directory answers to when it sits directly in a models directory: {@code local:<name>}. */
@@ -113,7 +113,7 @@ public final class LocalModels {
 
     /** Generates a raw completion, passing each piece of text to {@code deltas} as it is decoded. */
     public Completion complete(CompletionRequest request, Consumer<String> deltas) {
-        if (request.model().equals(TinyModel.ID)) {
+        if (request.model().equals(Stories260k.ID)) {
             ensureEmbeddedModel(); // the embedded model needs no server run first
         }
         try (ServedModel served = loader.load(loader.route(request.model()))) {

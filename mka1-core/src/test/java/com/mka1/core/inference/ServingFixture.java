@@ -17,7 +17,7 @@ import java.util.EnumSet;
 import java.util.Random;
 
 /**
- * A models directory with {@code mka1:tiny} and LoRA fine-tunes of it registered like a job
+ * A models directory with {@code mka1:tiny-random} and LoRA fine-tunes of it registered like a job
  * registers them; adapters get random (non-zero) B matrices so they change the model's output.
  */
 final class ServingFixture {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loading errors name what is wrong; the embedded mka1:tiny model's files load as a ChatML byte-level tokenizer. */
+/** Loading errors name what is wrong; the random mka1:tiny-random model's files load as a ChatML byte-level tokenizer. */
 class TokenizerLoadingTest {
     private static final String MINIMAL = """
             {"added_tokens": [], "normalizer": %s, "pre_tokenizer": %s, "post_processor": null, "decoder": %s,

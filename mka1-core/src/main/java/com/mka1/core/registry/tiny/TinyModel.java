@@ -1,41 +1,36 @@
 package com.mka1.core.registry.tiny;
 
 import com.mka1.core.json.Json;
+import com.mka1.core.model.RandomInit;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The embedded default base model {@code mka1:tiny}: a small Llama-architecture model with a
- * byte-level tokenizer and a ChatML template, written deterministically from a fixed seed on first
- * use so that a fresh machine runs the whole product offline. Its weights are random (it has never
- * been pre-trained): the base model answers with noise, and a fine-tune visibly teaches it a style.
+ * {@code mka1:tiny-random}: a small Llama-architecture model with a byte-level tokenizer and a
+ * ChatML template, written deterministically from a fixed seed. Its weights are random (it has
+ * never been pre-trained) and its config.json says so ({@link RandomInit#CONFIG_FIELD}), so the
+ * trainer warns when LoRA is asked to adapt it. Tests use it where a model with real special
+ * tokens, a byte-per-token vocabulary or random weights is wanted; the embedded default
+ * {@code mka1:tiny} is the pretrained {@link Stories260k}.
  *
  * <p>Files are written in the Hugging Face layout that every other model uses ({@code config.json},
  * {@code model.safetensors}, {@code tokenizer.json}, {@code tokenizer_config.json}), so other tools
  * can load it too.
  */
 public final class TinyModel {
-    private static final Logger log = LoggerFactory.getLogger(TinyModel.class);
-
     /** The model id. */
-    public static final String ID = "mka1:tiny";
+    public static final String ID = "mka1:tiny-random";
     /** Its directory below the models directory. */
-    public static final String RELATIVE_DIR = "mka1/tiny";
+    public static final String RELATIVE_DIR = "mka1/tiny-random";
     /** The seed every weight is drawn from; changing it changes the model. */
     public static final long SEED = 20_260_101L;
 
@@ -58,29 +53,9 @@ public final class TinyModel {
 
     private TinyModel() {}
 
-    /**
-     * Returns {@code <modelsDir>/mka1/tiny}, writing the model there first when it is missing. Safe
-     * when several processes race: files are written to a temporary directory that is renamed into place.
-     */
+    /** Returns {@code <modelsDir>/mka1/tiny-random}, writing the model there first when it is missing. */
     public static Path ensure(Path modelsDir) {
-        Path dir = modelsDir.resolve(RELATIVE_DIR);
-        if (Files.isRegularFile(dir.resolve("model.safetensors"))) {
-            return dir;
-        }
-        try {
-            Files.createDirectories(dir.getParent());
-            Path tmp = Files.createTempDirectory(dir.getParent(), ".tiny-");
-            write(tmp);
-            try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                log.info("created the embedded model {} in {}", ID, dir);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-                deleteTree(tmp);
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the embedded model " + ID + " in " + dir, e);
-        }
+        return ModelDirectory.ensure(modelsDir, RELATIVE_DIR, ID, TinyModel::write);
     }
 
     /** Writes the four model files into {@code dir}. */
@@ -112,6 +87,7 @@ public final class TinyModel {
             g.writeNullField("bos_token_id");
             g.writeNumberField("eos_token_id", IM_END);
             g.writeStringField("torch_dtype", "float32");
+            g.writeBooleanField(RandomInit.CONFIG_FIELD, true);
             g.writeEndObject();
         });
     }
@@ -193,14 +169,6 @@ public final class TinyModel {
                 ByteBuffer data = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
                 data.asFloatBuffer().put(t.data());
                 out.write(data.array());
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

@@ -7,6 +7,8 @@ import com.mka1.core.data.JsonlExamples;
 import com.mka1.core.data.PreferenceExample;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.LlamaModel;
+import com.mka1.core.model.RandomInit;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.tokenizer.ChatTemplate;
 import com.mka1.core.train.data.ChatExampleEncoder;
 import com.mka1.core.train.data.LineList;
@@ -97,6 +99,11 @@ public final class LlamaTrainer implements Trainer {
         };
         ResolvedHyperparameters hp = HyperparameterResolver.resolve(run.settings(), data.trainingCount(),
                 base.config().maxPositions(), run.seed(), continuedAdapter);
+        if (hp.weights() instanceof TrainableWeights.Lora && RandomInit.marked(base.weightsDir())) {
+            listener.message("warn", "The base model " + base.name() + " is randomly initialised (never pre-trained): "
+                    + "LoRA only adapts it and will learn little; use a pretrained base such as mka1:tiny, "
+                    + "or train every weight with hyperparameters.full_fine_tune");
+        }
         try (ComputeDevice device = openDevice(run.settings().backend());
              LlamaModel model = base.load(device, hp.weights(), options.recomputeActivations())) {
             int rows = rowsPerMicroBatch(model, device, hp.maxSeqLength());

@@ -23,7 +23,7 @@ class TinyModelTest {
     @Test
     void writesTheHuggingFaceLayoutOnceAndDeterministically() throws IOException {
         Path dir = TinyModel.ensure(models);
-        assertThat(dir).isEqualTo(models.resolve("mka1").resolve("tiny"));
+        assertThat(dir).isEqualTo(models.resolve("mka1").resolve("tiny-random"));
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
                     .containsExactly("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json");
@@ -44,7 +44,7 @@ class TinyModelTest {
                 .containsEntry("num_hidden_layers", 4L).containsEntry("num_attention_heads", 4L)
                 .containsEntry("num_key_value_heads", 2L).containsEntry("vocab_size", 259L)
                 .containsEntry("intermediate_size", 352L).containsEntry("tie_word_embeddings", true)
-                .containsEntry("eos_token_id", 258L);
+                .containsEntry("eos_token_id", 258L).containsEntry("mka1_random_init", true);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.mka1.core.compute.Backends;
 import com.mka1.core.compute.ReferenceBackend;
+import com.mka1.core.registry.tiny.TinyModel;
 import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.testing.SharedDir;
@@ -221,5 +222,25 @@ class LlamaTrainerTest {
                 "warn: 2 training example(s) longer than max_seq_length (160 tokens) were truncated to it: lines 2, 3",
                 "warn: 1 training example(s) were skipped because no assistant token to train on is left within max_seq_length: line 2");
         assertThat(listener.plans.getFirst().examples()).isEqualTo(2);
+    }
+
+    @Test
+    void loraOnARandomlyInitialisedBaseWarnsAndFullFineTuningDoesNot() throws Exception {
+        Path randomBase = TinyModel.ensure(tmp.resolve("models"));
+        Path training = chatFile("train.jsonl", 0, 10);
+        String warning = "warn: The base model mka1:tiny-random is randomly initialised (never pre-trained): LoRA only adapts "
+                + "it and will learn little; use a pretrained base such as mka1:tiny, or train every weight with "
+                + "hyperparameters.full_fine_tune";
+        RecordingListener lora = new RecordingListener(-1);
+        trainer.train(new TrainingRun("ftjob-random", TinyModel.ID, randomBase, training, null, TrainingMethod.SUPERVISED,
+                settings(1, 5, null), 1234, tmp.resolve("random/state"), tmp.resolve("random/out")), lora);
+        assertThat(lora.messages).containsExactly(warning);
+
+        RecordingListener full = new RecordingListener(-1);
+        TrainingSettings everyWeight = new TrainingSettings(1, 5, null, null, true, null, null, null, null, null, null, 160, null);
+        trainer.train(new TrainingRun("ftjob-random-full", TinyModel.ID, randomBase, training, null, TrainingMethod.SUPERVISED,
+                everyWeight, 1234, tmp.resolve("full/state"), tmp.resolve("full/out")), full);
+        assertThat(full.messages).isEmpty();
+        assertThat(full.steps).hasSize(2);
     }
 }
