@@ -14,9 +14,10 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 OUT=bench/results
 mkdir -p "$OUT"
 
-mvn -B -ntp -q -o -Pbench -pl mka1-bench -am package dependency:build-classpath -DskipTests \
-    -Dmdep.outputFile="$PWD/mka1-bench/target/classpath.txt" >/dev/null 2>&1 \
-  || { echo "build failed: mvn -Pbench -pl mka1-bench -am package" >&2; exit 1; }
+# not offline: a fresh machine has to fetch the JMH and plugin jars once
+mvn -B -ntp -q -Pbench -pl mka1-bench -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile="$PWD/mka1-bench/target/classpath.txt" >"$OUT/build.log" 2>&1 \
+  || { tail -n 30 "$OUT/build.log" >&2; echo "build failed: mvn -Pbench -pl mka1-bench -am package (log: $OUT/build.log)" >&2; exit 1; }
 CP="mka1-bench/target/mka1-bench-0.1.0-SNAPSHOT.jar:$(cat mka1-bench/target/classpath.txt)"
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,4 +6,6 @@ source scripts/jdk.sh
 if [ ! -d ../shared ]; then
   echo "test: ../shared is missing beside the project root; tests that use its models and tokenizers will fail." >&2
 fi
-exec mvn -B -ntp verify "$@"
+# -fae: a failing module does not stop the others from being built and tested; mvn still exits
+# non-zero when any module failed.
+exec mvn -B -ntp -fae verify "$@"

@@ -5,6 +5,7 @@
  */
 module com.mka1.api {
     exports com.mka1.api;
+    exports com.mka1.api.facade;
     exports com.mka1.api.chat;
     exports com.mka1.api.files;
     exports com.mka1.api.finetuning;

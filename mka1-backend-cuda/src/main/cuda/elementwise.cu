@@ -52,6 +52,30 @@ extern "C" __global__ void swiglu_backward_f32(float* dgate, float* dup, const f
     }
 }
 
+// GeGLU with PyTorch's tanh-approximated GELU (Gemma): out = gelu_tanh(gate) * up.
+#define GELU_C 0.7978845608028654f
+extern "C" __global__ void geglu_forward_f32(float* out, const float* gate, const float* up, long long n) {
+    GRID_STRIDE_LOOP(i, n) {
+        float g = gate[i], t = tanhf(GELU_C * (g + 0.044715f * g * g * g));
+        out[i] = 0.5f * g * (1.0f + t) * up[i];
+    }
+}
+
+extern "C" __global__ void geglu_backward_f32(float* dgate, float* dup, const float* dout,
+                                              const float* gate, const float* up, long long n) {
+    GRID_STRIDE_LOOP(i, n) {
+        float g = gate[i], t = tanhf(GELU_C * (g + 0.044715f * g * g * g)), d = dout[i];
+        float dgelu = 0.5f * (1.0f + t) + 0.5f * g * (1.0f - t * t) * GELU_C * (1.0f + 3.0f * 0.044715f * g * g);
+        dup[i] += d * 0.5f * g * (1.0f + t);
+        dgate[i] += d * up[i] * dgelu;
+    }
+}
+
+// x = cap * tanh(x / cap): Gemma 2's final-logit soft cap.
+extern "C" __global__ void softcap_f32(float* x, float cap, long long n) {
+    GRID_STRIDE_LOOP(i, n) x[i] = cap * tanhf(x[i] / cap);
+}
+
 // PyTorch AdamW; bias corrections 1-b1^t and 1-b2^t come from the host (computed in double).
 extern "C" __global__ void adamw_f32(float* param, const float* grad, float* m, float* v, long long n,
                                      float lr, float beta1, float beta2, float eps, float weightDecay,

@@ -55,15 +55,16 @@ extern "C" __global__ void __launch_bounds__(DW_COLS * DW_ROW_GROUPS) rmsnorm_ba
 }
 
 // Hugging Face "rotate half" on x[n, heads, headDim]; inverse != 0 rotates by -angle (backward).
+// Rotates the first rotaryDim dimensions of each head (the rest pass through), scaled by factor.
 extern "C" __global__ void rope_f32(float* x, const int* positions, const float* invFreq,
-                                    int n, int heads, int headDim, int inverse) {
-    int half = headDim / 2;
+                                    int n, int heads, int headDim, int rotaryDim, float factor, int inverse) {
+    int half = rotaryDim / 2;
     GRID_STRIDE_LOOP(idx, (long long)n * heads * half) {
         int i = (int)(idx % half);
         long long th = idx / half;               // t * heads + h
         long long t = th / heads;
         float angle = (float)positions[t] * invFreq[i];
-        float c = cosf(angle), s = sinf(angle);
+        float c = factor * cosf(angle), s = factor * sinf(angle);
         if (inverse) s = -s;
         float* base = x + th * headDim;
         float x1 = base[i], x2 = base[i + half];

@@ -1,14 +1,18 @@
 package com.mka1.api;
 
+import java.util.Objects;
+
 /**
  * Who a call acts for: the end user named by the {@code X-On-Behalf-Of} header, or nobody.
- * Objects record the end user that created them; a caller sees only objects whose end user is
- * its own (a caller with no end user sees only objects created without one).
+ * Objects record the end user they were created for. {@link #canSee} is the whole visibility rule
+ * (the spec's "Who sees what"), applied by every resource: a caller acting for nobody sees and may
+ * reference every object; a caller acting for {@code U} sees U's objects and the shared ones
+ * (created for nobody), never another end user's (those answer as if absent).
  *
  * @param endUserId the end user's id, or null for calls made on nobody's behalf
  */
 public record Caller(String endUserId) {
-    /** Calls made on nobody's behalf. */
+    /** Calls made on nobody's behalf: they see every object. */
     public static final Caller NONE = new Caller(null);
 
     public Caller {
@@ -20,8 +24,8 @@ public record Caller(String endUserId) {
         return new Caller(endUserId);
     }
 
-    /** Whether this caller may see an object created on behalf of {@code owner} (null: nobody). */
+    /** Whether this caller may see and reference an object created for {@code owner} (null: shared). */
     public boolean canSee(String owner) {
-        return java.util.Objects.equals(endUserId, owner);
+        return endUserId == null || owner == null || Objects.equals(endUserId, owner);
     }
 }

@@ -8,7 +8,7 @@ package com.mka1.api;
 public abstract sealed class Mka1Exception extends RuntimeException
         permits InvalidRequestException, AuthenticationException, PermissionDeniedException, NotFoundException,
         ConflictException, PayloadTooLargeException, UnsupportedMediaTypeException, RateLimitException,
-        ServerException {
+        ServerException, InsufficientStorageException {
     private final String param;
     private final String code;
 

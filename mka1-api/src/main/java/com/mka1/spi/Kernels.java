@@ -72,7 +72,20 @@ public interface Kernels {
      * orthogonal), applied in place to the gradient. positions I32 {@code [n]}, invFreq F32
      * {@code [headDim/2]} (RoPE scaling variants only change invFreq).
      */
-    void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse);
+    default void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
+        rope(x, positions, invFreq, n, heads, headDim, headDim, 1f, inverse);
+    }
+
+    /**
+     * {@link #rope} on the first {@code rotaryDim} dimensions of each head only (a
+     * {@code partial_rotary_factor}: pairs {@code (i, i + rotaryDim/2)} for {@code i < rotaryDim/2},
+     * invFreq {@code [rotaryDim/2]}), the rotated values multiplied by {@code attentionFactor}
+     * (transformers' yarn/longrope {@code attention_scaling} of cos and sin); the other
+     * dimensions pass through. {@code inverse} applies the transpose, {@code attentionFactor}
+     * times the rotation by {@code -a}.
+     */
+    void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+              float attentionFactor, boolean inverse);
 
     // ---- attention -----------------------------------------------------------------------
 
@@ -83,17 +96,34 @@ public interface Kernels {
      * i} and attends keys {@code j} with {@code segStart[b*qLen+i] <= j <= p} (segStart I32, a
      * row-local key index: the first token of the query's packed example, so attention never
      * crosses examples). Query head {@code h} reads kv head {@code h / (heads/kvHeads)}. Scores
-     * are {@code scale * q·k}. {@code lse} ({@code [batch*qLen, heads]}, natural-log
+     * are {@code s = scale * q·k}, soft-capped to {@code softcap * tanh(s / softcap)} when
+     * {@code softcap > 0} (Gemma 2's {@code attn_logit_softcapping}). {@code lse} ({@code [batch*qLen, heads]}, natural-log
      * log-sum-exp of the scaled scores) is saved for backward and may be null.
      * Training uses {@code qLen == kvLen}; decoding with a KV cache uses {@code qLen < kvLen}.
      */
     void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
-                          int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale);
+                          int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale, float softcap);
 
-    /** Accumulates {@code dq, dk, dv} for {@link #attentionForward} with {@code qLen == kvLen == seqLen}. */
+    /** {@link #attentionForward} without soft-capping. */
+    default void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
+                                  int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+        attentionForward(out, lse, q, k, v, segStart, batch, qLen, kvLen, heads, kvHeads, headDim, scale, 0);
+    }
+
+    /**
+     * Accumulates {@code dq, dk, dv} for {@link #attentionForward} with {@code qLen == kvLen ==
+     * seqLen} and the same {@code scale} and {@code softcap}.
+     */
     void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
                            Tensor q, Tensor k, Tensor v, Tensor segStart,
-                           int batch, int seqLen, int heads, int kvHeads, int headDim, float scale);
+                           int batch, int seqLen, int heads, int kvHeads, int headDim, float scale, float softcap);
+
+    /** {@link #attentionBackward} without soft-capping. */
+    default void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
+                                   Tensor q, Tensor k, Tensor v, Tensor segStart,
+                                   int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+        attentionBackward(dq, dk, dv, dout, out, lse, q, k, v, segStart, batch, seqLen, heads, kvHeads, headDim, scale, 0);
+    }
 
     // ---- MLP -----------------------------------------------------------------------------
 
@@ -102,6 +132,21 @@ public interface Kernels {
 
     /** Accumulates {@code dgate} and {@code dup} from {@code dout}. */
     void swigluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n);
+
+    /**
+     * GeGLU (Gemma): {@code out[i] = gelu_tanh(gate[i]) * up[i]} with PyTorch's tanh
+     * approximation {@code gelu_tanh(x) = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}.
+     */
+    void gegluForward(Tensor out, Tensor gate, Tensor up, long n);
+
+    /** Accumulates {@code dgate} and {@code dup} from {@code dout}. */
+    void gegluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n);
+
+    /**
+     * Soft-capping in place: {@code x = cap * tanh(x / cap)} (Gemma 2's final logits). Its
+     * backward, {@code dx = dy (1 - (y/cap)^2)}, is composed from {@link #mul} and {@link #axpy}.
+     */
+    void softcap(Tensor x, float cap, long n);
 
     // ---- loss ----------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 package com.mka1.core;
 
 import com.mka1.api.Caller;
-import com.mka1.api.Mka1;
+import com.mka1.api.facade.Mka1;
 import com.mka1.api.Page;
 import com.mka1.api.PageParams;
 import com.mka1.api.files.FileDeleted;
@@ -26,13 +26,16 @@ import com.mka1.api.responses.ResponseService;
 import com.mka1.core.compute.Backends;
 import com.mka1.core.inference.ModelCache;
 import com.mka1.core.inference.ResponseStore;
+import com.mka1.core.storage.DiskState;
 import com.mka1.core.inference.ResponsesService;
 import com.mka1.core.inference.ServedModel;
 import com.mka1.core.inference.ServedModelLoader;
-import com.mka1.core.models.ModelRegistry;
-import com.mka1.core.models.ModelsService;
-import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.core.registry.ModelAccess;
+import com.mka1.core.registry.ModelRegistry;
+import com.mka1.core.registry.ModelsService;
+import com.mka1.core.registry.tiny.Stories260k;
 import com.mka1.spi.BackendOptions;
+import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeDevice;
 import java.util.function.Supplier;
 import com.mka1.core.train.Trainer;
@@ -42,7 +45,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Mka1} API in this JVM: files, jobs and models kept durably under one data
@@ -50,19 +57,31 @@ import java.util.Objects;
  * directory, training through a {@link Trainer}. Build with {@link #builder()}.
  */
 public final class EmbeddedMka1 implements Mka1 {
+    /**
+     * The model written into every models directory unless disabled: Karpathy's pretrained
+     * stories260K (MIT, shipped in this jar), a 260K-parameter Llama that writes children's stories.
+     */
+    public static final String EMBEDDED_MODEL = Stories260k.ID;
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedMka1.class);
     private final FileStore files;
     private final ModelRegistry models;
+    private final ModelAccess modelAccess;
     private final JobManager jobs;
     private final ModelCache<ServedModel> servedModels;
     private final ServedModelLoader modelLoader;
     private final ResponseStore responseStore;
     private final ExportFiles exports;
+    private final DiskState disk;
     private final Clock clock;
 
     private EmbeddedMka1(FileStore files, ModelRegistry models, JobManager jobs, ModelCache<ServedModel> servedModels,
-                         ServedModelLoader modelLoader, ResponseStore responseStore, ExportFiles exports, Clock clock) {
+                         ServedModelLoader modelLoader, ResponseStore responseStore, ExportFiles exports, Clock clock,
+                         DiskState disk) {
+        this.disk = disk;
         this.files = files;
         this.models = models;
+        this.modelAccess = new ModelAccess(models, jobs::endUserOf);
         this.jobs = jobs;
         this.servedModels = servedModels;
         this.modelLoader = modelLoader;
@@ -82,27 +101,23 @@ public final class EmbeddedMka1 implements Mka1 {
 
     @Override
     public FineTuningService fineTuning(Caller caller) {
-        return new FineTuning(Objects.requireNonNull(caller, "caller"));
+        return new Jobs(Objects.requireNonNull(caller, "caller"));
     }
 
     @Override
     public ResponseService responses(Caller caller) {
-        return new ResponsesService(servedModels, modelLoader, responseStore, Objects.requireNonNull(caller, "caller"), clock);
+        return new ResponsesService(servedModels, modelLoader, modelAccess, responseStore,
+                Objects.requireNonNull(caller, "caller"), clock);
     }
 
     @Override
-    public ModelService models() {
-        return new ModelsService(models, servedModels::invalidate, exports);
+    public ModelService models(Caller caller) {
+        return new ModelsService(modelAccess, Objects.requireNonNull(caller, "caller"), servedModels::invalidate, exports::export);
     }
 
-    /** The model registry (base models, fine-tuned models and checkpoints). */
-    public ModelRegistry modelRegistry() {
-        return models;
-    }
-
-    /** The file store, for engine components that read stored files by id. */
-    public FileStore fileStore() {
-        return files;
+    /** Whether the data directory takes writes now; false means the engine runs read-only (writes answer 507). */
+    public boolean writable() {
+        return disk.writable();
     }
 
     @Override
@@ -144,10 +159,10 @@ public final class EmbeddedMka1 implements Mka1 {
         }
     }
 
-    private final class FineTuning implements FineTuningService {
+    private final class Jobs implements FineTuningService {
         private final Caller caller;
 
-        FineTuning(Caller caller) {
+        Jobs(Caller caller) {
             this.caller = caller;
         }
 
@@ -192,7 +207,7 @@ public final class EmbeddedMka1 implements Mka1 {
         }
     }
 
-    /** Configures an {@link EmbeddedMka1}; only {@link #dataDir} and {@link #trainer} are required. */
+    /** Configures an {@link EmbeddedMka1}; only {@link #dataDir} is required. */
     public static final class Builder {
         private Path dataDir;
         private Path modelsDir;
@@ -201,17 +216,19 @@ public final class EmbeddedMka1 implements Mka1 {
         private int queueCapacity = 100;
         private long maxUploadBytes = 512L * 1024 * 1024;
         private int minExamples = 10;
+        private Duration responseRetention = Duration.ofDays(30);
         private TokenCounter tokenCounter = TokenCounter.APPROXIMATE;
         private String organizationId = "org_mka1";
         private Clock clock = Clock.systemUTC();
         private boolean embeddedModel = true;
         private long modelCacheBytes = 2L << 30;
-        private Supplier<ComputeDevice> inferenceDevices = () -> Backends.installed().open(null, BackendOptions.defaults());
+        private Supplier<ComputeDevice> inferenceDevices;
+        private String backend;
         private boolean mergeAdapters;
 
         private Builder() {}
 
-        /** Whether the embedded {@code mka1:tiny} model is written into the models directory (default true). */
+        /** Whether the embedded {@code mka1:tiny} model (stories260K) is copied into the models directory (default true). */
         public Builder embeddedModel(boolean enabled) {
             this.embeddedModel = enabled;
             return this;
@@ -223,7 +240,17 @@ public final class EmbeddedMka1 implements Mka1 {
             return this;
         }
 
-        /** Opens a compute device for each model loaded for inference (default: the best available backend or MKA1_BACKEND). */
+        /**
+         * The compute backend ("reference", "cpu", "cuda") that jobs naming none train on and that
+         * models are served on; default null: {@code MKA1_BACKEND}, else the best available.
+         * {@link #build()} fails with {@link BackendUnavailableException}, naming why, when it cannot run here.
+         */
+        public Builder backend(String name) {
+            this.backend = name == null || name.isBlank() ? null : name.strip();
+            return this;
+        }
+
+        /** Opens a compute device for each model loaded for inference (default: from {@link #backend}). */
         public Builder inferenceDevices(Supplier<ComputeDevice> devices) {
             this.inferenceDevices = devices;
             return this;
@@ -247,7 +274,7 @@ public final class EmbeddedMka1 implements Mka1 {
             return this;
         }
 
-        /** Trains jobs (the model engine's implementation). */
+        /** Trains jobs (default: the {@link Trainer} service that core provides, {@code LlamaTrainer}). */
         public Builder trainer(Trainer trainer) {
             this.trainer = trainer;
             return this;
@@ -289,30 +316,56 @@ public final class EmbeddedMka1 implements Mka1 {
             return this;
         }
 
+        /** How long stored responses are kept (default 30 days); older ones are removed. */
+        public Builder responseRetention(Duration retention) {
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("responseRetention must be positive: " + retention);
+            }
+            this.responseRetention = retention;
+            return this;
+        }
+
         /** Time source for timestamps (default the system UTC clock). */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
         }
 
+        /** The {@link Trainer} service found on the module or class path (core provides {@code LlamaTrainer}). */
+        static Trainer installedTrainer() {
+            return ServiceLoader.load(Trainer.class).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no Trainer service is installed; give one with trainer(...)"));
+        }
+
         /** Opens the data directory, reloads its state and resumes unfinished jobs. */
         public EmbeddedMka1 build() {
             Objects.requireNonNull(dataDir, "dataDir is required");
-            Objects.requireNonNull(trainer, "trainer is required");
+            Backends installed = Backends.installed();
+            if (backend != null) installed.byName(backend); // fails before anything is opened or resumed
+            Trainer jobTrainer = trainer != null ? trainer : installedTrainer();
+            if (backend != null) jobTrainer = new DefaultBackendTrainer(jobTrainer, backend);
+            Supplier<ComputeDevice> devices = inferenceDevices != null ? inferenceDevices
+                    : () -> installed.open(backend, BackendOptions.defaults());
             try {
                 FileStore files = FileStore.open(dataDir.resolve("files"), maxUploadBytes, clock);
                 Path baseModels = modelsDir != null ? modelsDir : dataDir.resolve("models");
                 if (embeddedModel) {
-                    TinyModel.ensure(baseModels);
+                    Stories260k.ensure(baseModels);
                 }
                 ModelRegistry models = ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
-                JobManager jobs = JobManager.open(dataDir.resolve("jobs"), files, models, trainer,
-                        new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock));
+                DiskState disk = new DiskState(dataDir, clock);
+                if (!disk.writable()) {
+                    log.warn("The data directory {} takes no writes (full disk?): running read-only until it does;"
+                            + " changes answer 507 and jobs wait", dataDir);
+                }
+                JobManager jobs = JobManager.open(dataDir.resolve("jobs"), files, models, jobTrainer,
+                        new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock),
+                        disk);
                 try {
                     return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
-                            new ServedModelLoader(models, inferenceDevices, mergeAdapters),
-                            new ResponseStore(dataDir.resolve("responses")),
-                            new ExportFiles(new ModelExporter(models, inferenceDevices), files, dataDir.resolve("exports")), clock);
+                            new ServedModelLoader(models, devices, mergeAdapters),
+                            new ResponseStore(dataDir.resolve("responses"), responseRetention, clock),
+                            new ExportFiles(new ModelExporter(models, devices), files, dataDir.resolve("exports")), clock, disk);
                 } catch (RuntimeException e) {
                     jobs.close(); // it has already resumed unfinished jobs; nobody else could stop them
                     throw e;

@@ -12,6 +12,8 @@ import com.mka1.api.finetuning.JobCreateParams;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.StepTrainer;
+import com.mka1.core.train.llama.LlamaTrainer;
+import com.mka1.spi.BackendUnavailableException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,5 +42,19 @@ class EmbeddedMka1BuildTest {
         try (EmbeddedMka1 mka1 = fixture.open(new StepTrainer(100))) {
             assertThat(mka1.fineTuning().retrieve(jobId).status()).isEqualTo(JobStatus.RUNNING);
         }
+    }
+
+    @Test
+    void withoutATrainerJobsTrainWithTheInstalledTrainerService() {
+        assertThat(EmbeddedMka1.Builder.installedTrainer()).isInstanceOf(LlamaTrainer.class);
+    }
+
+    @Test
+    void aDefaultBackendThatCannotRunFailsTheBuildBeforeTheDataDirectoryIsOpened() {
+        Path data = root.resolve("never-created");
+        assertThatThrownBy(() -> EmbeddedMka1.builder().dataDir(data).backend("abacus").build())
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageStartingWith("unknown compute backend 'abacus'; installed: ");
+        assertThat(data).doesNotExist();
     }
 }

@@ -1,8 +1,9 @@
 package com.mka1.server;
 
-import com.mka1.server.auth.ApiKeys;
-import com.mka1.server.auth.Authenticator;
+import com.mka1.server.http.ApiKeys;
+import com.mka1.server.http.Authenticator;
 import com.mka1.server.config.ConfigException;
+import com.mka1.server.dashboard.DashboardHandler;
 import com.mka1.server.http.ApiDispatcher;
 import com.mka1.server.http.ErrorMapping;
 import com.mka1.server.http.HealthHandler;
@@ -17,12 +18,14 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: one router mounted at {@code /v1} (OpenAI clients) and {@code /api/v1/llm}
- * (MKA1's gateway form), {@code /health} at the root, a virtual thread per exchange.
+ * (MKA1's gateway form), the web dashboard at {@code /dashboard/}, {@code /health} at the root, a
+ * virtual thread per exchange.
  * {@link #close()} stops accepting, lets exchanges in flight finish (up to the grace period),
  * then closes the engine, which stops training at a step boundary with its state saved.
  */
@@ -51,6 +54,16 @@ public final class Mka1Server implements AutoCloseable {
      */
     public static Mka1Server start(String host, int port, ApiKeys keys, Router router, ErrorMapping errors,
                                    HttpLimits limits, AutoCloseable engine, int graceSeconds) throws IOException {
+        return start(host, port, keys, router, errors, limits, engine, () -> true, graceSeconds);
+    }
+
+    /**
+     * As above; {@code writable} says whether the engine's data directory takes writes ({@code /health}
+     * reports {@code read_only} while it does not).
+     */
+    public static Mka1Server start(String host, int port, ApiKeys keys, Router router, ErrorMapping errors,
+                                   HttpLimits limits, AutoCloseable engine, BooleanSupplier writable, int graceSeconds)
+            throws IOException {
         InetAddress address = checkExposure(host, keys);
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -60,10 +73,12 @@ public final class Mka1Server implements AutoCloseable {
         for (String mount : MOUNTS) {
             server.createContext(mount, dispatcher);
         }
-        server.createContext("/", new HealthHandler(() -> result.ready));
+        server.createContext(DashboardHandler.PATH, new DashboardHandler());
+        server.createContext("/", new HealthHandler(() -> result.ready, writable));
         server.start();
         result.ready = true;
-        log.info("MKA1 server listening on {} (API under {} and {})", result.baseUri(), MOUNTS.get(0), MOUNTS.get(1));
+        log.info("MKA1 server listening on {} (API under {} and {}, dashboard at {}{}/)", result.baseUri(), MOUNTS.get(0),
+                MOUNTS.get(1), result.baseUri(), DashboardHandler.PATH);
         return result;
     }
 

@@ -5,8 +5,9 @@ import com.mka1.api.Page;
 import java.io.InputStream;
 
 /**
- * The {@code /files} resource, bound to one {@link com.mka1.api.Caller}: every call sees only
- * that caller's files, and an id of another caller's file is {@link com.mka1.api.NotFoundException}.
+ * The {@code /files} resource, bound to one {@link com.mka1.api.Caller}: every call sees the files
+ * {@link com.mka1.api.Caller#canSee} allows, and an id of another end user's file is
+ * {@link com.mka1.api.NotFoundException}.
  * Thread-safe.
  */
 public interface FileService {

@@ -31,4 +31,98 @@ public record EngineSettings(Integer loraRank, Double loraAlpha, Double loraDrop
     public boolean isDefault() {
         return equals(DEFAULTS);
     }
+
+    /** A builder starting from every setting at its default: {@code EngineSettings.builder().loraRank(16).build()}. */
+    public static Builder builder() {
+        return new Builder(DEFAULTS);
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Sets engine settings by name; unset ones keep the engine's default. Not thread-safe. */
+    public static final class Builder {
+        private Integer loraRank;
+        private Double loraAlpha;
+        private Double loraDropout;
+        private List<String> loraTargetModules;
+        private Boolean fullFineTune;
+        private Double warmupRatio;
+        private String lrScheduler;
+        private Integer maxSeqLength;
+        private String backend;
+
+        private Builder(EngineSettings from) {
+            loraRank = from.loraRank;
+            loraAlpha = from.loraAlpha;
+            loraDropout = from.loraDropout;
+            loraTargetModules = from.loraTargetModules;
+            fullFineTune = from.fullFineTune;
+            warmupRatio = from.warmupRatio;
+            lrScheduler = from.lrScheduler;
+            maxSeqLength = from.maxSeqLength;
+            backend = from.backend;
+        }
+
+        /** LoRA rank r (1..1024). */
+        public Builder loraRank(Integer rank) {
+            this.loraRank = rank;
+            return this;
+        }
+
+        /** LoRA alpha; the adapter's scale is alpha / r. */
+        public Builder loraAlpha(Double alpha) {
+            this.loraAlpha = alpha;
+            return this;
+        }
+
+        /** Dropout on the LoRA input, [0, 1). */
+        public Builder loraDropout(Double dropout) {
+            this.loraDropout = dropout;
+            return this;
+        }
+
+        /** Projections to adapt: q, k, v, o, gate, up, down. */
+        public Builder loraTargetModules(List<String> modules) {
+            this.loraTargetModules = modules;
+            return this;
+        }
+
+        /** Train every weight instead of LoRA adapters. */
+        public Builder fullFineTune(Boolean full) {
+            this.fullFineTune = full;
+            return this;
+        }
+
+        /** Fraction of steps with linear warmup, [0, 1). */
+        public Builder warmupRatio(Double ratio) {
+            this.warmupRatio = ratio;
+            return this;
+        }
+
+        /** "linear" or "cosine". */
+        public Builder lrScheduler(String scheduler) {
+            this.lrScheduler = scheduler;
+            return this;
+        }
+
+        /** Packed row length in tokens (16..131072). */
+        public Builder maxSeqLength(Integer tokens) {
+            this.maxSeqLength = tokens;
+            return this;
+        }
+
+        /** Compute backend: "reference", "cpu" or "cuda". */
+        public Builder backend(String name) {
+            this.backend = name;
+            return this;
+        }
+
+        public EngineSettings build() {
+            return new EngineSettings(loraRank, loraAlpha, loraDropout, loraTargetModules, fullFineTune, warmupRatio,
+                    lrScheduler, maxSeqLength, backend);
+        }
+    }
 }

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param output             the output items (one assistant message)
  * @param usage              token counts, or null while in progress
  * @param user               the request's end user, or null
+ * @param text               the request's output format, never null (echoed as {@code text.format})
  */
 public record Response(
         String id,
@@ -40,7 +41,8 @@ public record Response(
         String previousResponseId,
         List<OutputItem> output,
         ResponseUsage usage,
-        String user) {
+        String user,
+        TextFormat text) {
 
     public Response {
         Objects.requireNonNull(id, "id");
@@ -48,6 +50,16 @@ public record Response(
         Objects.requireNonNull(model, "model");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         output = List.copyOf(output);
+        text = text == null ? TextFormat.TEXT : text;
+    }
+
+    /** A response to a free-text request (the fields before {@code text} was added). */
+    public Response(String id, long createdAt, ResponseStatus status, String model, ResponseError error,
+                    IncompleteDetails incompleteDetails, String instructions, Integer maxOutputTokens,
+                    Map<String, String> metadata, double temperature, double topP, String previousResponseId,
+                    List<OutputItem> output, ResponseUsage usage, String user) {
+        this(id, createdAt, status, model, error, incompleteDetails, instructions, maxOutputTokens, metadata, temperature,
+                topP, previousResponseId, output, usage, user, TextFormat.TEXT);
     }
 
     /** The text of every output message, concatenated (the SDKs' {@code output_text} convenience). */
@@ -65,6 +77,6 @@ public record Response(
     public Response finish(ResponseStatus newStatus, List<OutputItem> newOutput, ResponseUsage newUsage,
                            IncompleteDetails newIncompleteDetails, ResponseError newError) {
         return new Response(id, createdAt, newStatus, model, newError, newIncompleteDetails, instructions, maxOutputTokens,
-                metadata, temperature, topP, previousResponseId, newOutput, newUsage, user);
+                metadata, temperature, topP, previousResponseId, newOutput, newUsage, user, text);
     }
 }

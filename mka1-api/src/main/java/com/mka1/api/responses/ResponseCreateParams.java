@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  * @param user               end-user identifier, or null
  * @param seed               sampling seed, or null for a random one
  * @param stop               stop sequences (not included in the output), never null
+ * @param text               the output's format ({@code text.format}), never null ({@link TextFormat#TEXT} by default)
  */
 public record ResponseCreateParams(
         String model,
@@ -39,7 +40,8 @@ public record ResponseCreateParams(
         String previousResponseId,
         String user,
         Long seed,
-        List<String> stop) {
+        List<String> stop,
+        TextFormat text) {
 
     /** Checks the ranges above, so a request made in Java is refused like one read from JSON (InvalidRequestException). */
     public ResponseCreateParams {
@@ -56,6 +58,15 @@ public record ResponseCreateParams(
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         stop = stop == null ? List.of() : List.copyOf(stop);
+        text = text == null ? TextFormat.TEXT : text;
+    }
+
+    /** A request in free-text format (the fields before {@code text} was added). */
+    public ResponseCreateParams(String model, ResponseInput input, String instructions, Integer maxOutputTokens,
+                                Double temperature, Double topP, boolean stream, Map<String, String> metadata, Boolean store,
+                                String previousResponseId, String user, Long seed, List<String> stop) {
+        this(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId,
+                user, seed, stop, TextFormat.TEXT);
     }
 
     private static InvalidRequestException invalid(String field, String problem) {
@@ -116,6 +127,10 @@ public record ResponseCreateParams(
         return with(c -> c.stop = value);
     }
 
+    public ResponseCreateParams withText(TextFormat value) {
+        return with(c -> c.text = value);
+    }
+
     private ResponseCreateParams with(Consumer<Copy> change) {
         Copy c = new Copy(this);
         change.accept(c);
@@ -137,6 +152,7 @@ public record ResponseCreateParams(
         String user;
         Long seed;
         List<String> stop;
+        TextFormat text;
 
         Copy(ResponseCreateParams p) {
             model = p.model;
@@ -152,10 +168,11 @@ public record ResponseCreateParams(
             user = p.user;
             seed = p.seed;
             stop = p.stop;
+            text = p.text;
         }
 
         ResponseCreateParams build() {
-            return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId, user, seed, stop);
+            return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId, user, seed, stop, text);
         }
     }
 }

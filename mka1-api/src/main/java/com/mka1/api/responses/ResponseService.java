@@ -20,4 +20,7 @@ public interface ResponseService {
 
     /** A stored response; NotFound when the id is unknown or the response was not stored. */
     Response retrieve(String responseId);
+
+    /** Deletes a stored response; NotFound when the id is unknown (or not the caller's). */
+    ResponseDeleted delete(String responseId);
 }

@@ -33,7 +33,8 @@ final class Attention {
     }
 
     /** Geometry of one call. */
-    record Shape(int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+    /** {@code softcap > 0} soft-caps every scaled score to {@code softcap * tanh(s / softcap)}. */
+    record Shape(int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale, float softcap) {
         int qStride() {
             return heads * headDim;
         }
@@ -237,6 +238,7 @@ final class Attention {
                         }
                         int first = blk.first()[r];
                         int count = blk.last()[r] - first + 1;
+                        if (s.softcap() > 0) ops.softcap(sc.scores, base + first, s.softcap(), count);
                         float max = ops.max(sc.scores, base + first, count);
                         ops.expScale(sc.scores, base + first, count, max, 1f);
                         float sum = ops.sum(sc.scores, base + first, count);
@@ -350,9 +352,23 @@ final class Attention {
             int visible = blk.last()[r] - first + 1;
             float rowLse = lse[lo + row * s.heads() + h];
             float delta = ops.dot(dout, doo + row * s.qStride() + h * hd, out, oo + row * s.qStride() + h * hd, hd);
-            ops.expScale(sc.scores, base + first, visible, rowLse, 1f); // P = exp(S - lse)
-            for (int j = first; j <= blk.last()[r]; j++) {
-                sc.grads[base + j] = sc.scores[base + j] * (sc.grads[base + j] - delta) * s.scale();
+            if (s.softcap() > 0) {
+                // S = c tanh(raw / c): dRaw = dS (1 - (S/c)^2), folded into (dP - delta) before S becomes P
+                ops.softcap(sc.scores, base + first, s.softcap(), visible);
+                float inv = 1f / s.softcap();
+                for (int j = first; j <= blk.last()[r]; j++) {
+                    float t = sc.scores[base + j] * inv;
+                    sc.grads[base + j] = (sc.grads[base + j] - delta) * (1f - t * t);
+                }
+                ops.expScale(sc.scores, base + first, visible, rowLse, 1f);
+                for (int j = first; j <= blk.last()[r]; j++) {
+                    sc.grads[base + j] = sc.scores[base + j] * sc.grads[base + j] * s.scale();
+                }
+            } else {
+                ops.expScale(sc.scores, base + first, visible, rowLse, 1f); // P = exp(S - lse)
+                for (int j = first; j <= blk.last()[r]; j++) {
+                    sc.grads[base + j] = sc.scores[base + j] * (sc.grads[base + j] - delta) * s.scale();
+                }
             }
             ops.fill(sc.scores, base + gFirst, 0f, first - gFirst);
             ops.fill(sc.grads, base + gFirst, 0f, first - gFirst);

@@ -1,5 +1,6 @@
 package com.mka1.backend.cpu;
 
+import com.mka1.spi.Bf16;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;

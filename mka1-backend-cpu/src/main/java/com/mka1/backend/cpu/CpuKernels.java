@@ -1,5 +1,6 @@
 package com.mka1.backend.cpu;
 
+import com.mka1.spi.Bf16;
 import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;
 
@@ -192,11 +193,15 @@ final class CpuKernels implements Kernels {
     // ---- rotary position embedding ---------------------------------------------------------
 
     @Override
-    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+                     float attentionFactor, boolean inverse) {
+        if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim) {
+            throw new IllegalArgumentException("rope: rotaryDim " + rotaryDim + " must be even and within headDim " + headDim);
+        }
         CpuTensor.F32 xt = f32(x, "x");
         CpuTensor.I32 pos = i32(positions, "positions");
         CpuTensor.F32 freq = f32(invFreq, "invFreq");
-        int half = headDim / 2;
+        int half = rotaryDim / 2;
         parallel.forRange(n, 16, (chunk, start, end) -> {
             float[] cos = new float[half];
             float[] sin = new float[half];
@@ -204,8 +209,8 @@ final class CpuKernels implements Kernels {
                 int p = pos.data()[pos.offset() + t];
                 for (int i = 0; i < half; i++) {
                     float angle = p * freq.data()[freq.offset() + i];
-                    cos[i] = (float) Math.cos(angle);
-                    sin[i] = inverse ? -(float) Math.sin(angle) : (float) Math.sin(angle);
+                    cos[i] = attentionFactor * (float) Math.cos(angle);
+                    sin[i] = attentionFactor * (inverse ? -(float) Math.sin(angle) : (float) Math.sin(angle));
                 }
                 float[] data = xt.data();
                 for (int h = 0; h < heads; h++) {
@@ -225,7 +230,8 @@ final class CpuKernels implements Kernels {
 
     @Override
     public void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale,
+                                 float softcap) {
         CpuTensor.F32 o = f32(out, "out");
         CpuTensor.F32 l = lse == null ? null : f32(lse, "lse");
         CpuTensor.F32 qt = f32(q, "q");
@@ -234,13 +240,14 @@ final class CpuKernels implements Kernels {
         CpuTensor.I32 seg = i32(segStart, "segStart");
         attention.forward(o.data(), o.offset(), l == null ? null : l.data(), l == null ? 0 : l.offset(),
                 qt.data(), qt.offset(), kt.data(), kt.offset(), vt.data(), vt.offset(), seg.data(), seg.offset(),
-                new Attention.Shape(batch, qLen, kvLen, heads, kvHeads, headDim, scale));
+                new Attention.Shape(batch, qLen, kvLen, heads, kvHeads, headDim, scale, softcap));
     }
 
     @Override
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
                                   Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale,
+                                  float softcap) {
         CpuTensor.F32 dqt = f32(dq, "dq");
         CpuTensor.F32 dkt = f32(dk, "dk");
         CpuTensor.F32 dvt = f32(dv, "dv");
@@ -254,7 +261,7 @@ final class CpuKernels implements Kernels {
         attention.backward(dqt.data(), dqt.offset(), dkt.data(), dkt.offset(), dvt.data(), dvt.offset(),
                 d.data(), d.offset(), o.data(), o.offset(), l.data(), l.offset(), qt.data(), qt.offset(),
                 kt.data(), kt.offset(), vt.data(), vt.offset(), seg.data(), seg.offset(),
-                new Attention.Shape(batch, seqLen, seqLen, heads, kvHeads, headDim, scale));
+                new Attention.Shape(batch, seqLen, seqLen, heads, kvHeads, headDim, scale, softcap));
     }
 
     // ---- MLP -------------------------------------------------------------------------------
@@ -278,6 +285,33 @@ final class CpuKernels implements Kernels {
         parallel.forRange(length(n), ELEMENT_GRAIN, (chunk, start, end) -> ops.swigluBackward(
                 dg.data(), dg.offset() + start, du.data(), du.offset() + start, d.data(), d.offset() + start,
                 g.data(), g.offset() + start, u.data(), u.offset() + start, end - start));
+    }
+
+    @Override
+    public void gegluForward(Tensor out, Tensor gate, Tensor up, long n) {
+        CpuTensor.F32 o = f32(out, "out");
+        CpuTensor.F32 g = f32(gate, "gate");
+        CpuTensor.F32 u = f32(up, "up");
+        parallel.forRange(length(n), ELEMENT_GRAIN, (chunk, start, end) -> ops.gegluForward(
+                o.data(), o.offset() + start, g.data(), g.offset() + start, u.data(), u.offset() + start, end - start));
+    }
+
+    @Override
+    public void gegluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n) {
+        CpuTensor.F32 dg = f32(dgate, "dgate");
+        CpuTensor.F32 du = f32(dup, "dup");
+        CpuTensor.F32 d = f32(dout, "dout");
+        CpuTensor.F32 g = f32(gate, "gate");
+        CpuTensor.F32 u = f32(up, "up");
+        parallel.forRange(length(n), ELEMENT_GRAIN, (chunk, start, end) -> ops.gegluBackward(
+                dg.data(), dg.offset() + start, du.data(), du.offset() + start, d.data(), d.offset() + start,
+                g.data(), g.offset() + start, u.data(), u.offset() + start, end - start));
+    }
+
+    @Override
+    public void softcap(Tensor x, float cap, long n) {
+        CpuTensor.F32 t = f32(x, "x");
+        parallel.forRange(length(n), ELEMENT_GRAIN, (chunk, start, end) -> ops.softcap(t.data(), t.offset() + start, cap, end - start));
     }
 
     // ---- loss ------------------------------------------------------------------------------

@@ -75,6 +75,16 @@ interface FloatOps {
     /** {@code out = silu(gate) * up}. */
     void swigluForward(float[] out, int oo, float[] gate, int go, float[] up, int uo, int n);
 
+    /** {@code out = gelu_tanh(gate) * up}. */
+    void gegluForward(float[] out, int oo, float[] gate, int go, float[] up, int uo, int n);
+
+    /** Accumulates the GeGLU gradients into {@code dgate} and {@code dup}. */
+    void gegluBackward(float[] dgate, int dgo, float[] dup, int duo, float[] dout, int doo,
+                       float[] gate, int go, float[] up, int uo, int n);
+
+    /** {@code x = cap * tanh(x / cap)}. */
+    void softcap(float[] x, int xo, float cap, int n);
+
     /** {@code dgate += dout * up * silu'(gate)}, {@code dup += dout * silu(gate)}. */
     void swigluBackward(float[] dgate, int dgo, float[] dup, int duo, float[] dout, int doo,
                         float[] gate, int go, float[] up, int uo, int n);

@@ -1,5 +1,7 @@
 package com.mka1.backend.cpu;
 
+import com.mka1.spi.Bf16;
+
 /**
  * Blocked matrix multiply {@code C = (accumulate ? C : 0) + alpha * op(A) op(B)} in the GotoBLAS
  * style: panels of A ({@code rows x KC}) and B ({@code KC x cols}) are packed contiguous

@@ -1,5 +1,7 @@
 package com.mka1.backend.cpu;
 
+import com.mka1.spi.Bf16;
+
 /** Plain-loop {@link FloatOps}: correct everywhere, used when the Vector API is not available. */
 final class ScalarFloatOps implements FloatOps {
     private static final MicroKernel TILE = new ScalarMicroKernel(4, 8);
@@ -147,6 +149,35 @@ final class ScalarFloatOps implements FloatOps {
             dgate[dgo + i] += d * up[uo + i] * sig * (1f + g * (1f - sig));
             dup[duo + i] += d * g * sig;
         }
+    }
+
+    private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
+
+    @Override
+    public void gegluForward(float[] out, int oo, float[] gate, int go, float[] up, int uo, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[go + i];
+            float t = (float) Math.tanh(GELU_C * (g + 0.044715f * g * g * g));
+            out[oo + i] = 0.5f * g * (1f + t) * up[uo + i];
+        }
+    }
+
+    @Override
+    public void gegluBackward(float[] dgate, int dgo, float[] dup, int duo, float[] dout, int doo,
+                              float[] gate, int go, float[] up, int uo, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[go + i];
+            float t = (float) Math.tanh(GELU_C * (g + 0.044715f * g * g * g));
+            float d = dout[doo + i];
+            float dgelu = 0.5f * (1f + t) + 0.5f * g * (1f - t * t) * GELU_C * (1f + 3 * 0.044715f * g * g);
+            dgate[dgo + i] += d * up[uo + i] * dgelu;
+            dup[duo + i] += d * 0.5f * g * (1f + t);
+        }
+    }
+
+    @Override
+    public void softcap(float[] x, int xo, float cap, int n) {
+        for (int i = 0; i < n; i++) x[xo + i] = cap * (float) Math.tanh(x[xo + i] / cap);
     }
 
     @Override

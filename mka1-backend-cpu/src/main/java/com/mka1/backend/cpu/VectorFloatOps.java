@@ -1,5 +1,7 @@
 package com.mka1.backend.cpu;
 
+import com.mka1.spi.Bf16;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -256,6 +258,50 @@ final class VectorFloatOps implements FloatOps {
             d.mul(silu).add(FloatVector.fromArray(F, dup, duo + i)).intoArray(dup, duo + i);
         }
         scalar.swigluBackward(dgate, dgo + i, dup, duo + i, dout, doo + i, gate, go + i, up, uo + i, n - i);
+    }
+
+    private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
+
+    /** {@code tanh(sqrt(2/pi) (g + 0.044715 g^3))}, the inner term of tanh-GELU. */
+    private static FloatVector geluTanh(FloatVector g) {
+        return g.mul(g).mul(g).mul(0.044715f).add(g).mul(GELU_C).lanewise(VectorOperators.TANH);
+    }
+
+    @Override
+    public void gegluForward(float[] out, int oo, float[] gate, int go, float[] up, int uo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, go + i);
+            geluTanh(g).add(1f).mul(g).mul(0.5f).mul(FloatVector.fromArray(F, up, uo + i)).intoArray(out, oo + i);
+        }
+        scalar.gegluForward(out, oo + i, gate, go + i, up, uo + i, n - i);
+    }
+
+    @Override
+    public void gegluBackward(float[] dgate, int dgo, float[] dup, int duo, float[] dout, int doo,
+                              float[] gate, int go, float[] up, int uo, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, go + i);
+            FloatVector t = geluTanh(g);
+            FloatVector d = FloatVector.fromArray(F, dout, doo + i);
+            FloatVector gelu = t.add(1f).mul(g).mul(0.5f);
+            FloatVector inner = g.mul(g).mul(3 * 0.044715f).add(1f).mul(GELU_C);
+            FloatVector dgelu = t.add(1f).mul(0.5f).add(t.mul(t).neg().add(1f).mul(g).mul(0.5f).mul(inner));
+            d.mul(FloatVector.fromArray(F, up, uo + i)).mul(dgelu).add(FloatVector.fromArray(F, dgate, dgo + i))
+                    .intoArray(dgate, dgo + i);
+            d.mul(gelu).add(FloatVector.fromArray(F, dup, duo + i)).intoArray(dup, duo + i);
+        }
+        scalar.gegluBackward(dgate, dgo + i, dup, duo + i, dout, doo + i, gate, go + i, up, uo + i, n - i);
+    }
+
+    @Override
+    public void softcap(float[] x, int xo, float cap, int n) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector.fromArray(F, x, xo + i).div(cap).lanewise(VectorOperators.TANH).mul(cap).intoArray(x, xo + i);
+        }
+        scalar.softcap(x, xo + i, cap, n - i);
     }
 
     @Override

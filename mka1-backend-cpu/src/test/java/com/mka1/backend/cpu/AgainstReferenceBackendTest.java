@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The same kernel sequences on this backend and on mka1-core's reference backend (double
  * precision), outputs compared within {@code 2e-5 * (1 + |reference|)} (5e-5 for attention
  * gradients): a linear layer's three matmuls with a BF16 weight, attention forward and backward
- * over packed rows, the fused loss, and a norm / rope / SwiGLU / AdamW chain.
+ * over packed rows (also with sliding windows and score soft-capping), the fused loss, and a norm / rope / SwiGLU / AdamW chain.
  */
 class AgainstReferenceBackendTest {
 
@@ -81,8 +81,9 @@ class AgainstReferenceBackendTest {
      * tail, and two of backward's 48-query groups, with packed examples starting at 8 and 50.
      */
     @ParameterizedTest(name = "simd={0} hd={1}")
-    @CsvSource({"true, 24", "false, 24", "true, 40", "false, 40"})
-    void attentionForwardAndBackwardOverPackedRows(boolean simd, int hd) {
+    @CsvSource({"true, 24, 0, 0", "false, 24, 0, 0", "true, 40, 0, 0", "false, 40, 0, 0",
+                "true, 24, 7, 0", "false, 24, 7, 0", "true, 40, 13, 1.5", "false, 40, 0, 1.5"})
+    void attentionForwardAndBackwardOverPackedRows(boolean simd, int hd, int window, float softcap) {
         int batch = 2;
         int seq = 61;
         int heads = 4;
@@ -90,6 +91,8 @@ class AgainstReferenceBackendTest {
         float scale = (float) (1 / Math.sqrt(hd));
         int[] seg = new int[batch * seq];
         for (int i = 0; i < seq; i++) seg[i] = i >= 50 ? 50 : i >= 8 ? 8 : 0;
+        // a sliding window moves each query's first key up to its last `window` positions (as LlamaModel does)
+        for (int i = 0; window > 0 && i < seg.length; i++) seg[i] = Math.max(seg[i], i % seq - window + 1);
         compare(simd, 5e-5, d -> {
             Kernels k = d.kernels();
             int qn = batch * seq * heads * hd;
@@ -100,12 +103,12 @@ class AgainstReferenceBackendTest {
             Tensor segT = d.upload(seg, seg.length);
             Tensor o = d.allocate(DType.F32, qn);
             Tensor lse = d.allocate(DType.F32, batch * seq * heads);
-            k.attentionForward(o, lse, q, kk, v, segT, batch, seq, seq, heads, kvHeads, hd, scale);
+            k.attentionForward(o, lse, q, kk, v, segT, batch, seq, seq, heads, kvHeads, hd, scale, softcap);
             Tensor dout = random(d, DType.F32, 4, qn, 1f);
             Tensor dq = random(d, DType.F32, 5, qn, 1f);
             Tensor dk = random(d, DType.F32, 6, kvn, 1f);
             Tensor dv = random(d, DType.F32, 7, kvn, 1f);
-            k.attentionBackward(dq, dk, dv, dout, o, lse, q, kk, v, segT, batch, seq, heads, kvHeads, hd, scale);
+            k.attentionBackward(dq, dk, dv, dout, o, lse, q, kk, v, segT, batch, seq, heads, kvHeads, hd, scale, softcap);
             return List.of(d.download(o), d.download(lse), d.download(dq), d.download(dk), d.download(dv));
         });
     }
@@ -147,6 +150,7 @@ class AgainstReferenceBackendTest {
             Tensor posT = d.upload(pos, n);
             Tensor freqT = d.upload(freq, freq.length);
             k.rope(h, posT, freqT, n, heads, hd, false);
+            k.rope(h, posT, freqT, n, heads, hd, hd - 4, 1.2f, false); // partial rotary with an attention factor
             Tensor up = random(d, DType.F32, 3, n * dim, 1f);
             Tensor act = d.allocate(DType.F32, n * dim);
             k.swigluForward(act, h, up, (long) n * dim);
@@ -155,6 +159,7 @@ class AgainstReferenceBackendTest {
             Tensor dh = d.allocate(DType.F32, n * dim);
             Tensor dup = d.allocate(DType.F32, n * dim);
             k.swigluBackward(dh, dup, dact, h, up, (long) n * dim);
+            k.rope(dh, posT, freqT, n, heads, hd, hd - 4, 1.2f, true);
             k.rope(dh, posT, freqT, n, heads, hd, true);
             Tensor dx = d.allocate(DType.F32, n * dim);
             Tensor dw = d.allocate(DType.F32, dim);

@@ -114,6 +114,49 @@ class ElementwiseTest {
 
     @ParameterizedTest(name = "simd={0}")
     @ValueSource(booleans = {true, false})
+    void gegluForwardAndBackwardAndSoftcap(boolean simd) {
+        Random random = new Random(5);
+        float[] gate = Fixtures.gaussian(random, N, 3f);
+        float[] up = Fixtures.gaussian(random, N, 1f);
+        float[] dout = Fixtures.gaussian(random, N, 1f);
+        float[] dgate0 = Fixtures.gaussian(random, N, 1f);
+        float[] dup0 = Fixtures.gaussian(random, N, 1f);
+        double[] out = new double[N];
+        double[] dgate = Fixtures.toDouble(dgate0);
+        double[] dup = Fixtures.toDouble(dup0);
+        double[] capped = new double[N];
+        double c = Math.sqrt(2 / Math.PI);
+        for (int i = 0; i < N; i++) {
+            // PyTorch's gelu(approximate="tanh") and its derivative, written out independently
+            double g = gate[i];
+            double inner = c * (g + 0.044715 * g * g * g);
+            double t = Math.tanh(inner);
+            out[i] = 0.5 * g * (1 + t) * up[i];
+            double dInner = c * (1 + 3 * 0.044715 * g * g);
+            dgate[i] += dout[i] * up[i] * (0.5 * (1 + t) + 0.5 * g * (1 - t * t) * dInner);
+            dup[i] += dout[i] * 0.5 * g * (1 + t);
+            capped[i] = 4 * Math.tanh(gate[i] * 3 / 4);
+        }
+        try (ComputeDevice device = Fixtures.open(simd, 2)) {
+            Kernels k = device.kernels();
+            Tensor g = device.upload(gate, N);
+            Tensor u = device.upload(up, N);
+            Tensor o = device.allocate(DType.F32, N);
+            k.gegluForward(o, g, u, N);
+            assertClose(device.download(o), out, 2e-6, "out");
+            Tensor dg = device.upload(dgate0, N);
+            Tensor du = device.upload(dup0, N);
+            k.gegluBackward(dg, du, device.upload(dout, N), g, u, N);
+            assertClose(device.download(dg), dgate, 2e-6, "dgate");
+            assertClose(device.download(du), dup, 2e-6, "dup");
+            k.scale(g, 3, N);
+            k.softcap(g, 4, N);
+            assertClose(device.download(g), capped, 2e-6, "softcap");
+        }
+    }
+
+    @ParameterizedTest(name = "simd={0}")
+    @ValueSource(booleans = {true, false})
     void elementwiseOpsAndDoubleReductions(boolean simd) {
         Random random = new Random(4);
         float[] a = Fixtures.gaussian(random, N, 1f);

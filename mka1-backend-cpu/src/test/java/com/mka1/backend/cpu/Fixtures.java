@@ -1,5 +1,6 @@
 package com.mka1.backend.cpu;
 
+import com.mka1.spi.Bf16;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 import java.util.Map;

@@ -135,4 +135,49 @@ class LossAndNormTest {
             assertClose(device.download(xt), Fixtures.toDouble(x), 1e-6, "restored");
         }
     }
+
+    /** Partial rotary (Phi-4-mini): only the first rotaryDim dims of each head turn, scaled by the attention factor. */
+    @ParameterizedTest(name = "simd={0}")
+    @ValueSource(booleans = {true, false})
+    void partialRopeRotatesTheLeadingDimensionsScaledAndPassesTheRest(boolean simd) {
+        int n = 4;
+        int heads = 2;
+        int headDim = 16;
+        int rotaryDim = 12;
+        int half = rotaryDim / 2;
+        float factor = 1.25f;
+        Random random = new Random(8);
+        float[] x = Fixtures.gaussian(random, n * heads * headDim, 1f);
+        int[] positions = {0, 5, 90, 2047};
+        float[] invFreq = new float[half];
+        for (int i = 0; i < half; i++) invFreq[i] = (float) Math.pow(10000, -2.0 * i / rotaryDim);
+        double[] want = Fixtures.toDouble(x);
+        for (int t = 0; t < n; t++) {
+            for (int h = 0; h < heads; h++) {
+                int base = (t * heads + h) * headDim;
+                for (int i = 0; i < half; i++) {
+                    float angle = positions[t] * invFreq[i];
+                    double c = factor * (float) Math.cos(angle);
+                    double s = factor * (float) Math.sin(angle);
+                    want[base + i] = x[base + i] * c - x[base + i + half] * s;
+                    want[base + i + half] = x[base + i + half] * c + x[base + i] * s;
+                }
+            }
+        }
+        double[] restored = Fixtures.toDouble(x); // the transpose of factor * R is factor * R^T: factor^2 overall
+        for (int t = 0; t < n; t++) {
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < rotaryDim; i++) restored[(t * heads + h) * headDim + i] *= factor * factor;
+            }
+        }
+        try (ComputeDevice device = Fixtures.open(simd, 2)) {
+            Tensor xt = device.upload(x, x.length);
+            Tensor pos = device.upload(positions, n);
+            Tensor freq = device.upload(invFreq, half);
+            device.kernels().rope(xt, pos, freq, n, heads, headDim, rotaryDim, factor, false);
+            assertClose(device.download(xt), want, 2e-6, "rotated");
+            device.kernels().rope(xt, pos, freq, n, heads, headDim, rotaryDim, factor, true);
+            assertClose(device.download(xt), restored, 2e-6, "inverse");
+        }
+    }
 }

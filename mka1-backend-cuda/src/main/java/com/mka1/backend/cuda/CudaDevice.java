@@ -14,6 +14,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.mka1.spi.Bf16;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;

@@ -161,20 +161,36 @@ final class CudaKernels implements Kernels {
     // ---- rotary position embedding -------------------------------------------------------
 
     @Override
-    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+                     float attentionFactor, boolean inverse) {
         if (headDim % 2 != 0) throw new IllegalArgumentException("rope: headDim must be even, got " + headDim);
+        if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim) {
+            throw new IllegalArgumentException("rope: rotaryDim " + rotaryDim + " must be even and within headDim " + headDim);
+        }
         long count = (long) n * heads * headDim;
         CudaTensor cx = f32(x, "x", count), pos = i32(positions, "positions", n);
-        CudaTensor freq = f32(invFreq, "invFreq", headDim / 2);
+        CudaTensor freq = f32(invFreq, "invFreq", rotaryDim / 2);
         if (count == 0) return;
-        launcher.launch(ROPE, LaunchShape.elementwise(count / 2), cx, pos, freq, n, heads, headDim, flag(inverse));
+        long pairs = (long) n * heads * (rotaryDim / 2);
+        launcher.launch(ROPE, LaunchShape.elementwise(pairs), cx, pos, freq, n, heads, headDim, rotaryDim, attentionFactor,
+                flag(inverse));
     }
 
     // ---- attention -----------------------------------------------------------------------
 
+    /** The attention kernels here have no soft-capping: a model that needs it is refused, never run without it. */
+    private static void refuseSoftcap(float softcap) {
+        if (softcap != 0) {
+            throw new UnsupportedOperationException("attention-score soft-capping (attn_logit_softcapping " + softcap
+                    + ", Gemma 2) is not implemented on the cuda backend; use the cpu backend");
+        }
+    }
+
     @Override
     public void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale,
+                                 float softcap) {
+        refuseSoftcap(softcap);
         checkAttentionShape(heads, kvHeads, headDim);
         if (qLen > kvLen) throw new IllegalArgumentException("attention: qLen " + qLen + " > kvLen " + kvLen);
         long rows = (long) batch * qLen;
@@ -223,7 +239,9 @@ final class CudaKernels implements Kernels {
     @Override
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
                                   Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale,
+                                  float softcap) {
+        refuseSoftcap(softcap);
         checkAttentionShape(heads, kvHeads, headDim);
         long rows = (long) batch * seqLen;
         long qCount = rows * heads * headDim, kvCount = rows * kvHeads * headDim;
@@ -298,6 +316,27 @@ final class CudaKernels implements Kernels {
         CudaTensor g = f32(gate, "gate", n), u = f32(up, "up", n);
         if (n == 0) return;
         launcher.launch(SWIGLU_BACKWARD, LaunchShape.elementwise(n), dg, du, d, g, u, n);
+    }
+
+    @Override
+    public void gegluForward(Tensor out, Tensor gate, Tensor up, long n) {
+        CudaTensor o = f32(out, "out", n), g = f32(gate, "gate", n), u = f32(up, "up", n);
+        if (n == 0) return;
+        launcher.launch(GEGLU_FORWARD, LaunchShape.elementwise(n), o, g, u, n);
+    }
+
+    @Override
+    public void gegluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n) {
+        CudaTensor dg = f32(dgate, "dgate", n), du = f32(dup, "dup", n), d = f32(dout, "dout", n);
+        CudaTensor g = f32(gate, "gate", n), u = f32(up, "up", n);
+        if (n == 0) return;
+        launcher.launch(GEGLU_BACKWARD, LaunchShape.elementwise(n), dg, du, d, g, u, n);
+    }
+
+    @Override
+    public void softcap(Tensor x, float cap, long n) {
+        CudaTensor cx = f32(x, "x", n);
+        if (n > 0) launcher.launch(SOFTCAP, LaunchShape.elementwise(n), cx, cap, n);
     }
 
     // ---- loss ----------------------------------------------------------------------------

@@ -48,6 +48,10 @@ final class KernelCatalog {
     static final KernelSpec SWIGLU_FORWARD = KernelSpec.of(ELEMENTWISE, "swiglu_forward_f32", PTR, PTR, PTR, I64);
     static final KernelSpec SWIGLU_BACKWARD = KernelSpec.of(ELEMENTWISE, "swiglu_backward_f32",
             PTR, PTR, PTR, PTR, PTR, I64);
+    static final KernelSpec GEGLU_FORWARD = KernelSpec.of(ELEMENTWISE, "geglu_forward_f32", PTR, PTR, PTR, I64);
+    static final KernelSpec GEGLU_BACKWARD = KernelSpec.of(ELEMENTWISE, "geglu_backward_f32",
+            PTR, PTR, PTR, PTR, PTR, I64);
+    static final KernelSpec SOFTCAP = KernelSpec.of(ELEMENTWISE, "softcap_f32", PTR, F32, I64);
     static final KernelSpec ADAMW = KernelSpec.of(ELEMENTWISE, "adamw_f32",
             PTR, PTR, PTR, PTR, I64, F32, F32, F32, F32, F32, F32, F32);
 
@@ -63,7 +67,7 @@ final class KernelCatalog {
             PTR, PTR, PTR, PTR, PTR, I32, I32);
     static final KernelSpec RMSNORM_BACKWARD_DWEIGHT = KernelSpec.of(NORM, "rmsnorm_backward_dweight_f32",
             PTR, PTR, PTR, PTR, I32, I32);
-    static final KernelSpec ROPE = KernelSpec.of(NORM, "rope_f32", PTR, PTR, PTR, I32, I32, I32, I32);
+    static final KernelSpec ROPE = KernelSpec.of(NORM, "rope_f32", PTR, PTR, PTR, I32, I32, I32, I32, F32, I32);
 
     static final KernelSpec SOFTMAX_CROSS_ENTROPY = KernelSpec.of(LOSS, "softmax_cross_entropy_f32",
             PTR, PTR, PTR, PTR, I32, I32, F32, I32);
@@ -111,7 +115,8 @@ final class KernelCatalog {
 
     /** Every kernel, for module loading and the PTX signature test. */
     static final List<KernelSpec> ALL = List.of(
-            ADD, MUL, AXPY, SCALE, FILL, ADD_BIAS, ADD_BIAS_BACKWARD, SWIGLU_FORWARD, SWIGLU_BACKWARD, ADAMW,
+            ADD, MUL, AXPY, SCALE, FILL, ADD_BIAS, ADD_BIAS_BACKWARD, SWIGLU_FORWARD, SWIGLU_BACKWARD,
+            GEGLU_FORWARD, GEGLU_BACKWARD, SOFTCAP, ADAMW,
             EMBEDDING_FORWARD_F32, EMBEDDING_FORWARD_BF16, EMBEDDING_BACKWARD,
             SUM_PARTIALS, SUM_FINAL,
             RMSNORM_FORWARD, RMSNORM_BACKWARD_DX, RMSNORM_BACKWARD_DWEIGHT, ROPE,

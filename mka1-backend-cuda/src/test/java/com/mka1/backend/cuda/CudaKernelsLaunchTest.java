@@ -85,6 +85,7 @@ class CudaKernelsLaunchTest {
         kernels.rmsnormForward(f32(n, dim), null, f32(n, dim), f32(dim), n, dim, 1e-5f);
         kernels.rmsnormBackward(f32(n, dim), f32(dim), f32(n, dim), f32(n, dim), f32(dim), f32(n), n, dim);
         kernels.rope(f32(n, heads * headDim), i32(n), f32(headDim / 2), n, heads, headDim, false);
+        kernels.rope(f32(n, heads * headDim), i32(n), f32(headDim / 4), n, heads, headDim, headDim / 2, 1.2f, true);
         kernels.attentionForward(f32(n, heads * headDim), f32(n, heads), f32(n, heads * headDim),
                 f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, 3, heads, kvHeads, headDim, 0.5f);
         kernels.attentionForward(f32(2, heads * headDim), null, f32(2, heads * headDim),
@@ -100,6 +101,9 @@ class CudaKernelsLaunchTest {
                 f32(n, kvHeads * odd), f32(n, kvHeads * odd), i32(n), 2, 3, heads, kvHeads, odd, 0.5f);
         kernels.swigluForward(f32(n), f32(n), f32(n), n);
         kernels.swigluBackward(f32(n), f32(n), f32(n), f32(n), f32(n), n);
+        kernels.gegluForward(f32(n), f32(n), f32(n), n);
+        kernels.gegluBackward(f32(n), f32(n), f32(n), f32(n), f32(n), n);
+        kernels.softcap(f32(n), 30f, n);
         kernels.softmaxCrossEntropy(f32(n, vocab), f32(n), f32(n), i32(n), n, vocab, 0.25f, true);
         kernels.add(f32(n), f32(n), f32(n), n);
         kernels.mul(f32(n), f32(n), f32(n), n);
@@ -113,6 +117,21 @@ class CudaKernelsLaunchTest {
         Set<KernelSpec> launched = new HashSet<>();
         launches.forEach(l -> launched.add(l.kernel()));
         assertThat(launched).containsExactlyInAnyOrderElementsOf(KernelCatalog.ALL);
+    }
+
+    /** The attention kernels have no soft-capping: asking for it is refused by name, nothing is launched. */
+    @Test
+    void softCappedAttentionIsRefusedNamingTheFeature() {
+        int n = 6, heads = 4, kvHeads = 2, headDim = 4;
+        assertThatThrownBy(() -> kernels.attentionForward(f32(n, heads * headDim), f32(n, heads), f32(n, heads * headDim),
+                f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, 3, heads, kvHeads, headDim, 0.5f, 50f))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("attn_logit_softcapping 50.0, Gemma 2) is not implemented on the cuda backend");
+        assertThatThrownBy(() -> kernels.attentionBackward(f32(n, heads * headDim), f32(n, kvHeads * headDim),
+                f32(n, kvHeads * headDim), f32(n, heads * headDim), f32(n, heads * headDim), f32(n, heads),
+                f32(n, heads * headDim), f32(n, kvHeads * headDim), f32(n, kvHeads * headDim), i32(n), 2, 3, heads, kvHeads,
+                headDim, 0.5f, 50f)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(launches).isEmpty();
     }
 
     @Test

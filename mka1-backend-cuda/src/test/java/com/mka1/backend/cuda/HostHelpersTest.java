@@ -1,5 +1,7 @@
 package com.mka1.backend.cuda;
 
+import com.mka1.spi.Bf16;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -103,23 +103,26 @@ final class ProfilingKernels implements Kernels {
     }
 
     @Override
-    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
-        time("rope", () -> inner.rope(x, positions, invFreq, n, heads, headDim, inverse));
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+                     float attentionFactor, boolean inverse) {
+        time("rope", () -> inner.rope(x, positions, invFreq, n, heads, headDim, rotaryDim, attentionFactor, inverse));
     }
 
     @Override
     public void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale,
+                                 float softcap) {
         time("attentionForward", () -> inner.attentionForward(out, lse, q, k, v, segStart,
-                batch, qLen, kvLen, heads, kvHeads, headDim, scale));
+                batch, qLen, kvLen, heads, kvHeads, headDim, scale, softcap));
     }
 
     @Override
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
                                   Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale,
+                                  float softcap) {
         time("attentionBackward", () -> inner.attentionBackward(dq, dk, dv, dout, out, lse, q, k, v, segStart,
-                batch, seqLen, heads, kvHeads, headDim, scale));
+                batch, seqLen, heads, kvHeads, headDim, scale, softcap));
     }
 
     @Override
@@ -130,6 +133,21 @@ final class ProfilingKernels implements Kernels {
     @Override
     public void swigluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n) {
         time("swigluBackward", () -> inner.swigluBackward(dgate, dup, dout, gate, up, n));
+    }
+
+    @Override
+    public void gegluForward(Tensor out, Tensor gate, Tensor up, long n) {
+        time("gegluForward", () -> inner.gegluForward(out, gate, up, n));
+    }
+
+    @Override
+    public void gegluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n) {
+        time("gegluBackward", () -> inner.gegluBackward(dgate, dup, dout, gate, up, n));
+    }
+
+    @Override
+    public void softcap(Tensor x, float cap, long n) {
+        time("softcap", () -> inner.softcap(x, cap, n));
     }
 
     @Override

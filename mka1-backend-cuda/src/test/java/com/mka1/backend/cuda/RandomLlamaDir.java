@@ -1,5 +1,7 @@
 package com.mka1.backend.cuda;
 
+import com.mka1.spi.Bf16;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

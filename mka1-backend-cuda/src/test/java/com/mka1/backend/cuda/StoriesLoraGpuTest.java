@@ -13,13 +13,13 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.Projection;
-import com.mka1.core.train.BatchResult;
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.Parameter;
+import com.mka1.core.model.BatchResult;
+import com.mka1.core.model.PackedBatch;
+import com.mka1.core.model.Parameter;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
@@ -51,7 +51,7 @@ class StoriesLoraGpuTest {
         var lora = new LoraSpec(8, 16, 0.0, EnumSet.allOf(Projection.class), 11);
         double[] losses = new double[STEPS];
         try (ComputeDevice dev = backend.get();
-             LlamaModel model = LlamaModel.load(modelDir, dev, new FineTuning.Lora(lora), false)) {
+             LlamaModel model = LlamaModel.load(modelDir, dev, new TrainableWeights.Lora(lora), false)) {
             Kernels k = dev.kernels();
             List<Tensor[]> moments = new ArrayList<>();
             for (Parameter p : model.trainableParameters()) {

@@ -13,13 +13,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.Projection;
-import com.mka1.core.train.BatchResult;
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.Parameter;
+import com.mka1.core.model.BatchResult;
+import com.mka1.core.model.PackedBatch;
+import com.mka1.core.model.Parameter;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
@@ -143,7 +143,7 @@ public final class TrainingStepBenchmark {
         try {
             RandomLlamaDir.write(shape, dir, 42);
             var lora = new LoraSpec(8, 16, 0.0, EnumSet.allOf(Projection.class), 7);
-            try (LlamaModel model = LlamaModel.load(dir, dev, new FineTuning.Lora(lora), false)) {
+            try (LlamaModel model = LlamaModel.load(dir, dev, new TrainableWeights.Lora(lora), false)) {
                 PackedBatch batch = randomBatch(shape);
                 LoraStepper stepper = new LoraStepper(dev, model);
                 double loss = 0;
@@ -164,7 +164,7 @@ public final class TrainingStepBenchmark {
             }
             // Where the time goes, as for full fine-tuning: one step with every kernel timed alone.
             ProfilingDevice profile = new ProfilingDevice(dev);
-            try (LlamaModel model = LlamaModel.load(dir, profile, new FineTuning.Lora(lora), false)) {
+            try (LlamaModel model = LlamaModel.load(dir, profile, new TrainableWeights.Lora(lora), false)) {
                 LoraStepper stepper = new LoraStepper(profile, model);
                 stepper.step(randomBatch(shape));
                 stepper.close();

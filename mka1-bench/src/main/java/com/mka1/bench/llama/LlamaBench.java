@@ -1,12 +1,12 @@
 package com.mka1.bench.llama;
 
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.KvCache;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.Projection;
-import com.mka1.core.train.BatchResult;
-import com.mka1.core.train.PackedBatch;
+import com.mka1.core.model.BatchResult;
+import com.mka1.core.model.PackedBatch;
 import com.mka1.core.train.optim.AdamW;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeBackend;
@@ -43,12 +43,12 @@ public final class LlamaBench {
         ComputeBackend backend = ServiceLoader.load(ComputeBackend.class).stream().map(ServiceLoader.Provider::get)
                 .filter(b -> b.name().equals(backendName)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no backend " + backendName));
-        FineTuning fineTuning = shape.lora()
-                ? new FineTuning.Lora(new LoraSpec(shape.loraRank(), 2.0 * shape.loraRank(), 0.0,
+        TrainableWeights trainableWeights = shape.lora()
+                ? new TrainableWeights.Lora(new LoraSpec(shape.loraRank(), 2.0 * shape.loraRank(), 0.0,
                         EnumSet.allOf(Projection.class), 42))
-                : new FineTuning.Full();
+                : new TrainableWeights.Full();
         try (ComputeDevice device = backend.open(new BackendOptions(threads, 0, Map.of()));
-             LlamaModel model = LlamaModel.load(modelDir, device, fineTuning, false);
+             LlamaModel model = LlamaModel.load(modelDir, device, trainableWeights, false);
              AdamW optimizer = new AdamW(model.trainableParameters(), AdamW.Config.defaults())) {
             PackedBatch batch = randomBatch(shape, new Random(7));
             float gradScale = 1f / batch.targetCount();

@@ -1,8 +1,9 @@
 package com.mka1.core.adapter;
 
-import com.mka1.core.models.ModelRegistry;
-import com.mka1.core.models.RegisteredModel;
-import com.mka1.core.safetensors.JsonTree;
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
+import com.mka1.core.registry.ModelRegistry;
+import com.mka1.core.registry.RegisteredModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public final class AdapterBase {
     /** Writes the explicit mapping of {@code adapterDir} to {@code baseModelId}. */
     public static void writeMapping(Path adapterDir, String baseModelId) {
         try {
-            Files.writeString(adapterDir.resolve(MAPPING_FILE), JsonTree.write(Map.of("base_model", baseModelId)) + "\n",
+            Files.writeString(adapterDir.resolve(MAPPING_FILE), Json.write(Json.VALUE, new JsonValue.Obj(Map.of("base_model", new JsonValue.Str(baseModelId)))) + "\n",
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + adapterDir.resolve(MAPPING_FILE), e);
@@ -68,8 +69,8 @@ public final class AdapterBase {
         Path file = adapterDir.resolve(MAPPING_FILE);
         if (!Files.isRegularFile(file)) return null;
         try {
-            Object base = JsonTree.parseObject(Files.readAllBytes(file), file.toString()).get("base_model");
-            if (!(base instanceof String s) || s.isBlank()) {
+            JsonValue base = Json.field(Json.parseObject(Files.readAllBytes(file), file.toString()), "base_model");
+            if (!(base instanceof JsonValue.Str(String s)) || s.isBlank()) {
                 throw new UnsupportedAdapterException(file + ": field base_model must name a model id");
             }
             return s;

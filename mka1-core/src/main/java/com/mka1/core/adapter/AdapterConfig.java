@@ -1,8 +1,9 @@
 package com.mka1.core.adapter;
 
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.Projection;
-import com.mka1.core.safetensors.JsonTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,35 +65,43 @@ public record AdapterConfig(String baseModel, int rank, double alpha, boolean rs
     public static AdapterConfig read(Path dir) {
         Path file = dir.resolve(FILE);
         try {
-            return parse(JsonTree.parseObject(Files.readAllBytes(file), file.toString()), file.toString());
+            return parse(Json.parseObject(Files.readAllBytes(file), file.toString()), file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
-    static AdapterConfig parse(Map<String, Object> json, String source) {
-        for (var e : json.entrySet()) {
+    static AdapterConfig parse(JsonValue.Obj json, String source) {
+        for (var e : json.fields().entrySet()) {
             if (!UNDERSTOOD.contains(e.getKey()) && !IRRELEVANT.contains(e.getKey()) && !unset(e.getValue())) {
                 throw refuse(source, e.getKey(), e.getValue());
             }
         }
-        if (!"LORA".equals(json.get("peft_type"))) throw refuse(source, "peft_type", json.get("peft_type"));
-        Object task = json.get("task_type");
-        if (task != null && !"CAUSAL_LM".equals(task)) throw refuse(source, "task_type", task);
-        Object bias = json.get("bias");
-        if (bias != null && !"none".equals(bias)) throw refuse(source, "bias", bias);
-        if (Boolean.TRUE.equals(json.get("fan_in_fan_out"))) throw refuse(source, "fan_in_fan_out", true);
-        if (!(json.get("r") instanceof Long r) || r <= 0) throw new UnsupportedAdapterException(source + ": field r must be a positive integer");
-        if (!(json.get("lora_alpha") instanceof Number alpha)) throw new UnsupportedAdapterException(source + ": field lora_alpha must be a number");
-        if (json.get("target_modules") == null) throw new UnsupportedAdapterException(source + ": field target_modules is missing");
-        TargetModules targets = TargetModules.parse(json.get("target_modules"), "target_modules");
-        TargetModules excluded = unset(json.get("exclude_modules")) ? null : TargetModules.parse(json.get("exclude_modules"), "exclude_modules");
-        return new AdapterConfig(json.get("base_model_name_or_path") instanceof String s ? s : null, r.intValue(),
-                alpha.doubleValue(), flag(json, "use_rslora", source), flag(json, "use_dora", source), targets, excluded,
-                numbers(json.get("rank_pattern"), "rank_pattern", source, Number::intValue),
-                numbers(json.get("alpha_pattern"), "alpha_pattern", source, Number::doubleValue),
-                layers(json.get("layers_to_transform"), source), strings(json.get("layers_pattern"), "layers_pattern", source),
-                strings(json.get("modules_to_save"), "modules_to_save", source));
+        JsonValue peftType = Json.field(json, "peft_type");
+        if (!(peftType instanceof JsonValue.Str(String type) && type.equals("LORA"))) throw refuse(source, "peft_type", peftType);
+        JsonValue task = Json.field(json, "task_type");
+        if (task != null && !(task instanceof JsonValue.Str(String t) && t.equals("CAUSAL_LM"))) throw refuse(source, "task_type", task);
+        JsonValue bias = Json.field(json, "bias");
+        if (bias != null && !(bias instanceof JsonValue.Str(String b) && b.equals("none"))) throw refuse(source, "bias", bias);
+        if (flag(json, "fan_in_fan_out", source)) throw refuse(source, "fan_in_fan_out", new JsonValue.Bool(true));
+        if (!(Json.integerOrNull(Json.field(json, "r")) instanceof Long r) || r <= 0) {
+            throw new UnsupportedAdapterException(source + ": field r must be a positive integer");
+        }
+        if (!(Json.numberOrNull(Json.field(json, "lora_alpha")) instanceof Double alpha)) {
+            throw new UnsupportedAdapterException(source + ": field lora_alpha must be a number");
+        }
+        JsonValue targetModules = Json.field(json, "target_modules");
+        if (targetModules == null) throw new UnsupportedAdapterException(source + ": field target_modules is missing");
+        TargetModules targets = TargetModules.parse(targetModules, "target_modules");
+        JsonValue exclude = Json.field(json, "exclude_modules");
+        TargetModules excluded = unset(exclude) ? null : TargetModules.parse(exclude, "exclude_modules");
+        return new AdapterConfig(Json.field(json, "base_model_name_or_path") instanceof JsonValue.Str(String s) ? s : null,
+                r.intValue(), alpha, flag(json, "use_rslora", source), flag(json, "use_dora", source), targets, excluded,
+                numbers(Json.field(json, "rank_pattern"), "rank_pattern", source, Double::intValue),
+                numbers(Json.field(json, "alpha_pattern"), "alpha_pattern", source, d -> d),
+                layers(Json.field(json, "layers_to_transform"), source),
+                strings(Json.field(json, "layers_pattern"), "layers_pattern", source),
+                strings(Json.field(json, "modules_to_save"), "modules_to_save", source));
     }
 
     // ---- what the config means for one module --------------------------------------------
@@ -137,17 +146,30 @@ public record AdapterConfig(String baseModel, int rank, double alpha, boolean rs
     /**
      * The adapter as LoRA slots of the training engine ({@link LoraSpec}), when it is plain and
      * puts the same projections on each of {@code numLayers} layers; empty when it needs merging.
+     * On a model with {@code fusedProjections} (Phi-3) the slots sit on the fused modules PEFT
+     * targets ({@code qkv_proj}, {@code gate_up_proj}), whose parts are then all targets.
      */
-    public Optional<LoraSpec> uniformSpec(int numLayers) {
+    public Optional<LoraSpec> uniformSpec(int numLayers, boolean fused) {
         if (!plain() || targets("lm_head") || targets("model.embed_tokens")) return Optional.empty();
         Set<Projection> first = null;
         for (int l = 0; l < numLayers; l++) {
             Set<Projection> layer = EnumSet.noneOf(Projection.class);
-            for (Projection p : Projection.values()) if (targets(p.hfPrefix(l))) layer.add(p);
+            for (Projection p : Projection.values()) if (targets(moduleKey(p, l, fused))) layer.add(p);
             if (first != null && !first.equals(layer)) return Optional.empty();
             first = layer;
         }
         return first == null || first.isEmpty() ? Optional.empty() : Optional.of(new LoraSpec(rank, alpha, 0, first, 0));
+    }
+
+    /** The module holding projection {@code p} of layer {@code layer}: its own, or the fused one it is part of. */
+    private static String moduleKey(Projection p, int layer, boolean fused) {
+        String own = p.hfPrefix(layer);
+        if (!fused) return own;
+        return switch (p) {
+            case Q, K, V -> own.substring(0, own.lastIndexOf('.')) + ".qkv_proj";
+            case GATE, UP -> own.substring(0, own.lastIndexOf('.')) + ".gate_up_proj";
+            case O, DOWN -> own;
+        };
     }
 
     /** PEFT's get_pattern_key: the first pattern the key ends with, at a "." boundary, as a regular expression. */
@@ -175,46 +197,48 @@ public record AdapterConfig(String baseModel, int rank, double alpha, boolean rs
 
     // ---- parsing helpers ---------------------------------------------------------------------
 
-    private static boolean unset(Object v) {
-        return v == null || Boolean.FALSE.equals(v) || v instanceof Map<?, ?> m && m.isEmpty()
-                || v instanceof List<?> l && l.isEmpty();
+    private static boolean unset(JsonValue v) {
+        return v == null || v == JsonValue.Null.INSTANCE || v instanceof JsonValue.Bool(boolean b) && !b
+                || v instanceof JsonValue.Obj o && o.fields().isEmpty() || v instanceof JsonValue.Arr a && a.items().isEmpty();
     }
 
-    private static UnsupportedAdapterException refuse(String source, String field, Object value) {
-        return new UnsupportedAdapterException(source + ": unsupported " + field + " = " + JsonTree.write(value));
+    private static UnsupportedAdapterException refuse(String source, String field, JsonValue value) {
+        return new UnsupportedAdapterException(source + ": unsupported " + field + " = "
+                + (value instanceof JsonValue.Str ? Json.write(Json.VALUE, value) : Json.text(value)));
     }
 
-    private static boolean flag(Map<String, Object> json, String field, String source) {
-        Object v = json.get(field);
-        if (v == null || v instanceof Boolean) return Boolean.TRUE.equals(v);
+    private static boolean flag(JsonValue.Obj json, String field, String source) {
+        JsonValue v = Json.field(json, field);
+        if (v == null) return false;
+        if (v instanceof JsonValue.Bool(boolean b)) return b;
         throw refuse(source, field, v);
     }
 
-    private static <T> Map<String, T> numbers(Object v, String field, String source, java.util.function.Function<Number, T> as) {
+    private static <T> Map<String, T> numbers(JsonValue v, String field, String source, java.util.function.Function<Double, T> as) {
         Map<String, T> out = new LinkedHashMap<>();
         if (v == null) return out;
-        if (!(v instanceof Map<?, ?> map)) throw refuse(source, field, v);
-        for (var e : map.entrySet()) {
-            if (!(e.getValue() instanceof Number n)) throw refuse(source, field, v);
-            out.put((String) e.getKey(), as.apply(n));
+        if (!(v instanceof JsonValue.Obj map)) throw refuse(source, field, v);
+        for (var e : map.fields().entrySet()) {
+            if (!(Json.numberOrNull(e.getValue()) instanceof Double n)) throw refuse(source, field, v);
+            out.put(e.getKey(), as.apply(n));
         }
         return out;
     }
 
-    private static List<Integer> layers(Object v, String source) {
+    private static List<Integer> layers(JsonValue v, String source) {
         if (v == null) return null;
-        if (v instanceof Long one) return List.of(one.intValue());
-        if (v instanceof List<?> list && list.stream().allMatch(Long.class::isInstance)) {
-            return list.isEmpty() ? null : list.stream().map(o -> ((Long) o).intValue()).toList();
+        if (Json.integerOrNull(v) instanceof Long one) return List.of(one.intValue());
+        if (v instanceof JsonValue.Arr(List<JsonValue> list) && list.stream().allMatch(i -> Json.integerOrNull(i) != null)) {
+            return list.isEmpty() ? null : list.stream().map(i -> Json.integerOrNull(i).intValue()).toList();
         }
         throw refuse(source, "layers_to_transform", v);
     }
 
-    private static List<String> strings(Object v, String field, String source) {
+    private static List<String> strings(JsonValue v, String field, String source) {
         if (v == null) return List.of();
-        if (v instanceof String s) return List.of(s);
-        if (v instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
-            return list.stream().map(String.class::cast).toList();
+        if (v instanceof JsonValue.Str(String s)) return List.of(s);
+        if (v instanceof JsonValue.Arr(List<JsonValue> list) && list.stream().allMatch(JsonValue.Str.class::isInstance)) {
+            return list.stream().map(i -> ((JsonValue.Str) i).value()).toList();
         }
         throw refuse(source, field, v);
     }

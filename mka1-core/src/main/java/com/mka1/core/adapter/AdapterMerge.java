@@ -52,7 +52,7 @@ public final class AdapterMerge {
                 mergeModule(model.device(), reader, file, config, module, e.getValue(), used);
                 merged++;
             }
-            int saved = replaceSaved(model.device(), reader, file, config, weights, tied, used);
+            int saved = replaceSaved(model.device(), reader, file, config, weights, tied, model.config().traits().normPlusOne(), used);
             for (String name : reader.names()) {
                 if (!used.contains(name)) throw refuse(file, "tensor " + name + " (no targeted module or modules_to_save entry uses it)");
             }
@@ -89,7 +89,7 @@ public final class AdapterMerge {
     }
 
     private static int replaceSaved(ComputeDevice dev, SafetensorsReader reader, Path file, AdapterConfig config,
-                                    Map<String, Tensor> weights, boolean tied, Set<String> used) {
+                                    Map<String, Tensor> weights, boolean tied, boolean normPlusOne, Set<String> used) {
         int saved = 0;
         for (String name : reader.names()) {
             if (used.contains(name) || !name.startsWith(PeftAdapter.PREFIX)) continue;
@@ -101,6 +101,9 @@ public final class AdapterMerge {
             }
             Tensor target = weights.get(base);
             if (target == null) throw refuse(file, "saved tensor " + name + " (the model has no " + base + ")");
+            if (normPlusOne && target.shape().length == 1 && base.endsWith("norm.weight")) {
+                throw refuse(file, "modules_to_save entry " + module + " (a norm this model holds as 1 + weight)");
+            }
             float[] values = read(reader, file, name, used, target.shape());
             dev.copyFromHost(values, 0, target, 0, values.length);
             saved++;

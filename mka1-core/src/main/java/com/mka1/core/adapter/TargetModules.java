@@ -1,5 +1,7 @@
 package com.mka1.core.adapter;
 
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -55,8 +57,8 @@ public sealed interface TargetModules {
     }
 
     /** The selection a config field holds: a string (regex or "all-linear") or a list of names. */
-    static TargetModules parse(Object value, String field) {
-        if (value instanceof String s) {
+    static TargetModules parse(JsonValue value, String field) {
+        if (value instanceof JsonValue.Str(String s)) {
             if (s.equals("all-linear")) return new AllLinear();
             try {
                 return new Regex(Pattern.compile(s));
@@ -65,9 +67,9 @@ public sealed interface TargetModules {
                         + e.getDescription() + ")");
             }
         }
-        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
-            return new Names(list.stream().map(String.class::cast).toList());
+        if (value instanceof JsonValue.Arr(List<JsonValue> list) && list.stream().allMatch(JsonValue.Str.class::isInstance)) {
+            return new Names(list.stream().map(v -> ((JsonValue.Str) v).value()).toList());
         }
-        throw new UnsupportedAdapterException("unsupported " + field + " = " + value + " (a list of module names or a regular expression)");
+        throw new UnsupportedAdapterException("unsupported " + field + " = " + Json.text(value) + " (a list of module names or a regular expression)");
     }
 }

@@ -69,6 +69,21 @@ public final class Backends {
         return best();
     }
 
+    /**
+     * The backend {@code device} runs on, its mode, and why each backend of higher priority is not
+     * in use: "cpu (Vector API, 512-bit, 16 float lanes, 2 threads); cuda skipped: no CUDA driver".
+     */
+    public String describe(ComputeDevice device) {
+        StringBuilder text = new StringBuilder(device.backendName()).append(" (").append(device.description()).append(')');
+        for (ComputeBackend b : backends) {
+            if (b.name().equals(device.backendName())) break;
+            if (b.probe() instanceof Availability.Unavailable(String reason)) {
+                text.append("; ").append(b.name()).append(" skipped: ").append(reason);
+            }
+        }
+        return text.toString();
+    }
+
     /** Opens the backend chosen by {@link #select} with this process's environment. */
     public ComputeDevice open(String requested, BackendOptions options) {
         return select(requested, System.getenv()).open(options);

@@ -141,15 +141,17 @@ final class ReferenceKernels implements Kernels {
     // ---- rotary position embedding -------------------------------------------------------
 
     @Override
-    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, boolean inverse) {
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+                     float attentionFactor, boolean inverse) {
+        checkRotaryDim(headDim, rotaryDim);
         Buf X = buf(x, (long) n * heads * headDim, "x"), P = buf(positions, n, "positions");
-        Buf F = buf(invFreq, headDim / 2, "invFreq");
-        int half = headDim / 2;
+        Buf F = buf(invFreq, rotaryDim / 2, "invFreq");
+        int half = rotaryDim / 2;
         for (int t = 0; t < n; t++) {
             float pos = P.idx(t);
             for (int i = 0; i < half; i++) {
                 float angle = pos * (float) F.get(i); // in float, as the SPI specifies
-                double cos = Math.cos(angle), sin = inverse ? -Math.sin(angle) : Math.sin(angle);
+                double cos = attentionFactor * Math.cos(angle), sin = attentionFactor * (inverse ? -Math.sin(angle) : Math.sin(angle));
                 for (int h = 0; h < heads; h++) {
                     long base = ((long) t * heads + h) * headDim;
                     double a = X.get(base + i), b = X.get(base + i + half);
@@ -160,11 +162,18 @@ final class ReferenceKernels implements Kernels {
         }
     }
 
+    private static void checkRotaryDim(int headDim, int rotaryDim) {
+        if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim) {
+            throw new IllegalArgumentException("rope: rotaryDim " + rotaryDim + " must be even and within headDim " + headDim);
+        }
+    }
+
     // ---- attention -----------------------------------------------------------------------
 
     @Override
     public void attentionForward(Tensor out, Tensor lse, Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale) {
+                                 int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim, float scale,
+                                 float softcap) {
         int qDim = heads * headDim, kvDim = kvHeads * headDim, group = heads / kvHeads;
         Buf O = buf(out, (long) batch * qLen * qDim, "out"), Q = buf(q, (long) batch * qLen * qDim, "q");
         Buf K = buf(k, (long) batch * kvLen * kvDim, "k"), V = buf(v, (long) batch * kvLen * kvDim, "v");
@@ -184,7 +193,7 @@ final class ReferenceKernels implements Kernels {
                         long kAt = ((long) b * kvLen + j) * kvDim + kvCol;
                         double s = 0;
                         for (int d = 0; d < headDim; d++) s += Q.get(qAt + d) * K.get(kAt + d);
-                        scores[j] = scale * s;
+                        scores[j] = softcap > 0 ? softcap * Math.tanh(scale * s / softcap) : scale * s;
                         max = Math.max(max, scores[j]);
                     }
                     double z = 0;
@@ -208,7 +217,8 @@ final class ReferenceKernels implements Kernels {
     @Override
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor out, Tensor lse,
                                   Tensor q, Tensor k, Tensor v, Tensor segStart,
-                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale) {
+                                  int batch, int seqLen, int heads, int kvHeads, int headDim, float scale,
+                                  float softcap) {
         int qDim = heads * headDim, kvDim = kvHeads * headDim, group = heads / kvHeads;
         long nq = (long) batch * seqLen * qDim, nkv = (long) batch * seqLen * kvDim;
         Buf DQ = buf(dq, nq, "dq"), DK = buf(dk, nkv, "dk"), DV = buf(dv, nkv, "dv");
@@ -232,8 +242,11 @@ final class ReferenceKernels implements Kernels {
                             s += Q.get(qAt + d) * K.get(kAt + d);
                             dp += DO.get(qAt + d) * V.get(kAt + d);
                         }
-                        double prob = Math.exp(scale * s - lseValue);
-                        double ds = prob * (dp - delta) * scale;
+                        double capped = softcap > 0 ? softcap * Math.tanh(scale * s / softcap) : scale * s;
+                        double prob = Math.exp(capped - lseValue);
+                        // d capped / d (scale s) = 1 - tanh^2
+                        double slope = softcap > 0 ? 1 - (capped / softcap) * (capped / softcap) : 1;
+                        double ds = prob * (dp - delta) * scale * slope;
                         for (int d = 0; d < headDim; d++) {
                             DQ.add(qAt + d, ds * K.get(kAt + d));
                             DK.add(kAt + d, ds * Q.get(qAt + d));
@@ -271,6 +284,35 @@ final class ReferenceKernels implements Kernels {
             DG.add(i, d * U.get(i) * sig * (1 + g * (1 - sig)));
             DU.add(i, d * g * sig);
         }
+    }
+
+    private static final double GELU_C = Math.sqrt(2 / Math.PI);
+
+    @Override
+    public void gegluForward(Tensor out, Tensor gate, Tensor up, long n) {
+        Buf O = buf(out, n, "out"), G = buf(gate, n, "gate"), U = buf(up, n, "up");
+        for (long i = 0; i < n; i++) {
+            double g = G.get(i);
+            O.set(i, 0.5 * g * (1 + Math.tanh(GELU_C * (g + 0.044715 * g * g * g))) * U.get(i));
+        }
+    }
+
+    @Override
+    public void gegluBackward(Tensor dgate, Tensor dup, Tensor dout, Tensor gate, Tensor up, long n) {
+        Buf DG = buf(dgate, n, "dgate"), DU = buf(dup, n, "dup"), DO = buf(dout, n, "dout");
+        Buf G = buf(gate, n, "gate"), U = buf(up, n, "up");
+        for (long i = 0; i < n; i++) {
+            double g = G.get(i), t = Math.tanh(GELU_C * (g + 0.044715 * g * g * g)), d = DO.get(i);
+            double dgelu = 0.5 * (1 + t) + 0.5 * g * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * g * g);
+            DG.add(i, d * U.get(i) * dgelu);
+            DU.add(i, d * 0.5 * g * (1 + t));
+        }
+    }
+
+    @Override
+    public void softcap(Tensor x, float cap, long n) {
+        Buf X = buf(x, n, "x");
+        for (long i = 0; i < n; i++) X.set(i, cap * Math.tanh(X.get(i) / cap));
     }
 
     // ---- loss ----------------------------------------------------------------------------

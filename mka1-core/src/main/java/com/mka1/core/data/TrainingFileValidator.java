@@ -1,6 +1,5 @@
 package com.mka1.core.data;
 
-import com.mka1.core.train.TrainingMethod;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -7,6 +7,8 @@ import com.mka1.api.files.FilePurpose;
 import com.mka1.api.models.ModelExportParams;
 import com.mka1.core.adapter.UnsupportedAdapterException;
 import com.mka1.core.files.FileStore;
+import com.mka1.core.registry.RegisteredModel;
+import com.mka1.core.storage.StorageFailures;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +36,9 @@ public final class ExportFiles {
         this.scratch = scratch;
     }
 
-    public FileObject export(String modelId, ModelExportParams params, Caller caller) {
+    /** Exports {@code model} (whose visibility the caller has already been checked against) into a file of {@code caller}. */
+    public FileObject export(RegisteredModel model, ModelExportParams params, Caller caller) {
+        String modelId = model.id();
         ExportFormat format;
         GgufType type;
         try {
@@ -47,30 +51,21 @@ public final class ExportFiles {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage(), "type", "invalid_export_type");
         }
-        String base = fileBase(modelId);
         Path work = null;
         try {
             Files.createDirectories(scratch);
             work = Files.createTempDirectory(scratch, "export");
-            Path out = switch (format) {
-                case HF -> zip(exporter.export(modelId, format, type, work.resolve(base)), work.resolve(base + ".zip"));
-                case GGUF -> exporter.export(modelId, format, type, work.resolve(base + "." + type.wireName() + ".gguf"));
-                case GGUF_LORA -> exporter.export(modelId, format, type, work.resolve(base + ".lora." + type.wireName() + ".gguf"));
-            };
+            Path written = exporter.export(modelId, format, type, work.resolve(format.fileName(modelId, type)));
+            Path out = format == ExportFormat.HF ? zip(written, work.resolve(written.getFileName() + ".zip")) : written;
             return files.storeGenerated(out.getFileName().toString(), FilePurpose.FINE_TUNE_RESULTS, out, caller.endUserId());
         } catch (UnsupportedExportException | UnsupportedAdapterException e) {
             throw new InvalidRequestException("Model '" + modelId + "' cannot be exported as " + format.wireName() + ": "
                     + e.getMessage(), "format", "model_not_exportable");
         } catch (IOException e) {
-            throw new UncheckedIOException("export of " + modelId + " failed", e);
+            throw StorageFailures.toApi("Could not export " + modelId, e);
         } finally {
             if (work != null) deleteTree(work);
         }
-    }
-
-    /** A file-name-safe form of a model id ("ft:local:x:y" -> "ft-local-x-y"). */
-    static String fileBase(String modelId) {
-        return modelId.replaceAll("[^A-Za-z0-9._-]+", "-");
     }
 
     private static Path zip(Path dir, Path zip) throws IOException {

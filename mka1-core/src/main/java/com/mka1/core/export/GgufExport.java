@@ -1,5 +1,7 @@
 package com.mka1.core.export;
 
+import com.mka1.core.model.FamilyTraits;
+import com.mka1.core.model.LayerAttention;
 import com.mka1.core.model.LlamaConfig;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.RopeScaling;
@@ -41,6 +43,7 @@ public final class GgufExport {
                     .put(arch + ".rope.scaling.factor", (float) factor);
             case RopeScaling.Llama3 l -> gguf.add(new GgufWriter.Tensor("rope_freqs.weight", new int[] {c.headDim() / 2},
                     ropeFactors(c), GgufType.F32));
+            default -> throw new IllegalStateException("architecture() admits no other RoPE scaling: " + c.ropeScaling());
         }
         GgufTokenizer.addMetadata(gguf, tokenizerDir, c.vocabSize());
         ComputeDevice dev = model.device();
@@ -58,12 +61,46 @@ public final class GgufExport {
         gguf.write(file);
     }
 
+    /**
+     * llama.cpp's architecture for {@code c}; anything this writer does not lay out as llama.cpp
+     * reads it (another family, or a step beyond Llama's in a Llama config) is refused by name.
+     */
     static String architecture(LlamaConfig c) {
-        return switch (c.architecture()) {
+        String arch = switch (c.architecture()) {
             case "LlamaForCausalLM", "MistralForCausalLM" -> "llama";
             case "Qwen2ForCausalLM" -> "qwen2";
-            default -> throw new UnsupportedExportException("architecture " + c.architecture() + " has no GGUF export");
+            default -> throw new UnsupportedExportException("architecture " + c.architecture()
+                    + " has no GGUF export (LlamaForCausalLM, MistralForCausalLM and Qwen2ForCausalLM have)");
         };
+        String beyondLlama = beyondLlama(c);
+        if (beyondLlama != null) {
+            throw new UnsupportedExportException(c.architecture() + " with " + beyondLlama + " has no GGUF export");
+        }
+        return arch;
+    }
+
+    /** The first setting of {@code c} that llama.cpp's llama/qwen2 graph does not compute, or null. */
+    private static String beyondLlama(LlamaConfig c) {
+        FamilyTraits t = c.traits();
+        if (t.fusedProjections()) return "fused projections";
+        if (t.normPlusOne()) return "1 + weight norms";
+        if (t.qkNorm() != FamilyTraits.QkNorm.NONE) return "query/key norms";
+        if (!t.preAttnNorm() || !t.preMlpNorm() || t.postAttnNorm() || t.postMlpNorm()) return "a different norm placement";
+        if (t.activation() != FamilyTraits.Activation.SILU) return "activation " + t.activation();
+        if (t.embeddingScale() != 1 || t.residualScale() != 1 || t.logitScale() != 1) return "embedding/residual/logit multipliers";
+        if (t.finalLogitSoftcap() > 0 || t.attnLogitSoftcap() > 0) return "logit soft caps";
+        if (Math.abs(t.attentionScale() * Math.sqrt(c.headDim()) - 1) > 1e-9) return "attention scale " + t.attentionScale();
+        if (!(c.ropeScaling() instanceof RopeScaling.None || c.ropeScaling() instanceof RopeScaling.Linear
+                || c.ropeScaling() instanceof RopeScaling.Llama3)) {
+            return "RoPE scaling " + c.ropeScaling().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        }
+        for (int l = 0; l < c.numLayers(); l++) {
+            LayerAttention a = c.layers().get(l);
+            if (a.sliding() && a.window() < c.maxPositions()) return "sliding_window " + a.window() + " (layer " + l + ")";
+            if (!a.rotary()) return "a layer without RoPE (layer " + l + ")";
+            if (a.rope().rotaryDim() != c.headDim()) return "partial rotary dimension " + a.rope().rotaryDim();
+        }
+        return null;
     }
 
     /** The type a tensor is stored in: vectors F32, matrices the asked type (F16 where rows do not fill Q8_0 blocks). */
@@ -118,9 +155,8 @@ public final class GgufExport {
     /** llama3 RoPE scaling as llama.cpp's rope_freqs: unscaled / scaled inverse frequency per pair. */
     private static float[] ropeFactors(LlamaConfig c) {
         int half = c.headDim() / 2;
-        double[] base = new double[half];
-        for (int i = 0; i < half; i++) base[i] = 1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / c.headDim());
-        double[] scaled = c.ropeScaling().apply(base.clone());
+        double[] base = RopeScaling.base(c.ropeTheta(), c.headDim());
+        double[] scaled = c.ropeScaling().invFreq(c.ropeTheta(), c.headDim(), 1);
         float[] out = new float[half];
         for (int i = 0; i < half; i++) out[i] = (float) (base[i] / scaled[i]);
         return out;

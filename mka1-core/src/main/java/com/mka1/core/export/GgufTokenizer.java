@@ -1,6 +1,7 @@
 package com.mka1.core.export;
 
-import com.mka1.core.safetensors.JsonTree;
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import com.mka1.core.tokenizer.TokenizerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,29 +26,33 @@ final class GgufTokenizer {
 
     static void addMetadata(GgufWriter gguf, Path modelDir, int vocabSize) {
         Path file = modelDir.resolve("tokenizer.json");
-        Map<String, Object> json;
+        JsonValue.Obj json;
         try {
-            json = JsonTree.parseObject(Files.readAllBytes(file), file.toString());
+            json = Json.parseObject(Files.readAllBytes(file), file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        Map<?, ?> model = (Map<?, ?>) json.get("model");
-        if (model == null || !"BPE".equals(model.get("type"))) {
-            throw new UnsupportedExportException(file + ": tokenizer model " + (model == null ? null : model.get("type"))
-                    + " has no GGUF export (BPE has)");
+        JsonValue.Obj model = Json.field(json, "model") instanceof JsonValue.Obj m ? m : null;
+        JsonValue modelType = model == null ? null : Json.field(model, "type");
+        if (!(modelType instanceof JsonValue.Str(String type) && type.equals("BPE"))
+                || !(Json.field(model, "vocab") instanceof JsonValue.Obj vocab)) {
+            throw new UnsupportedExportException(file + ": tokenizer model " + Json.text(modelType) + " has no GGUF export (BPE has)");
         }
-        Map<?, ?> vocab = (Map<?, ?>) model.get("vocab");
         String[] tokens = new String[vocabSize];
-        for (var e : vocab.entrySet()) {
-            int id = ((Number) e.getValue()).intValue();
-            if (id < vocabSize) tokens[id] = (String) e.getKey();
+        for (var e : vocab.fields().entrySet()) {
+            int id = id(e.getValue(), file);
+            if (id < vocabSize) tokens[id] = e.getKey();
         }
         Map<String, Boolean> special = new HashMap<>();
-        for (Object o : (List<?>) json.getOrDefault("added_tokens", List.of())) {
-            Map<?, ?> t = (Map<?, ?>) o;
-            int id = ((Number) t.get("id")).intValue();
-            if (id < vocabSize) tokens[id] = (String) t.get("content");
-            special.put((String) t.get("content"), Boolean.TRUE.equals(t.get("special")));
+        if (Json.field(json, "added_tokens") instanceof JsonValue.Arr(List<JsonValue> added)) {
+            for (JsonValue o : added) {
+                if (!(o instanceof JsonValue.Obj t) || !(Json.field(t, "content") instanceof JsonValue.Str(String content))) {
+                    throw new UnsupportedExportException(file + ": an added token without content: " + Json.text(o));
+                }
+                int id = id(Json.field(t, "id"), file);
+                if (id < vocabSize) tokens[id] = content;
+                special.put(content, Json.field(t, "special") instanceof JsonValue.Bool(boolean b) && b);
+            }
         }
         boolean[] padding = new boolean[vocabSize]; // rows of the embedding beyond the tokenizer's vocabulary
         for (int i = 0; i < vocabSize; i++) {
@@ -56,14 +61,15 @@ final class GgufTokenizer {
                 padding[i] = true;
             }
         }
-        List<String> merges = merges(model.get("merges"));
-        boolean byteLevel = JsonTree.write(json.get("pre_tokenizer")).contains("\"ByteLevel\"");
+        List<String> merges = merges(Json.field(model, "merges"));
+        boolean byteLevel = Json.text(Json.field(json, "pre_tokenizer")).contains("\"ByteLevel\"");
+        String unkToken = Json.field(model, "unk_token") instanceof JsonValue.Str(String unk) ? unk : null;
         int[] types = new int[vocabSize];
         for (int i = 0; i < vocabSize; i++) {
             Boolean isSpecial = special.get(tokens[i]);
             types[i] = isSpecial == null ? (!byteLevel && tokens[i].matches("<0x[0-9A-F]{2}>") ? BYTE : NORMAL)
                     : isSpecial ? CONTROL : USER_DEFINED;
-            if (tokens[i].equals(model.get("unk_token"))) types[i] = UNKNOWN;
+            if (tokens[i].equals(unkToken)) types[i] = UNKNOWN;
             if (padding[i]) types[i] = UNUSED;
         }
         gguf.put("tokenizer.ggml.model", byteLevel ? "gpt2" : "llama");
@@ -77,7 +83,7 @@ final class GgufTokenizer {
         for (int i = 0; i < vocabSize; i++) ids.putIfAbsent(tokens[i], i);
         putId(gguf, "tokenizer.ggml.bos_token_id", ids.get(config.bosToken()));
         putId(gguf, "tokenizer.ggml.eos_token_id", ids.get(config.eosToken()));
-        if (model.get("unk_token") instanceof String unk) putId(gguf, "tokenizer.ggml.unknown_token_id", ids.get(unk));
+        if (unkToken != null) putId(gguf, "tokenizer.ggml.unknown_token_id", ids.get(unkToken));
         gguf.put("tokenizer.ggml.add_bos_token", config.addBosToken() != null ? config.addBosToken() : !byteLevel);
         gguf.put("tokenizer.ggml.add_eos_token", Boolean.TRUE.equals(config.addEosToken()));
         if (!byteLevel) gguf.put("tokenizer.ggml.add_space_prefix", addsSpacePrefix(json));
@@ -85,9 +91,9 @@ final class GgufTokenizer {
     }
 
     /** Whether "▁" goes before the text: a Prepend normalizer (older files) or a Metaspace pre-tokenizer that prepends. */
-    private static boolean addsSpacePrefix(Map<String, Object> json) {
-        if (JsonTree.write(json.get("normalizer")).contains("\"Prepend\"")) return true;
-        String pre = JsonTree.write(json.get("pre_tokenizer"));
+    private static boolean addsSpacePrefix(JsonValue.Obj json) {
+        if (Json.text(Json.field(json, "normalizer")).contains("\"Prepend\"")) return true;
+        String pre = Json.text(Json.field(json, "pre_tokenizer"));
         return pre.contains("\"Metaspace\"") && !pre.contains("\"prepend_scheme\":\"never\"")
                 && !pre.contains("\"add_prefix_space\":false");
     }
@@ -97,12 +103,21 @@ final class GgufTokenizer {
     }
 
     /** "a b" strings whether tokenizer.json holds them as strings or as pairs. */
-    private static List<String> merges(Object value) {
+    private static List<String> merges(JsonValue value) {
         List<String> out = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            for (Object m : list) out.add(m instanceof List<?> pair ? pair.get(0) + " " + pair.get(1) : (String) m);
+        if (value instanceof JsonValue.Arr(List<JsonValue> list)) {
+            for (JsonValue m : list) {
+                out.add(m instanceof JsonValue.Arr(List<JsonValue> pair) ? Json.text(pair.get(0)) + " " + Json.text(pair.get(1)) : Json.text(m));
+            }
         }
         return out;
+    }
+
+    /** A token id of tokenizer.json. */
+    private static int id(JsonValue value, Path file) {
+        Long id = Json.integerOrNull(value);
+        if (id == null || id < 0 || id > Integer.MAX_VALUE) throw new UnsupportedExportException(file + ": token id " + Json.text(value));
+        return id.intValue();
     }
 
     /** Score of a token: minus the rank of the first merge that makes it (so the earliest merge wins); 0 for
@@ -123,8 +138,8 @@ final class GgufTokenizer {
     }
 
     /** llama.cpp's name for the byte-level pre-tokenizer ({@code tokenizer.ggml.pre}). */
-    private static String preTokenizer(Map<String, Object> json, Path file) {
-        String pre = JsonTree.write(json.get("pre_tokenizer"));
+    private static String preTokenizer(JsonValue.Obj json, Path file) {
+        String pre = Json.text(Json.field(json, "pre_tokenizer"));
         if (pre.startsWith("{\"type\":\"ByteLevel\"") && pre.contains("\"use_regex\":true")) return "gpt-2";
         if (pre.contains("\\\\p{N}{1,3}") && pre.contains("(?i:'s|'t|'re|'ve|'m|'ll|'d)")) return "llama-bpe";
         if (pre.contains("(?i:'s|'t|'re|'ve|'m|'ll|'d)") && pre.contains("\\\\p{N}|")) return "qwen2";

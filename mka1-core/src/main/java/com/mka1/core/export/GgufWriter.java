@@ -1,6 +1,6 @@
 package com.mka1.core.export;
 
-import com.mka1.core.compute.Bf16;
+import com.mka1.spi.Bf16;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

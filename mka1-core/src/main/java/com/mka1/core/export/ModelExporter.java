@@ -4,7 +4,7 @@ import com.mka1.core.inference.ModelRoute;
 import com.mka1.core.inference.ServedModelLoader;
 import com.mka1.core.model.LlamaConfig;
 import com.mka1.core.model.LlamaModel;
-import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.safetensors.SafetensorsReader;
 import com.mka1.spi.ComputeDevice;
 import java.io.IOException;

@@ -14,10 +14,11 @@ import com.mka1.api.files.FileObject;
 import com.mka1.api.files.FilePurpose;
 import com.mka1.api.files.FileStatus;
 import com.mka1.api.files.FileUpload;
-import com.mka1.core.Ids;
+import com.mka1.core.storage.Ids;
 import com.mka1.core.json.Json;
 import com.mka1.core.paging.CursorPaging;
 import com.mka1.core.storage.AtomicFiles;
+import com.mka1.core.storage.StorageFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Comparator;
@@ -47,6 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FileStore {
     private static final Logger log = LoggerFactory.getLogger(FileStore.class);
     private static final int MAX_FILENAME_LENGTH = 255;
+    /** Where unreadable records are moved on open. */
+    public static final String QUARANTINE = ".quarantine";
 
     private final Path dir;
     private final long maxUploadBytes;
@@ -77,7 +81,13 @@ public final class FileStore {
                 if (AtomicFiles.isTemp(p)) {
                     Files.deleteIfExists(p);
                 } else if (name.endsWith(".json")) {
-                    StoredFile f = StoredFileCodec.INSTANCE.read(Json.parse(Files.readAllBytes(p)));
+                    StoredFile f;
+                    try {
+                        f = StoredFileCodec.INSTANCE.read(Json.parse(Files.readAllBytes(p)));
+                    } catch (RuntimeException e) { // never a reason to refuse to start
+                        quarantine(p, e);
+                        continue;
+                    }
                     files.put(f.file().id(), f);
                     maxSeq = Math.max(maxSeq, f.seq());
                 }
@@ -96,6 +106,17 @@ public final class FileStore {
         log.info("file store {}: {} files", dir, files.size());
     }
 
+    /** Moves an unreadable record and its content to {@code .quarantine/}, for an operator to inspect. */
+    private void quarantine(Path record, Exception cause) throws IOException {
+        Path aside = Files.createDirectories(dir.resolve(QUARANTINE));
+        String id = record.getFileName().toString().replace(".json", "");
+        Files.move(record, aside.resolve(record.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        if (Files.exists(contentPath(id))) {
+            Files.move(contentPath(id), aside.resolve(contentPath(id).getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        log.error("quarantined unreadable file record {} (and its content) to {}: {}", record, aside, cause.toString());
+    }
+
     /** Streams an upload to disk; over the size limit nothing is kept. */
     public FileObject upload(FileUpload upload, Caller caller) {
         if (!upload.purpose().uploadable()) {
@@ -110,7 +131,7 @@ public final class FileStore {
             return commit(id, filename, upload.purpose(), bytes, caller.endUserId());
         } catch (IOException e) {
             deleteQuietly(content);
-            throw new ServerException("Could not store upload " + filename + ": " + e.getMessage(), null, null, e);
+            throw StorageFailures.toApi("Could not store upload " + filename, e);
         } catch (RuntimeException e) {
             deleteQuietly(content);
             throw e;
@@ -125,7 +146,7 @@ public final class FileStore {
             return commit(id, filename, purpose, bytes.length, owner);
         } catch (IOException e) {
             deleteQuietly(contentPath(id));
-            throw new UncheckedIOException("could not store " + filename, e);
+            throw StorageFailures.toApi("Could not store " + filename, e);
         }
     }
 
@@ -138,7 +159,7 @@ public final class FileStore {
             return commit(id, filename, purpose, bytes, owner);
         } catch (IOException e) {
             deleteQuietly(contentPath(id));
-            throw new UncheckedIOException("could not store " + filename, e);
+            throw StorageFailures.toApi("Could not store " + filename, e);
         }
     }
 
@@ -226,6 +247,9 @@ public final class FileStore {
         if (filename.isBlank()) throw new InvalidRequestException("The uploaded file has no filename.", "file", "invalid_value");
         if (filename.length() > MAX_FILENAME_LENGTH) {
             throw new InvalidRequestException("Filename is longer than " + MAX_FILENAME_LENGTH + " characters.", "file", "invalid_value");
+        }
+        if (filename.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) { // ESC, NUL, newlines: never stored, never echoed
+            throw new InvalidRequestException("The filename contains control characters.", "file", "invalid_value");
         }
         return filename;
     }

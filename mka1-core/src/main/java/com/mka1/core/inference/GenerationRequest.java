@@ -1,5 +1,6 @@
 package com.mka1.core.inference;
 
+import com.mka1.core.inference.constrained.TokenConstraint;
 import java.util.Objects;
 
 /**
@@ -10,9 +11,10 @@ import java.util.Objects;
  * @param sampling        how tokens are chosen
  * @param stopTokenIds    ids that end generation (EOS, end-of-turn); they are not decoded into text
  * @param stopSequences   texts that end generation; they are cut from the output
+ * @param constraint      the grammar the output must follow (structured outputs), or null for free text
  */
 public record GenerationRequest(int[] promptIds, int maxOutputTokens, SamplingSettings sampling, int[] stopTokenIds,
-                                StopSequences stopSequences) {
+                                StopSequences stopSequences, TokenConstraint constraint) {
     public GenerationRequest {
         Objects.requireNonNull(promptIds, "promptIds");
         Objects.requireNonNull(sampling, "sampling");
@@ -24,5 +26,11 @@ public record GenerationRequest(int[] promptIds, int maxOutputTokens, SamplingSe
         if (maxOutputTokens < 1) {
             throw new IllegalArgumentException("maxOutputTokens must be at least 1, got " + maxOutputTokens);
         }
+    }
+
+    /** A free-text request. */
+    public GenerationRequest(int[] promptIds, int maxOutputTokens, SamplingSettings sampling, int[] stopTokenIds,
+                             StopSequences stopSequences) {
+        this(promptIds, maxOutputTokens, sampling, stopTokenIds, stopSequences, null);
     }
 }

@@ -1,5 +1,6 @@
 package com.mka1.core.inference;
 
+import com.mka1.core.inference.constrained.ConstrainedDecoding;
 import com.mka1.core.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -8,6 +9,8 @@ import java.util.function.Consumer;
  * Generates text: the prompt is prefilled in one batched pass, then tokens are decoded one at a
  * time over the KV cache until a stop token, a stop sequence or the token limit. Text deltas are
  * handed out as soon as they are final (whole UTF-8 characters, never part of a stop sequence).
+ * With a {@link GenerationRequest#constraint()} only tokens that keep the output a prefix of a
+ * document of its grammar are sampled, and a stop token only once the document is whole.
  */
 public final class Generator {
     private static final char REPLACEMENT = '\uFFFD';
@@ -40,10 +43,17 @@ public final class Generator {
         int emitted = 0;
         String text = "";
         FinishReason reason = FinishReason.LENGTH;
+        ConstrainedDecoding constrained = request.constraint() == null ? null
+                : request.constraint().start(request.stopTokenIds());
         try (DecodeSession session = model.openSession(prompt + limit)) {
             float[] logits = session.append(request.promptIds());
             while (produced < limit) {
-                int token = sampler.sample(logits);
+                int token = constrained == null ? sampler.sample(logits)
+                        : sampleConstrained(sampler, logits, constrained, limit - produced - 1);
+                if (token < 0) { // a whole document that nothing may follow, and no stop token to say so
+                    reason = FinishReason.STOP;
+                    break;
+                }
                 out[produced++] = token;
                 if (contains(request.stopTokenIds(), token)) {
                     reason = FinishReason.STOP;
@@ -71,6 +81,29 @@ public final class Generator {
             deltas.accept(text.substring(emitted));
         }
         return new GenerationResult(prompt, Arrays.copyOf(out, produced), text, reason);
+    }
+
+    /**
+     * Draws among the tokens the grammar allows; when the draw leaves too little room to finish the
+     * document in {@code tokensAfter} more tokens (stop token included), draws again among those that
+     * do; -1 when no token may come. Together this samples exactly the model's distribution restricted to the tokens that fit,
+     * while the cheap cached mask serves almost every step.
+     */
+    private static int sampleConstrained(Sampler sampler, float[] logits, ConstrainedDecoding constrained, int tokensAfter) {
+        long[] allowed = constrained.allowed();
+        if (ConstrainedDecoding.isEmpty(allowed)) {
+            return -1;
+        }
+        int token = sampler.draw(logits, allowed);
+        if (!constrained.fits(token, tokensAfter)) {
+            long[] within = constrained.allowedWithin(tokensAfter);
+            if (!ConstrainedDecoding.isEmpty(within)) { // empty: the budget was too small from the start
+                token = sampler.draw(logits, within);
+            }
+        }
+        sampler.observe(token);
+        constrained.accept(token);
+        return token;
     }
 
     /** Text that is final: not a trailing partial UTF-8 character, not a possible stop-sequence start. */

@@ -1,5 +1,6 @@
 package com.mka1.core.inference;
 
+
 import com.mka1.api.Caller;
 import com.mka1.api.InvalidRequestException;
 import com.mka1.api.NotFoundException;
@@ -10,13 +11,17 @@ import com.mka1.api.responses.OutputMessage;
 import com.mka1.api.responses.OutputText;
 import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
+import com.mka1.api.responses.ResponseDeleted;
 import com.mka1.api.responses.ResponseError;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStatus;
 import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.api.responses.ResponseUsage;
-import com.mka1.core.Ids;
+import com.mka1.core.storage.Ids;
 import com.mka1.core.data.ChatMessage;
+import com.mka1.core.inference.constrained.TokenConstraint;
+import com.mka1.core.registry.ModelAccess;
+import com.mka1.core.json.Metadata;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Responses API over local models: renders the conversation with the model's chat template
- * (as training rendered it), generates, and stores the response when asked. Requests to one model
+ * (as training rendered it), generates (under the grammar of {@code text.format} when it asks for
+ * JSON), and stores the response when asked. Requests to one model
  * are serialised by the {@link ModelCache}.
  */
 public final class ResponsesService implements ResponseService {
@@ -36,14 +42,17 @@ public final class ResponsesService implements ResponseService {
 
     private final ModelCache<ServedModel> models;
     private final ServedModelLoader loader;
+    private final ModelAccess access;
     private final ResponseStore store;
     private final Caller caller;
     private final Clock clock;
 
-    public ResponsesService(ModelCache<ServedModel> models, ServedModelLoader loader, ResponseStore store, Caller caller,
-                            Clock clock) {
+    /** @param access the models {@code caller} may use (another end user's fine-tuned model is not found) */
+    public ResponsesService(ModelCache<ServedModel> models, ServedModelLoader loader, ModelAccess access, ResponseStore store,
+                            Caller caller, Clock clock) {
         this.models = models;
         this.loader = loader;
+        this.access = access;
         this.store = store;
         this.caller = caller;
         this.clock = clock;
@@ -56,13 +65,18 @@ public final class ResponsesService implements ResponseService {
 
     @Override
     public Response createStreaming(ResponseCreateParams params, Consumer<ResponseStreamEvent> events) {
+        Metadata.check(params.metadata());
+        if (params.input().messages().isEmpty()) {
+            throw new InvalidRequestException("Invalid 'input': give a string or at least one message.", "input", "invalid_value");
+        }
         List<InputMessage> conversation = conversation(params);
         Response pending = new Response(Ids.newId("resp"), clock.instant().getEpochSecond(), ResponseStatus.IN_PROGRESS,
                 params.model(), null, null, params.instructions(), params.maxOutputTokens(), params.metadata(),
                 params.temperature() == null ? 1.0 : params.temperature(), params.topP() == null ? 1.0 : params.topP(),
-                params.previousResponseId(), List.of(), null, params.user());
+                params.previousResponseId(), List.of(), null, params.user(), params.text());
         EventSequence out = new EventSequence(events);
         // an unknown model or an input too long surfaces as an exception before any event is sent
+        access.require(params.model(), caller);
         ModelRoute route = loader.route(params.model());
         return models.withModel(route.key(), () -> loader.load(route), served -> {
             served.useAdapter(route.activeAdapter());
@@ -118,10 +132,20 @@ public final class ResponsesService implements ResponseService {
         return stored(responseId, "response_id").response();
     }
 
+    @Override
+    public ResponseDeleted delete(String responseId) {
+        stored(responseId, "response_id");
+        if (!store.delete(responseId)) throw notFound(responseId, "response_id"); // deleted meanwhile
+        return new ResponseDeleted(responseId, true);
+    }
+
     private StoredResponse stored(String responseId, String param) {
         return store.find(responseId).filter(s -> caller.canSee(s.endUserId()))
-                .orElseThrow(() -> new NotFoundException("No response found with id '" + responseId + "'.", param,
-                        "response_not_found"));
+                .orElseThrow(() -> notFound(responseId, param));
+    }
+
+    private static NotFoundException notFound(String responseId, String param) {
+        return new NotFoundException("No response found with id '" + responseId + "'.", param, "response_not_found");
     }
 
     /** Previous turns (from previous_response_id) followed by this request's input. */
@@ -135,6 +159,7 @@ public final class ResponsesService implements ResponseService {
     }
 
     private static GenerationRequest request(ServedModel served, ResponseCreateParams params, List<InputMessage> conversation) {
+        TokenConstraint constraint = served.structuredOutputs().constraint(params.text(), "text.format.schema");
         List<ChatMessage> messages = new ArrayList<>();
         if (params.instructions() != null) {
             messages.add(ChatMessage.of("system", params.instructions()));
@@ -153,7 +178,9 @@ public final class ResponsesService implements ResponseService {
         long seed = params.seed() != null ? params.seed() : SEEDS.nextLong();
         SamplingSettings sampling = new SamplingSettings(params.temperature() == null ? 1.0 : params.temperature(),
                 params.topP() == null ? 1.0 : params.topP(), 0, 1.0, seed);
-        return new GenerationRequest(prompt, max, sampling, served.stopTokenIds(), new StopSequences(params.stop()));
+        List<String> stops = new ArrayList<>(params.stop() == null ? List.of() : params.stop());
+        stops.addAll(served.chatTemplate().stopSequences());
+        return new GenerationRequest(prompt, max, sampling, served.stopTokenIds(), new StopSequences(stops), constraint);
     }
 
     /** Numbers events in order and hands them on. */

@@ -27,17 +27,29 @@ public final class Sampler {
 
     /** Picks the next token from {@code logits[0..vocab)} (the array is not modified) and observes it. */
     public int sample(float[] logits) {
+        int token = draw(logits, null);
+        observe(token);
+        return token;
+    }
+
+    /**
+     * Picks the next token among those set in {@code allowed} (a bit set over token ids; null: all)
+     * without observing it: constrained decoding may draw again before it keeps a token.
+     */
+    public int draw(float[] logits, long[] allowed) {
         double[] scores = new double[seen.length];
         for (int i = 0; i < scores.length; i++) {
+            if (allowed != null && (allowed[i >>> 6] & (1L << (i & 63))) == 0) {
+                scores[i] = Double.NEGATIVE_INFINITY;
+                continue;
+            }
             double x = logits[i];
             if (settings.repetitionPenalty() != 1 && seen[i]) {
                 x = x > 0 ? x / settings.repetitionPenalty() : x * settings.repetitionPenalty();
             }
             scores[i] = x;
         }
-        int token = settings.isGreedy() ? argmax(scores) : draw(scores);
-        observe(token);
-        return token;
+        return settings.isGreedy() ? argmax(scores) : draw(scores);
     }
 
     /** Plain sampling from the whole softmax: no sort needed. */

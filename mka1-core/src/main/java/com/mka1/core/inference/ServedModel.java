@@ -1,5 +1,6 @@
 package com.mka1.core.inference;
 
+import com.mka1.core.inference.constrained.StructuredOutputs;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.PeftAdapter;
 import com.mka1.core.tokenizer.ChatTemplate;
@@ -22,6 +23,7 @@ public final class ServedModel implements CachedModel {
     private final Tokenizer tokenizer;
     private final ChatTemplate chatTemplate;
     private final long memoryBytes;
+    private final StructuredOutputs structuredOutputs;
     private Path activeAdapter;
 
     /** @param activeAdapter the adapter already in the LoRA slots, or null */
@@ -33,6 +35,7 @@ public final class ServedModel implements CachedModel {
         this.chatTemplate = Objects.requireNonNull(chatTemplate, "chatTemplate");
         this.activeAdapter = activeAdapter;
         this.memoryBytes = device.memoryInfo().allocated();
+        this.structuredOutputs = new StructuredOutputs(tokenizer);
     }
 
     /** The cache key: a model id, or a base plus LoRA shape shared by several fine-tuned models. */
@@ -46,6 +49,11 @@ public final class ServedModel implements CachedModel {
 
     public ChatTemplate chatTemplate() {
         return chatTemplate;
+    }
+
+    /** The output formats compiled for this model's tokenizer (schemas seen recently keep their token masks). */
+    public StructuredOutputs structuredOutputs() {
+        return structuredOutputs;
     }
 
     public int contextLength() {

@@ -6,14 +6,14 @@ import com.mka1.core.adapter.AdapterBase;
 import com.mka1.core.adapter.AdapterConfig;
 import com.mka1.core.adapter.AdapterMerge;
 import com.mka1.core.adapter.UnsupportedAdapterException;
-import com.mka1.core.model.FineTuning;
 import com.mka1.core.model.LlamaConfig;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.PeftAdapter;
-import com.mka1.core.models.ModelKind;
-import com.mka1.core.models.ModelRegistry;
-import com.mka1.core.models.RegisteredModel;
+import com.mka1.core.registry.ModelKind;
+import com.mka1.core.registry.ModelRegistry;
+import com.mka1.core.registry.RegisteredModel;
 import com.mka1.core.tokenizer.BpeTokenizer;
 import com.mka1.core.tokenizer.ChatTemplates;
 import com.mka1.core.tokenizer.Tokenizers;
@@ -62,7 +62,8 @@ public final class ServedModelLoader {
                         + "', itself a LoRA adapter; serving stacked adapters is not supported.", "model", "model_not_servable");
             }
             Path tokenizer = tokenizerDir(dir, base.dir());
-            Optional<LoraSpec> slots = config.uniformSpec(LlamaConfig.load(base.dir()).numLayers());
+            LlamaConfig baseConfig = LlamaConfig.load(base.dir());
+            Optional<LoraSpec> slots = config.uniformSpec(baseConfig.numLayers(), baseConfig.traits().fusedProjections());
             if (slots.isEmpty()) {
                 return new ModelRoute(modelId, modelId, base.dir(), null, dir, true, tokenizer); // folded in at load
             }
@@ -118,7 +119,7 @@ public final class ServedModelLoader {
 
     /** The network of {@code route} on {@code device}, its adapter applied (folded in unless served unmerged). */
     public static LlamaModel network(ModelRoute route, ComputeDevice device) {
-        FineTuning slots = route.lora() == null ? new FineTuning.Frozen() : new FineTuning.Lora(route.lora());
+        TrainableWeights slots = route.lora() == null ? new TrainableWeights.Frozen() : new TrainableWeights.Lora(route.lora());
         LlamaModel model = LlamaModel.load(route.weightsDir(), device, slots, false);
         try {
             if (route.adapterDir() != null && route.lora() == null) {

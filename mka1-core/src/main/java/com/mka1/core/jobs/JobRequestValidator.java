@@ -9,8 +9,11 @@ import com.mka1.api.finetuning.Hyperparameters;
 import com.mka1.api.finetuning.JobCreateParams;
 import com.mka1.core.files.FileStore;
 import com.mka1.core.files.StoredFile;
-import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.json.Metadata;
+import com.mka1.core.json.Quoted;
+import com.mka1.core.registry.ModelAccess;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -24,39 +27,42 @@ final class JobRequestValidator {
     private static final Pattern SUFFIX = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final Pattern BACKEND = Pattern.compile("[a-z0-9_-]{1,32}");
     private static final Set<String> LORA_TARGETS = Set.of("q", "k", "v", "o", "gate", "up", "down");
-    static final int MAX_METADATA_PAIRS = 16;
-    static final int MAX_METADATA_KEY = 64;
-    static final int MAX_METADATA_VALUE = 512;
 
-    private final ModelRegistry models;
+    /** Largest lora_alpha accepted: the scale alpha / rank stays a sane float. */
+    static final double MAX_LORA_ALPHA = 65536;
+
+    private final ModelAccess models;
     private final FileStore files;
+    private final List<String> backends;
 
-    JobRequestValidator(ModelRegistry models, FileStore files) {
+    /** @param backends the names of the installed compute backends (a job may name only one of them) */
+    JobRequestValidator(ModelAccess models, FileStore files, List<String> backends) {
         this.models = models;
         this.files = files;
+        this.backends = List.copyOf(backends);
     }
 
     void validate(JobCreateParams p, Caller caller) {
-        if (!models.exists(p.model())) {
-            throw new InvalidRequestException("Model '" + p.model() + "' not found.", "model", "model_not_found");
+        if (models.find(p.model(), caller).isEmpty()) {
+            throw new InvalidRequestException("Model " + Quoted.prefix(p.model()) + " not found.", "model", "model_not_found");
         }
         checkFile(p.trainingFile(), "training_file", "invalid_training_file", caller);
         if (p.validationFile() != null) checkFile(p.validationFile(), "validation_file", "invalid_validation_file", caller);
         if (p.suffix() != null && !SUFFIX.matcher(p.suffix()).matches()) {
-            throw new InvalidRequestException("Invalid 'suffix': '" + p.suffix()
-                    + "' (1 to 64 characters of a-z, A-Z, 0-9, '_' and '-').", "suffix", "invalid_value");
+            throw new InvalidRequestException("Invalid 'suffix': " + Quoted.prefix(p.suffix())
+                    + " (1 to 64 characters of a-z, A-Z, 0-9, '_' and '-').", "suffix", "invalid_value");
         }
         if (p.seed() != null && (p.seed() < 0 || p.seed() > Integer.MAX_VALUE)) {
             throw new InvalidRequestException("Invalid 'seed': " + p.seed() + " (must be between 0 and 2147483647).", "seed", "invalid_value");
         }
         checkHyperparameters(p.method().hyperparameters(), "method." + p.method().type() + ".hyperparameters");
-        if (p.metadata() != null) checkMetadata(p.metadata());
+        if (p.metadata() != null) Metadata.check(p.metadata());
     }
 
     private void checkFile(String id, String param, String invalidCode, Caller caller) {
         StoredFile f = files.find(id);
         if (f == null || !caller.canSee(f.owner())) {
-            throw new InvalidRequestException("File '" + id + "' not found (" + param + ").", param, "file_not_found");
+            throw new InvalidRequestException("File " + Quoted.prefix(id) + " not found (" + param + ").", param, "file_not_found");
         }
         if (f.file().purpose() != FilePurpose.FINE_TUNE) {
             throw new InvalidRequestException("File '" + id + "' has purpose '" + f.file().purpose().wireName()
@@ -64,7 +70,7 @@ final class JobRequestValidator {
         }
     }
 
-    private static void checkHyperparameters(Hyperparameters h, String path) {
+    private void checkHyperparameters(Hyperparameters h, String path) {
         intRange(h.nEpochs(), path, "n_epochs", 1, 50);
         intRange(h.batchSize(), path, "batch_size", 1, 256);
         positiveUpTo(h.learningRateMultiplier(), path, "learning_rate_multiplier", 10);
@@ -74,6 +80,9 @@ final class JobRequestValidator {
             throw bad(path, "lora_rank", e.loraRank() + " (must be an integer between 1 and 1024)");
         }
         if (e.loraAlpha() != null && !(e.loraAlpha() > 0)) throw bad(path, "lora_alpha", e.loraAlpha() + " (must be > 0)");
+        if (e.loraAlpha() != null && e.loraAlpha() > MAX_LORA_ALPHA) {
+            throw bad(path, "lora_alpha", e.loraAlpha() + " (must be <= " + (int) MAX_LORA_ALPHA + ")");
+        }
         fraction(e.loraDropout(), path, "lora_dropout");
         fraction(e.warmupRatio(), path, "warmup_ratio");
         if (e.lrScheduler() != null && !Set.of("linear", "cosine").contains(e.lrScheduler())) {
@@ -84,6 +93,9 @@ final class JobRequestValidator {
         }
         if (e.backend() != null && !BACKEND.matcher(e.backend()).matches()) {
             throw bad(path, "backend", "'" + e.backend() + "' (a backend name such as 'reference', 'cpu' or 'cuda')");
+        }
+        if (e.backend() != null && !backends.contains(e.backend())) {
+            throw bad(path, "backend", "'" + e.backend() + "' is not installed (installed: " + String.join(", ", backends) + ")");
         }
         if (e.loraTargetModules() != null) {
             if (e.loraTargetModules().isEmpty()) throw bad(path, "lora_target_modules", "[] (name at least one module)");
@@ -115,22 +127,5 @@ final class JobRequestValidator {
 
     private static InvalidRequestException bad(String path, String name, String detail) {
         return new InvalidRequestException("Invalid '" + name + "': " + detail + ".", path + "." + name, "invalid_hyperparameters");
-    }
-
-    private static void checkMetadata(Map<String, String> metadata) {
-        if (metadata.size() > MAX_METADATA_PAIRS) {
-            throw new InvalidRequestException("Invalid 'metadata': " + metadata.size() + " pairs (at most "
-                    + MAX_METADATA_PAIRS + ").", "metadata", "invalid_metadata");
-        }
-        for (Map.Entry<String, String> e : metadata.entrySet()) {
-            if (e.getKey().length() > MAX_METADATA_KEY) {
-                throw new InvalidRequestException("Invalid 'metadata': key '" + e.getKey() + "' is longer than "
-                        + MAX_METADATA_KEY + " characters.", "metadata", "invalid_metadata");
-            }
-            if (e.getValue().length() > MAX_METADATA_VALUE) {
-                throw new InvalidRequestException("Invalid 'metadata': the value of '" + e.getKey() + "' is longer than "
-                        + MAX_METADATA_VALUE + " characters.", "metadata", "invalid_metadata");
-            }
-        }
     }
 }

@@ -4,11 +4,11 @@ import com.mka1.api.JsonValue;
 import com.mka1.api.finetuning.Checkpoint;
 import com.mka1.api.finetuning.CheckpointMetrics;
 import com.mka1.api.finetuning.EventLevel;
-import com.mka1.api.finetuning.EventType;
-import com.mka1.core.Ids;
-import com.mka1.core.models.ModelKind;
-import com.mka1.core.models.ModelRegistry;
-import com.mka1.core.models.RegisteredModel;
+import com.mka1.api.finetuning.FineTuningJob;
+import com.mka1.core.storage.Ids;
+import com.mka1.core.registry.ModelKind;
+import com.mka1.core.registry.ModelRegistry;
+import com.mka1.core.registry.RegisteredModel;
 import com.mka1.core.train.CheckpointInfo;
 import com.mka1.core.train.StepMetrics;
 import com.mka1.core.train.TrainingListener;
@@ -28,17 +28,19 @@ import java.util.function.BooleanSupplier;
  */
 final class TrainingProgress implements TrainingListener {
     private final JobLedger ledger;
-    private final JobEntry e;
+    private final String jobId;
+    private final String reservedModel;
     private final ModelRegistry models;
     private final String organizationId;
     private final String weightsModel;
     private final BooleanSupplier shuttingDown;
 
     /** @param weightsModel the model whose weights the checkpoints sit on (recorded as their base model) */
-    TrainingProgress(JobLedger ledger, JobEntry e, ModelRegistry models, String organizationId, String weightsModel,
+    TrainingProgress(JobLedger ledger, JobLedger.Claim claim, ModelRegistry models, String organizationId, String weightsModel,
                      BooleanSupplier shuttingDown) {
         this.ledger = ledger;
-        this.e = e;
+        this.jobId = claim.job().id();
+        this.reservedModel = claim.reservedModel();
         this.models = models;
         this.organizationId = organizationId;
         this.weightsModel = weightsModel;
@@ -47,65 +49,41 @@ final class TrainingProgress implements TrainingListener {
 
     @Override
     public void started(TrainingPlan plan) {
-        synchronized (ledger) {
-            if (e.job.status().terminal()) return;
-            boolean fresh = plan.startStep() == 0 && e.lastStep == 0 && e.totalSteps == 0;
-            e.totalSteps = plan.totalSteps();
-            JobCopy next = new JobCopy(e.job);
-            next.method = e.job.method().withHyperparameters(TrainingSettingsMapper.resolved(e.job.hyperparameters(), plan));
-            next.trainedTokens = plan.tokensPerEpoch() * plan.nEpochs();
-            ledger.update(e, next);
-            if (fresh) {
-                ledger.event(e, EventLevel.INFO, String.format(Locale.ROOT,
+        FineTuningJob job = ledger.get(jobId);
+        ledger.planned(jobId, job.method().withHyperparameters(TrainingSettingsMapper.resolved(job.hyperparameters(), plan)),
+                plan.tokensPerEpoch() * plan.nEpochs(), plan.totalSteps(), plan.startStep() != 0 ? null : String.format(Locale.ROOT,
                         "Training on %d examples: %d epochs, batch size %d, learning rate %.3g, %d steps, backend %s",
                         plan.examples(), plan.nEpochs(), plan.batchSize(), plan.learningRate(), plan.totalSteps(), plan.backend()));
-            }
-        }
     }
 
     @Override
     public void step(StepMetrics m) {
-        synchronized (ledger) {
-            if (e.job.status().terminal() || m.step() <= e.lastStep) return;
-            e.lastStep = m.step();
-            e.totalSteps = m.totalSteps();
-            e.stepsThisRun++;
-            long now = ledger.nowMillis();
-            long remainingMillis = (now - e.runStartedMillis) / e.stepsThisRun * (m.totalSteps() - m.step());
-            Map<String, JsonValue> data = new LinkedHashMap<>();
-            data.put("step", JsonValue.Num.of(m.step()));
-            data.put("total_steps", JsonValue.Num.of(m.totalSteps()));
-            data.put("train_loss", number(m.trainLoss()));
-            data.put("train_mean_token_accuracy", number(m.trainAccuracy()));
-            data.put("learning_rate", number(m.learningRate()));
-            data.put("tokens", JsonValue.Num.of(m.tokens()));
-            // The event goes first: on reload, its step also counts as recorded (see JobStore.loadAll).
-            ledger.event(e, EventLevel.INFO, EventType.METRICS, String.format(Locale.ROOT, "Step %d/%d: training loss=%.3f",
-                    m.step(), m.totalSteps(), m.trainLoss()), new JsonValue.Obj(data));
-            JobCopy next = new JobCopy(e.job);
-            next.estimatedFinish = (now + remainingMillis) / 1000;
-            ledger.update(e, next);
-        }
+        Map<String, JsonValue> data = new LinkedHashMap<>();
+        data.put("step", JsonValue.Num.of(m.step()));
+        data.put("total_steps", JsonValue.Num.of(m.totalSteps()));
+        data.put("train_loss", number(m.trainLoss()));
+        data.put("train_mean_token_accuracy", number(m.trainAccuracy()));
+        data.put("learning_rate", number(m.learningRate()));
+        data.put("tokens", JsonValue.Num.of(m.tokens()));
+        ledger.step(jobId, m.step(), m.totalSteps(), String.format(Locale.ROOT, "Step %d/%d: training loss=%.3f",
+                m.step(), m.totalSteps(), m.trainLoss()), new JsonValue.Obj(data));
     }
 
     @Override
     public void checkpoint(CheckpointInfo info) {
-        synchronized (ledger) {
-            if (e.job.status().terminal()) return;
-            unregisterPrunedCheckpoints();
-            // A run resumed from state older than this checkpoint writes it again: keep the first.
-            if (e.checkpoints.stream().anyMatch(c -> c.stepNumber() == info.step())) return;
-            String modelId = e.reservedModel + ":ckpt-step-" + info.step();
+        unregisterPrunedCheckpoints();
+        String modelId = reservedModel + ":ckpt-step-" + info.step();
+        Map<String, Double> mt = info.metrics();
+        Checkpoint checkpoint = new Checkpoint(Ids.newId("ftckpt"), ledger.now(), modelId, jobId, info.step(),
+                new CheckpointMetrics(info.step(), mt.get("train_loss"), mt.get("train_mean_token_accuracy"),
+                        mt.get("valid_loss"), mt.get("valid_mean_token_accuracy"), mt.get("full_valid_loss"),
+                        mt.get("full_valid_mean_token_accuracy")));
+        // Recorded first, then registered: a crash between leaves a listed checkpoint whose model the next run registers.
+        if (ledger.checkpoint(jobId, checkpoint) || ledger.checkpointsOf(jobId).stream().anyMatch(c -> c.stepNumber() == info.step())) {
             if (!models.exists(modelId)) {
                 models.register(new RegisteredModel(modelId, info.modelDir(), ledger.now(), organizationId,
-                        ModelKind.CHECKPOINT, weightsModel, e.id()));
+                        ModelKind.CHECKPOINT, weightsModel, jobId));
             }
-            Map<String, Double> mt = info.metrics();
-            ledger.checkpoint(e, new Checkpoint(Ids.newId("ftckpt"), ledger.now(), modelId, e.id(), info.step(),
-                    new CheckpointMetrics(info.step(), mt.get("train_loss"), mt.get("train_mean_token_accuracy"),
-                            mt.get("valid_loss"), mt.get("valid_mean_token_accuracy"), mt.get("full_valid_loss"),
-                            mt.get("full_valid_mean_token_accuracy"))));
-            ledger.event(e, EventLevel.INFO, "Checkpoint created at step " + info.step());
         }
     }
 
@@ -114,7 +92,7 @@ final class TrainingProgress implements TrainingListener {
      * gone stays listed with its metrics, but its model leaves the registry.
      */
     private void unregisterPrunedCheckpoints() {
-        for (Checkpoint c : e.checkpoints) {
+        for (Checkpoint c : ledger.checkpointsOf(jobId)) {
             models.find(c.fineTunedModelCheckpoint())
                     .filter(m -> m.kind() == ModelKind.CHECKPOINT && !Files.isDirectory(m.dir()))
                     .ifPresent(m -> models.unregister(m.id()));
@@ -123,14 +101,12 @@ final class TrainingProgress implements TrainingListener {
 
     @Override
     public void message(String level, String text) {
-        synchronized (ledger) {
-            if (!e.job.status().terminal()) ledger.event(e, EventLevel.fromWire(level), text);
-        }
+        ledger.message(jobId, EventLevel.fromWire(level), text);
     }
 
     @Override
     public boolean stopRequested() {
-        return e.stopRequested || shuttingDown.getAsBoolean();
+        return ledger.stopRequested(jobId) || shuttingDown.getAsBoolean();
     }
 
     private static JsonValue number(double v) {

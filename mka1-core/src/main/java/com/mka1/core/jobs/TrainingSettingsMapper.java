@@ -4,7 +4,7 @@ import com.mka1.api.finetuning.EngineSettings;
 import com.mka1.api.finetuning.HyperparameterValue;
 import com.mka1.api.finetuning.Hyperparameters;
 import com.mka1.api.finetuning.Method;
-import com.mka1.core.train.TrainingMethod;
+import com.mka1.core.data.TrainingMethod;
 import com.mka1.core.train.TrainingPlan;
 import com.mka1.core.train.TrainingSettings;
 

@@ -1,6 +1,9 @@
 /**
- * Fine-tuning jobs: request validation, the state machine, a bounded queue served by a fixed
- * number of worker threads, events, checkpoints, result files, and durable state that survives
- * a restart. Training itself goes through {@link com.mka1.core.train.Trainer}.
+ * Fine-tuning jobs. {@link com.mka1.core.jobs.JobManager} holds the API operations and file
+ * validation; {@code JobLedger} is the only owner of job state (one locked method per
+ * transition, each committed to the {@code JobStore} with its events before it is shown);
+ * {@code JobWorker} claims queued jobs, trains them through
+ * {@link com.mka1.core.train.Trainer} and records the outcome. Durable state survives a crash
+ * at any point.
  */
 package com.mka1.core.jobs;

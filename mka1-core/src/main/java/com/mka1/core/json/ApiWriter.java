@@ -22,6 +22,22 @@ final class ApiWriter {
         else g.writeNumberField(name, value);
     }
 
+    /** A field the schema types as a plain string (never null): left out when there is no value. */
+    static void optionalString(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) g.writeStringField(name, value);
+    }
+
+    /** A field the schema types as a plain integer (never null): left out when there is no value. */
+    static void optionalNumber(JsonGenerator g, String name, Long value) throws IOException {
+        if (value != null) g.writeNumberField(name, value);
+    }
+
+    /** An empty {@code logprobs} array: the schema requires it on output text; we never compute log probabilities. */
+    static void noLogprobs(JsonGenerator g) throws IOException {
+        g.writeArrayFieldStart("logprobs");
+        g.writeEndArray();
+    }
+
     static void optionalNumber(JsonGenerator g, String name, Double value) throws IOException {
         if (value != null) g.writeNumberField(name, value);
     }

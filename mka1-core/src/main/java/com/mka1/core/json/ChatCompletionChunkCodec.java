@@ -7,7 +7,8 @@ import java.io.IOException;
 
 /**
  * {@code {"id", "object": "chat.completion.chunk", "created", "model", "choices": [{"index": 0,
- * "delta": {"role"?, "content"?}, "finish_reason"}]}}; absent delta fields are left out.
+ * "delta": {"role"?, "content"?}, "logprobs": null, "finish_reason"}]}}; absent delta fields are
+ * left out. The usage chunk is {@code "choices": [], "usage": {...}}.
  */
 public final class ChatCompletionChunkCodec implements JsonCodec<ChatCompletionChunk> {
     public static final ChatCompletionChunkCodec INSTANCE = new ChatCompletionChunkCodec();
@@ -22,25 +23,40 @@ public final class ChatCompletionChunkCodec implements JsonCodec<ChatCompletionC
         g.writeNumberField("created", c.created());
         g.writeStringField("model", c.model());
         g.writeArrayFieldStart("choices");
-        g.writeStartObject();
-        g.writeNumberField("index", 0);
-        g.writeObjectFieldStart("delta");
-        if (c.role() != null) {
-            g.writeStringField("role", c.role());
+        if (c.usage() == null) {
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("delta");
+            if (c.role() != null) {
+                g.writeStringField("role", c.role());
+            }
+            if (c.content() != null) {
+                g.writeStringField("content", c.content());
+            }
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            ApiWriter.string(g, "finish_reason", c.finishReason());
+            g.writeEndObject();
         }
-        if (c.content() != null) {
-            g.writeStringField("content", c.content());
-        }
-        g.writeEndObject();
-        ApiWriter.string(g, "finish_reason", c.finishReason());
-        g.writeEndObject();
         g.writeEndArray();
+        if (c.usage() != null) {
+            g.writeObjectFieldStart("usage");
+            g.writeNumberField("prompt_tokens", c.usage().promptTokens());
+            g.writeNumberField("completion_tokens", c.usage().completionTokens());
+            g.writeNumberField("total_tokens", c.usage().totalTokens());
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
     @Override
     public ChatCompletionChunk read(JsonValue json) {
         FieldReader r = FieldReader.of(json, "");
+        FieldReader usage = r.child("usage");
+        if (r.array("choices").isEmpty() && usage != null) {
+            return ChatCompletionChunk.usage(r.requiredString("id"), r.longValue("created"), r.requiredString("model"),
+                    usage.integer("prompt_tokens"), usage.integer("completion_tokens"));
+        }
         FieldReader choice = FieldReader.of(r.array("choices").getFirst(), "choices[0]");
         FieldReader delta = choice.child("delta");
         return new ChatCompletionChunk(r.requiredString("id"), r.longValue("created"), r.requiredString("model"),

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * {@code {"id", "object": "chat.completion", "created", "model", "choices": [{"index": 0, "message":
- * {"role": "assistant", "content"}, "finish_reason"}], "usage": {"prompt_tokens",
- * "completion_tokens", "total_tokens"}}}.
+ * {"role": "assistant", "content", "refusal": null}, "logprobs": null, "finish_reason"}], "usage":
+ * {"prompt_tokens", "completion_tokens", "total_tokens"}}} (refusal and logprobs are required, nullable).
  */
 public final class ChatCompletionCodec implements JsonCodec<ChatCompletion> {
     public static final ChatCompletionCodec INSTANCE = new ChatCompletionCodec();
@@ -29,7 +29,9 @@ public final class ChatCompletionCodec implements JsonCodec<ChatCompletion> {
         g.writeObjectFieldStart("message");
         g.writeStringField("role", "assistant");
         g.writeStringField("content", c.content());
+        g.writeNullField("refusal");
         g.writeEndObject();
+        g.writeNullField("logprobs");
         g.writeStringField("finish_reason", c.finishReason());
         g.writeEndObject();
         g.writeEndArray();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.mka1.api.JsonValue;
 import com.mka1.api.files.FileDeleted;
 import com.mka1.api.models.ModelDeleted;
+import com.mka1.api.responses.ResponseDeleted;
 
 import java.io.IOException;
 import java.util.function.BiFunction;
@@ -16,6 +17,8 @@ public final class DeletedCodec<T> implements JsonCodec<T> {
             new DeletedCodec<>("file", FileDeleted::id, FileDeleted::deleted, FileDeleted::new);
     public static final DeletedCodec<ModelDeleted> MODEL =
             new DeletedCodec<>("model", ModelDeleted::id, ModelDeleted::deleted, ModelDeleted::new);
+    public static final DeletedCodec<ResponseDeleted> RESPONSE =
+            new DeletedCodec<>("response", ResponseDeleted::id, ResponseDeleted::deleted, ResponseDeleted::new);
 
     private final String object;
     private final Function<T, String> id;

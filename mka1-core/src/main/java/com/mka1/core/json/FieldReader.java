@@ -71,7 +71,11 @@ public final class FieldReader {
     public Long longValue(String name) {
         JsonValue v = raw(name);
         if (v == null) return null;
-        return integral(at(name), v).longValueExact();
+        BigDecimal d = integral(at(name), v);
+        if (d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 || d.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) < 0) {
+            throw outOfRange(at(name), d);
+        }
+        return d.longValueExact();
     }
 
     public Integer integer(String name) {
@@ -79,7 +83,7 @@ public final class FieldReader {
         if (v == null) return null;
         BigDecimal d = integral(at(name), v);
         if (d.abs().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw new InvalidRequestException("Invalid '" + at(name) + "': " + d + " is out of range.", at(name), "invalid_value");
+            throw outOfRange(at(name), d);
         }
         return d.intValueExact();
     }
@@ -87,7 +91,7 @@ public final class FieldReader {
     public Double number(String name) {
         JsonValue v = raw(name);
         if (v == null) return null;
-        if (v instanceof JsonValue.Num(BigDecimal d)) return d.doubleValue();
+        if (v instanceof JsonValue.Num(BigDecimal d)) return finite(at(name), d);
         throw typeError(at(name), "a number", v);
     }
 
@@ -103,7 +107,7 @@ public final class FieldReader {
     public HyperparameterValue<Double> autoOrNumber(String name) {
         JsonValue v = raw(name);
         if (v == null || isAuto(v)) return HyperparameterValue.auto();
-        if (v instanceof JsonValue.Num(BigDecimal d)) return HyperparameterValue.of(d.doubleValue());
+        if (v instanceof JsonValue.Num(BigDecimal d)) return HyperparameterValue.of(finite(at(name), d));
         throw typeError(at(name), "\"auto\" or a number", v);
     }
 
@@ -158,6 +162,18 @@ public final class FieldReader {
             if (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0) return d.setScale(0, java.math.RoundingMode.UNNECESSARY);
         }
         throw typeError(field, "an integer", v);
+    }
+
+    /** The number as a double; one a double cannot hold (1e309 would be Infinity) is out of range. */
+    private static double finite(String field, BigDecimal d) {
+        double value = d.doubleValue();
+        if (!Double.isFinite(value)) throw outOfRange(field, d);
+        return value;
+    }
+
+    private static InvalidRequestException outOfRange(String field, BigDecimal d) {
+        return new InvalidRequestException("Invalid '" + field + "': " + Quoted.prefix(d.stripTrailingZeros().toString()) + " is out of range.",
+                field, "invalid_value");
     }
 
     static InvalidRequestException typeError(String field, String expected, JsonValue got) {

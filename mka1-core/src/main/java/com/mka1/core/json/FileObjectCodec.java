@@ -8,7 +8,11 @@ import com.mka1.api.files.FileStatus;
 
 import java.io.IOException;
 
-/** {@code {"id", "object": "file", "bytes", "created_at", "expires_at", "filename", "purpose", "status", "status_details"}}. */
+/**
+ * {@code {"id", "object": "file", "bytes", "created_at", "expires_at", "filename", "purpose", "status", "status_details"}};
+ * {@code expires_at} and {@code status_details} are left out when unset (the schema types them as
+ * an integer and a string).
+ */
 public final class FileObjectCodec implements JsonCodec<FileObject> {
     public static final FileObjectCodec INSTANCE = new FileObjectCodec();
 
@@ -21,11 +25,11 @@ public final class FileObjectCodec implements JsonCodec<FileObject> {
         g.writeStringField("object", "file");
         g.writeNumberField("bytes", f.bytes());
         g.writeNumberField("created_at", f.createdAt());
-        ApiWriter.number(g, "expires_at", f.expiresAt());
+        ApiWriter.optionalNumber(g, "expires_at", f.expiresAt());
         g.writeStringField("filename", f.filename());
         g.writeStringField("purpose", f.purpose().wireName());
         g.writeStringField("status", f.status().wireName());
-        ApiWriter.string(g, "status_details", f.statusDetails());
+        ApiWriter.optionalString(g, "status_details", f.statusDetails());
         g.writeEndObject();
     }
 

@@ -8,7 +8,10 @@ import com.mka1.api.finetuning.JobEvent;
 
 import java.io.IOException;
 
-/** {@code {"object": "fine_tuning.job.event", "id", "created_at", "level", "message", "type", "data"}}. */
+/**
+ * {@code {"object": "fine_tuning.job.event", "id", "created_at", "level", "message", "type", "data"}};
+ * {@code data} is left out when the event has none (the schema types it as an object).
+ */
 public final class JobEventCodec implements JsonCodec<JobEvent> {
     public static final JobEventCodec INSTANCE = new JobEventCodec();
 
@@ -23,8 +26,10 @@ public final class JobEventCodec implements JsonCodec<JobEvent> {
         g.writeStringField("level", e.level().wireName());
         g.writeStringField("message", e.message());
         g.writeStringField("type", e.type().wireName());
-        g.writeFieldName("data");
-        Json.writeValue(g, e.data());
+        if (!(e.data() instanceof JsonValue.Null)) {
+            g.writeFieldName("data");
+            Json.writeValue(g, e.data());
+        }
         g.writeEndObject();
     }
 

@@ -6,7 +6,7 @@ import com.mka1.api.JsonValue;
 import com.mka1.api.responses.OutputText;
 import java.io.IOException;
 
-/** {@code {"type": "output_text", "text", "annotations": []}}. */
+/** {@code {"type": "output_text", "text", "annotations": [], "logprobs": []}}. */
 public final class OutputTextCodec implements JsonCodec<OutputText> {
     public static final OutputTextCodec INSTANCE = new OutputTextCodec();
 
@@ -19,6 +19,7 @@ public final class OutputTextCodec implements JsonCodec<OutputText> {
         g.writeStringField("text", part.text());
         g.writeArrayFieldStart("annotations");
         g.writeEndArray();
+        ApiWriter.noLogprobs(g);
         g.writeEndObject();
     }
 

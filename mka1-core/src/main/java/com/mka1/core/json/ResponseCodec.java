@@ -18,6 +18,8 @@ import java.util.TreeMap;
 /**
  * The response object, in the spec's field order. {@code tools}, {@code tool_choice} and
  * {@code parallel_tool_calls} are written with OpenAI's defaults; metadata keys are sorted.
+ * {@code usage} and {@code user} are left out, not null, when there is none (the schema types
+ * them as an object and a string).
  */
 public final class ResponseCodec implements JsonCodec<Response> {
     public static final ResponseCodec INSTANCE = new ResponseCodec();
@@ -57,6 +59,7 @@ public final class ResponseCodec implements JsonCodec<Response> {
         g.writeBooleanField("parallel_tool_calls", true);
         g.writeNumberField("temperature", r.temperature());
         g.writeNumberField("top_p", r.topP());
+        TextFormatCodec.writeText(g, r.text());
         g.writeStringField("tool_choice", "auto");
         g.writeArrayFieldStart("tools");
         g.writeEndArray();
@@ -66,12 +69,10 @@ public final class ResponseCodec implements JsonCodec<Response> {
             OutputItemCodec.INSTANCE.write(g, item);
         }
         g.writeEndArray();
-        if (r.usage() == null) {
-            g.writeNullField("usage");
-        } else {
+        if (r.usage() != null) { // the schema's usage is an object or absent, never null
             writeUsage(g, r.usage());
         }
-        ApiWriter.string(g, "user", r.user());
+        ApiWriter.optionalString(g, "user", r.user());
         g.writeEndObject();
     }
 
@@ -80,6 +81,7 @@ public final class ResponseCodec implements JsonCodec<Response> {
         g.writeNumberField("input_tokens", u.inputTokens());
         g.writeObjectFieldStart("input_tokens_details");
         g.writeNumberField("cached_tokens", u.cachedTokens());
+        g.writeNumberField("cache_write_tokens", 0); // no prompt cache: nothing is ever written to one
         g.writeEndObject();
         g.writeNumberField("output_tokens", u.outputTokens());
         g.writeObjectFieldStart("output_tokens_details");
@@ -108,7 +110,7 @@ public final class ResponseCodec implements JsonCodec<Response> {
                 incomplete == null ? null : new IncompleteDetails(incomplete.requiredString("reason")),
                 r.string("instructions"), r.integer("max_output_tokens"), r.stringMap("metadata"),
                 temperature == null ? 1.0 : temperature, topP == null ? 1.0 : topP, r.string("previous_response_id"),
-                output, usage == null ? null : readUsage(usage), r.string("user"));
+                output, usage == null ? null : readUsage(usage), r.string("user"), TextFormatCodec.readText(r));
     }
 
     private static ResponseUsage readUsage(FieldReader u) {

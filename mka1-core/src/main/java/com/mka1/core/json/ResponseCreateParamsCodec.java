@@ -5,6 +5,7 @@ import com.mka1.api.JsonValue;
 import com.mka1.api.responses.InputMessage;
 import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseInput;
+import com.mka1.api.responses.TextFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,18 +16,49 @@ import static com.mka1.core.json.GenerationFields.invalid;
 
 /**
  * A Responses create request. Reading accepts message content as a string or a list of
- * {@code input_text}/{@code output_text} parts and {@code stop} as a string or a list; unknown
- * fields are ignored. Writing (a client body) emits only the fields that are set.
+ * {@code input_text}/{@code output_text} parts, {@code stop} as a string or a list and the output
+ * format from {@code text.format}. OpenAI
+ * fields this server does not implement yet ({@code tools}, ...) are
+ * accepted only at the value that matches what it does ({@code "tools": []}); any other value, or
+ * an unknown field, is a 400 naming it. Writing (a client body) emits only the fields that are set.
  */
 public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreateParams> {
     public static final ResponseCreateParamsCodec INSTANCE = new ResponseCreateParamsCodec();
 
     private static final Set<String> TEXT_PARTS = Set.of("input_text", "output_text", "text");
 
+    private static final String NO_TOOLS = "function and built-in tools are not implemented";
+    private static final RequestFields FIELDS = RequestFields.builder()
+            .read("model", "input", "instructions", "max_output_tokens", "temperature", "top_p", "stream", "metadata",
+                    "store", "previous_response_id", "user", "seed", "stop")
+            .rule("tools", RequestFields.onlyWhen(JsonValue.Arr.class, "an array", RequestFields::isEmptyArray, NO_TOOLS))
+            .rule("tool_choice", RequestFields.strings(Set.of("auto", "none"), Set.of("auto", "none", "required"), NO_TOOLS))
+            .rule("parallel_tool_calls", RequestFields.anyOf(JsonValue.Bool.class, "a boolean"))
+            .rule("max_tool_calls", RequestFields.unsupported(JsonValue.Num.class, "an integer", NO_TOOLS))
+            .rule("text", RequestFields.READ) // output formats: TextFormatCodec reads and checks them
+            .rule("reasoning", RequestFields.unsupported(JsonValue.Obj.class, "an object", "reasoning models are not served"))
+            .rule("include", RequestFields.onlyWhen(JsonValue.Arr.class, "an array", RequestFields::isEmptyArray,
+                    "no additional output data is produced"))
+            .rule("background", RequestFields.onlyWhen(JsonValue.Bool.class, "a boolean",
+                    v -> !((JsonValue.Bool) v).value(), "background responses are not implemented"))
+            .rule("truncation", RequestFields.strings(Set.of("disabled"), Set.of("auto", "disabled"),
+                    "an input longer than the context is refused, never truncated"))
+            .rule("top_logprobs", RequestFields.onlyWhen(JsonValue.Num.class, "an integer",
+                    v -> ((JsonValue.Num) v).value().signum() == 0, "log probabilities are not returned"))
+            .rule("prompt", RequestFields.unsupported(JsonValue.Obj.class, "an object", "stored prompts are not implemented"))
+            .rule("conversation", RequestFields.unsupported(JsonValue.class, "a string or an object",
+                    "conversations are not implemented; use previous_response_id"))
+            .rule("service_tier", RequestFields.anyOf(JsonValue.Str.class, "a string"))
+            .rule("prompt_cache_key", RequestFields.anyOf(JsonValue.Str.class, "a string"))
+            .rule("safety_identifier", RequestFields.anyOf(JsonValue.Str.class, "a string"))
+            .rule("stream_options", RequestFields.anyOf(JsonValue.Obj.class, "an object"))
+            .build();
+
     private ResponseCreateParamsCodec() {}
 
     @Override
     public ResponseCreateParams read(JsonValue json) {
+        FIELDS.check(json);
         FieldReader r = FieldReader.of(json, "");
         String model = r.requiredString("model");
         if (!r.has("input")) {
@@ -42,7 +74,7 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         Boolean stream = r.bool("stream");
         return new ResponseCreateParams(model, readInput(r), r.string("instructions"), maxOutputTokens, temperature, topP,
                 stream != null && stream, metadata, r.bool("store"), r.string("previous_response_id"), r.string("user"),
-                r.longValue("seed"), GenerationFields.stop(r));
+                r.longValue("seed"), GenerationFields.stop(r), TextFormatCodec.readText(r));
     }
 
     private static ResponseInput readInput(FieldReader r) {
@@ -100,6 +132,9 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
             g.writeNumberField("seed", p.seed());
         }
         GenerationFields.writeStop(g, p.stop());
+        if (!(p.text() instanceof TextFormat.Text)) {
+            TextFormatCodec.writeText(g, p.text());
+        }
         g.writeEndObject();
     }
 }

@@ -46,10 +46,12 @@ public final class ResponseStreamEventCodec implements JsonCodec<ResponseStreamE
             case OutputTextDelta e -> {
                 position(g, e.itemId(), e.outputIndex(), e.contentIndex());
                 g.writeStringField("delta", e.delta());
+                ApiWriter.noLogprobs(g);
             }
             case OutputTextDone e -> {
                 position(g, e.itemId(), e.outputIndex(), e.contentIndex());
                 g.writeStringField("text", e.text());
+                ApiWriter.noLogprobs(g);
             }
             case Error e -> {
                 g.writeStringField("code", e.code());

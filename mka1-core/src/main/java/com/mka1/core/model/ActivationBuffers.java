@@ -16,9 +16,16 @@ import java.util.List;
  * scratch is shared by all layers.
  */
 final class ActivationBuffers {
-    /** What one layer's backward needs from its forward. {@code loraHidden} is indexed by {@link Projection#ordinal()}. */
+    /**
+     * What one layer's backward needs from its forward. {@code loraHidden} is indexed by
+     * {@link Projection#ordinal()}. The family steps' tensors are null where the family has no
+     * such step: {@code qRaw, kRaw, rstdQ, rstdK} (q/k norm input and statistics),
+     * {@code attnOut, rstd3} and {@code mlpOut, rstd4} (post-norm inputs and statistics).
+     */
     record Layer(Tensor rstd1, Tensor q, Tensor k, Tensor v, Tensor att, Tensor lse, Tensor mid,
-                 Tensor rstd2, Tensor gate, Tensor up, Tensor[] loraHidden) {}
+                 Tensor rstd2, Tensor gate, Tensor up, Tensor[] loraHidden,
+                 Tensor qRaw, Tensor kRaw, Tensor rstdQ, Tensor rstdK, Tensor attnOut, Tensor rstd3,
+                 Tensor mlpOut, Tensor rstd4) {}
 
     /** Allocates F32 tensors, or only counts their bytes. */
     private interface Allocator {
@@ -33,22 +40,29 @@ final class ActivationBuffers {
     final int capacity;
     final int logitRows;
     final Tensor tokens, targets, positions, segStart;      // I32 [n]
+    final Tensor windowStart;                                 // I32 [n]: first visible key of sliding layers, or null
     final Tensor[] residual;                                  // [layers+1] x [n, hidden]
     final List<Layer> layers;                                 // one per layer, or one shared
     final Tensor normed, act;                                 // shared: [n, hidden], [n, intermediate]
     final Tensor rstdFinal, xnFinal, losses, correct;         // top of the model, [n] or [n, hidden]
     final Tensor logits;                                      // [logitRows, vocab]
     final Tensor dResidual, dNormed, dq, dk, dv, dAtt, dGate, dUp, dAct, projected;
+    final Tensor dBranch, dPost;                              // [n, hidden] when residual scaling / post-norms
+    final Tensor dqRaw, dkRaw;                                // q/k-norm input gradients, or null
+    final Tensor capped, dCapped;                             // [logitRows, vocab] when logits are soft-capped
     final LinearLayer.Scratch linear;
 
     private ActivationBuffers(Allocator alloc, LlamaConfig c, int n, boolean recompute, int loraRank, boolean[] loraTargets) {
         int h = c.hiddenSize(), i = c.intermediateSize(), maxIn = Math.max(h, Math.max(c.qDim(), i));
+        FamilyTraits t = c.traits();
+        boolean qkNorm = t.qkNorm() != FamilyTraits.QkNorm.NONE, perHead = t.qkNorm() == FamilyTraits.QkNorm.PER_HEAD;
         capacity = n;
         logitRows = Math.min(n, LOGIT_ROWS);
         tokens = alloc.i32(n);
         targets = alloc.i32(n);
         positions = alloc.i32(n);
         segStart = alloc.i32(n);
+        windowStart = c.slidingWindow() > 0 ? alloc.i32(n) : null;
         residual = new Tensor[c.numLayers() + 1];
         for (int l = 0; l <= c.numLayers(); l++) residual[l] = alloc.f32(n, h);
         layers = new ArrayList<>();
@@ -57,7 +71,12 @@ final class ActivationBuffers {
             for (Projection p : Projection.values()) if (loraTargets[p.ordinal()]) hidden[p.ordinal()] = alloc.f32(n, loraRank);
             layers.add(new Layer(alloc.f32(n), alloc.f32(n, c.qDim()), alloc.f32(n, c.kvDim()),
                     alloc.f32(n, c.kvDim()), alloc.f32(n, c.qDim()), alloc.f32(n, c.numHeads()), alloc.f32(n, h),
-                    alloc.f32(n), alloc.f32(n, i), alloc.f32(n, i), hidden));
+                    alloc.f32(n), alloc.f32(n, i), alloc.f32(n, i), hidden,
+                    qkNorm ? alloc.f32(n, c.qDim()) : null, qkNorm ? alloc.f32(n, c.kvDim()) : null,
+                    qkNorm ? alloc.f32(perHead ? n * c.numHeads() : n) : null,
+                    qkNorm ? alloc.f32(perHead ? n * c.numKvHeads() : n) : null,
+                    t.postAttnNorm() ? alloc.f32(n, h) : null, t.postAttnNorm() ? alloc.f32(n) : null,
+                    t.postMlpNorm() ? alloc.f32(n, h) : null, t.postMlpNorm() ? alloc.f32(n) : null));
         }
         normed = alloc.f32(n, h);
         act = alloc.f32(n, i);
@@ -76,6 +95,13 @@ final class ActivationBuffers {
         dUp = alloc.f32(n, i);
         dAct = alloc.f32(n, i);
         projected = alloc.f32(n, h);
+        dBranch = t.residualScale() != 1 ? alloc.f32(n, h) : null;
+        dPost = t.postAttnNorm() || t.postMlpNorm() ? alloc.f32(n, h) : null;
+        dqRaw = qkNorm ? alloc.f32(n, c.qDim()) : null;
+        dkRaw = qkNorm ? alloc.f32(n, c.kvDim()) : null;
+        boolean softcap = t.finalLogitSoftcap() > 0;
+        capped = softcap ? alloc.f32(logitRows, c.vocabSize()) : null;
+        dCapped = softcap ? alloc.f32(logitRows, c.vocabSize()) : null;
         boolean lora = loraRank > 0;
         linear = new LinearLayer.Scratch(lora ? alloc.f32(n, maxIn) : null, lora ? alloc.f32(n, maxIn) : null,
                 lora ? alloc.f32(n, loraRank) : null);

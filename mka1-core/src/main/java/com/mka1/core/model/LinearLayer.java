@@ -43,6 +43,30 @@ final class LinearLayer {
         this.dropoutSite = dropoutSite;
     }
 
+    /** The module name PEFT targets: the last part of the HF prefix ("q_proj", "qkv_proj", ...). */
+    String module() {
+        return hfPrefix.substring(hfPrefix.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * The projection computed by output rows {@code [from, from + count)} of this one, as views of
+     * its weight, bias, gradients and LoRA B; it shares LoRA A and the dropout mask. Each block's
+     * backward accumulates into the shared A gradient, so the blocks together train the fused
+     * matrices exactly as PEFT does on the fused module.
+     */
+    LinearLayer rowBlock(ComputeDevice dev, String name, int from, int count) {
+        LinearLayer block = new LinearLayer(name, in, count, dev.view(weight, (long) from * in, count, in),
+                bias == null ? null : dev.view(bias, from, count),
+                gradWeight == null ? null : dev.view(gradWeight, (long) from * in, count, in),
+                gradBias == null ? null : dev.view(gradBias, from, count), dropoutSite);
+        if (lora != null) {
+            block.lora = new Lora(lora.a(), dev.view(lora.b(), (long) from * lora.rank(), count, lora.rank()), lora.gradA(),
+                    dev.view(lora.gradB(), (long) from * lora.rank(), count, lora.rank()), lora.rank(), lora.scaling(),
+                    lora.dropout());
+        }
+        return block;
+    }
+
     private boolean dropsOut(Mode mode) {
         return lora != null && mode.train() && lora.dropout() > 0;
     }

@@ -1,19 +1,25 @@
 package com.mka1.core.model;
 
-import com.mka1.core.safetensors.JsonTree;
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The shape of a Llama-family decoder (Llama 2/3, Mistral, Qwen2, SmolLM, TinyLlama), read
- * from a Hugging Face {@code config.json}.
+ * The shape of a Llama-family decoder (Llama 2/3, Mistral, Qwen2/3, Gemma 2/3, Phi-3/4,
+ * SmolLM/SmolLM3, OLMo2, Granite, TinyLlama), read from a Hugging Face {@code config.json} in
+ * either the transformers-5 form ({@code rope_parameters}) or the transformers-4 form
+ * ({@code rope_theta}/{@code rope_scaling}).
  *
+ * @param ropeTheta   the base of the full-attention layers' rotary embedding
+ * @param ropeScaling the scaling of the full-attention layers' rotary embedding
+ * @param layers      per layer: sliding window and rotary embedding
+ * @param traits      the family's steps beyond Llama's
  * @param qkvBias  q, k and v projections carry biases (Qwen2, or Llama's attention_bias)
  * @param oBias    the output projection carries a bias (Llama's attention_bias)
  * @param eosTokenIds every end-of-sequence id (config allows an int or a list)
@@ -22,12 +28,15 @@ import java.util.Set;
 public record LlamaConfig(String architecture, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
                           int numKvHeads, int headDim, int vocabSize, double rmsNormEps, double ropeTheta,
                           RopeScaling ropeScaling, boolean tieWordEmbeddings, int maxPositions, boolean qkvBias,
-                          boolean oBias, int bosTokenId, List<Integer> eosTokenIds) {
-
-    private static final Set<String> ARCHITECTURES = Set.of("LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM");
+                          boolean oBias, int bosTokenId, List<Integer> eosTokenIds,
+                          List<LayerAttention> layers, FamilyTraits traits) {
 
     public LlamaConfig {
         eosTokenIds = List.copyOf(eosTokenIds);
+        layers = List.copyOf(layers);
+        if (layers.size() != numLayers) {
+            throw new UnsupportedModelException(layers.size() + " layer settings for num_hidden_layers " + numLayers);
+        }
         if (numHeads % numKvHeads != 0) {
             throw new UnsupportedModelException("num_attention_heads " + numHeads + " is not a multiple of num_key_value_heads " + numKvHeads);
         }
@@ -44,14 +53,15 @@ public record LlamaConfig(String architecture, int hiddenSize, int intermediateS
         return numKvHeads * headDim;
     }
 
-    /** RoPE inverse frequencies {@code 1 / theta^(2i/headDim)}, scaled, computed in double then rounded to float. */
+    /** The full-attention layers' RoPE inverse frequencies at the start of a sequence, computed in double then rounded to float. */
     public float[] invFreq() {
-        double[] f = new double[headDim / 2];
-        for (int i = 0; i < f.length; i++) f[i] = 1.0 / Math.pow(ropeTheta, (2.0 * i) / headDim);
-        ropeScaling.apply(f);
-        float[] out = new float[f.length];
-        for (int i = 0; i < f.length; i++) out[i] = (float) f[i];
-        return out;
+        int rotaryDim = layers.stream().filter(LayerAttention::rotary).mapToInt(a -> a.rope().rotaryDim()).findFirst().orElse(headDim);
+        return new RotaryEmbedding(ropeTheta, ropeScaling, rotaryDim).invFreq(1);
+    }
+
+    /** The sliding window shared by every sliding layer, or 0 when no layer slides. */
+    public int slidingWindow() {
+        return layers.stream().mapToInt(LayerAttention::window).max().orElse(0);
     }
 
     /** Reads {@code dir/config.json}. */
@@ -66,102 +76,6 @@ public record LlamaConfig(String architecture, int hiddenSize, int intermediateS
 
     /** Parses config.json text; anything unsupported throws {@link UnsupportedModelException} naming the field. */
     public static LlamaConfig parse(byte[] json, String source) {
-        var c = new Fields(JsonTree.parseObject(json, source), source);
-        String architecture = c.architecture();
-        c.requireIfPresent("hidden_act", "silu");
-        if (c.bool("mlp_bias", false)) throw c.unsupported("mlp_bias", "true (MLP biases are not supported)");
-        int hidden = c.integer("hidden_size");
-        int heads = c.integer("num_attention_heads");
-        boolean qwen2 = architecture.equals("Qwen2ForCausalLM");
-        boolean attentionBias = c.bool("attention_bias", false);
-        Object eos = c.raw("eos_token_id");
-        List<Integer> eosIds = switch (eos) {
-            case null -> List.of();
-            case Long l -> List.of(l.intValue());
-            case List<?> list -> list.stream().map(o -> ((Number) o).intValue()).toList();
-            default -> throw c.unsupported("eos_token_id", String.valueOf(eos) + " (an int or a list of ints is expected)");
-        };
-        return new LlamaConfig(architecture, hidden, c.integer("intermediate_size"), c.integer("num_hidden_layers"),
-                heads, c.integer("num_key_value_heads", heads), c.integer("head_dim", hidden / heads), c.integer("vocab_size"),
-                c.number("rms_norm_eps", 1e-6), c.number("rope_theta", 10000.0), c.ropeScaling(),
-                c.bool("tie_word_embeddings", false), c.integer("max_position_embeddings", 2048),
-                qwen2 || attentionBias, !qwen2 && attentionBias, c.raw("bos_token_id") instanceof Long b ? b.intValue() : -1,
-                eosIds);
-    }
-
-    /** Typed access to config fields, with errors naming the field and the file. */
-    private record Fields(Map<String, Object> json, String source) {
-        Object raw(String name) {
-            return json.get(name);
-        }
-
-        UnsupportedModelException unsupported(String field, String value) {
-            return new UnsupportedModelException(source + ": unsupported " + field + " = " + value);
-        }
-
-        String architecture() {
-            if (json.get("architectures") instanceof List<?> list && !list.isEmpty()) {
-                String a = String.valueOf(list.getFirst());
-                if (!ARCHITECTURES.contains(a)) throw unsupported("architectures", a + " (supported: " + ARCHITECTURES + ")");
-                return a;
-            }
-            return switch (String.valueOf(json.get("model_type"))) {
-                case "llama" -> "LlamaForCausalLM";
-                case "mistral" -> "MistralForCausalLM";
-                case "qwen2" -> "Qwen2ForCausalLM";
-                default -> throw unsupported("model_type", json.get("model_type") + " (llama, mistral, qwen2 are supported)");
-            };
-        }
-
-        void requireIfPresent(String field, String expected) {
-            Object v = json.get(field);
-            if (v != null && !expected.equals(v)) throw unsupported(field, v + " (only " + expected + ")");
-        }
-
-        int integer(String field) {
-            if (!(json.get(field) instanceof Long v)) {
-                throw new UnsupportedModelException(source + ": field " + field + " must be an integer, got " + json.get(field));
-            }
-            if (v <= 0 || v > Integer.MAX_VALUE) throw unsupported(field, String.valueOf(v));
-            return v.intValue();
-        }
-
-        int integer(String field, int fallback) {
-            return json.get(field) == null ? fallback : integer(field);
-        }
-
-        double number(String field, double fallback) {
-            Object v = json.get(field);
-            if (v == null) return fallback;
-            if (v instanceof Number n) return n.doubleValue();
-            throw new UnsupportedModelException(source + ": field " + field + " must be a number, got " + v);
-        }
-
-        boolean bool(String field, boolean fallback) {
-            Object v = json.get(field);
-            if (v == null) return fallback;
-            if (v instanceof Boolean b) return b;
-            throw new UnsupportedModelException(source + ": field " + field + " must be true or false, got " + v);
-        }
-
-        RopeScaling ropeScaling() {
-            Object v = json.get("rope_scaling");
-            if (v == null) return new RopeScaling.None();
-            if (!(v instanceof Map<?, ?> m)) throw unsupported("rope_scaling", String.valueOf(v));
-            Object type = m.get("rope_type") != null ? m.get("rope_type") : m.get("type");
-            var sub = new Fields(castMap(m), source);
-            return switch (String.valueOf(type)) {
-                case "default" -> new RopeScaling.None();
-                case "linear" -> new RopeScaling.Linear(sub.number("factor", Double.NaN));
-                case "llama3" -> new RopeScaling.Llama3(sub.number("factor", Double.NaN), sub.number("low_freq_factor", 1),
-                        sub.number("high_freq_factor", 4), sub.integer("original_max_position_embeddings"));
-                default -> throw unsupported("rope_scaling.rope_type", type + " (default, linear and llama3 are supported)");
-            };
-        }
-
-        @SuppressWarnings("unchecked")
-        private static Map<String, Object> castMap(Map<?, ?> m) {
-            return (Map<String, Object>) m;
-        }
+        return new ConfigReader(Json.parseObject(json, source), source).read();
     }
 }

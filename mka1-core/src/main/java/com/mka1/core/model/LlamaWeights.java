@@ -1,17 +1,17 @@
 package com.mka1.core.model;
 
-import com.mka1.core.compute.Bf16;
+import com.mka1.spi.Bf16;
 import com.mka1.core.safetensors.SafetensorsReader;
 import com.mka1.core.safetensors.SafetensorsWriter;
 import com.mka1.core.safetensors.StoredDType;
 import com.mka1.core.safetensors.TensorInfo;
-import com.mka1.core.train.Parameter;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Tensor;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,32 +25,31 @@ import java.util.SplittableRandom;
 final class LlamaWeights {
     private final LlamaConfig config;
     private final ComputeDevice device;
-    private final FineTuning fineTuning;
+    private final TrainableWeights trainableWeights;
     private final List<Tensor> owned = new ArrayList<>();
-    final Tensor embed, gradEmbed, finalNorm, gradFinalNorm, invFreq;
+    final Tensor embed, gradEmbed, finalNorm, gradFinalNorm;
     final LinearLayer lmHead;
     final List<DecoderLayer> layers;
     final List<Parameter> parameters;
 
-    LlamaWeights(SafetensorsReader weights, LlamaConfig config, ComputeDevice device, FineTuning fineTuning) {
+    LlamaWeights(SafetensorsReader weights, LlamaConfig config, ComputeDevice device, TrainableWeights trainableWeights) {
         this.config = config;
         this.device = device;
-        this.fineTuning = fineTuning;
-        boolean full = fineTuning instanceof FineTuning.Full;
+        this.trainableWeights = trainableWeights;
+        boolean full = trainableWeights instanceof TrainableWeights.Full;
         int h = config.hiddenSize();
         embed = load(weights, "model.embed_tokens.weight", !full, config.vocabSize(), h);
         gradEmbed = full ? grad(embed) : null;
+        LoraSpec lora = trainableWeights instanceof TrainableWeights.Lora(LoraSpec spec) ? spec : null;
+        SplittableRandom loraInit = lora == null ? null : new SplittableRandom(lora.initSeed());
         List<DecoderLayer> loaded = new ArrayList<>();
-        for (int l = 0; l < config.numLayers(); l++) loaded.add(loadLayer(weights, l, full));
+        for (int l = 0; l < config.numLayers(); l++) loaded.add(loadLayer(weights, l, full, lora, loraInit));
         layers = List.copyOf(loaded);
-        finalNorm = load(weights, "model.norm.weight", false, h);
+        finalNorm = loadNorm(weights, "model.norm.weight", config.traits().normPlusOne() ? 1 : 0, h);
         gradFinalNorm = full ? grad(finalNorm) : null;
         Tensor head = config.tieWordEmbeddings() ? embed : load(weights, "lm_head.weight", !full, config.vocabSize(), h);
         Tensor gradHead = !full ? null : config.tieWordEmbeddings() ? gradEmbed : grad(head);
         lmHead = new LinearLayer("lm_head", h, config.vocabSize(), head, null, gradHead, null, -1);
-        invFreq = device.upload(config.invFreq(), config.headDim() / 2);
-        owned.add(invFreq);
-        if (fineTuning instanceof FineTuning.Lora(LoraSpec spec)) attachLora(spec);
         parameters = List.copyOf(collectParameters());
     }
 
@@ -71,82 +70,142 @@ final class LlamaWeights {
         return t;
     }
 
+    /** An RMSNorm weight in F32, plus {@code offset} (1 for Gemma's {@code 1 + w} norms). */
+    private Tensor loadNorm(SafetensorsReader reader, String name, float offset, int size) {
+        reader.info(name).requireShape(size);
+        float[] values = reader.readFloats(name);
+        for (int i = 0; i < values.length; i++) values[i] += offset;
+        Tensor t = device.upload(values, size);
+        owned.add(t);
+        return t;
+    }
+
     private Tensor grad(Tensor like) {
         Tensor g = device.allocate(DType.F32, like.shape());
         owned.add(g);
         return g;
     }
 
-    private DecoderLayer loadLayer(SafetensorsReader r, int l, boolean full) {
-        int h = config.hiddenSize(), i = config.intermediateSize(), q = config.qDim(), kv = config.kvDim();
-        Tensor attnNorm = load(r, "model.layers." + l + ".input_layernorm.weight", false, h);
-        Tensor mlpNorm = load(r, "model.layers." + l + ".post_attention_layernorm.weight", false, h);
-        return new DecoderLayer(l, attnNorm, full ? grad(attnNorm) : null, mlpNorm, full ? grad(mlpNorm) : null,
-                linear(r, l, Projection.Q, h, q, config.qkvBias(), full),
-                linear(r, l, Projection.K, h, kv, config.qkvBias(), full),
-                linear(r, l, Projection.V, h, kv, config.qkvBias(), full),
-                linear(r, l, Projection.O, q, h, config.oBias(), full),
-                linear(r, l, Projection.GATE, h, i, false, full),
-                linear(r, l, Projection.UP, h, i, false, full),
-                linear(r, l, Projection.DOWN, i, h, false, full));
+    private DecoderLayer.Norm norm(SafetensorsReader r, String name, int size, boolean full) {
+        float offset = config.traits().normPlusOne() ? 1 : 0;
+        Tensor w = loadNorm(r, name, offset, size);
+        return new DecoderLayer.Norm(name, w, full ? grad(w) : null);
     }
 
-    private LinearLayer linear(SafetensorsReader r, int l, Projection p, int in, int out, boolean hasBias, boolean full) {
-        String prefix = p.hfPrefix(l);
+    private DecoderLayer loadLayer(SafetensorsReader r, int l, boolean full, LoraSpec lora, SplittableRandom loraInit) {
+        FamilyTraits t = config.traits();
+        int h = config.hiddenSize(), i = config.intermediateSize(), q = config.qDim(), kv = config.kvDim();
+        String prefix = "model.layers." + l + ".";
+        DecoderLayer.Norm preAttn = t.preAttnNorm() ? norm(r, prefix + "input_layernorm.weight", h, full) : null;
+        DecoderLayer.Norm postAttn = t.postAttnNorm() ? norm(r, prefix + "post_attention_layernorm.weight", h, full) : null;
+        // Llama names its pre-MLP norm post_attention_layernorm; families with post-norms call it pre_feedforward
+        String preMlpName = t.postAttnNorm() ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight";
+        DecoderLayer.Norm preMlp = t.preMlpNorm() ? norm(r, prefix + preMlpName, h, full) : null;
+        DecoderLayer.Norm postMlp = t.postMlpNorm() ? norm(r, prefix + "post_feedforward_layernorm.weight", h, full) : null;
+        boolean perHead = t.qkNorm() == FamilyTraits.QkNorm.PER_HEAD;
+        DecoderLayer.Norm qNorm = t.qkNorm() == FamilyTraits.QkNorm.NONE ? null
+                : norm(r, prefix + "self_attn.q_norm.weight", perHead ? config.headDim() : q, full);
+        DecoderLayer.Norm kNorm = t.qkNorm() == FamilyTraits.QkNorm.NONE ? null
+                : norm(r, prefix + "self_attn.k_norm.weight", perHead ? config.headDim() : kv, full);
+        LayerAttention attention = config.layers().get(l);
+        if (!t.fusedProjections()) {
+            List<LinearLayer> lin = new ArrayList<>();
+            for (Projection p : Projection.values()) {
+                boolean attentionIn = p == Projection.Q || p == Projection.K || p == Projection.V;
+                int in = p == Projection.O ? q : p == Projection.DOWN ? i : h;
+                int out = p == Projection.Q ? q : attentionIn ? kv : p == Projection.O ? h : p == Projection.DOWN ? h : i;
+                boolean bias = attentionIn ? config.qkvBias() : p == Projection.O && config.oBias();
+                lin.add(linear(r, p.hfPrefix(l), in, out, bias, full, l, p, lora, loraInit, lora != null && lora.targets().contains(p)));
+            }
+            return new DecoderLayer(l, attention, preAttn, postAttn, preMlp, postMlp, qNorm, kNorm,
+                    lin.get(0), lin.get(1), lin.get(2), lin.get(3), lin.get(4), lin.get(5), lin.get(6), lin);
+        }
+        LinearLayer qkv = linear(r, prefix + "self_attn.qkv_proj", h, q + 2 * kv, false, full, l, Projection.Q, lora, loraInit,
+                fusedTarget(lora, "qkv_proj", Projection.Q, Projection.K, Projection.V));
+        LinearLayer o = linear(r, Projection.O.hfPrefix(l), q, h, false, full, l, Projection.O, lora, loraInit,
+                lora != null && lora.targets().contains(Projection.O));
+        LinearLayer gateUp = linear(r, prefix + "mlp.gate_up_proj", h, 2 * i, false, full, l, Projection.GATE, lora, loraInit,
+                fusedTarget(lora, "gate_up_proj", Projection.GATE, Projection.UP));
+        LinearLayer down = linear(r, Projection.DOWN.hfPrefix(l), i, h, false, full, l, Projection.DOWN, lora, loraInit,
+                lora != null && lora.targets().contains(Projection.DOWN));
+        return new DecoderLayer(l, attention, preAttn, postAttn, preMlp, postMlp, qNorm, kNorm,
+                qkv.rowBlock(device, Projection.Q.hfPrefix(l), 0, q), qkv.rowBlock(device, Projection.K.hfPrefix(l), q, kv),
+                qkv.rowBlock(device, Projection.V.hfPrefix(l), q + kv, kv), o,
+                gateUp.rowBlock(device, Projection.GATE.hfPrefix(l), 0, i), gateUp.rowBlock(device, Projection.UP.hfPrefix(l), i, i),
+                down, List.of(qkv, o, gateUp, down));
+    }
+
+    /** A fused module trains as one (PEFT's view of it): all of its parts are targets, or none. */
+    private static boolean fusedTarget(LoraSpec lora, String module, Projection... parts) {
+        if (lora == null) return false;
+        long targeted = Arrays.stream(parts).filter(lora.targets()::contains).count();
+        if (targeted != 0 && targeted != parts.length) {
+            throw new UnsupportedModelException("LoRA target " + Arrays.stream(parts).filter(lora.targets()::contains)
+                    .map(Projection::module).toList() + " is part of the fused " + module + " of this model; target "
+                    + module + " (all of " + Arrays.stream(parts).map(Projection::module).toList() + ")");
+        }
+        return targeted != 0;
+    }
+
+    private LinearLayer linear(SafetensorsReader r, String prefix, int in, int out, boolean hasBias, boolean full, int l,
+                               Projection site, LoraSpec spec, SplittableRandom loraInit, boolean targeted) {
         Tensor w = load(r, prefix + ".weight", !full, out, in);
         Tensor b = hasBias ? load(r, prefix + ".bias", false, out) : null;
-        return new LinearLayer(prefix, in, out, w, b, full ? grad(w) : null, full && hasBias ? grad(b) : null,
-                l * Projection.values().length + p.ordinal());
-    }
-
-    private void attachLora(LoraSpec spec) {
-        SplittableRandom random = new SplittableRandom(spec.initSeed());
-        for (DecoderLayer layer : layers) {
-            for (Projection p : Projection.values()) {
-                if (!spec.targets().contains(p)) continue;
-                LinearLayer lin = layer.projection(p);
-                float[] a = new float[spec.rank() * lin.in];
-                double bound = 1 / Math.sqrt(lin.in); // PEFT: kaiming_uniform_(a=sqrt(5))
-                for (int j = 0; j < a.length; j++) a[j] = (float) ((random.nextDouble() * 2 - 1) * bound);
-                Tensor ta = device.upload(a, spec.rank(), lin.in);
-                Tensor tb = device.allocate(DType.F32, lin.out, spec.rank());
-                lin.lora = new LinearLayer.Lora(ta, tb, grad(ta), grad(tb), spec.rank(), spec.scaling(), spec.dropout());
-                owned.add(ta);
-                owned.add(tb);
-            }
+        LinearLayer lin = new LinearLayer(prefix, in, out, w, b, full ? grad(w) : null, full && hasBias ? grad(b) : null,
+                l * Projection.values().length + site.ordinal());
+        if (targeted) {
+            float[] a = new float[spec.rank() * in];
+            double bound = 1 / Math.sqrt(in); // PEFT: kaiming_uniform_(a=sqrt(5))
+            for (int j = 0; j < a.length; j++) a[j] = (float) ((loraInit.nextDouble() * 2 - 1) * bound);
+            Tensor ta = device.upload(a, spec.rank(), in);
+            Tensor tb = device.allocate(DType.F32, out, spec.rank());
+            owned.add(ta);
+            owned.add(tb);
+            lin.lora = new LinearLayer.Lora(ta, tb, grad(ta), grad(tb), spec.rank(), spec.scaling(), spec.dropout());
         }
+        return lin;
     }
 
     private List<Parameter> collectParameters() {
         List<Parameter> out = new ArrayList<>();
-        switch (fineTuning) {
-            case FineTuning.Full() -> {
+        switch (trainableWeights) {
+            case TrainableWeights.Full() -> {
                 out.add(new Parameter("model.embed_tokens.weight", embed, gradEmbed, true));
                 for (DecoderLayer layer : layers) {
-                    out.add(new Parameter(layer.attnNormName(), layer.attnNorm(), layer.gradAttnNorm(), false));
-                    for (LinearLayer lin : layer.projections()) {
-                        if (lin == layer.gate()) {
-                            out.add(new Parameter(layer.mlpNormName(), layer.mlpNorm(), layer.gradMlpNorm(), false));
+                    addNorm(out, layer.preAttnNorm());
+                    for (LinearLayer lin : layer.stored()) {
+                        if (lin.module().equals("o_proj")) {
+                            addNorm(out, layer.qNorm());
+                            addNorm(out, layer.kNorm());
+                        }
+                        if (lin.module().startsWith("gate")) {
+                            addNorm(out, layer.postAttnNorm());
+                            addNorm(out, layer.preMlpNorm());
                         }
                         out.add(new Parameter(lin.hfPrefix + ".weight", lin.weight, lin.gradWeight, true));
                         if (lin.bias != null) out.add(new Parameter(lin.hfPrefix + ".bias", lin.bias, lin.gradBias, false));
                     }
+                    addNorm(out, layer.postMlpNorm());
                 }
                 out.add(new Parameter("model.norm.weight", finalNorm, gradFinalNorm, false));
                 if (!config.tieWordEmbeddings()) out.add(new Parameter("lm_head.weight", lmHead.weight, lmHead.gradWeight, true));
             }
-            case FineTuning.Lora lora -> {
+            case TrainableWeights.Lora lora -> {
                 for (DecoderLayer layer : layers) {
-                    for (LinearLayer lin : layer.projections()) {
+                    for (LinearLayer lin : layer.stored()) {
                         if (lin.lora == null) continue;
                         out.add(new Parameter(PeftAdapter.PREFIX + lin.hfPrefix + ".lora_A.weight", lin.lora.a(), lin.lora.gradA(), true));
                         out.add(new Parameter(PeftAdapter.PREFIX + lin.hfPrefix + ".lora_B.weight", lin.lora.b(), lin.lora.gradB(), true));
                     }
                 }
             }
-            case FineTuning.Frozen() -> { }
+            case TrainableWeights.Frozen() -> { }
         }
         return out;
+    }
+
+    private static void addNorm(List<Parameter> out, DecoderLayer.Norm norm) {
+        if (norm != null) out.add(new Parameter(norm.hfName(), norm.weight(), norm.gradient(), false));
     }
 
     /** Base weights by HF name (lm_head only when untied), in the order of the HF file. */
@@ -154,9 +213,8 @@ final class LlamaWeights {
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("model.embed_tokens.weight", embed);
         for (DecoderLayer layer : layers) {
-            out.put(layer.attnNormName(), layer.attnNorm());
-            out.put(layer.mlpNormName(), layer.mlpNorm());
-            for (LinearLayer lin : layer.projections()) {
+            for (DecoderLayer.Norm norm : layer.norms()) out.put(norm.hfName(), norm.weight());
+            for (LinearLayer lin : layer.stored()) {
                 out.put(lin.hfPrefix + ".weight", lin.weight);
                 if (lin.bias != null) out.put(lin.hfPrefix + ".bias", lin.bias);
             }
@@ -164,6 +222,11 @@ final class LlamaWeights {
         out.put("model.norm.weight", finalNorm);
         if (!config.tieWordEmbeddings()) out.put("lm_head.weight", lmHead.weight);
         return out;
+    }
+
+    /** What each norm tensor holds beyond its checkpoint value (1 for Gemma's {@code 1 + w}). */
+    private float offset(String name) {
+        return name.endsWith("norm.weight") && config.traits().normPlusOne() ? 1 : 0;
     }
 
     /** Bytes of every tensor held here (canonical dtype sizes). */
@@ -182,6 +245,8 @@ final class LlamaWeights {
         for (var e : baseWeights().entrySet()) {
             Tensor t = e.getValue();
             float[] values = device.download(t);
+            float offset = offset(e.getKey());
+            for (int i = 0; offset != 0 && i < values.length; i++) values[i] -= offset;
             if (t.dtype() == DType.BF16) {
                 short[] bits = new short[values.length];
                 for (int i = 0; i < bits.length; i++) bits[i] = Bf16.fromFloat(values[i]);
@@ -199,7 +264,7 @@ final class LlamaWeights {
      */
     void mergeLora() {
         for (DecoderLayer layer : layers) {
-            for (LinearLayer lin : layer.projections()) {
+            for (LinearLayer lin : layer.stored()) {
                 if (lin.lora == null) continue;
                 float[] w = device.download(lin.weight), a = device.download(lin.lora.a()), bm = device.download(lin.lora.b());
                 int r = lin.lora.rank();

@@ -1,6 +1,7 @@
 package com.mka1.core.model;
 
-import com.mka1.core.safetensors.JsonTree;
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import com.mka1.core.safetensors.SafetensorsReader;
 import com.mka1.core.safetensors.SafetensorsWriter;
 import com.mka1.spi.ComputeDevice;
@@ -33,13 +34,13 @@ public final class PeftAdapter {
 
     /** Writes the adapter of a LoRA model into {@code dir} (created if needed). */
     public static void save(LlamaModel model, Path dir, String baseModelName) {
-        if (!(model.fineTuning() instanceof FineTuning.Lora(LoraSpec spec))) {
-            throw new IllegalStateException("model has no LoRA adapter to save (fine-tuning: " + model.fineTuning() + ")");
+        if (!(model.trainableWeights() instanceof TrainableWeights.Lora(LoraSpec spec))) {
+            throw new IllegalStateException("model has no LoRA adapter to save (fine-tuning: " + model.trainableWeights() + ")");
         }
         ComputeDevice dev = model.device();
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();
         for (DecoderLayer layer : model.layers()) {
-            for (LinearLayer lin : layer.projections()) {
+            for (LinearLayer lin : layer.stored()) {
                 if (lin.lora == null) continue;
                 entries.add(new SafetensorsWriter.Entry.F32(PREFIX + lin.hfPrefix + ".lora_A.weight",
                         lin.lora.a().shape(), dev.download(lin.lora.a())));
@@ -47,22 +48,23 @@ public final class PeftAdapter {
                         lin.lora.b().shape(), dev.download(lin.lora.b())));
             }
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("peft_type", "LORA");
-        config.put("task_type", "CAUSAL_LM");
-        config.put("base_model_name_or_path", baseModelName);
-        config.put("r", spec.rank());
-        config.put("lora_alpha", spec.alpha());
-        config.put("lora_dropout", spec.dropout());
-        config.put("target_modules", spec.targets().stream().sorted().map(Projection::module).map(Object.class::cast).toList());
-        config.put("bias", "none");
-        config.put("fan_in_fan_out", false);
-        config.put("inference_mode", true);
-        config.put("use_rslora", false);
+        Map<String, JsonValue> config = new LinkedHashMap<>();
+        config.put("peft_type", new JsonValue.Str("LORA"));
+        config.put("task_type", new JsonValue.Str("CAUSAL_LM"));
+        config.put("base_model_name_or_path", JsonValue.of(baseModelName));
+        config.put("r", JsonValue.Num.of(spec.rank()));
+        config.put("lora_alpha", Json.number(spec.alpha()));
+        config.put("lora_dropout", Json.number(spec.dropout()));
+        config.put("target_modules", new JsonValue.Arr(model.layers().getFirst().stored().stream().filter(lin -> lin.lora != null)
+                .map(LinearLayer::module).<JsonValue>map(JsonValue.Str::new).toList()));
+        config.put("bias", new JsonValue.Str("none"));
+        config.put("fan_in_fan_out", new JsonValue.Bool(false));
+        config.put("inference_mode", new JsonValue.Bool(true));
+        config.put("use_rslora", new JsonValue.Bool(false));
         try {
             Files.createDirectories(dir);
             SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), entries, Map.of("format", "pt"));
-            Files.writeString(dir.resolve(CONFIG_FILE), JsonTree.write(config), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(CONFIG_FILE), Json.write(Json.VALUE, new JsonValue.Obj(config)), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write adapter to " + dir, e);
         }
@@ -74,29 +76,34 @@ public final class PeftAdapter {
      */
     public static LoraSpec readSpec(Path dir) {
         Path file = dir.resolve(CONFIG_FILE);
-        Map<String, Object> json;
+        JsonValue.Obj json;
         try {
-            json = JsonTree.parseObject(Files.readAllBytes(file), file.toString());
+            json = Json.parseObject(Files.readAllBytes(file), file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        if (!"LORA".equals(json.get("peft_type"))) throw new UnsupportedModelException(file + ": unsupported peft_type = " + json.get("peft_type"));
+        JsonValue peftType = Json.field(json, "peft_type");
+        if (!(peftType instanceof JsonValue.Str(String type) && type.equals("LORA"))) {
+            throw new UnsupportedModelException(file + ": unsupported peft_type = " + Json.text(peftType));
+        }
         for (String field : List.of("use_rslora", "use_dora", "rank_pattern", "alpha_pattern", "layers_to_transform",
                 "modules_to_save", "exclude_modules")) {
-            Object v = json.get(field);
-            if (v != null && !Boolean.FALSE.equals(v) && !(v instanceof Map<?, ?> m && m.isEmpty())) {
-                throw new UnsupportedModelException(file + ": unsupported " + field + " = " + JsonTree.write(v)
+            JsonValue v = Json.field(json, field);
+            if (v != null && !(v instanceof JsonValue.Bool(boolean b) && !b) && !(v instanceof JsonValue.Obj o && o.fields().isEmpty())) {
+                throw new UnsupportedModelException(file + ": unsupported " + field + " = " + Json.text(v)
                         + " (only plain LoRA trains; such adapters are served through com.mka1.core.adapter.AdapterMerge)");
             }
         }
-        if (!(json.get("r") instanceof Long r)) throw new UnsupportedModelException(file + ": field r must be an integer");
-        if (!(json.get("lora_alpha") instanceof Number alpha)) throw new UnsupportedModelException(file + ": field lora_alpha must be a number");
-        double dropout = json.get("lora_dropout") instanceof Number d ? d.doubleValue() : 0;
-        if (!(json.get("target_modules") instanceof List<?> modules)) {
+        if (!(Json.integerOrNull(Json.field(json, "r")) instanceof Long r)) throw new UnsupportedModelException(file + ": field r must be an integer");
+        if (!(Json.numberOrNull(Json.field(json, "lora_alpha")) instanceof Double alpha)) {
+            throw new UnsupportedModelException(file + ": field lora_alpha must be a number");
+        }
+        double dropout = Json.numberOrNull(Json.field(json, "lora_dropout")) instanceof Double d ? d : 0;
+        if (!(Json.field(json, "target_modules") instanceof JsonValue.Arr(List<JsonValue> modules))) {
             throw new UnsupportedModelException(file + ": field target_modules must be a list of module names");
         }
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
-        for (Object m : modules) targets.add(Projection.parse(String.valueOf(m)));
+        for (JsonValue m : modules) targets.addAll(Projection.parseModules(Json.text(m)));
         return new LoraSpec(r.intValue(), alpha.doubleValue(), dropout, targets, 0);
     }
 
@@ -105,7 +112,7 @@ public final class PeftAdapter {
         ComputeDevice dev = model.device();
         try (SafetensorsReader reader = SafetensorsReader.openFiles(List.of(dir.resolve(WEIGHTS_FILE)))) {
             for (DecoderLayer layer : model.layers()) {
-                for (LinearLayer lin : layer.projections()) {
+                for (LinearLayer lin : layer.stored()) {
                     if (lin.lora == null) continue;
                     upload(dev, reader, PREFIX + lin.hfPrefix + ".lora_A.weight", lin.lora.a());
                     upload(dev, reader, PREFIX + lin.hfPrefix + ".lora_B.weight", lin.lora.b());

@@ -1,5 +1,7 @@
 package com.mka1.core.safetensors;
 
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -67,34 +69,34 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     private static Map<String, TensorInfo> parseHeader(Path path, byte[] header, long bodySize, Map<String, String> metadata) {
-        Map<String, Object> root;
+        JsonValue.Obj root;
         try {
-            root = JsonTree.parseObject(header, path + " header");
+            root = Json.parseObject(header, path + " header");
         } catch (IllegalArgumentException e) {
             throw new SafetensorsFormatException(e.getMessage(), e);
         }
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-        for (var e : root.entrySet()) {
+        for (var e : root.fields().entrySet()) {
             String name = e.getKey();
             if (name.equals("__metadata__")) {
-                if (e.getValue() instanceof Map<?, ?> m) m.forEach((k, v) -> metadata.put((String) k, String.valueOf(v)));
+                if (e.getValue() instanceof JsonValue.Obj m) m.fields().forEach((k, v) -> metadata.put(k, Json.text(v)));
                 continue;
             }
             String where = path + ": tensor " + name;
-            if (!(e.getValue() instanceof Map<?, ?> entry)
-                    || !(entry.get("dtype") instanceof String dtype)
-                    || !(entry.get("shape") instanceof List<?> shapeList)
-                    || !(entry.get("data_offsets") instanceof List<?> offsets) || offsets.size() != 2) {
+            if (!(e.getValue() instanceof JsonValue.Obj entry)
+                    || !(entry.get("dtype") instanceof JsonValue.Str(String dtype))
+                    || !(entry.get("shape") instanceof JsonValue.Arr(List<JsonValue> shapeList))
+                    || !(entry.get("data_offsets") instanceof JsonValue.Arr(List<JsonValue> offsets)) || offsets.size() != 2) {
                 throw new SafetensorsFormatException(where + ": entry needs dtype, shape and data_offsets [begin, end]");
             }
             int[] shape = new int[shapeList.size()];
             for (int i = 0; i < shape.length; i++) {
-                if (!(shapeList.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
-                    throw new SafetensorsFormatException(where + ": bad dimension " + shapeList.get(i));
+                if (!(Json.integerOrNull(shapeList.get(i)) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
+                    throw new SafetensorsFormatException(where + ": bad dimension " + Json.text(shapeList.get(i)));
                 }
                 shape[i] = d.intValue();
             }
-            if (!(offsets.get(0) instanceof Long begin) || !(offsets.get(1) instanceof Long end)) {
+            if (!(Json.integerOrNull(offsets.get(0)) instanceof Long begin) || !(Json.integerOrNull(offsets.get(1)) instanceof Long end)) {
                 throw new SafetensorsFormatException(where + ": data_offsets must be integers");
             }
             TensorInfo info = new TensorInfo(name, StoredDType.parse(dtype, where), shape, begin, end);

@@ -1,5 +1,7 @@
 package com.mka1.core.safetensors;
 
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,28 +61,28 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     private static SafetensorsReader openIndex(Path index) {
-        Map<String, Object> root;
+        JsonValue.Obj root;
         try {
-            root = JsonTree.parseObject(Files.readAllBytes(index), index.toString());
+            root = Json.parseObject(Files.readAllBytes(index), index.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + index, e);
         } catch (IllegalArgumentException e) {
             throw new SafetensorsFormatException(e.getMessage(), e);
         }
-        if (!(root.get("weight_map") instanceof Map<?, ?> weightMap)) {
+        if (!(root.get("weight_map") instanceof JsonValue.Obj(Map<String, JsonValue> weightMap))) {
             throw new SafetensorsFormatException(index + ": missing object \"weight_map\"");
         }
         List<Path> shards = new ArrayList<>();
-        for (Object file : weightMap.values()) {
-            Path p = index.resolveSibling(String.valueOf(file));
+        for (JsonValue file : weightMap.values()) {
+            Path p = index.resolveSibling(Json.text(file));
             if (!shards.contains(p)) shards.add(p);
         }
         SafetensorsReader reader = openFiles(shards);
         for (var e : weightMap.entrySet()) {
-            SafetensorsFile f = reader.byTensor.get((String) e.getKey());
-            if (f == null || !f.path().getFileName().toString().equals(e.getValue())) {
+            SafetensorsFile f = reader.byTensor.get(e.getKey());
+            if (f == null || !f.path().getFileName().toString().equals(Json.text(e.getValue()))) {
                 reader.close();
-                throw new SafetensorsFormatException(index + ": weight_map puts " + e.getKey() + " in " + e.getValue()
+                throw new SafetensorsFormatException(index + ": weight_map puts " + e.getKey() + " in " + Json.text(e.getValue())
                         + ", but that file does not hold it");
             }
         }

@@ -1,5 +1,7 @@
 package com.mka1.core.safetensors;
 
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import com.mka1.core.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,8 +47,12 @@ public final class SafetensorsWriter {
     }
 
     public static void write(Path path, List<Entry> entries, Map<String, String> metadata) {
-        Map<String, Object> header = new LinkedHashMap<>();
-        if (!metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<String, Object>(metadata));
+        Map<String, JsonValue> header = new LinkedHashMap<>();
+        if (!metadata.isEmpty()) {
+            Map<String, JsonValue> meta = new LinkedHashMap<>();
+            metadata.forEach((k, v) -> meta.put(k, JsonValue.of(v)));
+            header.put("__metadata__", new JsonValue.Obj(meta));
+        }
         long offset = 0;
         for (Entry e : entries) {
             long elements = 1;
@@ -56,14 +62,14 @@ public final class SafetensorsWriter {
                         + " needs " + elements + " values, got " + e.length());
             }
             long bytes = elements * (e instanceof Entry.F32 ? 4 : 2);
-            Map<String, Object> info = new LinkedHashMap<>();
-            info.put("dtype", e instanceof Entry.F32 ? "F32" : "BF16");
-            info.put("shape", Arrays.stream(e.shape()).boxed().map(Object.class::cast).toList());
-            info.put("data_offsets", List.of(offset, offset + bytes));
-            if (header.put(e.name(), info) != null) throw new IllegalArgumentException("tensor " + e.name() + " given twice");
+            Map<String, JsonValue> info = new LinkedHashMap<>();
+            info.put("dtype", new JsonValue.Str(e instanceof Entry.F32 ? "F32" : "BF16"));
+            info.put("shape", new JsonValue.Arr(Arrays.stream(e.shape()).<JsonValue>mapToObj(JsonValue.Num::of).toList()));
+            info.put("data_offsets", new JsonValue.Arr(List.of(JsonValue.Num.of(offset), JsonValue.Num.of(offset + bytes))));
+            if (header.put(e.name(), new JsonValue.Obj(info)) != null) throw new IllegalArgumentException("tensor " + e.name() + " given twice");
             offset += bytes;
         }
-        byte[] json = JsonTree.write(header).getBytes(StandardCharsets.UTF_8);
+        byte[] json = Json.writeBytes(Json.VALUE, new JsonValue.Obj(header));
         int padded = (json.length + 7) / 8 * 8;
         ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(padded).put(json);

@@ -1,5 +1,7 @@
 package com.mka1.core.tokenizer;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -132,6 +134,34 @@ public final class BpeTokenizer implements Tokenizer {
             }
         }
         return String.join(decoder == null ? " " : "", decoder == null ? tokens : decoder.decode(tokens));
+    }
+
+    @Override
+    public byte[] tokenBytes(int id) {
+        if (id < 0 || id >= idToToken.length || idToToken[id] == null || special[id]) {
+            return new byte[0];
+        }
+        String token = idToToken[id];
+        if (decoder == null) {
+            return token.getBytes(StandardCharsets.UTF_8);
+        }
+        if (uses(Decoder.ByteLevel.class)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(token.length());
+            ByteLevelAlphabet.decodeInto(token, out);
+            return out.toByteArray();
+        }
+        int fallback = uses(Decoder.ByteFallback.class) ? Decoder.ByteFallback.byteToken(token) : -1;
+        if (fallback >= 0) {
+            return new byte[] {(byte) fallback};
+        }
+        // decoded after a neighbour, so that first-token rules (Strip, Metaspace's dropped space) do not apply
+        String both = String.join("", decoder.decode(List.of("x", token)));
+        return both.substring(1).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private boolean uses(Class<? extends Decoder> kind) {
+        return kind.isInstance(decoder)
+                || decoder instanceof Decoder.Sequence seq && seq.decoders().stream().anyMatch(kind::isInstance);
     }
 
     @Override

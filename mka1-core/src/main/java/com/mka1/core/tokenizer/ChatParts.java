@@ -81,7 +81,7 @@ final class ChatParts {
         return n;
     }
 
-    private static boolean coversTrainable(boolean[] charTrainable, int start, int end) {
+    static boolean coversTrainable(boolean[] charTrainable, int start, int end) {
         if (start == end) {
             return start < charTrainable.length && charTrainable[start];
         }

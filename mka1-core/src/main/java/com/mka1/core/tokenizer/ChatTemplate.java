@@ -16,4 +16,9 @@ public interface ChatTemplate {
 
     /** Token ids that end an assistant turn (used as stop tokens in generation). */
     int[] stopTokenIds();
+
+    /** Text that ends an assistant turn where no token does (an end marker the vocabulary spells in pieces); stops generation too. */
+    default List<String> stopSequences() {
+        return List.of();
+    }
 }

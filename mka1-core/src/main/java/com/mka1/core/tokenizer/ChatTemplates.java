@@ -1,25 +1,61 @@
 package com.mka1.core.tokenizer;
 
+import com.mka1.core.data.ChatMessage;
+import com.mka1.core.jinja.JinjaException;
+import com.mka1.core.jinja.PyStrftime;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks a model's chat template from its {@code chat_template} text: {@code <|start_header_id|>}
- * means Llama 3, {@code <|im_start|>} ChatML, {@code [INST]} Llama 2. A model without a template,
- * or with one of another family, gets the ChatML fallback (see docs/tokenizer.md).
+ * A model's chat template: its own {@code chat_template} (tokenizer_config.json, string or named
+ * list, or chat_template.jinja) rendered by {@link JinjaChatTemplate}; a model that ships none gets
+ * a built-in template (ChatML, or its plain-text fallback; see docs/tokenizer.md). Every id in
+ * generation_config.json's {@code eos_token_id} ends generation too.
  */
 public final class ChatTemplates {
     private static final Logger LOG = LoggerFactory.getLogger(ChatTemplates.class);
 
     private ChatTemplates() {}
 
-    /** The template for a model directory, from its tokenizer_config.json (or chat_template.jinja). */
+    /** The template for a model directory: its own when it ships one, else the built-in fallback. */
     public static ChatTemplate load(Path modelDir, BpeTokenizer tokenizer) {
+        TokenizerConfig config = TokenizerConfig.read(modelDir);
+        int[] generationEos = GenerationConfigEos.read(modelDir);
+        if (config.chatTemplate() == null || config.chatTemplate().isBlank()) {
+            return withStops(detect(null, tokenizer), generationEos);
+        }
+        Map<String, String> specialTokens = new LinkedHashMap<>();
+        if (config.bosToken() != null) {
+            specialTokens.put("bos_token", config.bosToken());
+        }
+        if (config.eosToken() != null) {
+            specialTokens.put("eos_token", config.eosToken());
+        }
+        try {
+            return new JinjaChatTemplate(config.chatTemplate(), tokenizer, specialTokens, generationEos,
+                    new PyStrftime(Clock.systemDefaultZone()));
+        } catch (JinjaException.Syntax e) {
+            throw new TokenizerFormatException(modelDir + ": the chat template cannot be parsed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The built-in template for a model directory, ignoring the model's own Jinja (the family its text names, or ChatML). */
+    public static ChatTemplate builtIn(Path modelDir, BpeTokenizer tokenizer) {
         return detect(TokenizerConfig.read(modelDir).chatTemplate(), tokenizer);
     }
 
-    /** The template family the Jinja text belongs to; null or unknown text gives the ChatML fallback. */
+    /**
+     * The built-in template of the family a Jinja text belongs to: {@code <|start_header_id|>} means
+     * Llama 3, {@code <|im_start|>} ChatML, {@code [INST]} Llama 2; null or unknown text gives the
+     * ChatML fallback.
+     */
     public static ChatTemplate detect(String chatTemplateText, BpeTokenizer tokenizer) {
         if (chatTemplateText == null || chatTemplateText.isBlank()) {
             LOG.debug("no chat template: using the ChatML fallback");
@@ -41,5 +77,29 @@ public final class ChatTemplates {
     /** ChatML (or its plain-text fallback when the vocabulary lacks the markers), regardless of the model's template. */
     public static ChatTemplate chatMl(BpeTokenizer tokenizer) {
         return new ChatMlTemplate(tokenizer);
+    }
+
+    private static ChatTemplate withStops(ChatTemplate template, int[] extra) {
+        int[] own = template.stopTokenIds();
+        int[] added = Arrays.stream(extra).filter(id -> Arrays.stream(own).noneMatch(o -> o == id)).distinct().toArray();
+        return added.length == 0 ? template : new WithStopTokens(template, IntStream.concat(Arrays.stream(own), Arrays.stream(added)).toArray());
+    }
+
+    /** A built-in template whose generation also stops at generation_config.json's end ids. */
+    private record WithStopTokens(ChatTemplate template, int[] stops) implements ChatTemplate {
+        @Override
+        public String name() {
+            return template.name();
+        }
+
+        @Override
+        public RenderedChat render(List<ChatMessage> messages, String toolsJson, boolean addGenerationPrompt) {
+            return template.render(messages, toolsJson, addGenerationPrompt);
+        }
+
+        @Override
+        public int[] stopTokenIds() {
+            return stops.clone();
+        }
     }
 }

@@ -56,7 +56,8 @@ sealed interface Decoder {
             }
         }
 
-        private static int byteToken(String t) {
+        /** The byte of a "&lt;0xXX&gt;" token, or -1 for any other token. */
+        static int byteToken(String t) {
             if (t.length() != 6 || !t.startsWith("<0x") || t.charAt(5) != '>') {
                 return -1;
             }

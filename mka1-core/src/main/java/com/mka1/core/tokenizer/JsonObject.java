@@ -1,6 +1,7 @@
 package com.mka1.core.tokenizer;
 
-import com.mka1.core.safetensors.JsonTree;
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,10 +11,11 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * A JSON object of a tokenizer file, parsed by {@link JsonTree}, with typed accessors whose errors
- * name the field's path; every failure is a {@link TokenizerFormatException}.
+ * A JSON object of a tokenizer file ({@link JsonValue}, parsed by {@link Json}), with typed
+ * accessors whose errors name the field's path; every failure is a {@link TokenizerFormatException}.
+ * A JSON {@code null} reads as absent.
  */
-record JsonObject(Map<String, Object> fields, String path) {
+record JsonObject(Map<String, JsonValue> fields, String path) {
 
     /** The object at the top level of {@code file}. */
     static JsonObject read(Path file) {
@@ -32,26 +34,21 @@ record JsonObject(Map<String, Object> fields, String path) {
     }
 
     private static JsonObject parse(byte[] json, String name) {
-        Object tree;
         try {
-            tree = JsonTree.parse(json, name);
+            return new JsonObject(Json.parseObject(json, name).fields(), name);
         } catch (IllegalArgumentException e) {
-            throw new TokenizerFormatException(e.getMessage(), e);
+            throw new TokenizerFormatException(e.getMessage().endsWith("top level must be a JSON object")
+                    ? name + ": expected a JSON object at the top level" : e.getMessage(), e);
         }
-        if (!(tree instanceof Map<?, ?>)) {
-            throw new TokenizerFormatException(name + ": expected a JSON object at the top level");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = (Map<String, Object>) tree;
-        return new JsonObject(map, name);
     }
 
     boolean has(String key) {
-        return fields.get(key) != null;
+        return raw(key) != null;
     }
 
-    Object raw(String key) {
-        return fields.get(key);
+    JsonValue raw(String key) {
+        JsonValue v = fields.get(key);
+        return v == JsonValue.Null.INSTANCE ? null : v;
     }
 
     String where(String key) {
@@ -59,10 +56,10 @@ record JsonObject(Map<String, Object> fields, String path) {
     }
 
     String string(String key) {
-        if (fields.get(key) instanceof String s) {
+        if (raw(key) instanceof JsonValue.Str(String s)) {
             return s;
         }
-        throw new TokenizerFormatException(where(key) + ": expected a string, got " + describe(fields.get(key)));
+        throw new TokenizerFormatException(where(key) + ": expected a string, got " + describe(raw(key)));
     }
 
     String optString(String key, String fallback) {
@@ -70,60 +67,57 @@ record JsonObject(Map<String, Object> fields, String path) {
     }
 
     boolean optBool(String key, boolean fallback) {
-        Object v = fields.get(key);
+        JsonValue v = raw(key);
         if (v == null) {
             return fallback;
         }
-        if (v instanceof Boolean b) {
+        if (v instanceof JsonValue.Bool(boolean b)) {
             return b;
         }
         throw new TokenizerFormatException(where(key) + ": expected true or false, got " + describe(v));
     }
 
     long integer(String key) {
-        if (fields.get(key) instanceof Long l) {
+        if (Json.integerOrNull(raw(key)) instanceof Long l) {
             return l;
         }
-        throw new TokenizerFormatException(where(key) + ": expected an integer, got " + describe(fields.get(key)));
+        throw new TokenizerFormatException(where(key) + ": expected an integer, got " + describe(raw(key)));
     }
 
     JsonObject object(String key) {
-        return asObject(fields.get(key), where(key));
+        return asObject(raw(key), where(key));
     }
 
-    List<Object> list(String key) {
-        if (fields.get(key) instanceof List<?> l) {
-            @SuppressWarnings("unchecked")
-            List<Object> list = (List<Object>) l;
+    List<JsonValue> list(String key) {
+        if (raw(key) instanceof JsonValue.Arr(List<JsonValue> list)) {
             return list;
         }
-        throw new TokenizerFormatException(where(key) + ": expected an array, got " + describe(fields.get(key)));
+        throw new TokenizerFormatException(where(key) + ": expected an array, got " + describe(raw(key)));
     }
 
     /** The elements of an array field that must all be objects. */
     List<JsonObject> objects(String key) {
-        List<Object> list = list(key);
+        List<JsonValue> list = list(key);
         return IntStream.range(0, list.size())
                 .mapToObj(i -> asObject(list.get(i), where(key) + "[" + i + "]"))
                 .toList();
     }
 
-    static JsonObject asObject(Object value, String path) {
-        if (value instanceof Map<?, ?> m) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) m;
-            return new JsonObject(map, path);
+    static JsonObject asObject(JsonValue value, String path) {
+        if (value instanceof JsonValue.Obj o) {
+            return new JsonObject(o.fields(), path);
         }
         throw new TokenizerFormatException(path + ": expected an object, got " + describe(value));
     }
 
-    static String describe(Object value) {
+    static String describe(JsonValue value) {
         return switch (value) {
             case null -> "null (or missing)";
-            case String s -> "string \"" + s + "\"";
-            case Map<?, ?> m -> "an object";
-            case List<?> l -> "an array";
-            default -> value.toString();
+            case JsonValue.Null n -> "null (or missing)";
+            case JsonValue.Str s -> "string \"" + s.value() + "\"";
+            case JsonValue.Obj o -> "an object";
+            case JsonValue.Arr a -> "an array";
+            default -> Json.text(value);
         };
     }
 }

@@ -1,5 +1,6 @@
 package com.mka1.core.tokenizer;
 
+import com.mka1.api.JsonValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,18 +46,24 @@ public record TokenizerConfig(String bosToken, String eosToken, Boolean addBosTo
 
     /** A special token is a string or an added-token object {"content": ...}. */
     private static String tokenName(JsonObject json, String key) {
-        Object value = json.raw(key);
-        if (value == null || value instanceof String) {
-            return (String) value;
+        JsonValue value = json.raw(key);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof JsonValue.Str(String s)) {
+            return s;
         }
         return json.object(key).string("content");
     }
 
     /** A string, or a list of {"name", "template"} where "default" wins, else the first. */
     private static String chatTemplate(JsonObject json) {
-        Object value = json.raw("chat_template");
-        if (value == null || value instanceof String) {
-            return (String) value;
+        JsonValue value = json.raw("chat_template");
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof JsonValue.Str(String s)) {
+            return s;
         }
         List<JsonObject> named = json.objects("chat_template");
         return named.stream()

@@ -1,5 +1,7 @@
 package com.mka1.core.tokenizer;
 
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +41,7 @@ final class TokenizerJsonReader {
         JsonObject vocabJson = model.object("vocab");
         Map<String, Integer> vocab = new HashMap<>(vocabJson.fields().size() * 2);
         vocabJson.fields().forEach((token, id) -> {
-            if (!(id instanceof Long l)) {
+            if (!(Json.integerOrNull(id) instanceof Long l)) {
                 throw new TokenizerFormatException(vocabJson.where(token) + ": expected an integer id");
             }
             vocab.put(token, Math.toIntExact(l));
@@ -48,7 +50,7 @@ final class TokenizerJsonReader {
     }
 
     private static BpeModel bpeModel(JsonObject model, Map<String, Integer> vocab) {
-        if (model.raw("dropout") instanceof Number d && d.doubleValue() != 0) {
+        if (Json.numberOrNull(model.raw("dropout")) instanceof Double d && d != 0) {
             throw new UnsupportedTokenizerException(model.where("dropout") + ": BPE dropout is not supported");
         }
         for (String field : List.of("continuing_subword_prefix", "end_of_word_suffix")) {
@@ -56,7 +58,7 @@ final class TokenizerJsonReader {
                 throw new UnsupportedTokenizerException(model.where(field) + " is not supported");
             }
         }
-        List<Object> mergeList = model.has("merges") ? model.list("merges") : List.of();
+        List<JsonValue> mergeList = model.has("merges") ? model.list("merges") : List.of();
         Map<Long, Long> merges = BpeModel.newMergeMap(mergeList.size());
         for (int rank = 0; rank < mergeList.size(); rank++) {
             String[] pair = mergePair(mergeList.get(rank), model.where("merges") + "[" + rank + "]");
@@ -83,15 +85,16 @@ final class TokenizerJsonReader {
     }
 
     /** A merge is "left right" (older files) or ["left", "right"] (newer files). */
-    private static String[] mergePair(Object merge, String where) {
-        if (merge instanceof String s) {
+    private static String[] mergePair(JsonValue merge, String where) {
+        if (merge instanceof JsonValue.Str(String s)) {
             int space = s.indexOf(' ');
             if (space <= 0 || space != s.lastIndexOf(' ') || space == s.length() - 1) {
                 throw new TokenizerFormatException(where + ": expected \"left right\", got \"" + s + "\"");
             }
             return new String[] {s.substring(0, space), s.substring(space + 1)};
         }
-        if (merge instanceof List<?> l && l.size() == 2 && l.get(0) instanceof String a && l.get(1) instanceof String b) {
+        if (merge instanceof JsonValue.Arr(List<JsonValue> l) && l.size() == 2
+                && l.get(0) instanceof JsonValue.Str(String a) && l.get(1) instanceof JsonValue.Str(String b)) {
             return new String[] {a, b};
         }
         throw new TokenizerFormatException(where + ": expected \"left right\" or [left, right]");
@@ -193,8 +196,8 @@ final class TokenizerJsonReader {
             String name = item.object("SpecialToken").string("id");
             List<Integer> ids = new ArrayList<>();
             if (specials.has(name)) {
-                for (Object id : specials.object(name).list("ids")) {
-                    ids.add(Math.toIntExact((Long) id));
+                for (JsonValue id : specials.object(name).list("ids")) {
+                    ids.add(Math.toIntExact((Long) Json.integerOrNull(id)));
                 }
             } else if (tokens.containsKey(name)) {
                 ids.add(tokens.get(name));

@@ -12,7 +12,7 @@ package com.mka1.core.train;
  * @param examples               training examples
  * @param tokensPerEpoch         tokens processed per epoch (trained_tokens = tokensPerEpoch * nEpochs)
  * @param startStep              0 for a fresh run, the saved step when resuming
- * @param backend                the compute backend in use
+ * @param backend                the compute backend in use, its mode, and why higher-priority ones were skipped
  */
 public record TrainingPlan(int nEpochs, int batchSize, double learningRateMultiplier, double learningRate,
                            int totalSteps, int examples, long tokensPerEpoch, int startStep, String backend) {}

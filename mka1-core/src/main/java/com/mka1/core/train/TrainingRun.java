@@ -2,6 +2,7 @@ package com.mka1.core.train;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import com.mka1.core.data.TrainingMethod;
 
 /**
  * Everything a {@link Trainer} needs for one job.

@@ -7,7 +7,7 @@ import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.PeftAdapter;
 import com.mka1.core.model.Projection;
 import com.mka1.core.model.UnsupportedModelException;
-import com.mka1.core.safetensors.JsonTree;
+import com.mka1.core.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class AdapterConfigTest {
     private static final String BASE = "{\"peft_type\":\"LORA\",\"task_type\":\"CAUSAL_LM\",\"r\":4,\"lora_alpha\":8,";
 
     private static AdapterConfig parse(String rest) {
-        return AdapterConfig.parse(JsonTree.parseObject((BASE + rest + "}").getBytes(), "adapter_config.json"), "adapter_config.json");
+        return AdapterConfig.parse(Json.parseObject((BASE + rest + "}").getBytes(), "adapter_config.json"), "adapter_config.json");
     }
 
     @Test
@@ -34,7 +34,7 @@ class AdapterConfigTest {
         assertThat(c.targets("model.layers.2.self_attn.q_proj")).as("layer 2 is not transformed").isFalse();
         assertThat(c.targets("model.layers.1.self_attn.k_proj")).isFalse();
         assertThat(c.targets("model.layers.1.self_attn.xq_proj")).as("a suffix only counts at a dot").isFalse();
-        assertThat(c.uniformSpec(5)).as("partial layers need folding").isEmpty();
+        assertThat(c.uniformSpec(5, false)).as("partial layers need folding").isEmpty();
     }
 
     @Test
@@ -60,11 +60,11 @@ class AdapterConfigTest {
 
     @Test
     void plainLoraOnEveryLayerBecomesTheEnginesLoraSlots() {
-        assertThat(parse("\"target_modules\":[\"v_proj\",\"q_proj\"],\"lora_dropout\":0.05").uniformSpec(5))
+        assertThat(parse("\"target_modules\":[\"v_proj\",\"q_proj\"],\"lora_dropout\":0.05").uniformSpec(5, false))
                 .isEqualTo(Optional.of(new LoraSpec(4, 8, 0, EnumSet.of(Projection.Q, Projection.V), 0)));
-        assertThat(parse("\"target_modules\":\"all-linear\"").uniformSpec(2).orElseThrow().targets())
+        assertThat(parse("\"target_modules\":\"all-linear\"").uniformSpec(2, false).orElseThrow().targets())
                 .containsExactlyInAnyOrder(Projection.values());
-        assertThat(parse("\"target_modules\":[\"q_proj\"],\"use_dora\":true").uniformSpec(5)).isEmpty();
+        assertThat(parse("\"target_modules\":[\"q_proj\"],\"use_dora\":true").uniformSpec(5, false)).isEmpty();
         assertThat(parse("\"target_modules\":[\"q_proj\"],\"modules_to_save\":[\"norm\"]").saves("model.layers.0.input_layernorm"))
                 .as("PEFT matches modules_to_save by plain suffix").isTrue();
     }

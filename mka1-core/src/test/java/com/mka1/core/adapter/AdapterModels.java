@@ -1,6 +1,6 @@
 package com.mka1.core.adapter;
 
-import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.testing.SharedDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;

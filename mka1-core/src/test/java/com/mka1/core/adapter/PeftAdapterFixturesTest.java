@@ -7,10 +7,10 @@ import com.mka1.core.inference.DecodeSession;
 import com.mka1.core.inference.ModelRoute;
 import com.mka1.core.inference.ServedModel;
 import com.mka1.core.inference.ServedModelLoader;
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.KvCache;
 import com.mka1.core.model.LlamaModel;
-import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.testing.SharedDir;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ class PeftAdapterFixturesTest {
     void adapterFoldedIntoTheModelGivesPeftLogits(String variant) {
         PeftFixture fx = PeftFixture.load(variant);
         try (ReferenceDevice device = new ReferenceDevice();
-             LlamaModel model = LlamaModel.load(SharedDir.resolve("models/stories260k"), device, new FineTuning.Frozen(), false)) {
+             LlamaModel model = LlamaModel.load(SharedDir.resolve("models/stories260k"), device, new TrainableWeights.Frozen(), false)) {
             AdapterMerge.apply(model, fx.dir());
             for (PeftFixture.Prompt p : fx.prompts()) {
                 int[] all = p.sequence();

@@ -1,6 +1,7 @@
 package com.mka1.core.adapter;
 
-import com.mka1.core.safetensors.JsonTree;
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import com.mka1.core.testing.SharedDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,12 +42,12 @@ public record PeftFixture(String variant, Path dir, List<Prompt> prompts) {
     public static PeftFixture load(String variant) {
         Path dir = SharedDir.resolve(ROOT + "/" + variant);
         try {
-            Map<String, Object> ref = JsonTree.parseObject(Files.readAllBytes(dir.resolve("reference.json")), "reference.json");
+            JsonValue.Obj ref = Json.parseObject(Files.readAllBytes(dir.resolve("reference.json")), "reference.json");
             Map<String, double[]> logits = readF64(dir.resolve("ref_logits.safetensors"));
             List<Prompt> prompts = new ArrayList<>();
-            List<?> list = (List<?>) ref.get("prompts");
+            List<JsonValue> list = ((JsonValue.Arr) ref.get("prompts")).items();
             for (int i = 0; i < list.size(); i++) {
-                Map<?, ?> p = (Map<?, ?>) list.get(i);
+                JsonValue.Obj p = (JsonValue.Obj) list.get(i);
                 prompts.add(new Prompt(ints(p.get("prompt_ids")), ints(p.get("greedy_ids")), logits.get("logits_" + i)));
             }
             return new PeftFixture(variant, dir, List.copyOf(prompts));
@@ -55,8 +56,9 @@ public record PeftFixture(String variant, Path dir, List<Prompt> prompts) {
         }
     }
 
-    private static int[] ints(Object list) {
-        return ((List<?>) list).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+    /** A JSON array of whole numbers. */
+    public static int[] ints(JsonValue list) {
+        return ((JsonValue.Arr) list).items().stream().mapToInt(o -> Json.integerOrNull(o).intValue()).toArray();
     }
 
     /** The F64 tensors of a safetensors file (the engine's reader takes F32/F16/BF16 only). */
@@ -66,12 +68,14 @@ public record PeftFixture(String variant, Path dir, List<Prompt> prompts) {
         byte[] header = new byte[headerLength];
         bytes.get(8, header);
         Map<String, double[]> out = new java.util.LinkedHashMap<>();
-        for (var e : JsonTree.parseObject(header, file.toString()).entrySet()) {
+        for (var e : Json.parseObject(header, file.toString()).fields().entrySet()) {
             if (e.getKey().equals("__metadata__")) continue;
-            Map<?, ?> info = (Map<?, ?>) e.getValue();
-            if (!"F64".equals(info.get("dtype"))) throw new IllegalStateException(e.getKey() + " is not F64");
-            List<?> offsets = (List<?>) info.get("data_offsets");
-            long begin = ((Number) offsets.get(0)).longValue(), end = ((Number) offsets.get(1)).longValue();
+            JsonValue.Obj info = (JsonValue.Obj) e.getValue();
+            if (!(info.get("dtype") instanceof JsonValue.Str(String dtype) && dtype.equals("F64"))) {
+                throw new IllegalStateException(e.getKey() + " is not F64");
+            }
+            List<JsonValue> offsets = ((JsonValue.Arr) info.get("data_offsets")).items();
+            long begin = Json.integerOrNull(offsets.get(0)), end = Json.integerOrNull(offsets.get(1));
             double[] values = new double[(int) ((end - begin) / 8)];
             for (int i = 0; i < values.length; i++) values[i] = bytes.getDouble((int) (8 + headerLength + begin + 8L * i));
             out.put(e.getKey(), values);

@@ -53,6 +53,14 @@ class BackendsTest {
     }
 
     @Test
+    void theDescriptionNamesTheModeAndWhyHigherPriorityBackendsWereSkipped() {
+        try (ComputeDevice device = backends.best().open(BackendOptions.defaults())) {
+            assertThat(backends.describe(device)).isEqualTo("reference (plain Java reference, double precision, 1 thread); "
+                    + "cuda skipped: no NVIDIA driver (libcuda.so.1 not found)");
+        }
+    }
+
+    @Test
     void unknownNameListsInstalledBackends() {
         assertThatThrownBy(() -> backends.byName("tpu"))
                 .isInstanceOf(BackendUnavailableException.class)

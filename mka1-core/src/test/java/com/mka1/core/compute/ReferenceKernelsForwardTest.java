@@ -1,5 +1,6 @@
 package com.mka1.core.compute;
 
+import com.mka1.spi.Bf16;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;

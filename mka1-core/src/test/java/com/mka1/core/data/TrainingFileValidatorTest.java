@@ -1,6 +1,5 @@
 package com.mka1.core.data;
 
-import com.mka1.core.train.TrainingMethod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -9,12 +9,14 @@ import com.mka1.core.inference.DecodeSession;
 import com.mka1.core.inference.ModelRoute;
 import com.mka1.core.inference.ServedModel;
 import com.mka1.core.inference.ServedModelLoader;
-import com.mka1.core.models.ModelKind;
-import com.mka1.core.models.ModelRegistry;
-import com.mka1.core.models.RegisteredModel;
-import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.core.registry.ModelKind;
+import com.mka1.core.registry.ModelRegistry;
+import com.mka1.core.registry.RegisteredModel;
+import com.mka1.core.registry.tiny.TinyModel;
 import com.mka1.core.tokenizer.TokenizerConfig;
-import com.mka1.core.safetensors.JsonTree;
+import com.mka1.core.json.Json;
+import com.mka1.api.JsonValue;
+import com.mka1.core.adapter.PeftFixture;
 import com.mka1.core.safetensors.SafetensorsWriter;
 import com.mka1.core.testing.SharedDir;
 import java.io.IOException;
@@ -131,13 +133,14 @@ class GgufLlamaCppTest {
         ModelRegistry registry = ModelRegistry.open(root.resolve("models"), root.resolve("models.json"));
         Path file = new ModelExporter(registry, ReferenceDevice::new).export("local:llama2-vocab", ExportFormat.GGUF, GgufType.F16,
                 root.resolve("llama2-vocab.gguf"));
-        List<?> references = (List<?>) JsonTree.parse(Files.readAllBytes(tokenizers.resolve("reference-encodings.json")), "refs");
+        List<JsonValue> references = ((JsonValue.Arr) Json.parse(Files.readAllBytes(tokenizers.resolve("reference-encodings.json"))))
+                .items();
         List<String> texts = new ArrayList<>();
         List<int[]> expected = new ArrayList<>();
-        for (Object o : references) {
-            Map<?, ?> r = (Map<?, ?>) o;
-            int[] ids = ((List<?>) r.get("ids")).stream().mapToInt(x -> ((Number) x).intValue()).toArray();
-            texts.add((String) r.get("text"));
+        for (JsonValue o : references) {
+            JsonValue.Obj r = (JsonValue.Obj) o;
+            int[] ids = PeftFixture.ints(r.get("ids"));
+            texts.add(((JsonValue.Str) r.get("text")).value());
             expected.add(Arrays.copyOfRange(ids, 1, ids.length)); // SentencePiece's ids after BOS
         }
         NodeLlamaCpp.Result result = NodeLlamaCpp.install().run(file, null, List.of(), 0, texts);

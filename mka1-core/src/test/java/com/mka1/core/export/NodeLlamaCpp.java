@@ -1,6 +1,8 @@
 package com.mka1.core.export;
 
-import com.mka1.core.safetensors.JsonTree;
+import com.mka1.api.JsonValue;
+import com.mka1.core.adapter.PeftFixture;
+import com.mka1.core.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,30 +51,31 @@ final class NodeLlamaCpp {
     }
 
     Result run(Path gguf, Path lora, List<int[]> prompts, int steps, List<String> texts) throws IOException, InterruptedException {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("model", gguf.toAbsolutePath().toString());
-        request.put("lora", lora == null ? null : lora.toAbsolutePath().toString());
-        request.put("prompts", prompts.stream().map(NodeLlamaCpp::longs).toList());
-        request.put("steps", (long) steps);
-        request.put("texts", texts);
+        Map<String, JsonValue> request = new LinkedHashMap<>();
+        request.put("model", new JsonValue.Str(gguf.toAbsolutePath().toString()));
+        request.put("lora", JsonValue.of(lora == null ? null : lora.toAbsolutePath().toString()));
+        request.put("prompts", new JsonValue.Arr(prompts.stream().<JsonValue>map(NodeLlamaCpp::numbers).toList()));
+        request.put("steps", JsonValue.Num.of(steps));
+        request.put("texts", new JsonValue.Arr(texts.stream().<JsonValue>map(JsonValue.Str::new).toList()));
         Path file = Files.createTempFile(dir, "request", ".json");
-        Files.writeString(file, JsonTree.write(request));
+        Files.writeString(file, Json.write(Json.VALUE, new JsonValue.Obj(request)));
         Run node = run(dir, 300, "node", "greedy.mjs", file.toString());
         Files.deleteIfExists(file);
         if (node.code != 0) throw new IllegalStateException("node-llama-cpp failed (exit " + node.code + "): " + node.output);
         String out = node.output.substring(node.output.indexOf("{\"greedy\""));
-        Map<String, Object> json = JsonTree.parseObject(out.getBytes(StandardCharsets.UTF_8), "node-llama-cpp output");
-        return new Result(ids(json.get("greedy")), ids(json.get("tokens")), (String) json.get("chatTemplate"));
+        JsonValue.Obj json = Json.parseObject(out.getBytes(StandardCharsets.UTF_8), "node-llama-cpp output");
+        return new Result(ids(json.get("greedy")), ids(json.get("tokens")),
+                Json.field(json, "chatTemplate") instanceof JsonValue.Str(String template) ? template : null);
     }
 
-    private static List<Long> longs(int[] ids) {
-        List<Long> out = new ArrayList<>();
-        for (int id : ids) out.add((long) id);
-        return out;
+    private static JsonValue numbers(int[] ids) {
+        List<JsonValue> out = new ArrayList<>();
+        for (int id : ids) out.add(JsonValue.Num.of(id));
+        return new JsonValue.Arr(out);
     }
 
-    private static List<int[]> ids(Object lists) {
-        return ((List<?>) lists).stream().map(l -> ((List<?>) l).stream().mapToInt(o -> ((Number) o).intValue()).toArray()).toList();
+    private static List<int[]> ids(JsonValue lists) {
+        return ((JsonValue.Arr) lists).items().stream().map(PeftFixture::ints).toList();
     }
 
     private record Run(int code, String output) {}

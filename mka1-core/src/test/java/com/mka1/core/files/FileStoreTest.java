@@ -13,7 +13,7 @@ import com.mka1.api.files.FileObject;
 import com.mka1.api.files.FilePurpose;
 import com.mka1.api.files.FileStatus;
 import com.mka1.api.files.FileUpload;
-import com.mka1.core.Ids;
+import com.mka1.core.storage.Ids;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,18 +116,23 @@ class FileStoreTest {
     }
 
     @Test
-    void callersSeeOnlyTheirOwnFiles() throws IOException {
+    void endUsersSeeTheirOwnAndSharedFilesAndTheKeyHolderSeesAll() throws IOException {
         FileStore store = open();
         Caller alice = Caller.onBehalfOf("alice");
+        Caller bob = Caller.onBehalfOf("bob");
         FileObject mine = store.upload(upload("a", FilePurpose.FINE_TUNE, "1"), alice);
         FileObject anon = store.upload(upload("n", FilePurpose.FINE_TUNE, "2"), Caller.NONE);
-        assertThat(store.list(FileListParams.ALL, alice).data()).containsExactly(mine);
-        assertThat(store.list(FileListParams.ALL, Caller.NONE).data()).containsExactly(anon);
-        assertThat(store.list(FileListParams.ALL, Caller.onBehalfOf("bob")).data()).isEmpty();
-        assertThatThrownBy(() -> store.retrieve(mine.id(), Caller.onBehalfOf("bob")))
+        assertThat(store.list(FileListParams.ALL, alice).data()).containsExactly(anon, mine);
+        assertThat(store.list(FileListParams.ALL, Caller.NONE).data()).containsExactly(anon, mine);
+        assertThat(store.list(FileListParams.ALL, bob).data()).containsExactly(anon);
+        assertThatThrownBy(() -> store.retrieve(mine.id(), bob))
                 .isInstanceOf(NotFoundException.class).hasMessage("No such File object: " + mine.id());
-        assertThatThrownBy(() -> store.content(mine.id(), Caller.NONE)).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> store.delete(mine.id(), Caller.NONE, FileUsage.NONE)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> store.content(mine.id(), bob)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> store.delete(mine.id(), bob, FileUsage.NONE)).isInstanceOf(NotFoundException.class);
+        assertThat(store.retrieve(anon.id(), bob)).isEqualTo(anon);
+        try (InputStream in = store.content(mine.id(), Caller.NONE)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("1");
+        }
         assertThat(store.retrieve(mine.id(), alice)).isEqualTo(mine);
     }
 
@@ -155,6 +160,21 @@ class FileStoreTest {
         assertThat(reopened.list(FileListParams.ALL, Caller.onBehalfOf("u")).data()).containsExactly(b, a);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).hasSize(4);
+        }
+    }
+
+    @Test
+    void anUnreadableRecordIsQuarantinedWithItsContentAndTheStoreOpens() throws IOException {
+        FileStore store = open();
+        FileObject good = store.upload(upload("good", FilePurpose.FINE_TUNE, "1"), Caller.NONE);
+        FileObject bad = store.upload(upload("bad", FilePurpose.FINE_TUNE, "2"), Caller.NONE);
+        Files.writeString(dir.resolve(bad.id() + ".json"), "{\"file\": 1e1000}");
+
+        FileStore reopened = open();
+        assertThat(reopened.list(FileListParams.ALL, Caller.NONE).data()).containsExactly(good);
+        try (Stream<Path> aside = Files.list(dir.resolve(FileStore.QUARANTINE))) {
+            assertThat(aside.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(bad.id() + ".json", bad.id() + ".content");
         }
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.mka1.api.JsonValue;
 import com.mka1.core.compute.ReferenceDevice;
 import com.mka1.core.json.Json;
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.testing.SharedDir;
 import com.mka1.core.tokenizer.Tokenizer;
@@ -32,7 +32,7 @@ class GeneratorTest {
     static void load() throws IOException {
         Path dir = SharedDir.resolve("models/stories260k");
         device = new ReferenceDevice();
-        model = LlamaModel.load(dir, device, new FineTuning.Frozen(), false);
+        model = LlamaModel.load(dir, device, new TrainableWeights.Frozen(), false);
         tokenizer = Tokenizers.load(dir);
         try (InputStream in = GeneratorTest.class.getResourceAsStream("/reference/stories260k.json")) {
             JsonValue.Obj fixture = (JsonValue.Obj) Json.parse(in);

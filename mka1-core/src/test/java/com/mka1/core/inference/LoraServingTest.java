@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mka1.api.NotFoundException;
 import com.mka1.core.data.ChatMessage;
-import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.core.registry.tiny.TinyModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,7 +75,7 @@ class LoraServingTest {
     void fineTunesWithOneBaseShareOneLoadedModel() {
         ServedModelLoader loader = fixture.loader(false);
         assertThat(loader.route(ServingFixture.FT).key()).isEqualTo(loader.route(ServingFixture.FT_OTHER).key())
-                .startsWith("mka1:tiny+lora(r=4");
+                .startsWith(TinyModel.ID + "+lora(r=4");
         assertThat(fixture.loader(true).route(ServingFixture.FT).key()).isEqualTo(ServingFixture.FT);
         try (ModelCache<ServedModel> cache = new ModelCache<>(1L << 30)) {
             float[][] first = served(cache, loader, ServingFixture.FT);

@@ -15,7 +15,8 @@ import com.mka1.api.responses.ResponseInput;
 import com.mka1.api.responses.ResponseStatus;
 import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.core.data.ChatMessage;
-import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.core.registry.ModelAccess;
+import com.mka1.core.registry.tiny.TinyModel;
 import com.mka1.core.tokenizer.ChatTemplates;
 import com.mka1.core.tokenizer.Tokenizers;
 import java.io.IOException;
@@ -39,6 +40,7 @@ class ResponsesServiceTest {
     private ModelCache<ServedModel> cache;
     private ResponsesService service;
     private ResponsesService otherUser;
+    private ResponsesService keyHolder;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -46,8 +48,11 @@ class ResponsesServiceTest {
         cache = new ModelCache<>(1L << 30);
         ResponseStore store = new ResponseStore(root.resolve("responses"));
         Clock clock = Clock.fixed(Instant.ofEpochSecond(1_750_000_000L), ZoneOffset.UTC);
-        service = new ResponsesService(cache, fixture.loader(false), store, Caller.NONE, clock);
-        otherUser = new ResponsesService(cache, fixture.loader(false), store, Caller.onBehalfOf("user-2"), clock);
+        // FT was trained for user-1; FT_OTHER by a job made without X-On-Behalf-Of (shared)
+        ModelAccess access = new ModelAccess(fixture.registry, job -> job.equals("ftjob_1") ? "user-1" : null);
+        service = new ResponsesService(cache, fixture.loader(false), access, store, Caller.onBehalfOf("user-1"), clock);
+        otherUser = new ResponsesService(cache, fixture.loader(false), access, store, Caller.onBehalfOf("user-2"), clock);
+        keyHolder = new ResponsesService(cache, fixture.loader(false), access, store, Caller.NONE, clock);
     }
 
     @AfterEach
@@ -163,7 +168,12 @@ class ResponsesServiceTest {
     void storedResponsesAreReadBackByTheirCallerOnlyAndChainWithPreviousResponseId() {
         Response first = service.create(greedy(TinyModel.ID, "Hello", 4));
         assertThat(service.retrieve(first.id())).isEqualTo(first);
+        assertThat(keyHolder.retrieve(first.id())).isEqualTo(first);
         assertThatThrownBy(() -> otherUser.retrieve(first.id())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> otherUser.create(greedy(TinyModel.ID, "More", 2).withPreviousResponseId(first.id())))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.param()).isEqualTo("previous_response_id"));
+        Response shared = keyHolder.create(greedy(TinyModel.ID, "Hello", 2));
+        assertThat(otherUser.retrieve(shared.id())).isEqualTo(shared);
         Response unstored = service.create(greedy(TinyModel.ID, "Hello", 4).withStore(false));
         assertThatThrownBy(() -> service.retrieve(unstored.id()))
                 .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.param()).isEqualTo("response_id"));
@@ -203,6 +213,21 @@ class ResponsesServiceTest {
         for (int i = 0; i < answers.size(); i++) {
             assertThat(answers.get(i).get()).isEqualTo(i % 2 == 0 ? expected : other);
         }
+    }
+
+    @Test
+    void anotherEndUsersFineTunedModelIsNotFoundButSharedAndBaseModelsAnswer() {
+        assertThatThrownBy(() -> otherUser.create(greedy(ServingFixture.FT, "Hi", 2)))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> {
+                    assertThat(e.param()).isEqualTo("model");
+                    assertThat(e.code()).isEqualTo("model_not_found");
+                }).hasMessage("The model '" + ServingFixture.FT + "' does not exist.");
+        assertThat(service.create(greedy(ServingFixture.FT, "Hi", 2).withStore(false)).outputText())
+                .isEqualTo(keyHolder.create(greedy(ServingFixture.FT, "Hi", 2).withStore(false)).outputText());
+        assertThat(otherUser.create(greedy(ServingFixture.FT_OTHER, "Hi", 2).withStore(false)).status())
+                .isNotEqualTo(ResponseStatus.FAILED);
+        assertThat(otherUser.create(greedy(TinyModel.ID, "Hi", 2).withStore(false)).status())
+                .isNotEqualTo(ResponseStatus.FAILED);
     }
 
     @Test

@@ -1,23 +1,23 @@
 package com.mka1.core.inference;
 
 import com.mka1.core.compute.ReferenceDevice;
-import com.mka1.core.model.FineTuning;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.model.LlamaModel;
 import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.PeftAdapter;
 import com.mka1.core.model.Projection;
-import com.mka1.core.models.ModelKind;
-import com.mka1.core.models.ModelRegistry;
-import com.mka1.core.models.RegisteredModel;
-import com.mka1.core.models.tiny.TinyModel;
-import com.mka1.core.train.Parameter;
+import com.mka1.core.registry.ModelKind;
+import com.mka1.core.registry.ModelRegistry;
+import com.mka1.core.registry.RegisteredModel;
+import com.mka1.core.registry.tiny.TinyModel;
+import com.mka1.core.model.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Random;
 
 /**
- * A models directory with {@code mka1:tiny} and LoRA fine-tunes of it registered like a job
+ * A models directory with {@code mka1:tiny-random} and LoRA fine-tunes of it registered like a job
  * registers them; adapters get random (non-zero) B matrices so they change the model's output.
  */
 final class ServingFixture {
@@ -46,7 +46,7 @@ final class ServingFixture {
         LoraSpec spec = new LoraSpec(4, 8, 0, EnumSet.of(Projection.Q, Projection.V, Projection.DOWN), seed);
         try (ReferenceDevice device = new ReferenceDevice();
              LlamaModel model = LlamaModel.load(registry.find(TinyModel.ID).orElseThrow().dir(), device,
-                     new FineTuning.Lora(spec), false)) {
+                     new TrainableWeights.Lora(spec), false)) {
             Random random = new Random(seed);
             for (Parameter p : model.trainableParameters()) {
                 float[] values = new float[(int) p.value().size()];

@@ -9,7 +9,7 @@ import com.mka1.api.finetuning.JobEvent;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.data.TokenCounter;
-import com.mka1.core.models.RegisteredModel;
+import com.mka1.core.registry.RegisteredModel;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.StepTrainer;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,7 @@ class CheckpointRecordsTest {
             assertThat(checkpointSteps(mka1, jobId)).containsExactly(6, 4, 2);
             assertThat(messages(mka1, jobId)).filteredOn(m -> m.startsWith("Checkpoint created")).containsExactly(
                     "Checkpoint created at step 2", "Checkpoint created at step 4", "Checkpoint created at step 6");
-            assertThat(mka1.modelRegistry().list()).extracting(RegisteredModel::id).filteredOn(id -> id.startsWith("ft:"))
+            assertThat(Mka1Fixture.registry(root).list()).extracting(RegisteredModel::id).filteredOn(id -> id.startsWith("ft:"))
                     .containsExactly(FT + ":ckpt-step-2", FT + ":ckpt-step-4", FT + ":ckpt-step-6", done.fineTunedModel());
         }
     }
@@ -84,7 +84,7 @@ class CheckpointRecordsTest {
             assertThat(checkpoints).extracting(c -> c.metrics().trainLoss())
                     .containsExactly(1 / 6.0, 1 / 5.0, 1 / 4.0, 1 / 3.0, 1 / 2.0, 1.0);
             for (Checkpoint c : checkpoints) {
-                var model = mka1.modelRegistry().find(c.fineTunedModelCheckpoint());
+                var model = Mka1Fixture.registry(root).find(c.fineTunedModelCheckpoint());
                 if (c.stepNumber() >= 4) {
                     assertThat(model).as("kept checkpoint %d", c.stepNumber()).isPresent();
                     assertThat(Files.isDirectory(model.get().dir())).isTrue();
@@ -94,7 +94,7 @@ class CheckpointRecordsTest {
             }
         }
         try (EmbeddedMka1 reopened = fixture.open(new StepTrainer(1))) { // the removal is durable
-            assertThat(reopened.modelRegistry().list()).extracting(RegisteredModel::id).filteredOn(id -> id.startsWith("ft:"))
+            assertThat(Mka1Fixture.registry(root).list()).extracting(RegisteredModel::id).filteredOn(id -> id.startsWith("ft:"))
                     .containsExactly(FT + ":ckpt-step-4", FT + ":ckpt-step-5", FT + ":ckpt-step-6", FT);
         }
     }

@@ -15,10 +15,10 @@ import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.compute.Backends;
 import com.mka1.core.compute.ReferenceBackend;
-import com.mka1.core.models.RegisteredModel;
+import com.mka1.core.registry.RegisteredModel;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.SharedDir;
-import com.mka1.core.train.LlamaTrainer;
+import com.mka1.core.train.llama.LlamaTrainer;
 import com.mka1.spi.BackendOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,14 +86,14 @@ class ContinuedTrainingTest {
             second = continued.fineTunedModel();
             assertThat(second).isEqualTo("ft:" + BASE + ":second");
 
-            RegisteredModel registered = mka1.modelRegistry().find(second).orElseThrow();
+            RegisteredModel registered = Mka1Fixture.registry(root).find(second).orElseThrow();
             assertThat(registered.baseModel()).isEqualTo(BASE);
             assertThat(registered.dir().resolve("adapter_config.json")).isRegularFile();
-            assertThat(mka1.modelRegistry().find(second + ":ckpt-step-2").orElseThrow().baseModel()).isEqualTo(BASE);
+            assertThat(Mka1Fixture.registry(root).find(second + ":ckpt-step-2").orElseThrow().baseModel()).isEqualTo(BASE);
             // the trainer deleted the step-1 directory when it wrote step 2: listed, no longer a model
             assertThat(mka1.fineTuning().listCheckpoints(continued.id(), PageParams.FIRST).data())
                     .extracting(Checkpoint::stepNumber).containsExactly(2, 1);
-            assertThat(mka1.modelRegistry().find(second + ":ckpt-step-1")).isEmpty();
+            assertThat(Mka1Fixture.registry(root).find(second + ":ckpt-step-1")).isEmpty();
 
             served = greedy(mka1, second); // served as the base with the shared, unmerged adapter
             assertThat(served).isNotEmpty();

@@ -2,6 +2,7 @@ package com.mka1.core.jobs;
 
 import com.mka1.api.Caller;
 import com.mka1.api.ConflictException;
+import com.mka1.api.InvalidRequestException;
 import com.mka1.api.Page;
 import com.mka1.api.PageParams;
 import com.mka1.api.files.FileObject;
@@ -21,8 +22,8 @@ import com.mka1.api.finetuning.JobStatus;
 import com.mka1.api.finetuning.Method;
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.json.Json;
-import com.mka1.core.models.ModelKind;
-import com.mka1.core.models.RegisteredModel;
+import com.mka1.core.registry.ModelKind;
+import com.mka1.core.registry.RegisteredModel;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.StepTrainer;
 import org.junit.jupiter.api.AfterEach;
@@ -55,7 +56,10 @@ class JobLifecycleTest {
     }
 
     private List<String> messagesOldestFirst(FineTuningService ft, String jobId) {
-        return ft.listEvents(jobId, new PageParams(100, null)).data().reversed().stream().map(JobEvent::message).toList();
+        List<String> oldestFirst = ft.eventsSince(jobId, null).stream().map(JobEvent::message).toList();
+        assertThat(oldestFirst).isEqualTo(ft.listEvents(jobId, new PageParams(100, null)).data().reversed().stream()
+                .map(JobEvent::message).toList());
+        return oldestFirst;
     }
 
     @Test
@@ -92,6 +96,12 @@ class JobLifecycleTest {
                 "Checkpoint created at step 2",
                 "New fine-tuned model created",
                 "The job has successfully completed");
+        String step1 = ft.eventsSince(done.id(), null).stream().filter(e -> e.message().startsWith("Step 1/2")).findFirst()
+                .orElseThrow().id();
+        assertThat(ft.eventsSince(done.id(), step1)).extracting(JobEvent::message).containsExactly("Step 2/2: training loss=0.500",
+                "Checkpoint created at step 2", "New fine-tuned model created", "The job has successfully completed");
+        assertThatThrownBy(() -> ft.eventsSince(done.id(), "ftevent_nope")).isInstanceOf(InvalidRequestException.class)
+                .hasMessage("Invalid 'after': job " + done.id() + " has no event 'ftevent_nope'.");
         JobEvent step2 = ft.listEvents(done.id(), new PageParams(100, null)).data().stream()
                 .filter(e -> e.message().startsWith("Step 2/2")).findFirst().orElseThrow();
         assertThat(step2.type()).isEqualTo(EventType.METRICS);
@@ -108,11 +118,11 @@ class JobLifecycleTest {
         assertThat(c.metrics()).isEqualTo(new CheckpointMetrics(2, 0.5, 0.75, null, null, null, null));
         assertThat(c.fineTuningJobId()).isEqualTo(done.id());
 
-        RegisteredModel model = mka1.modelRegistry().find(done.fineTunedModel()).orElseThrow();
+        RegisteredModel model = Mka1Fixture.registry(root).find(done.fineTunedModel()).orElseThrow();
         assertThat(model.kind()).isEqualTo(ModelKind.FINE_TUNED);
         assertThat(model.dir().getFileName().toString()).isEqualTo("final");
         assertThat(model.baseModel()).isEqualTo(MODEL);
-        assertThat(mka1.modelRegistry().find(c.fineTunedModelCheckpoint()).orElseThrow().kind()).isEqualTo(ModelKind.CHECKPOINT);
+        assertThat(Mka1Fixture.registry(root).find(c.fineTunedModelCheckpoint()).orElseThrow().kind()).isEqualTo(ModelKind.CHECKPOINT);
 
         assertThat(done.resultFiles()).hasSize(1);
         FileObject result = mka1.files().retrieve(done.resultFiles().getFirst());

@@ -123,21 +123,25 @@ class JobListingTest {
     }
 
     @Test
-    void endUsersSeeOnlyTheirOwnJobs() {
+    void endUsersSeeTheirOwnAndSharedJobsAndTheKeyHolderSeesAll() {
         mka1 = new Mka1Fixture(root).open(new StepTrainer(100));
         Caller alice = Caller.onBehalfOf("alice");
         FineTuningJob hers = failingJob(alice, null);
         FineTuningJob anon = failingJob(Caller.NONE, null);
         assertThat(hers.user()).isEqualTo("alice");
         assertThat(anon.user()).isNull();
-        assertThat(ids(mka1.fineTuning(alice).list(JobListParams.ALL))).containsExactly(hers.id());
-        assertThat(ids(mka1.fineTuning().list(JobListParams.ALL))).containsExactly(anon.id());
+        assertThat(ids(mka1.fineTuning(alice).list(JobListParams.ALL))).containsExactly(anon.id(), hers.id());
+        assertThat(ids(mka1.fineTuning().list(JobListParams.ALL))).containsExactly(anon.id(), hers.id());
+        assertThat(mka1.fineTuning().retrieve(hers.id())).isEqualTo(mka1.fineTuning(alice).retrieve(hers.id()));
         FineTuningService bob = mka1.fineTuning(Caller.onBehalfOf("bob"));
-        assertThat(bob.list(JobListParams.ALL).data()).isEmpty();
+        assertThat(ids(bob.list(JobListParams.ALL))).containsExactly(anon.id());
+        assertThat(bob.retrieve(anon.id()).id()).isEqualTo(anon.id());
+        assertThat(bob.listEvents(anon.id(), PageParams.FIRST).data()).isNotEmpty();
         assertThatThrownBy(() -> bob.retrieve(hers.id())).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> bob.cancel(hers.id())).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> bob.listEvents(hers.id(), PageParams.FIRST)).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> mka1.fineTuning().list(new JobListParams(null, hers.id(), null, false)))
+        assertThatThrownBy(() -> bob.listCheckpoints(hers.id(), PageParams.FIRST)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> bob.list(new JobListParams(null, hers.id(), null, false)))
                 .isInstanceOf(InvalidRequestException.class);
     }
 

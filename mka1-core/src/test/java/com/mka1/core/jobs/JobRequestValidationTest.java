@@ -50,7 +50,11 @@ class JobRequestValidationTest {
     }
 
     private void assertRejected(JobCreateParams p, String param, String code, String message) {
-        assertThatThrownBy(() -> mka1.fineTuning().create(p)).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+        assertRejected(Caller.NONE, p, param, code, message);
+    }
+
+    private void assertRejected(Caller caller, JobCreateParams p, String param, String code, String message) {
+        assertThatThrownBy(() -> mka1.fineTuning(caller).create(p)).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
             assertThat(e.getMessage()).isEqualTo(message);
             assertThat(e.param()).isEqualTo(param);
             assertThat(e.code()).isEqualTo(code);
@@ -75,7 +79,7 @@ class JobRequestValidationTest {
         assertRejected(JobCreateParams.of(MODEL, file).withValidationFile(batch), "validation_file", "invalid_validation_file",
                 "File '" + batch + "' has purpose 'batch'; validation_file needs purpose 'fine-tune'.");
         String someoneElses = upload(mka1, Caller.onBehalfOf("alice"), chatLines(4)).id();
-        assertRejected(JobCreateParams.of(MODEL, someoneElses), "training_file", "file_not_found",
+        assertRejected(Caller.onBehalfOf("bob"), JobCreateParams.of(MODEL, someoneElses), "training_file", "file_not_found",
                 "File '" + someoneElses + "' not found (training_file).");
     }
 

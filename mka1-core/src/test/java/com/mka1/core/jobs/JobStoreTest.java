@@ -15,10 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JobStoreTest {
     @TempDir
@@ -34,36 +37,106 @@ class JobStoreTest {
                 new JsonValue.Obj(Map.of("step", JsonValue.Num.of(step))));
     }
 
+    private static Checkpoint checkpoint(int step) {
+        return new Checkpoint("ftckpt_" + step, 3, "ft:a:b:x:ckpt-step-" + step, "ftjob_a", step,
+                new CheckpointMetrics(step, 0.1, 0.9, null, null, null, null));
+    }
+
+    /** Commits {@code events} and {@code checkpoint} on top of {@code previous} (null: a new job). */
+    private static JobRecord commit(JobStore store, JobRecord previous, JobRecord working, List<JobEvent> events,
+                                    Checkpoint checkpoint) throws IOException {
+        JobChange change = JobChange.of(previous == null ? working : previous, working, events, checkpoint);
+        store.commit(change);
+        return change.next();
+    }
+
     @Test
     void reloadsJobsEventsAndCheckpointsInOrder() throws IOException {
-        JobStore store = new JobStore(dir);
-        JobEntry second = new JobEntry(job("ftjob_b"), 1);
-        JobEntry first = new JobEntry(job("ftjob_a"), 0);
-        first.lastStep = 3;
-        first.totalSteps = 10;
-        first.reservedModel = "ft:a:b:x";
-        store.saveJob(second);
-        store.saveJob(first);
-        for (int i = 0; i < 12; i++) store.saveEvent("ftjob_a", i, metrics("ftevent_" + i, i + 1));
-        Checkpoint c10 = new Checkpoint("ftckpt_10", 3, "ft:a:b:x:ckpt-step-10", "ftjob_a", 10,
-                new CheckpointMetrics(10, 0.1, 0.9, null, null, null, null));
-        Checkpoint c2 = new Checkpoint("ftckpt_2", 3, "ft:a:b:x:ckpt-step-2", "ftjob_a", 2,
-                new CheckpointMetrics(2, 0.5, 0.6, 0.7, 0.5, null, null));
-        store.saveCheckpoint("ftjob_a", c10);
-        store.saveCheckpoint("ftjob_a", c2);
-        Files.createDirectories(dir.resolve("ftjob_uncommitted/events")); // created, never saved: ignored
+        FileJobStore store = new FileJobStore(dir);
+        JobRecord b = commit(store, null, JobRecord.created(job("ftjob_b"), 1), List.of(), null);
+        JobRecord a = commit(store, null, JobRecord.created(job("ftjob_a"), 0).withReservedModel("ft:a:b:x"), List.of(), null);
+        List<JobEvent> events = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            JobEvent e = metrics("ftevent_" + i, i + 1);
+            events.add(e);
+            a = commit(store, a, a.withSteps(i + 1, 12), List.of(e), null);
+        }
+        a = commit(store, a, a, List.of(), checkpoint(2));
+        a = commit(store, a, a, List.of(), checkpoint(10));
+        Files.createDirectories(dir.resolve("ftjob_uncommitted/events")); // created, never committed: removed
 
-        List<JobEntry> loaded = new JobStore(dir).loadAll();
-        assertThat(loaded).extracting(JobEntry::id).containsExactly("ftjob_a", "ftjob_b");
-        JobEntry a = loaded.getFirst();
-        assertThat(a.job).isEqualTo(first.job);
-        assertThat(a.totalSteps).isEqualTo(10);
-        assertThat(a.reservedModel).isEqualTo("ft:a:b:x");
-        assertThat(a.events).extracting(JobEvent::id).containsExactly("ftevent_0", "ftevent_1", "ftevent_2", "ftevent_3",
-                "ftevent_4", "ftevent_5", "ftevent_6", "ftevent_7", "ftevent_8", "ftevent_9", "ftevent_10", "ftevent_11");
-        // job.json said 3, but step events up to 12 reached the disk before a crash: they count as recorded
-        assertThat(a.lastStep).isEqualTo(12);
-        assertThat(a.checkpoints).containsExactly(c2, c10);
-        assertThat(loaded.get(1).events).isEmpty();
+        List<StoredJob> loaded = new FileJobStore(dir).loadAll();
+        assertThat(loaded).extracting(j -> j.record().id()).containsExactly("ftjob_a", "ftjob_b");
+        StoredJob first = loaded.getFirst();
+        assertThat(first.record()).isEqualTo(a);
+        assertThat(first.record().version()).isEqualTo(15);
+        assertThat(first.record().lastStep()).isEqualTo(12);
+        assertThat(first.events()).isEqualTo(events);
+        assertThat(first.checkpoints()).containsExactly(checkpoint(2), checkpoint(10));
+        assertThat(loaded.get(1).record()).isEqualTo(b);
+        assertThat(loaded.get(1).events()).isEmpty();
+        assertThat(dir.resolve("ftjob_uncommitted")).doesNotExist();
+    }
+
+    @Test
+    void writesOfAChangeThatNeverCommittedAreDroppedAndTheRetryDuplicatesNothing() throws IOException {
+        FileJobStore store = new FileJobStore(dir);
+        JobRecord a = commit(store, null, JobRecord.created(job("ftjob_a"), 0), List.of(metrics("ftevent_0", 1)), null);
+        // A crash after the event and checkpoint files of the next change, before its job.json:
+        Path jobDir = dir.resolve("ftjob_a");
+        Files.writeString(jobDir.resolve("events/000000001.json"), "{\"half\":");
+        Files.copy(jobDir.resolve("events/000000000.json"), jobDir.resolve("events/000000002.json"));
+        Files.createDirectories(jobDir.resolve("checkpoints"));
+        Files.writeString(jobDir.resolve("checkpoints/000000004.json"), "{}");
+        Files.writeString(jobDir.resolve("events/.000000001.json123.tmp"), "torn");
+
+        FileJobStore reopened = new FileJobStore(dir);
+        StoredJob loaded = reopened.loadAll().getFirst();
+        assertThat(loaded.record()).isEqualTo(a);
+        assertThat(loaded.events()).extracting(JobEvent::id).containsExactly("ftevent_0");
+        assertThat(loaded.checkpoints()).isEmpty();
+        try (Stream<Path> files = Files.list(jobDir.resolve("events"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("000000000.json");
+        }
+        assertThat(jobDir.resolve("checkpoints/000000004.json")).doesNotExist();
+
+        // The retried change writes the same sequence number: one event, not two.
+        JobRecord next = commit(reopened, a, a, List.of(metrics("ftevent_1", 2)), null);
+        assertThat(new FileJobStore(dir).loadAll().getFirst().events()).extracting(JobEvent::id)
+                .containsExactly("ftevent_0", "ftevent_1");
+        assertThat(next.eventCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aCommitOverAStaleVersionIsRefused() throws IOException {
+        FileJobStore store = new FileJobStore(dir);
+        JobRecord a = commit(store, null, JobRecord.created(job("ftjob_a"), 0), List.of(), null);
+        commit(store, a, a, List.of(), null);
+        assertThatThrownBy(() -> commit(store, a, a, List.of(), null))
+                .isInstanceOf(IllegalStateException.class).hasMessage("job ftjob_a is at version 2, not 1");
+    }
+
+    @Test
+    void anUnreadableRecordIsQuarantinedAndTheOthersLoad() throws IOException {
+        FileJobStore store = new FileJobStore(dir);
+        commit(store, null, JobRecord.created(job("ftjob_a"), 0), List.of(), null);
+        JobRecord b = commit(store, null, JobRecord.created(job("ftjob_b"), 1), List.of(metrics("ftevent_0", 1)), null);
+        b = commit(store, b, b, List.of(metrics("ftevent_1", 2)), null);
+        Files.writeString(dir.resolve("ftjob_a/job.json"), "{\"job\": 1e1000}"); // written by an older, unbounded server
+        Files.writeString(dir.resolve("ftjob_b/events/000000000.json"), "not json");
+
+        List<StoredJob> loaded = new FileJobStore(dir).loadAll();
+        assertThat(loaded).extracting(j -> j.record().id()).containsExactly("ftjob_b");
+        assertThat(loaded.getFirst().record()).isEqualTo(b);
+        List<JobEvent> events = loaded.getFirst().events();
+        assertThat(events).hasSize(2);
+        assertThat(events.getFirst().level()).isEqualTo(EventLevel.WARN);
+        assertThat(events.getFirst().message()).startsWith("An unreadable event record was moved aside to .quarantine/ftjob_b_events_000000000.json.");
+        assertThat(events.get(1).id()).isEqualTo("ftevent_1");
+        assertThat(dir.resolve("ftjob_a")).doesNotExist();
+        try (Stream<Path> quarantined = Files.list(dir.resolve(FileJobStore.QUARANTINE))) {
+            assertThat(quarantined.map(p -> p.getFileName().toString().replaceAll("\\.\\d+$", "")))
+                    .containsExactlyInAnyOrder("ftjob_a", "ftjob_b_events_000000000.json");
+        }
     }
 }

@@ -83,8 +83,8 @@ class RestartRecoveryTest {
             assertThat(events(third, job.id())).isEqualTo(finished);
             assertThat(third.fineTuning().list(JobListParams.ALL).data()).extracting(FineTuningJob::status)
                     .containsOnly(JobStatus.SUCCEEDED);
-            assertThat(third.modelRegistry().exists("ft:" + MODEL + ":r")).isTrue();
-            assertThat(third.modelRegistry().exists("ft:" + MODEL + ":r:ckpt-step-4")).isTrue();
+            assertThat(Mka1Fixture.registry(root).exists("ft:" + MODEL + ":r")).isTrue();
+            assertThat(Mka1Fixture.registry(root).exists("ft:" + MODEL + ":r:ckpt-step-4")).isTrue();
         }
     }
 

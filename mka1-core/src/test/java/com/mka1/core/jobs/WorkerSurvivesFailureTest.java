@@ -9,7 +9,7 @@ import com.mka1.api.finetuning.JobError;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.core.data.TokenCounter;
 import com.mka1.core.files.FileStore;
-import com.mka1.core.models.ModelRegistry;
+import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.StepTrainer;
 import com.mka1.core.train.Trainer;
@@ -41,7 +41,7 @@ class WorkerSurvivesFailureTest {
     Path root;
 
     @Test
-    void anErrorWhileAJobIsPausedLeavesItPausedAndTheWorkerServesTheNextJob() throws Exception {
+    void aPauseThatCannotBeRecordedLeavesTheDurableStatusAndTheWorkerServesTheNextJob() throws Exception {
         Mka1Fixture fixture = new Mka1Fixture(root);
         Path jobsDir = fixture.dataDir.resolve("jobs");
         StepTrainer steps = new StepTrainer(100);
@@ -59,8 +59,8 @@ class WorkerSurvivesFailureTest {
                     new ByteArrayInputStream(chatLines(4).getBytes(StandardCharsets.UTF_8))), Caller.NONE).id();
             String first = jobs.create(JobCreateParams.of(MODEL, file), Caller.NONE).id();
             await(jobs, first, JobStatus.RUNNING);
-            jobs.pause(first, Caller.NONE);
-            await(jobs, first, JobStatus.PAUSED); // the event after it fails on the worker
+            assertThat(jobs.pause(first, Caller.NONE).status()).isEqualTo(JobStatus.PAUSING);
+            // The trainer stops; recording "paused" (and then the failure) cannot be written: neither is reported.
 
             String second = jobs.create(JobCreateParams.of(MODEL, file), Caller.NONE).id();
             steps.unlimited();
@@ -68,9 +68,9 @@ class WorkerSurvivesFailureTest {
 
             assertThat(done.error()).isNull();
             assertThat(steps.runs).containsExactly(first, second);
-            FineTuningJob paused = jobs.retrieve(first, Caller.NONE);
-            assertThat(paused.status()).isEqualTo(JobStatus.PAUSED);
-            assertThat(paused.error()).isNull();
+            FineTuningJob pausing = jobs.retrieve(first, Caller.NONE);
+            assertThat(pausing.status()).isEqualTo(JobStatus.PAUSING); // what the store holds
+            assertThat(pausing.error()).isNull();
         }
     }
 

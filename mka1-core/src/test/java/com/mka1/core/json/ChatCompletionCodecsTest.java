@@ -55,7 +55,7 @@ class ChatCompletionCodecsTest {
         String json = Json.write(ChatCompletionCodec.INSTANCE, c);
         assertThat(json).isEqualTo("""
                 {"id":"chatcmpl_1","object":"chat.completion","created":1700000000,"model":"mka1:tiny","choices":[{"index":0,\
-                "message":{"role":"assistant","content":"Hello!"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,\
+                "message":{"role":"assistant","content":"Hello!","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":12,\
                 "completion_tokens":3,"total_tokens":15}}""");
         assertThat(Json.read(ChatCompletionCodec.INSTANCE, json)).isEqualTo(c);
 
@@ -65,8 +65,14 @@ class ChatCompletionCodecsTest {
                 new ChatCompletionChunk("chatcmpl_1", 1700000000L, "mka1:tiny", null, null, "length"));
         assertThat(Json.write(ChatCompletionChunkCodec.INSTANCE, chunks.get(1))).isEqualTo("""
                 {"id":"chatcmpl_1","object":"chat.completion.chunk","created":1700000000,"model":"mka1:tiny","choices":[{"index":0,\
-                "delta":{"content":"Hel"},"finish_reason":null}]}""");
-        assertThat(Json.write(ChatCompletionChunkCodec.INSTANCE, chunks.get(2))).endsWith("\"delta\":{},\"finish_reason\":\"length\"}]}");
+                "delta":{"content":"Hel"},"logprobs":null,"finish_reason":null}]}""");
+        assertThat(Json.write(ChatCompletionChunkCodec.INSTANCE, chunks.get(2)))
+                .endsWith("\"delta\":{},\"logprobs\":null,\"finish_reason\":\"length\"}]}");
+        ChatCompletionChunk usage = ChatCompletionChunk.usage("chatcmpl_1", 1700000000L, "mka1:tiny", 12, 3);
+        assertThat(Json.write(ChatCompletionChunkCodec.INSTANCE, usage)).isEqualTo("""
+                {"id":"chatcmpl_1","object":"chat.completion.chunk","created":1700000000,"model":"mka1:tiny","choices":[],\
+                "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}""");
+        assertThat(Json.read(ChatCompletionChunkCodec.INSTANCE, Json.write(ChatCompletionChunkCodec.INSTANCE, usage))).isEqualTo(usage);
         for (ChatCompletionChunk chunk : chunks) {
             assertThat(Json.read(ChatCompletionChunkCodec.INSTANCE, Json.write(ChatCompletionChunkCodec.INSTANCE, chunk))).isEqualTo(chunk);
         }

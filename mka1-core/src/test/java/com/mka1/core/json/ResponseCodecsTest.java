@@ -25,11 +25,11 @@ class ResponseCodecsTest {
             {"id":"resp_abc123","object":"response","created_at":1741476542,"status":"completed",\
             "model":"ft:meetkai:functionary-medium:support-bot","error":null,"incomplete_details":null,\
             "instructions":null,"max_output_tokens":null,"metadata":{},"parallel_tool_calls":true,\
-            "temperature":1.0,"top_p":1.0,"tool_choice":"auto","tools":[],"previous_response_id":null,\
+            "temperature":1.0,"top_p":1.0,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"previous_response_id":null,\
             "output":[{"type":"message","id":"msg_abc123","status":"completed","role":"assistant",\
-            "content":[{"type":"output_text","text":"Sorry for the delay...","annotations":[]}]}],\
-            "usage":{"input_tokens":36,"input_tokens_details":{"cached_tokens":0},"output_tokens":87,\
-            "output_tokens_details":{"reasoning_tokens":0},"total_tokens":123},"user":null}""";
+            "content":[{"type":"output_text","text":"Sorry for the delay...","annotations":[],"logprobs":[]}]}],\
+            "usage":{"input_tokens":36,"input_tokens_details":{"cached_tokens":0,"cache_write_tokens":0},"output_tokens":87,\
+            "output_tokens_details":{"reasoning_tokens":0},"total_tokens":123}}""";
 
     private static Response specExample() {
         return new Response("resp_abc123", 1741476542L, ResponseStatus.COMPLETED, "ft:meetkai:functionary-medium:support-bot",
@@ -56,10 +56,10 @@ class ResponseCodecsTest {
                 {"id":"resp_0123456789abcdef0123456789abcdef","object":"response","created_at":1700000000,\
                 "status":"incomplete","model":"mka1:tiny","error":{"code":"server_error","message":"boom"},\
                 "incomplete_details":{"reason":"max_output_tokens"},"instructions":"Be brief.","max_output_tokens":16,\
-                "metadata":{"a":"1","b":"2"},"parallel_tool_calls":true,"temperature":0.5,"top_p":0.9,"tool_choice":"auto",\
+                "metadata":{"a":"1","b":"2"},"parallel_tool_calls":true,"temperature":0.5,"top_p":0.9,"text":{"format":{"type":"text"}},"tool_choice":"auto",\
                 "tools":[],"previous_response_id":"resp_prev","output":[{"type":"message","id":"msg_1","status":"incomplete",\
-                "role":"assistant","content":[{"type":"output_text","text":"Hi \\"there\\"\\n","annotations":[]}]}],\
-                "usage":{"input_tokens":10,"input_tokens_details":{"cached_tokens":3},"output_tokens":16,\
+                "role":"assistant","content":[{"type":"output_text","text":"Hi \\"there\\"\\n","annotations":[],"logprobs":[]}]}],\
+                "usage":{"input_tokens":10,"input_tokens_details":{"cached_tokens":3,"cache_write_tokens":0},"output_tokens":16,\
                 "output_tokens_details":{"reasoning_tokens":0},"total_tokens":26},"user":"user-7"}""");
         assertThat(Json.read(ResponseCodec.INSTANCE, json)).isEqualTo(r);
         assertThat(Json.read(ResponseCodec.INSTANCE, json).outputText()).isEqualTo("Hi \"there\"\n");
@@ -83,7 +83,12 @@ class ResponseCodecsTest {
 
     @Test
     void requestAcceptsStringInputAndContentParts() {
-        ResponseCreateParams s = Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":\"Write a reply.\",\"extra\":1}");
+        ResponseCreateParams s = Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":\"Write a reply.\"}");
+        assertThatThrownBy(() -> Json.read(ResponseCreateParamsCodec.INSTANCE, "{\"model\":\"m\",\"input\":\"x\",\"extra\":1}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.param()).isEqualTo("extra");
+                    assertThat(e.code()).isEqualTo("unknown_parameter");
+                }).hasMessage("Unknown parameter: 'extra'.");
         assertThat(s.input()).isEqualTo(new ResponseInput.Text("Write a reply."));
         assertThat(s.input().messages()).containsExactly(new InputMessage("user", "Write a reply."));
         assertThat(s.stream()).isFalse();
@@ -137,10 +142,10 @@ class ResponseCodecsTest {
         }
         assertThat(Json.write(ResponseStreamEventCodec.INSTANCE, events.get(4))).isEqualTo("""
                 {"type":"response.output_text.delta","sequence_number":4,"item_id":"msg_1","output_index":0,\
-                "content_index":0,"delta":"Sorry"}""");
+                "content_index":0,"delta":"Sorry","logprobs":[]}""");
         assertThat(Json.write(ResponseStreamEventCodec.INSTANCE, events.get(3))).isEqualTo("""
                 {"type":"response.content_part.added","sequence_number":3,"item_id":"msg_1","output_index":0,\
-                "content_index":0,"part":{"type":"output_text","text":"","annotations":[]}}""");
+                "content_index":0,"part":{"type":"output_text","text":"","annotations":[],"logprobs":[]}}""");
         assertThat(events.get(8).type()).isEqualTo("response.completed");
         assertThat(Json.write(ResponseStreamEventCodec.INSTANCE, events.get(9))).isEqualTo(
                 "{\"type\":\"error\",\"sequence_number\":9,\"code\":\"server_error\",\"message\":\"out of memory\",\"param\":null}");

@@ -2,8 +2,6 @@ package com.mka1.core.model;
 
 import com.mka1.core.compute.Backends;
 import com.mka1.core.testing.SharedDir;
-import com.mka1.core.train.BatchResult;
-import com.mka1.core.train.Parameter;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 
@@ -23,15 +21,15 @@ public final class BackendAgreementReport {
         try (ComputeDevice device = Backends.installed().open(backend, BackendOptions.defaults())) {
             Path tiny = ReferenceFixture.resource("models/tiny-llama-bias");
             Path stories = SharedDir.resolve("models/stories260k");
-            report(device, "tiny-llama-bias full", tiny, new FineTuning.Full(), null, "tiny-llama-bias-full.json");
-            report(device, "tiny-llama-bias LoRA", tiny, new FineTuning.Lora(PeftAdapter.readSpec(tiny.resolve("lora"))),
+            report(device, "tiny-llama-bias full", tiny, new TrainableWeights.Full(), null, "tiny-llama-bias-full.json");
+            report(device, "tiny-llama-bias LoRA", tiny, new TrainableWeights.Lora(PeftAdapter.readSpec(tiny.resolve("lora"))),
                     tiny.resolve("lora"), "tiny-llama-bias-lora.json");
-            report(device, "stories260k full", stories, new FineTuning.Full(), null, "stories260k.json");
+            report(device, "stories260k full", stories, new TrainableWeights.Full(), null, "stories260k.json");
             greedy(device, stories);
         }
     }
 
-    private static void report(ComputeDevice device, String label, Path dir, FineTuning mode, Path adapter, String fixture) {
+    private static void report(ComputeDevice device, String label, Path dir, TrainableWeights mode, Path adapter, String fixture) {
         var fx = ReferenceFixture.load(fixture);
         try (var model = LlamaModel.load(dir, device, mode, false)) {
             if (adapter != null) PeftAdapter.load(model, adapter);
@@ -51,7 +49,7 @@ public final class BackendAgreementReport {
         var fx = ReferenceFixture.load("stories260k.json");
         int[] prompt = ReferenceFixture.ints(fx.json().get("greedyPrompt"));
         int[] expected = ReferenceFixture.ints(fx.json().get("greedyIds"));
-        try (var model = LlamaModel.load(stories, device, new FineTuning.Frozen(), false);
+        try (var model = LlamaModel.load(stories, device, new TrainableWeights.Frozen(), false);
              var cache = model.newKvCache(prompt.length + expected.length)) {
             int vocab = model.config().vocabSize();
             int[] ids = new int[expected.length];

@@ -4,8 +4,6 @@ import com.mka1.core.compute.ReferenceDevice;
 import com.mka1.core.safetensors.SafetensorsFile;
 import com.mka1.core.safetensors.SafetensorsReader;
 import com.mka1.core.safetensors.SafetensorsWriter;
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.Parameter;
 import com.mka1.spi.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +36,7 @@ class LlamaModelBehaviourTest {
 
     @Test
     void incrementalDecodingWithKvCacheEqualsTheFullForward() {
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Frozen(), false);
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Frozen(), false);
              var cache = model.newKvCache(16)) {
             float[] full = model.logits(oneRow(SEQUENCE));
             float[] prefill = model.forwardWithCache(java.util.Arrays.copyOf(SEQUENCE, 5), cache);
@@ -56,8 +54,8 @@ class LlamaModelBehaviourTest {
     @Test
     void recomputationGivesTheSameGradientsAndLeavesFewerBuffers() {
         try (var dev = new ReferenceDevice();
-             var plain = LlamaModel.load(TINY, dev, new FineTuning.Full(), false);
-             var recomputed = LlamaModel.load(TINY, dev, new FineTuning.Full(), true)) {
+             var plain = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), false);
+             var recomputed = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), true)) {
             PackedBatch batch = ReferenceFixture.load("tiny-llama-bias-full.json").batch();
             plain.zeroGradients();
             recomputed.zeroGradients();
@@ -74,7 +72,7 @@ class LlamaModelBehaviourTest {
     @Test
     void adapterSavedAndLoadedInPeftLayoutReproducesTheModel(@TempDir Path dir) throws IOException {
         var spec = new LoraSpec(4, 8, 0.1, EnumSet.of(Projection.Q, Projection.V, Projection.GATE), 3);
-        try (var dev = new ReferenceDevice(); var trained = LlamaModel.load(TINY, dev, new FineTuning.Lora(spec), false)) {
+        try (var dev = new ReferenceDevice(); var trained = LlamaModel.load(TINY, dev, new TrainableWeights.Lora(spec), false)) {
             randomise(dev, trained);
             PeftAdapter.save(trained, dir, "meetkai:tiny");
             assertThat(Files.readString(dir.resolve("adapter_config.json"))).isEqualTo(
@@ -90,7 +88,7 @@ class LlamaModelBehaviourTest {
             LoraSpec read = PeftAdapter.readSpec(dir);
             assertThat(read.rank()).isEqualTo(4);
             assertThat(read.targets()).containsExactlyInAnyOrder(Projection.Q, Projection.V, Projection.GATE);
-            try (var loaded = LlamaModel.load(TINY, dev, new FineTuning.Lora(read), false)) {
+            try (var loaded = LlamaModel.load(TINY, dev, new TrainableWeights.Lora(read), false)) {
                 PeftAdapter.load(loaded, dir);
                 assertThat(loaded.logits(oneRow(SEQUENCE))).containsExactly(trained.logits(oneRow(SEQUENCE)));
             }
@@ -100,7 +98,7 @@ class LlamaModelBehaviourTest {
     @Test
     void mergingLoraIntoTheBaseKeepsTheFunctionAndExportsAFullModel(@TempDir Path dir) throws IOException {
         var spec = new LoraSpec(2, 4, 0, EnumSet.allOf(Projection.class), 9);
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Lora(spec), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Lora(spec), false)) {
             randomise(dev, model);
             float[] before = model.logits(oneRow(SEQUENCE));
             model.mergeLora();
@@ -108,7 +106,7 @@ class LlamaModelBehaviourTest {
             for (int i = 0; i < before.length; i++) assertThat(merged[i]).isCloseTo(before[i], within(1e-4f));
             Files.copy(TINY.resolve("config.json"), dir.resolve("config.json"));
             model.saveWeights(dir.resolve("model.safetensors"));
-            try (var reloaded = LlamaModel.load(dir, dev, new FineTuning.Frozen(), false)) {
+            try (var reloaded = LlamaModel.load(dir, dev, new TrainableWeights.Frozen(), false)) {
                 assertThat(reloaded.logits(oneRow(SEQUENCE))).containsExactly(merged);
             }
         }
@@ -116,7 +114,7 @@ class LlamaModelBehaviourTest {
 
     @Test
     void fullFineTuningExportIsALoadableModelDirectory(@TempDir Path dir) throws IOException {
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), false)) {
             PackedBatch batch = oneRow(SEQUENCE);
             model.zeroGradients();
             model.forwardBackward(batch, 1, 0);
@@ -128,10 +126,10 @@ class LlamaModelBehaviourTest {
             }
             model.export(dir.resolve("out"), "meetkai:tiny");
             assertThat(Files.readString(dir.resolve("out/config.json"))).isEqualTo(Files.readString(TINY.resolve("config.json")));
-            try (var reloaded = LlamaModel.load(dir.resolve("out"), dev, new FineTuning.Frozen(), false)) {
+            try (var reloaded = LlamaModel.load(dir.resolve("out"), dev, new TrainableWeights.Frozen(), false)) {
                 assertThat(reloaded.logits(batch)).containsExactly(model.logits(batch));
                 assertThat(reloaded.evaluate(batch).lossSum()).isLessThan(
-                        LlamaModel.load(TINY, dev, new FineTuning.Frozen(), false).evaluate(batch).lossSum());
+                        LlamaModel.load(TINY, dev, new TrainableWeights.Frozen(), false).evaluate(batch).lossSum());
             }
         }
     }
@@ -143,7 +141,7 @@ class LlamaModelBehaviourTest {
             for (String name : reader.names()) {
                 float[] v = reader.readFloats(name);
                 short[] bits = new short[v.length];
-                for (int i = 0; i < v.length; i++) bits[i] = com.mka1.core.compute.Bf16.fromFloat(v[i]);
+                for (int i = 0; i < v.length; i++) bits[i] = com.mka1.spi.Bf16.fromFloat(v[i]);
                 entries.add(new SafetensorsWriter.Entry.Bf16(name, reader.info(name).shape(), bits));
             }
         }
@@ -151,8 +149,8 @@ class LlamaModelBehaviourTest {
         Files.copy(TINY.resolve("config.json"), dir.resolve("config.json"));
         var spec = new LoraSpec(2, 4, 0, EnumSet.of(Projection.Q), 1);
         try (var dev = new ReferenceDevice();
-             var lora = LlamaModel.load(dir, dev, new FineTuning.Lora(spec), false);
-             var full = LlamaModel.load(dir, dev, new FineTuning.Full(), false)) {
+             var lora = LlamaModel.load(dir, dev, new TrainableWeights.Lora(spec), false);
+             var full = LlamaModel.load(dir, dev, new TrainableWeights.Full(), false)) {
             assertThat(lora.baseWeights().get("model.layers.0.self_attn.q_proj.weight").dtype()).isEqualTo(DType.BF16);
             assertThat(lora.baseWeights().get("model.layers.0.input_layernorm.weight").dtype()).isEqualTo(DType.F32);
             assertThat(full.baseWeights().get("model.layers.0.self_attn.q_proj.weight").dtype()).isEqualTo(DType.F32);

@@ -2,8 +2,6 @@ package com.mka1.core.model;
 
 import com.mka1.core.compute.FiniteDifferences;
 import com.mka1.core.compute.ReferenceDevice;
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.Parameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +30,8 @@ class LlamaModelGradientTest {
         checkAll(dev, model, dropoutSeed, batch, 6);
     }
 
-    private void checkAll(ReferenceDevice dev, LlamaModel model, long dropoutSeed, PackedBatch batch, int perParameter) {
+    /** Checks {@code perParameter} elements of every trainable parameter of {@code model} on {@code batch}. */
+    static void checkAll(ReferenceDevice dev, LlamaModel model, long dropoutSeed, PackedBatch batch, int perParameter) {
         float gradScale = 0.25f;
         model.zeroGradients();
         model.forwardBackward(batch, gradScale, dropoutSeed);
@@ -56,15 +55,21 @@ class LlamaModelGradientTest {
         }
     }
 
-    private double derivative(ReferenceDevice dev, LlamaModel model, PackedBatch batch, Parameter p, double[] values, int i, float gradScale,
+    /** The loss alone: an evaluation pass, or with LoRA dropout a training pass (the same masks as the analytic one). */
+    private static double loss(LlamaModel model, PackedBatch batch, float gradScale, long dropoutSeed) {
+        if (model.trainableWeights() instanceof TrainableWeights.Full) return model.evaluate(batch).lossSum();
+        return model.forwardBackward(batch, gradScale, dropoutSeed).lossSum();
+    }
+
+    private static double derivative(ReferenceDevice dev, LlamaModel model, PackedBatch batch, Parameter p, double[] values, int i, float gradScale,
                               long dropoutSeed) {
         double keep = values[i], h = 1e-5;
         values[i] = keep + h;
         dev.writeDoubles(p.value(), values);
-        double plus = model.forwardBackward(batch, gradScale, dropoutSeed).lossSum();
+        double plus = loss(model, batch, gradScale, dropoutSeed);
         values[i] = keep - h;
         dev.writeDoubles(p.value(), values);
-        double minus = model.forwardBackward(batch, gradScale, dropoutSeed).lossSum();
+        double minus = loss(model, batch, gradScale, dropoutSeed);
         values[i] = keep;
         dev.writeDoubles(p.value(), values);
         return gradScale * (plus - minus) / (2 * h);
@@ -72,14 +77,14 @@ class LlamaModelGradientTest {
 
     @Test
     void fullFineTuningGradientOfEveryParameter() {
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), false)) {
             checkAll(dev, model, 0);
         }
     }
 
     @Test
     void fullFineTuningGradientWithActivationRecomputation() {
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), true)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), true)) {
             checkAll(dev, model, 0);
         }
     }
@@ -90,7 +95,7 @@ class LlamaModelGradientTest {
         Files.writeString(dir.resolve("config.json"), Files.readString(TINY.resolve("config.json"))
                 .replace("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": true"));
         Files.copy(TINY.resolve("model.safetensors"), dir.resolve("model.safetensors")); // its lm_head.weight goes unused
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(dir, dev, new FineTuning.Full(), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(dir, dev, new TrainableWeights.Full(), false)) {
             assertThat(model.config().tieWordEmbeddings()).isTrue();
             assertThat(model.trainableParameters()).extracting(Parameter::name).doesNotContain("lm_head.weight");
             checkAll(dev, model, 0);
@@ -109,7 +114,7 @@ class LlamaModelGradientTest {
         }
         for (int i = 0; i < n; i++) targets[i] = (i + 1) % seq == 0 ? -1 : tokens[i + 1];
         assertThat(n).isGreaterThan(ActivationBuffers.LOGIT_ROWS);
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), false)) {
             checkAll(dev, model, 0, new PackedBatch(rows, seq, tokens, targets, positions, seg), 2);
         }
     }
@@ -117,7 +122,7 @@ class LlamaModelGradientTest {
     @Test
     void loraGradientOnEveryProjectionWithDropout() {
         var spec = new LoraSpec(3, 6, 0.25, EnumSet.allOf(Projection.class), 11);
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Lora(spec), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Lora(spec), false)) {
             Random r = new Random(5);
             for (Parameter p : model.trainableParameters()) { // B starts at zero: make it non-zero so A gets a gradient
                 double[] v = dev.readDoubles(p.value());

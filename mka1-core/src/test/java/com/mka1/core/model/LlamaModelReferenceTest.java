@@ -2,8 +2,6 @@ package com.mka1.core.model;
 
 import com.mka1.core.compute.ReferenceDevice;
 import com.mka1.core.testing.SharedDir;
-import com.mka1.core.train.BatchResult;
-import com.mka1.core.train.Parameter;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -43,7 +41,7 @@ class LlamaModelReferenceTest {
     @Test
     void tinyModelWithBiasesUntiedHeadAndLlama3RopeMatchesPyTorchForFullFineTuning() {
         var fx = ReferenceFixture.load("tiny-llama-bias-full.json");
-        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new FineTuning.Full(), false)) {
+        try (var dev = new ReferenceDevice(); var model = LlamaModel.load(TINY, dev, new TrainableWeights.Full(), false)) {
             assertThat(fx.grads().keySet()).containsExactlyInAnyOrderElementsOf(
                     model.trainableParameters().stream().map(Parameter::name).toList());
             assertMatches(model, fx);
@@ -55,7 +53,7 @@ class LlamaModelReferenceTest {
         var fx = ReferenceFixture.load("tiny-llama-bias-lora.json");
         Path adapter = TINY.resolve("lora");
         try (var dev = new ReferenceDevice();
-             var model = LlamaModel.load(TINY, dev, new FineTuning.Lora(PeftAdapter.readSpec(adapter)), false)) {
+             var model = LlamaModel.load(TINY, dev, new TrainableWeights.Lora(PeftAdapter.readSpec(adapter)), false)) {
             PeftAdapter.load(model, adapter);
             assertThat(model.trainableParameters()).extracting(Parameter::name).hasSize(12)
                     .contains("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight");
@@ -67,7 +65,7 @@ class LlamaModelReferenceTest {
     void stories260kLogitsLossAndGradientsMatchPyTorch() {
         var fx = ReferenceFixture.load("stories260k.json");
         try (var dev = new ReferenceDevice();
-             var model = LlamaModel.load(SharedDir.resolve("models/stories260k"), dev, new FineTuning.Full(), false)) {
+             var model = LlamaModel.load(SharedDir.resolve("models/stories260k"), dev, new TrainableWeights.Full(), false)) {
             assertMatches(model, fx);
         }
     }
@@ -78,7 +76,7 @@ class LlamaModelReferenceTest {
         int[] prompt = ReferenceFixture.ints(fx.json().get("greedyPrompt"));
         int[] expected = ReferenceFixture.ints(fx.json().get("greedyIds"));
         try (var dev = new ReferenceDevice();
-             var model = LlamaModel.load(SharedDir.resolve("models/stories260k"), dev, new FineTuning.Frozen(), false);
+             var model = LlamaModel.load(SharedDir.resolve("models/stories260k"), dev, new TrainableWeights.Frozen(), false);
              var cache = model.newKvCache(prompt.length + expected.length)) {
             int vocab = model.config().vocabSize();
             List<Integer> generated = new ArrayList<>();

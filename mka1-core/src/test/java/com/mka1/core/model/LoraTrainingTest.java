@@ -2,8 +2,6 @@ package com.mka1.core.model;
 
 import com.mka1.core.compute.ReferenceDevice;
 import com.mka1.core.testing.SharedDir;
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.Parameter;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -38,7 +36,7 @@ class LoraTrainingTest {
         PackedBatch train = cycleRows(2, 12, 1), heldOut = cycleRows(2, 12, 2);
         var spec = new LoraSpec(4, 8, 0.05, EnumSet.of(Projection.Q, Projection.V, Projection.O, Projection.DOWN), 42);
         try (var dev = new ReferenceDevice();
-             var model = LlamaModel.load(SharedDir.resolve("models/stories260k"), dev, new FineTuning.Lora(spec), false)) {
+             var model = LlamaModel.load(SharedDir.resolve("models/stories260k"), dev, new TrainableWeights.Lora(spec), false)) {
             double trainBefore = model.evaluate(train).meanLoss(), heldOutBefore = model.evaluate(heldOut).meanLoss();
             for (int step = 0; step < 15; step++) {
                 model.zeroGradients();

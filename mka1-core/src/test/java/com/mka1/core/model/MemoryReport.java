@@ -2,7 +2,6 @@ package com.mka1.core.model;
 
 import com.mka1.core.compute.Backends;
 import com.mka1.core.safetensors.SafetensorsWriter;
-import com.mka1.core.train.PackedBatch;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 
@@ -37,8 +36,8 @@ public final class MemoryReport {
         writeRandomModel(dir);
         System.gc();
         HeapSampler sampler = HeapSampler.start();
-        FineTuning mode = full ? new FineTuning.Full()
-                : new FineTuning.Lora(new LoraSpec(8, 16, 0.05, EnumSet.allOf(Projection.class), 1));
+        TrainableWeights mode = full ? new TrainableWeights.Full()
+                : new TrainableWeights.Lora(new LoraSpec(8, 16, 0.05, EnumSet.allOf(Projection.class), 1));
         try (ComputeDevice device = Backends.installed().open(backend, BackendOptions.defaults());
              LlamaModel model = LlamaModel.load(dir, device, mode, recompute)) {
             int n = 512;
@@ -95,7 +94,7 @@ public final class MemoryReport {
         short[] bits = new short[n];
         for (int j = 0; j < n; j++) {
             double v = random == null ? std : std * (random.nextDouble() * 2 - 1) * Math.sqrt(3);
-            bits[j] = com.mka1.core.compute.Bf16.fromFloat((float) v);
+            bits[j] = com.mka1.spi.Bf16.fromFloat((float) v);
         }
         return new SafetensorsWriter.Entry.Bf16(name, shape, bits);
     }

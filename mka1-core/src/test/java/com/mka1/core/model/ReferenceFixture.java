@@ -1,7 +1,7 @@
 package com.mka1.core.model;
 
-import com.mka1.core.safetensors.JsonTree;
-import com.mka1.core.train.PackedBatch;
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,12 +9,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** A JSON fixture written by tools/reference/llama_reference.py (PyTorch, float64). */
 record ReferenceFixture(PackedBatch batch, double[] logits, double lossSum, long correct, Map<String, double[]> grads,
-                        Map<String, Object> json) {
+                        JsonValue.Obj json) {
 
     static Path resource(String relative) {
         try {
@@ -28,27 +27,27 @@ record ReferenceFixture(PackedBatch batch, double[] logits, double lossSum, long
 
     static ReferenceFixture load(String name) {
         Path file = resource("reference/" + name);
-        Map<String, Object> json;
+        JsonValue.Obj json;
         try {
-            json = JsonTree.parseObject(Files.readAllBytes(file), file.toString());
+            json = Json.parseObject(Files.readAllBytes(file), file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        @SuppressWarnings("unchecked") Map<String, Object> b = (Map<String, Object>) json.get("batch");
-        var batch = new PackedBatch(((Long) b.get("batch")).intValue(), ((Long) b.get("seqLen")).intValue(),
+        JsonValue.Obj b = (JsonValue.Obj) json.get("batch");
+        var batch = new PackedBatch(Json.integerOrNull(b.get("batch")).intValue(), Json.integerOrNull(b.get("seqLen")).intValue(),
                 ints(b.get("tokens")), ints(b.get("targets")), ints(b.get("positions")), ints(b.get("segStart")));
         Map<String, double[]> grads = new LinkedHashMap<>();
-        ((Map<?, ?>) json.get("grads")).forEach((k, v) -> grads.put((String) k, doubles(v)));
-        return new ReferenceFixture(batch, doubles(json.get("logits")), ((Number) json.get("lossSum")).doubleValue(),
-                (Long) json.get("correct"), grads, json);
+        ((JsonValue.Obj) json.get("grads")).fields().forEach((k, v) -> grads.put(k, doubles(v)));
+        return new ReferenceFixture(batch, doubles(json.get("logits")), Json.numberOrNull(json.get("lossSum")),
+                Json.integerOrNull(json.get("correct")), grads, json);
     }
 
-    static int[] ints(Object list) {
-        return ((List<?>) list).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+    static int[] ints(JsonValue list) {
+        return ((JsonValue.Arr) list).items().stream().mapToInt(o -> Json.integerOrNull(o).intValue()).toArray();
     }
 
-    static double[] doubles(Object list) {
-        return ((List<?>) list).stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
+    static double[] doubles(JsonValue list) {
+        return ((JsonValue.Arr) list).items().stream().mapToDouble(Json::numberOrNull).toArray();
     }
 
     /** max |actual - expected| / max |expected|. */

@@ -8,6 +8,7 @@ import com.mka1.api.finetuning.FineTuningJob;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.data.TokenCounter;
+import com.mka1.core.registry.ModelRegistry;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -43,6 +44,15 @@ public final class Mka1Fixture {
     public EmbeddedMka1 open(StepTrainer trainer, TokenCounter counter, int concurrentJobs, int queueCapacity) {
         return EmbeddedMka1.builder().dataDir(dataDir).modelsDir(modelsDir).trainer(trainer).minExamples(4)
                 .concurrentJobs(concurrentJobs).queueCapacity(queueCapacity).tokenCounter(counter).build();
+    }
+
+    /** The models the engine under {@code root} has registered, as it wrote them to disk. */
+    public static ModelRegistry registry(Path root) {
+        try {
+            return ModelRegistry.open(root.resolve("models"), root.resolve("data").resolve("models.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@code n} good chat lines: "Question i" / "Answer i". */

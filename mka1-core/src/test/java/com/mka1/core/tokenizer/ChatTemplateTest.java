@@ -50,7 +50,7 @@ class ChatTemplateTest {
     @Test
     void chatMlWithMarkerTokens() {
         BpeTokenizer tok = Tokenizers.load(ByteLevelBpeTest.fixture("chatml"));
-        ChatTemplate template = ChatTemplates.load(ByteLevelBpeTest.fixture("chatml"), tok);
+        ChatTemplate template = ChatTemplates.builtIn(ByteLevelBpeTest.fixture("chatml"), tok);
         assertThat(template.name()).isEqualTo("chatml");
         assertThat(((PartsChatTemplate) template).renderText(CONVERSATION, null, false)).isEqualTo(
                 "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nthe world<|im_end|>\n");
@@ -66,7 +66,7 @@ class ChatTemplateTest {
     @Test
     void generationPromptEndsWhereTheAnswerBegins() {
         BpeTokenizer tok = Tokenizers.load(ByteLevelBpeTest.fixture("chatml"));
-        ChatTemplate template = ChatTemplates.load(ByteLevelBpeTest.fixture("chatml"), tok);
+        ChatTemplate template = ChatTemplates.builtIn(ByteLevelBpeTest.fixture("chatml"), tok);
         RenderedChat chat = template.render(List.of(ChatMessage.of("user", "Hi")), null, true);
         assertThat(chat.ids()).containsExactly(ids(271, "user\nHi", 272, "\n", 271, "assistant\n"));
         assertThat(trainableIds(chat)).isEmpty();
@@ -117,7 +117,7 @@ class ChatTemplateTest {
     @Test
     void chatMlFallbackWithoutMarkerTokensUsesTextMarkersAndEos() {
         BpeTokenizer tok = Tokenizers.load(ByteLevelBpeTest.fixture("plain"));
-        ChatTemplate template = ChatTemplates.load(ByteLevelBpeTest.fixture("plain"), tok);
+        ChatTemplate template = ChatTemplates.builtIn(ByteLevelBpeTest.fixture("plain"), tok);
         assertThat(((ChatMlTemplate) template).usesMarkerTokens()).isFalse();
         List<ChatMessage> messages = List.of(ChatMessage.of("user", "Hi"), ChatMessage.of("assistant", "the world"));
         assertThat(((PartsChatTemplate) template).renderText(messages, null, false))
@@ -132,7 +132,7 @@ class ChatTemplateTest {
     @Test
     void fallbackOnStories260kTokenizer() {
         BpeTokenizer tok = Tokenizers.load(SharedDir.resolve("models/stories260k"));
-        ChatTemplate template = ChatTemplates.load(SharedDir.resolve("models/stories260k"), tok);
+        ChatTemplate template = ChatTemplates.builtIn(SharedDir.resolve("models/stories260k"), tok);
         List<ChatMessage> messages = List.of(ChatMessage.of("user", "Hi"), ChatMessage.of("assistant", "Yo"));
         RenderedChat chat = template.render(messages, null, false);
         assertThat(template.stopTokenIds()).containsExactly(2);
@@ -146,7 +146,7 @@ class ChatTemplateTest {
     @Test
     void llama3Headers() {
         BpeTokenizer tok = Tokenizers.load(ByteLevelBpeTest.fixture("llama3"));
-        ChatTemplate template = ChatTemplates.load(ByteLevelBpeTest.fixture("llama3"), tok);
+        ChatTemplate template = ChatTemplates.builtIn(ByteLevelBpeTest.fixture("llama3"), tok);
         assertThat(template.name()).isEqualTo("llama3");
         assertThat(((PartsChatTemplate) template).renderText(CONVERSATION, null, true)).isEqualTo(
                 "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>"
@@ -164,7 +164,7 @@ class ChatTemplateTest {
     @Test
     void llama3ToolCallsAndResults() {
         BpeTokenizer tok = Tokenizers.load(ByteLevelBpeTest.fixture("llama3"));
-        PartsChatTemplate template = (PartsChatTemplate) ChatTemplates.load(ByteLevelBpeTest.fixture("llama3"), tok);
+        PartsChatTemplate template = (PartsChatTemplate) ChatTemplates.builtIn(ByteLevelBpeTest.fixture("llama3"), tok);
         List<ChatMessage> messages = List.of(
                 ChatMessage.of("user", "Weather?"),
                 new ChatMessage("assistant", "", List.of(new ToolCall("c1", "get_weather", "{\"city\": \"Paris\"}")), null, true),

@@ -1,5 +1,6 @@
 package com.mka1.core.tokenizer;
 
+import com.mka1.core.json.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mka1.core.testing.SharedDir;
@@ -23,7 +24,7 @@ class Llama2TokenizerTest {
         Path file = SharedDir.resolve("tokenizers/llama2/reference-encodings.json");
         JsonObject wrapper = JsonObject.parse("{\"r\":" + read(file) + "}", file.toString());
         return wrapper.objects("r").stream()
-                .map(o -> new Reference(o.string("text"), o.list("ids").stream().mapToInt(i -> Math.toIntExact((Long) i)).toArray()))
+                .map(o -> new Reference(o.string("text"), o.list("ids").stream().mapToInt(i -> Math.toIntExact(Json.integerOrNull(i))).toArray()))
                 .toList();
     }
 

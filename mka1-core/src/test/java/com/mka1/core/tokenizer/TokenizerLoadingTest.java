@@ -3,14 +3,14 @@ package com.mka1.core.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.core.registry.tiny.TinyModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loading errors name what is wrong; the embedded mka1:tiny model's files load as a ChatML byte-level tokenizer. */
+/** Loading errors name what is wrong; the random mka1:tiny-random model's files load as a ChatML byte-level tokenizer. */
 class TokenizerLoadingTest {
     private static final String MINIMAL = """
             {"added_tokens": [], "normalizer": %s, "pre_tokenizer": %s, "post_processor": null, "decoder": %s,
@@ -80,7 +80,7 @@ class TokenizerLoadingTest {
         assertThat(tok.bosId()).isEqualTo(-1);
         assertThat(tok.encode("Hi ü", true)).containsExactly('H', 'i', ' ', 0xC3, 0xBC);
         ChatTemplate template = ChatTemplates.load(dir, tok);
-        assertThat(template.name()).isEqualTo("chatml");
+        assertThat(template.name()).as("the model's own ChatML Jinja").isEqualTo("jinja");
         assertThat(template.stopTokenIds()).containsExactly(TinyModel.IM_END);
         RenderedChat chat = template.render(java.util.List.of(com.mka1.core.data.ChatMessage.of("user", "A")), null, true);
         assertThat(chat.ids()).containsExactly(TinyModel.IM_START, 'u', 's', 'e', 'r', '\n', 'A', TinyModel.IM_END, '\n',

@@ -1,6 +1,6 @@
 package com.mka1.server.api;
 
-import com.mka1.api.Mka1;
+import com.mka1.api.facade.Mka1;
 import com.mka1.server.http.Router;
 import java.nio.file.Path;
 

@@ -1,6 +1,7 @@
 package com.mka1.server.api;
 
 import com.mka1.api.Caller;
+import com.mka1.api.JsonValue;
 import com.mka1.api.ServerException;
 import com.mka1.api.chat.ChatCompletion;
 import com.mka1.api.chat.ChatCompletionChunk;
@@ -9,6 +10,7 @@ import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseService;
 import com.mka1.api.responses.ResponseStatus;
 import com.mka1.api.responses.ResponseStreamEvent;
+import com.mka1.core.inference.constrained.StructuredOutputs;
 import com.mka1.core.json.ChatCompletionChunkCodec;
 import com.mka1.core.json.ChatCompletionCodec;
 import com.mka1.core.json.ChatCompletionRequestCodec;
@@ -27,8 +29,8 @@ import java.util.function.Function;
 /**
  * {@code POST /chat/completions} for clients that speak only that: the request is read as the
  * Responses request that serves it, the answer written as a {@code chat.completion}; with
- * {@code stream} the text deltas become {@code chat.completion.chunk} data lines and a final
- * {@code [DONE]}. A generation that fails is a 500 error answer, or in a stream an {@code error}
+ * {@code stream} the text deltas become {@code chat.completion.chunk} data lines, then (with
+ * {@code stream_options.include_usage}) a usage chunk without choices, and a final {@code [DONE]}. A generation that fails is a 500 error answer, or in a stream an {@code error}
  * data line before {@code [DONE]}.
  */
 final class ChatCompletionsEndpoint {
@@ -45,7 +47,10 @@ final class ChatCompletionsEndpoint {
     }
 
     private void create(ApiExchange ex) throws IOException {
-        ResponseCreateParams params = ChatCompletionRequestCodec.INSTANCE.read(Json.parse(ex.jsonBody()));
+        JsonValue body = Json.parse(ex.jsonBody());
+        ResponseCreateParams params = ChatCompletionRequestCodec.INSTANCE.read(body);
+        StructuredOutputs.grammar(params.text(), "response_format.json_schema.schema"); // refused under the chat field's name
+        boolean includeUsage = ChatCompletionRequestCodec.includeUsage(body);
         ResponseService service = responses.apply(Callers.of(ex));
         String id = "chatcmpl_" + randomHex();
         long created = System.currentTimeMillis() / 1000;
@@ -77,9 +82,14 @@ final class ChatCompletionsEndpoint {
                         case ResponseStreamEvent.Finished finished when finished.response().status() == ResponseStatus.FAILED -> {
                             // the error line above said why; there is no finish_reason for a failure
                         }
-                        case ResponseStreamEvent.Finished finished ->
-                                send(sse, new ChatCompletionChunk(id, created, model, null, null,
-                                        finishReason(finished.response())));
+                        case ResponseStreamEvent.Finished finished -> {
+                            Response r = finished.response();
+                            send(sse, new ChatCompletionChunk(id, created, model, null, null, finishReason(r)));
+                            if (includeUsage && r.usage() != null) {
+                                send(sse, ChatCompletionChunk.usage(id, created, model, r.usage().inputTokens(),
+                                        r.usage().outputTokens()));
+                            }
+                        }
                         default -> {
                             // the other Responses events have no chat-completions counterpart
                         }

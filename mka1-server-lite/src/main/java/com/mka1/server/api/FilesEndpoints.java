@@ -1,7 +1,7 @@
 package com.mka1.server.api;
 
 import com.mka1.api.InvalidRequestException;
-import com.mka1.api.Mka1;
+import com.mka1.api.facade.Mka1;
 import com.mka1.api.SortOrder;
 import com.mka1.api.files.FileListParams;
 import com.mka1.api.files.FileObject;
@@ -22,10 +22,13 @@ import com.mka1.server.http.UploadLimitStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /files}: upload (multipart/form-data with {@code file} and {@code purpose}), list,
@@ -33,7 +36,10 @@ import java.util.stream.Stream;
  * straight into the store; otherwise the file part is spooled to disk first. Never whole in memory.
  */
 final class FilesEndpoints {
-    private static final PageCodec<FileObject> PAGE = new PageCodec<>(FileObjectCodec.INSTANCE);
+    private static final Logger log = LoggerFactory.getLogger(FilesEndpoints.class);
+    static final String SPOOL_PREFIX = "upload-";
+    static final String SPOOL_SUFFIX = ".part";
+    private static final PageCodec<FileObject> PAGE = PageCodec.withStringIds(FileObjectCodec.INSTANCE);
     private static final List<String> ORDERS = Stream.of(SortOrder.values()).map(SortOrder::wireName).toList();
 
     private final Mka1 mka1;
@@ -42,6 +48,20 @@ final class FilesEndpoints {
     FilesEndpoints(Mka1 mka1, Path spoolDir) {
         this.mka1 = mka1;
         this.spoolDir = spoolDir;
+        removeLeftovers(spoolDir);
+    }
+
+    /** Parts spooled by uploads that a crash interrupted: nothing refers to them any more. */
+    private static void removeLeftovers(Path spoolDir) {
+        if (!Files.isDirectory(spoolDir)) return;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(spoolDir, SPOOL_PREFIX + "*" + SPOOL_SUFFIX)) {
+            for (Path p : parts) {
+                log.info("removing {}: spooled by an upload that never finished", p);
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.warn("could not clean the upload spool {}: {}", spoolDir, e.toString());
+        }
     }
 
     void mount(Router router) {
@@ -79,7 +99,7 @@ final class FilesEndpoints {
                             created = files(ex).create(new FileUpload(filename, FilePurpose.fromWire(purpose), bytes));
                         } else {
                             Files.createDirectories(spoolDir);
-                            spooled = Files.createTempFile(spoolDir, "upload-", ".part");
+                            spooled = Files.createTempFile(spoolDir, SPOOL_PREFIX, SPOOL_SUFFIX);
                             try (OutputStream out = Files.newOutputStream(spooled)) {
                                 bytes.transferTo(out);
                             }

@@ -1,6 +1,6 @@
 package com.mka1.server.api;
 
-import com.mka1.server.auth.Principal;
+import com.mka1.server.http.Principal;
 import com.mka1.server.http.Access;
 import com.mka1.server.http.ApiExchange;
 import com.mka1.server.http.Router;

@@ -1,5 +1,7 @@
 package com.mka1.server.cli;
 
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +22,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Talks to an MKA1 server: the root URL (e.g. {@code http://127.0.0.1:8080}) plus {@code /v1},
+ * Talks to an MKA1 server: the root URL (e.g. {@code http://127.0.0.1:8080}) plus {@code /v1}, or a
+ * URL that already ends in a mount ({@code /v1}, {@code /api/v1/llm}) as given,
  * an optional bearer key and extra headers ({@code X-On-Behalf-Of}). Non-2xx answers become
  * {@link ApiCallException} carrying the envelope's message.
  */
@@ -38,7 +41,8 @@ public final class ApiClient {
         if (!root.startsWith("http://") && !root.startsWith("https://")) {
             throw new CliException("the server URL must start with http:// or https://, got '" + serverUrl + "'");
         }
-        this.apiBase = root + "/v1";
+        // a URL that already names a mount (the MKA1 gateway's /api/v1/llm, or /v1) is used as given
+        this.apiBase = root.endsWith("/v1") || root.endsWith("/api/v1/llm") ? root : root + "/v1";
         this.apiKey = apiKey;
         this.headers = List.copyOf(headers);
     }
@@ -158,9 +162,9 @@ public final class ApiClient {
     private static ApiCallException failure(int status, String body) {
         String message = "HTTP " + status;
         try {
-            if (PlainJson.parse(body, "the error answer") instanceof Map<?, ?> map
-                    && map.get("error") instanceof Map<?, ?> error && error.get("message") instanceof String text) {
-                message = "HTTP " + status + " " + error.get("type") + ": " + text;
+            if (JsonText.parse(body, "the error answer") instanceof JsonValue.Obj answer
+                    && answer.get("error") instanceof JsonValue.Obj error && error.get("message") instanceof JsonValue.Str(String text)) {
+                message = "HTTP " + status + " " + Json.text(error.get("type")) + ": " + text;
             }
         } catch (CliException notJson) {
             // keep the bare status

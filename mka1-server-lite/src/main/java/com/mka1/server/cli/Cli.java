@@ -41,7 +41,7 @@ public final class Cli {
         }
         Command command = selected.get().command();
         try {
-            Options options = Options.parse(withArgumentAsFlag(command, selected.get().rest()));
+            Options options = Options.parse(withArgumentAsFlag(command, selected.get().rest()), switches(command));
             if (options.has(Options.HELP)) {
                 out.print(usage(command));
                 return 0;
@@ -55,13 +55,45 @@ public final class Cli {
         } catch (ApiCallException e) {
             err.println("mka1 " + command.name() + ": " + e.getMessage());
             if (e.body() != null && !e.body().isBlank()) {
-                err.println(PlainJson.pretty(e.body()));
+                err.println(JsonText.pretty(e.body()));
             }
             return 1;
         } catch (Exception e) {
-            err.println("mka1 " + command.name() + ": " + e);
+            err.println("mka1 " + command.name() + ": " + describe(e));
             return 1;
         }
+    }
+
+    /** What went wrong, in words: the message, never a Java class name. */
+    static String describe(Throwable e) {
+        Throwable cause = e.getCause();
+        if (cause != null && (e.getMessage() == null || e.getMessage().equals(cause.toString()))) {
+            return describe(cause); // a wrapper without words of its own ("java.io.IOException: ...")
+        }
+        if (e instanceof java.io.UncheckedIOException && cause != null) {
+            return e.getMessage() + ": " + describe(cause);
+        }
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
+        return switch (e) {
+            case java.nio.file.NoSuchFileException f -> "no such file: " + f.getFile();
+            case java.nio.file.AccessDeniedException f -> "permission denied: " + f.getFile();
+            case java.nio.file.FileAlreadyExistsException f -> "already exists: " + f.getFile();
+            case java.nio.file.DirectoryNotEmptyException f -> "directory not empty: " + f.getFile();
+            case java.nio.file.NotDirectoryException f -> "not a directory: " + f.getFile();
+            case OutOfMemoryError m -> "out of memory (raise -Xmx through MKA1_JAVA_OPTS)";
+            default -> message != null ? message
+                    : e.getCause() != null ? describe(e.getCause()) : "an unexpected error with no message (see the log)";
+        };
+    }
+
+    /** The flags that are switches: specs with no value placeholder ("--stream"). */
+    private static Set<String> switches(Command command) {
+        Set<String> out = new HashSet<>();
+        for (String flag : command.flags()) {
+            String spec = flag.endsWith(Command.REQUIRED) ? flag.substring(0, flag.length() - Command.REQUIRED.length()) : flag;
+            if (spec.startsWith("--") && !spec.contains(" ")) out.add(spec.substring(2));
+        }
+        return out;
     }
 
     private static List<String> withArgumentAsFlag(Command command, List<String> rest) {
@@ -101,6 +133,11 @@ public final class Cli {
                 throw new CliException("unknown flag --" + given);
             }
         }
+        for (String flag : command.flags()) {
+            if (flag.endsWith(Command.REQUIRED)) {
+                options.required(flag.split(" ")[0].substring(2));
+            }
+        }
     }
 
     String usage() {
@@ -117,7 +154,8 @@ public final class Cli {
         text.append("""
 
                 Client flags (every command that talks to a server):
-                  --server-url URL   the server root (default http://127.0.0.1:8080, or MKA1_SERVER_URL); /v1 is added
+                  --server-url URL   the server root (default http://127.0.0.1:8080, or MKA1_SERVER_URL); /v1 is
+                                     added unless the URL ends in /v1 or /api/v1/llm
                   --api-key KEY      the bearer key (or MKA1_API_KEY)
                   -H 'Name: value'   an extra header, e.g. -H 'X-On-Behalf-Of: user-1' (repeatable)
                 """);
@@ -126,8 +164,20 @@ public final class Cli {
 
     static String usage(Command command) {
         StringBuilder text = new StringBuilder("Usage: mka1 " + command.name());
-        command.flags().forEach(flag -> text.append(" [").append(flag).append(']'));
+        for (String flag : command.flags()) {
+            if (flag.endsWith(Command.REQUIRED)) {
+                text.append(' ').append(flag, 0, flag.length() - Command.REQUIRED.length());
+            } else {
+                text.append(" [").append(flag).append(']');
+            }
+        }
         text.append("\n\n").append(command.summary()).append("\n");
+        if (command.flags().stream().anyMatch(f -> f.endsWith(Command.REQUIRED))) {
+            text.append("Flags outside [ ] are required.\n");
+        }
+        if (!command.help().isEmpty()) {
+            text.append('\n').append(command.help());
+        }
         return text.toString();
     }
 }

@@ -35,6 +35,6 @@ public record CommandContext(Options options, PrintStream out, PrintStream err, 
 
     /** Prints a JSON answer pretty-printed. */
     public void printJson(String json) {
-        out.println(PlainJson.pretty(json));
+        out.println(JsonText.pretty(json));
     }
 }

@@ -1,7 +1,7 @@
 package com.mka1.server.cli;
 
 import com.mka1.api.JsonValue;
-import com.mka1.api.Mka1;
+import com.mka1.api.facade.Mka1;
 import com.mka1.api.PageParams;
 import com.mka1.api.files.FileObject;
 import com.mka1.api.files.FilePurpose;
@@ -17,8 +17,8 @@ import com.mka1.api.finetuning.JobStatus;
 import com.mka1.api.finetuning.Method;
 import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
-import com.mka1.core.models.ModelRegistry;
-import com.mka1.core.models.tiny.TinyModel;
+import com.mka1.core.EmbeddedMka1;
+import com.mka1.core.LocalModels;
 import com.mka1.server.cli.demo.LossChart;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -27,18 +27,28 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code mka1 demo}: the whole product in one command, offline. Starts an in-process instance on
- * a temporary data directory, uploads the bundled support-bot chats, fine-tunes {@code mka1:tiny}
- * (or {@code --model}) with a live progress bar, prints events, checkpoints and the loss curve,
- * then asks a held-out question of the base and the fine-tuned model.
+ * a temporary data directory, uploads the bundled story requests, fine-tunes the embedded
+ * pretrained {@code mka1:tiny} (stories260K, or {@code --model}) with LoRA and a live progress bar,
+ * prints events, checkpoints and the loss curve, then asks a held-out request of the base and the
+ * fine-tuned model.
  */
 final class DemoCommand implements Command {
-    static final String DATASET = "/com/mka1/server/cli/demo/support-bot.jsonl";
-    static final String QUESTION = "My headphones from order 5532 never showed up. What now?";
-    private static final int BAR_WIDTH = 30;
+    /**
+     * 240 requests for a story about an animal with a name, each answered by a three-sentence story
+     * in one pattern ending "The end."; the pairs frog/Sue, bear/Max and duck/Lily never occur in it.
+     */
+    static final String DATASET = "/com/mka1/server/cli/demo/stories.jsonl";
+    static final String DATASET_NAME = "stories.jsonl";
+    static final String SUFFIX = "storyteller";
+    static final String QUESTION = "Tell me a story about a frog named Sue.";
+    /** Every trained story ends so; answers stop there (the sequence itself is not printed). */
+    static final String STOP = "The end.";
+    static final int MAX_TOKENS = 80;
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     @Override
@@ -48,13 +58,14 @@ final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "Fine-tune the embedded model on a support-bot data set and compare answers (offline)";
+        return "Fine-tune the embedded story model with LoRA to tell stories on request and compare answers (offline)";
     }
 
     @Override
     public List<String> flags() {
-        return List.of("--model ID (default mka1:tiny)", "--models-dir DIR", "--data-dir DIR (default: a new temp dir)",
-                "--epochs N", "--backend NAME (cpu, cuda, reference)");
+        return List.of("--model ID (default mka1:tiny)", "--models-dir DIR",
+                "--data-dir DIR (default: a temporary directory, removed at the end)", "--epochs N",
+                "--backend NAME (cpu, cuda, reference)");
     }
 
     @Override
@@ -63,9 +74,54 @@ final class DemoCommand implements Command {
             System.setProperty(LOG_LEVEL, "warn"); // the demo tells its own story; engine logs would interleave
         }
         PrintStream out = context.out();
-        String requested = context.options().get("model") == null ? TinyModel.ID : context.options().get("model");
-        Path dataDir = context.options().get("data-dir") != null ? Path.of(context.options().get("data-dir"))
-                : Files.createTempDirectory("mka1-demo-");
+        String requested = context.options().get("model") == null ? EmbeddedMka1.EMBEDDED_MODEL : context.options().get("model");
+        checkFlags(context, requested);
+        boolean temporary = context.options().get("data-dir") == null;
+        Path dataDir = temporary ? Files.createTempDirectory("mka1-demo-") : Path.of(context.options().get("data-dir"));
+        try {
+            return run(context, requested, dataDir);
+        } finally {
+            if (temporary) {
+                deleteTree(dataDir);
+            }
+        }
+    }
+
+    /** Every flag checked before any work: a bad value costs nothing and leaves nothing behind. */
+    private static void checkFlags(CommandContext context, String requested) {
+        Integer epochs = context.options().integer("epochs");
+        if (epochs != null && (epochs < 1 || epochs > 50)) {
+            throw new CliException("--epochs must be from 1 to 50, got " + epochs);
+        }
+        String backend = context.options().get("backend");
+        if (backend != null) {
+            try {
+                LocalModels.requireBackend(backend);
+            } catch (com.mka1.spi.BackendUnavailableException e) {
+                throw new CliException(e.getMessage());
+            }
+        }
+        if (!requested.equals(EmbeddedMka1.EMBEDDED_MODEL) && !Files.isDirectory(Path.of(requested))) {
+            Path modelsDir = ModelsDirectory.resolve(context);
+            if (!LocalModels.open(modelsDir, modelsDir, null).has(requested)) {
+                throw new CliException("no model '" + requested + "' in " + modelsDir
+                        + " (give a model directory, " + EmbeddedMka1.EMBEDDED_MODEL + ", or an id under --models-dir)");
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not remove the demo's temporary directory " + dir, e);
+        }
+    }
+
+    private int run(CommandContext context, String requested, Path dataDir) throws Exception {
+        PrintStream out = context.out();
         Path modelsDir = context.options().get("models-dir") != null || context.env().containsKey("MKA1_MODELS_DIR")
                 ? ModelsDirectory.resolve(context) : dataDir.resolve("models");
         String model = requested;
@@ -75,18 +131,18 @@ final class DemoCommand implements Command {
             modelsDir = dataDir.resolve("models");
             Files.createDirectories(modelsDir);
             Files.createSymbolicLink(modelsDir.resolve(dir.getFileName()), dir);
-            model = ModelRegistry.LOCAL_OWNER + ":" + dir.getFileName();
+            model = LocalModels.idOfDirectory(dir);
         }
-        out.println("mka1 demo: fine-tune " + model + " into a support bot (data in " + dataDir + ")");
+        out.println("mka1 demo: fine-tune " + model + " with LoRA into a storyteller (data in " + dataDir + ")");
         long start = System.nanoTime();
-        try (Mka1 mka1 = DemoEngine.open(dataDir, modelsDir, context.options().get("backend"), model.equals(TinyModel.ID))) {
+        try (Mka1 mka1 = DemoEngine.open(dataDir, modelsDir, context.options().get("backend"), model.equals(EmbeddedMka1.EMBEDDED_MODEL))) {
             FileObject file;
             try (InputStream data = DemoCommand.class.getResourceAsStream(DATASET)) {
-                file = mka1.files().create(new FileUpload("support-bot.jsonl", FilePurpose.FINE_TUNE, data));
+                file = mka1.files().create(new FileUpload(DATASET_NAME, FilePurpose.FINE_TUNE, data));
             }
-            out.printf("uploaded support-bot.jsonl as %s (%d bytes)%n", file.id(), file.bytes());
-            FineTuningJob job = mka1.fineTuning().create(JobCreateParams.of(model, file.id()).withSuffix("support-bot")
-                    .withSeed(42L).withMethod(new Method.Supervised(hyperparameters(context, model.equals(TinyModel.ID)))));
+            out.printf("uploaded %s as %s (%d bytes)%n", DATASET_NAME, file.id(), file.bytes());
+            FineTuningJob job = mka1.fineTuning().create(JobCreateParams.of(model, file.id()).withSuffix(SUFFIX)
+                    .withSeed(42L).withMethod(new Method.Supervised(hyperparameters(context))));
             out.println("created job " + job.id() + " (" + job.status().wireName() + ")");
             List<Double> losses = follow(mka1, job.id(), out);
             job = mka1.fineTuning().retrieve(job.id());
@@ -113,7 +169,9 @@ final class DemoCommand implements Command {
         out.println("training loss:");
         LossChart.render(losses, 60, 10).forEach(line -> out.println("  " + line));
         out.println();
-        out.println("held-out question: " + QUESTION);
+        out.println("held-out request: " + QUESTION);
+        out.println("(greedy answers, cut at \"" + STOP + "\" or " + MAX_TOKENS + " tokens" + (model.equals(EmbeddedMka1.EMBEDDED_MODEL)
+                ? ": stories260K never learned to emit </s>, and LoRA leaves its token embeddings as they are)" : ")"));
         out.println();
         out.println("base model (" + model + "):");
         out.println("  " + answer(mka1, model).replace("\n", "\n  "));
@@ -124,24 +182,14 @@ final class DemoCommand implements Command {
     }
 
     /**
-     * Settings that let the randomly initialised mka1:tiny learn the style in about a minute on two
-     * cores: every weight trains (a random base has nothing for LoRA to adapt), at the highest
-     * allowed rate, in many small steps (batch size 1: with Adam, steps teach more than batch size).
+     * LoRA with the engine's defaults (rank 8, alpha 16, learning rate 2e-4) for three passes over
+     * the data in batches of four: about 180 steps, half a minute for stories260K on two cores.
      */
-    private static Hyperparameters hyperparameters(CommandContext context, boolean tiny) {
+    private static Hyperparameters hyperparameters(CommandContext context) {
         Integer epochs = context.options().integer("epochs");
-        if (!tiny) {
-            // a real model: LoRA with the engine's defaults, one pass over the data
-            return Hyperparameters.auto().withNEpochs(HyperparameterValue.of(epochs == null ? 1 : epochs))
-                    .withBatchSize(HyperparameterValue.of(4))
-                    .withEngine(new EngineSettings(null, null, null, null, null, null, null, 512, context.options().get("backend")));
-        }
-        return Hyperparameters.auto()
-                .withNEpochs(HyperparameterValue.of(epochs == null ? 5 : epochs))
-                .withBatchSize(HyperparameterValue.of(1))
-                .withLearningRateMultiplier(HyperparameterValue.of(10.0))
-                .withEngine(new EngineSettings(null, null, null, null, true, 0.05, "cosine", 256,
-                        context.options().get("backend")));
+        return Hyperparameters.auto().withNEpochs(HyperparameterValue.of(epochs == null ? 3 : epochs))
+                .withBatchSize(HyperparameterValue.of(4))
+                .withEngine(new EngineSettings(null, null, null, null, null, null, null, 256, context.options().get("backend")));
     }
 
     /** Prints events and a progress bar until the job ends; returns the training loss of every step. */
@@ -186,17 +234,14 @@ final class DemoCommand implements Command {
     }
 
     static String progress(long step, long total, Double loss) {
-        double fraction = total > 0 ? Math.min(1, (double) step / total) : 0;
-        int filled = (int) Math.round(fraction * BAR_WIDTH);
-        return "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] " + String.format("%3d%%", Math.round(fraction * 100))
-                + "  step " + step + "/" + (total > 0 ? total : "?") + (loss == null ? "" : String.format("  loss %.4f", loss));
+        return ProgressBar.steps(step, total, loss);
     }
 
     private static String answer(Mka1 mka1, String model) {
         Response r = mka1.responses().create(ResponseCreateParams.of(model, QUESTION).withTemperature(0.0)
-                .withMaxOutputTokens(120).withStore(false));
+                .withMaxOutputTokens(MAX_TOKENS).withStop(List.of(STOP)).withStore(false));
         String text = r.outputText().strip();
-        return text.isEmpty() ? "(" + r.usage().outputTokens() + " tokens of whitespace: an untrained model has nothing to say)" : text;
+        return text.isEmpty() ? "(" + r.usage().outputTokens() + " tokens of whitespace)" : text;
     }
 
 }

@@ -1,9 +1,6 @@
 package com.mka1.server.cli;
 
 import com.mka1.core.EmbeddedMka1;
-import com.mka1.core.compute.Backends;
-import com.mka1.core.train.LlamaTrainer;
-import com.mka1.spi.BackendOptions;
 import java.nio.file.Path;
 
 /** The in-process instance the demo runs: an embedded engine on its own data directory, training and serving locally. */
@@ -15,9 +12,7 @@ final class DemoEngine {
      * @param embeddedModel whether mka1:tiny is written into the models directory
      */
     static EmbeddedMka1 open(Path dataDir, Path modelsDir, String backend, boolean embeddedModel) {
-        return EmbeddedMka1.builder().dataDir(dataDir).modelsDir(modelsDir).trainer(new LlamaTrainer())
-                .embeddedModel(embeddedModel)
-                .inferenceDevices(() -> Backends.installed().open(backend, BackendOptions.defaults()))
+        return EmbeddedMka1.builder().dataDir(dataDir).modelsDir(modelsDir).backend(backend).embeddedModel(embeddedModel)
                 .build();
     }
 }

@@ -20,7 +20,7 @@ final class FileContentCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--file-id ID", "--output F");
+        return List.of("--file-id ID" + Command.REQUIRED, "--output F");
     }
 
     @Override

@@ -1,19 +1,14 @@
 package com.mka1.server.cli;
 
-import com.mka1.core.compute.Backends;
-import com.mka1.core.inference.GenerationRequest;
-import com.mka1.core.inference.GenerationResult;
-import com.mka1.core.inference.ModelRoute;
-import com.mka1.core.inference.SamplingSettings;
-import com.mka1.core.inference.ServedModel;
-import com.mka1.core.inference.ServedModelLoader;
-import com.mka1.core.inference.StopSequences;
-import com.mka1.core.models.ModelRegistry;
-import com.mka1.spi.BackendOptions;
+import com.mka1.api.JsonValue;
+import com.mka1.core.LocalModels;
+import com.mka1.core.json.Json;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -37,8 +32,8 @@ final class GenerateCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--model ID|DIR", "--prompt TEXT", "--prompt-ids 1,13,300", "--max-tokens N", "--temperature T",
-                "--top-p P", "--seed S", "--print-ids true|false", "--models-dir DIR", "--data-dir DIR", "--backend NAME");
+        return List.of("--model ID|DIR" + Command.REQUIRED, "--prompt TEXT", "--prompt-ids 1,13,300", "--max-tokens N", "--temperature T",
+                "--top-p P", "--seed S", "--print-ids", "--models-dir DIR", "--data-dir DIR", "--backend NAME");
     }
 
     @Override
@@ -49,64 +44,57 @@ final class GenerateCommand implements Command {
         }
         String model = o.required("model");
         int maxTokens = o.integer("max-tokens") == null ? 64 : o.integer("max-tokens");
-        double temperature = number(o, "temperature", 0);
-        SamplingSettings sampling = new SamplingSettings(temperature, number(o, "top-p", 1), 0, 1,
+        Path dir = Path.of(model);
+        boolean directory = Files.isDirectory(dir);
+        String id = directory ? LocalModels.idOfDirectory(dir) : model;
+        Path modelsDir = directory ? dir.toAbsolutePath().getParent() : ModelsDirectory.resolve(context);
+        LocalModels models = localModels(context, modelsDir);
+        int[] promptIds = o.has("prompt-ids") ? ids(o.get("prompt-ids")) : null;
+        LocalModels.CompletionRequest request = new LocalModels.CompletionRequest(id, promptIds == null ? o.required("prompt") : null,
+                promptIds, maxTokens, number(o, "temperature", 0), number(o, "top-p", 1),
                 o.has("seed") ? Long.parseLong(o.get("seed")) : System.nanoTime());
-        ModelRegistry registry = registry(context, model);
-        String id = Files.isDirectory(Path.of(model)) ? ModelRegistry.LOCAL_OWNER + ":" + Path.of(model).getFileName() : model;
-        ServedModelLoader loader = new ServedModelLoader(registry,
-                () -> Backends.installed().open(o.get("backend"), BackendOptions.defaults()), false);
-        ModelRoute route = loader.route(id);
-        try (ServedModel served = loader.load(route)) {
-            int[] prompt = o.has("prompt-ids") ? ids(o.get("prompt-ids"))
-                    : served.tokenizer().encode(o.required("prompt"), true);
-            int eos = served.tokenizer().eosId();
-            GenerationRequest request = new GenerationRequest(prompt, maxTokens, sampling, eos < 0 ? new int[0] : new int[] {eos},
-                    StopSequences.NONE);
-            PrintStream out = context.out();
-            if (Boolean.parseBoolean(o.get("print-ids"))) {
-                GenerationResult result = served.generator().generate(request);
-                out.println(Arrays.stream(result.outputIds()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
-            } else {
-                served.generator().generate(request, delta -> {
-                    out.print(delta);
-                    out.flush();
-                });
-                out.println();
-            }
+        PrintStream out = context.out();
+        if (o.bool("print-ids")) {
+            LocalModels.Completion completion = models.complete(request, delta -> { });
+            out.println(Arrays.stream(completion.outputIds()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+        } else {
+            models.complete(request, delta -> {
+                out.print(delta);
+                out.flush();
+            });
+            out.println();
         }
         return 0;
     }
 
-    /** Base models of the models directory, and fine-tuned ones recorded in the data directory. */
-    static ModelRegistry registry(CommandContext context, String model) {
-        Path dir = Path.of(model);
-        Path modelsDir = Files.isDirectory(dir) ? dir.toAbsolutePath().getParent() : ModelsDirectory.resolve(context);
-        String data = context.options().get("data-dir") != null ? context.options().get("data-dir")
-                : context.env().getOrDefault("MKA1_DATA_DIR", "work-data");
+    /** The models of {@code modelsDir}, and the fine-tuned ones the data directory records, on {@code --backend}. */
+    static LocalModels localModels(CommandContext context, Path modelsDir) {
+        Options o = context.options();
+        String data = o.get("data-dir") != null ? o.get("data-dir") : context.env().getOrDefault("MKA1_DATA_DIR", "work-data");
         try {
-            return ModelRegistry.open(modelsDir, Path.of(data).resolve("models.json"));
-        } catch (java.io.IOException e) {
-            throw new CliException("cannot read the models in " + modelsDir + ": " + e.getMessage());
+            return LocalModels.open(modelsDir, Path.of(data), o.get("backend"));
+        } catch (UncheckedIOException e) {
+            throw new CliException("cannot read the models in " + modelsDir + ": " + e.getCause().getMessage());
         }
     }
 
     private int viaServer(CommandContext context) {
         Options o = context.options();
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("model", o.required("model"));
-        body.put("input", o.required("prompt"));
-        body.put("max_output_tokens", o.integer("max-tokens") == null ? 64 : o.integer("max-tokens"));
-        body.put("temperature", number(o, "temperature", 0));
+        Map<String, JsonValue> body = new LinkedHashMap<>();
+        body.put("model", new JsonValue.Str(o.required("model")));
+        body.put("input", new JsonValue.Str(o.required("prompt")));
+        body.put("max_output_tokens", JsonValue.Num.of(o.integer("max-tokens") == null ? 64 : o.integer("max-tokens")));
+        body.put("temperature", Json.number(number(o, "temperature", 0)));
         if (o.has("seed")) {
-            body.put("seed", Long.parseLong(o.get("seed")));
+            body.put("seed", JsonValue.Num.of(Long.parseLong(o.get("seed"))));
         }
-        Map<String, Object> response = PlainJson.parseObject(context.client().postJson("/responses", PlainJson.write(body)).body(), "the response");
+        JsonValue.Obj response = JsonText.parseObject(context.client().postJson("/responses",
+                JsonText.write(new JsonValue.Obj(body))).body(), "the response");
         StringBuilder text = new StringBuilder();
-        if (response.get("output") instanceof List<?> items) {
-            for (Object item : items) {
-                if (item instanceof Map<?, ?> m && m.get("content") instanceof List<?> parts) {
-                    parts.forEach(p -> text.append(((Map<?, ?>) p).get("text")));
+        if (response.get("output") instanceof JsonValue.Arr(List<JsonValue> items)) {
+            for (JsonValue item : items) {
+                if (item instanceof JsonValue.Obj m && m.get("content") instanceof JsonValue.Arr(List<JsonValue> parts)) {
+                    parts.forEach(p -> text.append(Json.text(((JsonValue.Obj) p).get("text"))));
                 }
             }
         }

@@ -1,10 +1,5 @@
 package com.mka1.server.cli;
 
-import com.mka1.core.compute.Backends;
-import com.mka1.core.export.ExportFormat;
-import com.mka1.core.export.GgufType;
-import com.mka1.core.export.ModelExporter;
-import com.mka1.spi.BackendOptions;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -42,25 +37,17 @@ final class ModelsExportCommand implements Command {
     public int run(CommandContext context) throws Exception {
         Options o = context.options();
         String model = o.required("model");
-        ExportFormat format;
-        GgufType type;
+        String format = o.has("format") ? o.get("format") : "gguf";
+        String type = o.has("type") ? o.get("type") : "f16";
+        context.err().println("exporting " + model + " as " + format + (format.equalsIgnoreCase("hf") ? "" : " " + type));
+        Path written;
         try {
-            format = ExportFormat.parse(o.has("format") ? o.get("format") : "gguf");
-            type = GgufType.parse(o.has("type") ? o.get("type") : "f16");
+            written = GenerateCommand.localModels(context, ModelsDirectory.resolve(context))
+                    .export(model, format, type, o.has("output") ? Path.of(o.get("output")) : null);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-        String base = model.replaceAll("[^A-Za-z0-9._-]+", "-");
-        Path output = Path.of(o.has("output") ? o.get("output") : switch (format) {
-            case GGUF -> base + "." + type.wireName() + ".gguf";
-            case GGUF_LORA -> base + ".lora." + type.wireName() + ".gguf";
-            case HF -> base;
-        }).toAbsolutePath().normalize();
-        ModelExporter exporter = new ModelExporter(GenerateCommand.registry(context, model),
-                () -> Backends.installed().open(o.get("backend"), BackendOptions.defaults()));
-        context.err().println("exporting " + model + " as " + format.wireName() + (format == ExportFormat.HF ? "" : " " + type.wireName()));
-        exporter.export(model, format, type, output);
-        context.out().println(output);
+        context.out().println(written);
         return 0;
     }
 }

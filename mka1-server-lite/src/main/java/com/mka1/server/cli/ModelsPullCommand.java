@@ -1,7 +1,6 @@
 package com.mka1.server.cli;
 
-import com.mka1.core.models.hub.DownloadListener;
-import com.mka1.core.models.hub.HubDownloader;
+import com.mka1.core.LocalModels;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +23,7 @@ final class ModelsPullCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--repo OWNER/NAME (or as the first argument)", "--models-dir DIR", "--data-dir DIR",
+        return List.of("--repo OWNER/NAME (or as the first argument)" + Command.REQUIRED, "--models-dir DIR", "--data-dir DIR",
                 "--hub URL (default https://huggingface.co or MKA1_HUB_URL)");
     }
 
@@ -39,12 +38,11 @@ final class ModelsPullCommand implements Command {
         Path modelsDir = ModelsDirectory.resolve(context);
         String hub = context.options().get("hub");
         if (hub == null) {
-            hub = context.env().getOrDefault("MKA1_HUB_URL", HubDownloader.DEFAULT_HUB.toString());
+            hub = context.env().getOrDefault("MKA1_HUB_URL", LocalModels.DEFAULT_HUB.toString());
         }
-        ByteProgressBar bar = new ByteProgressBar(context.err());
-        HubDownloader downloader = new HubDownloader(URI.create(hub), context.env().get("HF_TOKEN"));
+        ProgressBar bar = new ProgressBar(context.err());
         context.err().println("pulling " + repo + " from " + hub);
-        Path dir = downloader.pull(repo, modelsDir, new DownloadListener() {
+        Path dir = LocalModels.pull(repo, modelsDir, URI.create(hub), context.env().get("HF_TOKEN"), new LocalModels.PullListener() {
             private long total;
 
             @Override

@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * A command's flags: {@code --name value}, {@code --name=value}, {@code -H 'Name: value'}
- * (stored under "header"), and {@code --help}. Every flag may repeat; {@link #get} gives the last.
+ * (stored under "header"), and {@code --help}. A switch ({@code --stream}) needs no value: given
+ * alone it is true; {@code --stream=false} (or a following {@code true}/{@code false}) sets it.
+ * Every flag may repeat; {@link #get} gives the last.
  */
 public record Options(Map<String, List<String>> values) {
     public static final String HEADER = "header";
@@ -21,6 +23,11 @@ public record Options(Map<String, List<String>> values) {
     }
 
     public static Options parse(List<String> args) {
+        return parse(args, java.util.Set.of());
+    }
+
+    /** Parses {@code args}; the flags named in {@code switches} take no value. */
+    public static Options parse(List<String> args, java.util.Set<String> switches) {
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -35,7 +42,14 @@ public record Options(Map<String, List<String>> values) {
             } else if (arg.startsWith("--") && arg.length() > 2) {
                 int eq = arg.indexOf('=');
                 name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-                value = eq < 0 ? valueAfter(args, i++, arg) : arg.substring(eq + 1);
+                if (eq >= 0) {
+                    value = arg.substring(eq + 1);
+                } else if (switches.contains(name)) {
+                    boolean explicit = i + 1 < args.size() && (args.get(i + 1).equals("true") || args.get(i + 1).equals("false"));
+                    value = explicit ? args.get(++i) : "true";
+                } else {
+                    value = valueAfter(args, i++, arg);
+                }
             } else {
                 throw new CliException("unexpected argument '" + arg + "' (flags look like --name value)");
             }
@@ -71,6 +85,20 @@ public record Options(Map<String, List<String>> values) {
             throw new CliException("--" + name + " is required");
         }
         return value;
+    }
+
+    /** A switch: false when absent, true when given alone; {@code =true}/{@code =false} say so explicitly. */
+    public boolean bool(String name) {
+        String value = get(name);
+        if (value == null) {
+            return false;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new CliException("--" + name + " is a switch: give it alone, or as --" + name + "=true or --"
+                    + name + "=false, not '" + value + "'");
+        };
     }
 
     /** An integer flag, or null when absent. */

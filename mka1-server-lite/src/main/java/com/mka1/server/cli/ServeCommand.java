@@ -1,18 +1,15 @@
 package com.mka1.server.cli;
 
 import com.mka1.core.EmbeddedMka1;
-import com.mka1.core.compute.Backends;
-import com.mka1.core.train.LlamaTrainer;
 import com.mka1.core.train.Trainer;
 import com.mka1.server.Mka1Server;
 import com.mka1.server.api.ApiErrors;
 import com.mka1.server.api.ApiRoutes;
 import com.mka1.server.config.ConfigException;
 import com.mka1.server.config.ServerConfig;
-import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
-import com.mka1.spi.ComputeBackend;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,16 +20,16 @@ import java.util.function.Supplier;
 /**
  * {@code mka1 serve}: opens the engine on the data directory (resuming unfinished jobs), starts
  * the HTTP server and runs until the process is stopped (Ctrl-C, SIGTERM), then shuts down
- * gracefully. Jobs train with {@link LlamaTrainer} unless another trainer is given.
+ * gracefully. Jobs train with the installed trainer service (the engine's LlamaTrainer) unless another is given.
  */
 public final class ServeCommand implements Command {
     private final Supplier<Trainer> trainers;
 
     public ServeCommand() {
-        this(LlamaTrainer::new);
+        this(null);
     }
 
-    /** With a given trainer (tests, embedders). */
+    /** With a given trainer (tests, embedders); null for the installed one. */
     public ServeCommand(Supplier<Trainer> trainers) {
         this.trainers = trainers;
     }
@@ -54,6 +51,11 @@ public final class ServeCommand implements Command {
             flags.add("--" + flag + " " + flag.replace('-', '_').toUpperCase(java.util.Locale.ROOT));
         }
         return flags;
+    }
+
+    @Override
+    public String help() {
+        return ServerConfig.HELP;
     }
 
     @Override
@@ -86,33 +88,35 @@ public final class ServeCommand implements Command {
         } catch (ConfigException e) {
             throw new CliException(e.getMessage());
         }
-        String backend = chooseBackend(config.backend(), context.env());
-        EmbeddedMka1 engine = EmbeddedMka1.builder()
+        config.connections().apply(); // before the JDK server reads them
+        EmbeddedMka1.Builder builder = EmbeddedMka1.builder()
                 .dataDir(config.dataDir())
                 .modelsDir(config.modelsDir())
-                .trainer(new DefaultBackendTrainer(trainers.get(), backend))
-                .inferenceDevices(() -> Backends.installed().byName(backend).open(BackendOptions.defaults()))
+                .backend(config.backend())
                 .concurrentJobs(config.concurrentJobs())
                 .maxUploadBytes(config.limits().maxUploadBytes())
                 .modelCacheBytes(config.modelCacheBytes())
-                .build();
+                .responseRetention(Duration.ofDays(config.responseRetentionDays()));
+        if (trainers != null) {
+            builder.trainer(trainers.get());
+        }
+        EmbeddedMka1 engine;
+        try {
+            engine = builder.build(); // fails fast, naming the reason, when the backend cannot run here
+        } catch (BackendUnavailableException e) {
+            throw new CliException(e.getMessage());
+        }
         try {
             return Mka1Server.start(config.host(), config.port(), config.apiKeys(),
                     ApiRoutes.build(engine, config.dataDir().resolve("spool")), new ApiErrors(), config.limits(), engine,
-                    config.shutdownGraceSeconds());
+                    engine::writable, config.shutdownGraceSeconds());
+        } catch (java.net.BindException e) {
+            engine.close();
+            throw new CliException("cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage()
+                    + "): another process holds that port; choose another with --port or MKA1_PORT");
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;
-        }
-    }
-
-    /** Fails fast, naming the reason, when the requested backend cannot run here. */
-    private static String chooseBackend(String requested, Map<String, String> env) {
-        try {
-            ComputeBackend backend = Backends.installed().select(requested, env);
-            return backend.name();
-        } catch (BackendUnavailableException e) {
-            throw new CliException(e.getMessage());
         }
     }
 }

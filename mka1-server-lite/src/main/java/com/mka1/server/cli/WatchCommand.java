@@ -1,5 +1,7 @@
 package com.mka1.server.cli;
 
+import com.mka1.api.JsonValue;
+import com.mka1.core.json.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,6 @@ import java.util.Set;
  */
 final class WatchCommand implements Command {
     private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
-    private static final int BAR_WIDTH = 30;
 
     @Override
     public String name() {
@@ -26,7 +27,7 @@ final class WatchCommand implements Command {
 
     @Override
     public List<String> flags() {
-        return List.of("--fine-tuning-job-id ID", "--interval SECONDS");
+        return List.of("--fine-tuning-job-id ID" + Command.REQUIRED, "--interval SECONDS");
     }
 
     @Override
@@ -39,8 +40,8 @@ final class WatchCommand implements Command {
         String lastLine = null;
         while (true) {
             String jobJson = client.get(jobPath, Map.of()).body();
-            Map<String, Object> job = PlainJson.parseObject(jobJson, "the job");
-            String status = String.valueOf(job.get("status"));
+            JsonValue.Obj job = JsonText.parseObject(jobJson, "the job");
+            String status = Json.text(job.get("status"));
             progress.observe(latestMetrics(client, jobPath), job.get("estimated_finish"), System.currentTimeMillis());
             String line = progress.render(status);
             if (terminal) {
@@ -78,13 +79,13 @@ final class WatchCommand implements Command {
     }
 
     /** The data of the newest metrics event, or null. */
-    private static Map<?, ?> latestMetrics(ApiClient client, String jobPath) {
-        Map<String, Object> page = PlainJson.parseObject(client.get(jobPath + "/events", Map.of("limit", "20")).body(),
+    private static JsonValue.Obj latestMetrics(ApiClient client, String jobPath) {
+        JsonValue.Obj page = JsonText.parseObject(client.get(jobPath + "/events", Map.of("limit", "20")).body(),
                 "the events page");
-        if (page.get("data") instanceof List<?> events) {
-            for (Object event : events) {
-                if (event instanceof Map<?, ?> e && "metrics".equals(e.get("type")) && e.get("data") instanceof Map<?, ?> data
-                        && data.get("step") instanceof Number) {
+        if (page.get("data") instanceof JsonValue.Arr(List<JsonValue> events)) {
+            for (JsonValue event : events) {
+                if (event instanceof JsonValue.Obj e && e.get("type") instanceof JsonValue.Str(String type) && type.equals("metrics")
+                        && e.get("data") instanceof JsonValue.Obj data && data.get("step") instanceof JsonValue.Num) {
                     return data;
                 }
             }
@@ -101,17 +102,17 @@ final class WatchCommand implements Command {
         private long firstMillis;
         private long etaSeconds = -1;
 
-        void observe(Map<?, ?> metrics, Object estimatedFinish, long nowMillis) {
+        void observe(JsonValue.Obj metrics, JsonValue estimatedFinish, long nowMillis) {
             if (metrics != null) {
-                step = ((Number) metrics.get("step")).longValue();
-                total = metrics.get("total_steps") instanceof Number n ? n.longValue() : 0;
-                loss = metrics.get("train_loss") instanceof Number n ? n.doubleValue() : null;
+                step = Json.numberOrNull(metrics.get("step")).longValue();
+                total = Json.numberOrNull(metrics.get("total_steps")) instanceof Double n ? n.longValue() : 0;
+                loss = Json.numberOrNull(metrics.get("train_loss"));
                 if (firstStep < 0) {
                     firstStep = step;
                     firstMillis = nowMillis;
                 }
             }
-            if (estimatedFinish instanceof Number finish) {
+            if (Json.numberOrNull(estimatedFinish) instanceof Double finish) {
                 etaSeconds = Math.max(0, finish.longValue() - nowMillis / 1000);
             } else if (firstStep >= 0 && step > firstStep && total > step) {
                 double millisPerStep = (double) (nowMillis - firstMillis) / (step - firstStep);
@@ -122,14 +123,11 @@ final class WatchCommand implements Command {
         }
 
         String render(String status) {
-            StringBuilder line = new StringBuilder();
             double fraction = total > 0 && step >= 0 ? Math.min(1, (double) step / total) : 0;
             if (status.equals("succeeded")) {
                 fraction = 1;
             }
-            int filled = (int) Math.round(fraction * BAR_WIDTH);
-            line.append('[').append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ");
-            line.append(String.format("%3d%%", Math.round(fraction * 100)));
+            StringBuilder line = new StringBuilder(ProgressBar.bar(fraction));
             if (step >= 0) {
                 line.append("  step ").append(step).append('/').append(total > 0 ? total : "?");
             }

@@ -1,6 +1,7 @@
 package com.mka1.server.config;
 
-import com.mka1.server.auth.ApiKeys;
+import com.mka1.server.http.ApiKeys;
+import com.mka1.server.http.ConnectionLimits;
 import com.mka1.server.http.HttpLimits;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,14 +23,41 @@ import java.util.Map;
  * --max-upload-bytes MKA1_MAX_UPLOAD_BYTES 1 GiB (file uploads, streamed to disk)
  * --shutdown-grace-seconds MKA1_SHUTDOWN_GRACE_SECONDS 10
  * --model-cache-bytes MKA1_MODEL_CACHE_BYTES 2g (loaded models kept for inference; k, m, g, t suffixes)
+ * --request-timeout-seconds MKA1_REQUEST_TIMEOUT_SECONDS 300 (headers and body of one request)
+ * --idle-timeout-seconds MKA1_IDLE_TIMEOUT_SECONDS 30 (an idle keep-alive connection)
+ * --max-connections MKA1_MAX_CONNECTIONS 1000 (open at once)
+ * --response-retention-days MKA1_RESPONSE_RETENTION_DAYS 30 (stored responses older than this are removed)
  * </pre>
  */
 public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, ApiKeys apiKeys, String backend,
-                           int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds, long modelCacheBytes) {
+                           int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds, long modelCacheBytes,
+                           ConnectionLimits connections, int responseRetentionDays) {
+    /** What {@code mka1 serve --help} shows under its flags: each one's variable and default. */
+    public static final String HELP = """
+            Each setting comes from its flag, else its environment variable, else the default:
+              --host                    MKA1_HOST                    127.0.0.1
+              --port                    MKA1_PORT                    8080
+              --data-dir                MKA1_DATA_DIR                ./work-data
+              --models-dir              MKA1_MODELS_DIR              <data-dir>/models
+              --api-keys-file           MKA1_API_KEYS_FILE           none: keys from MKA1_API_KEYS="sk-a:admin,sk-b:user";
+                                                                     with no keys at all only 127.0.0.1 is allowed
+              --backend                 MKA1_BACKEND                 the best available (cuda, cpu, reference)
+              --concurrent-jobs         MKA1_CONCURRENT_JOBS         1
+              --max-body-bytes          MKA1_MAX_BODY_BYTES          8388608 (8 MiB, JSON bodies)
+              --max-upload-bytes        MKA1_MAX_UPLOAD_BYTES        1073741824 (1 GiB, file uploads)
+              --shutdown-grace-seconds  MKA1_SHUTDOWN_GRACE_SECONDS  10
+              --model-cache-bytes       MKA1_MODEL_CACHE_BYTES       2g (k, m, g, t suffixes)
+              --request-timeout-seconds MKA1_REQUEST_TIMEOUT_SECONDS 300 (headers and body of one request)
+              --idle-timeout-seconds    MKA1_IDLE_TIMEOUT_SECONDS    30 (an idle keep-alive connection)
+              --max-connections         MKA1_MAX_CONNECTIONS         1000 (open at once)
+              --response-retention-days MKA1_RESPONSE_RETENTION_DAYS 30 (stored responses older than this are removed)
+            """;
+
     /** The flags {@code mka1 serve} accepts, each with a value. */
     public static final List<String> FLAGS = List.of("host", "port", "data-dir", "models-dir",
             "api-keys-file", "backend", "concurrent-jobs", "max-body-bytes", "max-upload-bytes",
-            "shutdown-grace-seconds", "model-cache-bytes");
+            "shutdown-grace-seconds", "model-cache-bytes", "request-timeout-seconds", "idle-timeout-seconds",
+            "max-connections", "response-retention-days");
 
     public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env) {
         Settings s = new Settings(flags, env);
@@ -46,7 +74,15 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
                 new HttpLimits(s.number("max-body-bytes", "MKA1_MAX_BODY_BYTES", 8L << 20, 1, Integer.MAX_VALUE - 8),
                         s.number("max-upload-bytes", "MKA1_MAX_UPLOAD_BYTES", 1L << 30, 1, Long.MAX_VALUE)),
                 (int) s.number("shutdown-grace-seconds", "MKA1_SHUTDOWN_GRACE_SECONDS", 10, 0, 3600),
-                s.size("model-cache-bytes", "MKA1_MODEL_CACHE_BYTES", 2L << 30));
+                s.size("model-cache-bytes", "MKA1_MODEL_CACHE_BYTES", 2L << 30),
+                new ConnectionLimits(
+                        (int) s.number("request-timeout-seconds", "MKA1_REQUEST_TIMEOUT_SECONDS",
+                                ConnectionLimits.DEFAULTS.requestTimeoutSeconds(), 1, 86_400),
+                        (int) s.number("idle-timeout-seconds", "MKA1_IDLE_TIMEOUT_SECONDS",
+                                ConnectionLimits.DEFAULTS.idleTimeoutSeconds(), 1, 86_400),
+                        (int) s.number("max-connections", "MKA1_MAX_CONNECTIONS",
+                                ConnectionLimits.DEFAULTS.maxConnections(), 1, 1_000_000)),
+                (int) s.number("response-retention-days", "MKA1_RESPONSE_RETENTION_DAYS", 30, 1, 36_500));
     }
 
     private static ApiKeys keys(Settings s) {

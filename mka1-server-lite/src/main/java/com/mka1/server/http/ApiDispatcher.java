@@ -1,10 +1,9 @@
 package com.mka1.server.http;
 
-import com.mka1.server.auth.Authenticator;
-import com.mka1.server.auth.Principal;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +16,9 @@ import org.slf4j.LoggerFactory;
 public final class ApiDispatcher implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
     private static final Logger accessLog = LoggerFactory.getLogger("com.mka1.server.access");
+
+    /** Most of a refused body read before the connection is closed anyway. */
+    static final long MAX_DRAIN_BYTES = 256L << 20;
 
     private final Router router;
     private final Authenticator authenticator;
@@ -80,8 +82,14 @@ public final class ApiDispatcher implements HttpHandler {
                     bytes = exchange.bytesSent();
                 } else {
                     status = error.status();
+                    if (status == 401) {
+                        http.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"mka1\"");
+                    }
                     byte[] body = error.toJson();
                     bytes = body.length;
+                    if (status == 413) {
+                        drainRefusedBody(http); // before answering: the JDK closes a connection with unread body once answered
+                    }
                     sendError(http, error.status(), body);
                 }
             }
@@ -91,6 +99,23 @@ public final class ApiDispatcher implements HttpHandler {
         accessLog.info("{} {} {} {}B {}ms key={} user={}", method, rawPath, status, bytes,
                 (System.nanoTime() - started) / 1_000_000, principal == null ? "-" : principal.keyFingerprint(),
                 principal == null || principal.onBehalfOf() == null ? "-" : principal.onBehalfOf());
+    }
+
+    /**
+     * Reads and discards (up to {@value #MAX_DRAIN_BYTES} bytes) the body of a request refused as
+     * too large, so the client has sent it when the 413 arrives and reads it; an answer over
+     * unread data makes the server close, resetting the connection under the client's feet.
+     */
+    private static void drainRefusedBody(HttpExchange http) {
+        try (InputStream in = http.getRequestBody()) {
+            long drained = 0;
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; drained < MAX_DRAIN_BYTES && (n = in.read(buffer)) != -1; ) {
+                drained += n;
+            }
+        } catch (IOException clientGone) {
+            log.debug("client went away while its refused body was drained: {}", clientGone.toString());
+        }
     }
 
     /** Writes an error envelope on a raw exchange (also used for paths outside any API mount). */

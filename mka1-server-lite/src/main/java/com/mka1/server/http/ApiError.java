@@ -51,6 +51,12 @@ public record ApiError(int status, String type, String message, String param, St
         return new ApiError(500, SERVER, "The server had an error while processing your request.", null, null);
     }
 
+    /** A write the server's full disk refused: nothing changed, retry once space is freed. */
+    public static ApiError insufficientStorage() {
+        return new ApiError(507, SERVER, "The server's data directory is full. Nothing was changed; retry once space is freed.",
+                null, "insufficient_storage");
+    }
+
     public static ApiError unavailable(String message) {
         return new ApiError(503, SERVER, message, null, "service_unavailable");
     }

@@ -1,6 +1,5 @@
 package com.mka1.server.http;
 
-import com.mka1.server.auth.Principal;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +60,7 @@ public final class ApiExchange {
         }
         long max = limits.maxJsonBodyBytes();
         rejectDeclaredLengthOver(max, "JSON body");
-        byte[] body = exchange.getRequestBody().readNBytes((int) max + 1);
+        byte[] body = requestBody().readNBytes((int) max + 1);
         if (body.length > max) {
             throw new HttpProblem(ApiError.payloadTooLarge("The JSON body is larger than the limit of " + max + " bytes"));
         }
@@ -71,7 +70,12 @@ public final class ApiExchange {
     /** The multipart/form-data body, streamed; 415 for any other content type. */
     public MultipartReader multipartBody() {
         String boundary = MultipartReader.boundaryOf(header("Content-Type"));
-        return new MultipartReader(exchange.getRequestBody(), boundary);
+        return new MultipartReader(requestBody(), boundary);
+    }
+
+    /** The body stream; a body the JDK cannot decode (a bad chunk size) is the client's error: 400. */
+    private InputStream requestBody() {
+        return new RequestBodyStream(exchange.getRequestBody());
     }
 
     /** Fails fast with 413 when the client announced a body larger than {@code max} bytes. */
@@ -102,6 +106,14 @@ public final class ApiExchange {
         try (OutputStream out = exchange.getResponseBody()) {
             bytesSent = body.transferTo(out);
         }
+    }
+
+    /** Starts a JSON answer of unknown length (chunked); the caller writes and closes the body. */
+    OutputStream startJson(int status) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        markResponded(status);
+        exchange.sendResponseHeaders(status, 0);
+        return exchange.getResponseBody();
     }
 
     /** Starts a {@code text/event-stream} answer with status 200. */

@@ -3,14 +3,9 @@ package com.mka1.server.api;
 import static com.mka1.server.testing.HttpTestClient.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mka1.api.responses.Response;
-import com.mka1.api.responses.ResponseCreateParams;
-import com.mka1.api.responses.ResponseService;
-import com.mka1.api.responses.ResponseStreamEvent;
 import com.mka1.core.EmbeddedMka1;
-import com.mka1.core.models.tiny.TinyModel;
 import com.mka1.server.Mka1Server;
-import com.mka1.server.auth.ApiKeys;
+import com.mka1.server.http.ApiKeys;
 import com.mka1.server.http.HttpLimits;
 import com.mka1.server.http.Router;
 import com.mka1.server.testing.HttpTestClient;
@@ -19,7 +14,6 @@ import com.mka1.server.testing.ScriptedTrainer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,27 +27,6 @@ class ChatCompletionFailureTest {
     @TempDir
     Path dataDir;
 
-    /** The real service, whose generation fails at its first text delta (the callback runs inside generation). */
-    private record FailingAtFirstDelta(ResponseService real) implements ResponseService {
-        @Override
-        public Response create(ResponseCreateParams params) {
-            return createStreaming(params, event -> {});
-        }
-
-        @Override
-        public Response createStreaming(ResponseCreateParams params, Consumer<ResponseStreamEvent> events) {
-            return real.createStreaming(params, event -> {
-                events.accept(event);
-                if (event instanceof ResponseStreamEvent.OutputTextDelta) throw new IllegalStateException("device lost");
-            });
-        }
-
-        @Override
-        public Response retrieve(String responseId) {
-            return real.retrieve(responseId);
-        }
-    }
-
     @Test
     void aFailedGenerationIsAnErrorAnswerOrAnErrorLineBeforeDone() throws Exception {
         EmbeddedMka1 engine = EmbeddedMka1.builder().dataDir(dataDir).modelsDir(dataDir.resolve("models"))
@@ -63,7 +36,7 @@ class ChatCompletionFailureTest {
         try (Mka1Server server = Mka1Server.start("127.0.0.1", 0, ApiKeys.parseList(KEY + ":user", "test"), router,
                 new ApiErrors(), new HttpLimits(1 << 20, 1 << 20), engine, 1)) {
             HttpTestClient http = new HttpTestClient(server.baseUri());
-            String request = "{\"model\":\"" + TinyModel.ID + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+            String request = "{\"model\":\"" + EmbeddedMka1.EMBEDDED_MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
                     + "\"max_tokens\":4,\"temperature\":0";
             String error = envelope("generation failed: device lost", "server_error", null, "server_error");
 

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo end to end: upload, train, checkpoints, loss chart, and a fine-tuned answer in the trained style. */
+/** The demo end to end: upload, LoRA on the pretrained mka1:tiny, checkpoints, loss chart, base vs fine-tuned answer. */
 class DemoCommandTest {
     @TempDir
     Path data;
 
     @Test
-    // The real demo, about a minute on two cores with the Vector API: mvn verify -pl mka1-server-lite -am
+    // The real demo, about 30 s on two cores with the Vector API: mvn verify -pl mka1-server-lite -am
     // -Dtest=DemoCommandTest -Dmka1.test.excludedGroups=gpu "-Dmka1.test.jvmArgs=--add-modules jdk.incubator.vector"
     @Tag("slow")
     void runsTheWholeStoryAndTheFineTunedAnswerFollowsTheTrainedStyle() {
@@ -28,23 +28,29 @@ class DemoCommandTest {
                 .run("demo", "--data-dir", data.toString());
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(err.toString(StandardCharsets.UTF_8) + text).isZero();
-        assertThat(text).contains("mka1 demo: fine-tune mka1:tiny into a support bot (data in " + data + ")")
-                .containsPattern("uploaded support-bot.jsonl as file_[0-9a-f]{32} \\(84480 bytes\\)")
+        assertThat(text).contains("mka1 demo: fine-tune mka1:tiny with LoRA into a storyteller (data in " + data + ")")
+                .containsPattern("uploaded stories.jsonl as file_[0-9a-f]{32} \\(63537 bytes\\)")
                 .contains("  Fine-tuning job started")
-                .contains("Training on 400 examples: 5 epochs, batch size 1, learning rate 0.000200, 2000 steps")
-                .contains("[##############################] 100%  step 2000/2000")
-                .contains("  step 2000  loss ")
-                .contains("ft:mka1:tiny:support-bot:ckpt-step-2000")
-                .contains("training loss:", "        step 1 .. 2000")
-                .contains("held-out question: " + DemoCommand.QUESTION)
-                .contains("base model (mka1:tiny):")
-                .contains("fine-tuned model (ft:mka1:tiny:support-bot):")
+                .contains("Training on 240 examples: 3 epochs, batch size 4, learning rate 0.000200, 180 steps")
+                .doesNotContain("randomly initialised")
+                .contains("[##############################] 100%  step 180/180")
+                .contains("  step  180  loss ")
+                .contains("ft:mka1:tiny:storyteller:ckpt-step-180")
+                .contains("training loss:", "        step 1 .. 180")
+                .contains("held-out request: " + DemoCommand.QUESTION)
+                .contains("(greedy answers, cut at \"The end.\" or 80 tokens: stories260K never learned to emit </s>")
                 .containsPattern("demo finished in \\d+ s");
-        String answer = text.substring(text.indexOf("fine-tuned model (ft:mka1:tiny:support-bot):"));
-        // the held-out question is about a late parcel: one of the two trained "delay" answers, word for word
-        assertThat(answer.lines().skip(1).findFirst().orElseThrow()).isIn(
-                "  Hi there! Sorry for the wait! Your order is with the courier and arrives in two days. - Max from Acme",
-                "  Hi there! Sorry it is late! Your parcel is on its way and arrives this week. - Max from Acme");
+        // the base model tells a story of its own; the fine-tune tells the trained kind, about the frog Sue it never saw
+        assertThat(answerOf(text, "base model (mka1:tiny):")).doesNotStartWith("Once upon a time, there was a");
+        assertThat(answerOf(text, "fine-tuned model (ft:mka1:tiny:storyteller):")).matches(
+                "Once upon a time, there was a [a-z]+ frog named Sue\\. Sue liked to [a-z ]+\\. "
+                        + "One day, Sue found a [a-z]+ [a-z]+ and was very happy\\.");
+    }
+
+    /** The line after {@code header}, without its indent. */
+    private static String answerOf(String text, String header) {
+        assertThat(text).contains(header);
+        return text.substring(text.indexOf(header)).lines().skip(1).findFirst().orElseThrow().strip();
     }
 
     @Test

@@ -50,7 +50,7 @@ class GenerateCommandTest {
     void greedyIdsFromPromptIdsEqualThePyTorchReference() throws IOException {
         String expected = fixtureList("greedyIds");
         String output = run("generate", "--model", shared().resolve("models/stories260k").toString(), "--prompt-ids",
-                fixtureList("greedyPrompt"), "--max-tokens", String.valueOf(expected.split(",").length), "--print-ids", "true",
+                fixtureList("greedyPrompt"), "--max-tokens", String.valueOf(expected.split(",").length), "--print-ids",
                 "--backend", "reference");
         assertThat(output).isEqualTo(expected + "\n");
     }

@@ -70,8 +70,8 @@ class ModelsPullCommandTest {
 
     @Test
     void rendersTheBar() {
-        assertThat(ByteProgressBar.render("model.safetensors", 3L << 20, 12L << 20))
+        assertThat(ProgressBar.render("model.safetensors", 3L << 20, 12L << 20))
                 .isEqualTo("[########......................]  25%  3.0/12.0 MiB  model.safetensors");
-        assertThat(ByteProgressBar.render("x", 5L << 20, -1)).isEqualTo("[..............................]   0%  5.0 MiB  x");
+        assertThat(ProgressBar.render("x", 5L << 20, -1)).isEqualTo("[..............................]   0%  5.0 MiB  x");
     }
 }

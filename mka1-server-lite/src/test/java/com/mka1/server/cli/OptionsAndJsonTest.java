@@ -3,6 +3,7 @@ package com.mka1.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mka1.api.JsonValue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,10 +33,13 @@ class OptionsAndJsonTest {
 
     @Test
     void jsonRoundTripsAndPrettyPrints() {
-        Object value = PlainJson.parse("{\"a\":[1,2.5,\"x\",true,null],\"b\":{}}", "test");
-        assertThat(value).isEqualTo(Map.of("a", java.util.Arrays.asList(1, 2.5, "x", true, null), "b", Map.of()));
-        assertThat(PlainJson.write(value)).isEqualTo("{\"a\":[1,2.5,\"x\",true,null],\"b\":{}}");
-        assertThat(PlainJson.pretty("{\"id\":\"x\",\"data\":[1,2]}")).isEqualTo("""
+        JsonValue value = JsonText.parse("{\"a\":[1,2.5,\"x\",true,null],\"b\":{}}", "test");
+        assertThat(value).isEqualTo(new JsonValue.Obj(Map.of("a", new JsonValue.Arr(List.of(JsonValue.Num.of(1), JsonValue.Num.of(2.5),
+                new JsonValue.Str("x"), new JsonValue.Bool(true), JsonValue.Null.INSTANCE)), "b", JsonValue.Obj.EMPTY)));
+        assertThat(PlainJson.parseObject("{\"a\":[1,2.5,\"x\",true,null],\"b\":{}}", "test"))
+                .isEqualTo(Map.of("a", java.util.Arrays.asList(1, 2.5, "x", true, null), "b", Map.of()));
+        assertThat(JsonText.write(value)).isEqualTo("{\"a\":[1,2.5,\"x\",true,null],\"b\":{}}");
+        assertThat(JsonText.pretty("{\"id\":\"x\",\"data\":[1,2]}")).isEqualTo("""
                 {
                   "id" : "x",
                   "data" : [
@@ -43,9 +47,9 @@ class OptionsAndJsonTest {
                     2
                   ]
                 }""");
-        assertThat(PlainJson.pretty("not json")).isEqualTo("not json");
-        assertThatThrownBy(() -> PlainJson.parseObject("[1]", "--body")).hasMessage("--body must be a JSON object");
-        assertThatThrownBy(() -> PlainJson.parse("{\"a\":", "--body")).hasMessageStartingWith("--body is not valid JSON: ");
+        assertThat(JsonText.pretty("not json")).isEqualTo("not json");
+        assertThatThrownBy(() -> JsonText.parseObject("[1]", "--body")).hasMessage("--body must be a JSON object");
+        assertThatThrownBy(() -> JsonText.parse("{\"a\":", "--body")).hasMessageStartingWith("--body is not valid JSON: ");
     }
 
     @Test
@@ -53,16 +57,21 @@ class OptionsAndJsonTest {
         WatchCommand.Progress progress = new WatchCommand.Progress();
         progress.observe(null, null, 0);
         assertThat(progress.render("queued")).isEqualTo("[..............................]   0%  queued");
-        progress.observe(Map.of("step", 10, "total_steps", 40, "train_loss", 1.23456), null, 1_000);
-        progress.observe(Map.of("step", 20, "total_steps", 40, "train_loss", 0.5), null, 11_000);
+        progress.observe(metrics(10, 40, 1.23456), null, 1_000);
+        progress.observe(metrics(20, 40, 0.5), null, 11_000);
         // 10 steps took 10 s, 20 steps remain: 20 s.
         assertThat(progress.render("running"))
                 .isEqualTo("[###############...............]  50%  step 20/40  loss 0.5000  ETA 0:20  running");
-        progress.observe(Map.of("step", 30, "total_steps", 40, "train_loss", 0.25), 1_000_095L, 1_000_000_000L);
+        progress.observe(metrics(30, 40, 0.25), JsonValue.Num.of(1_000_095L), 1_000_000_000L);
         assertThat(progress.render("running"))
                 .isEqualTo("[#######################.......]  75%  step 30/40  loss 0.2500  ETA 1:35  running");
         assertThat(progress.render("succeeded"))
                 .isEqualTo("[##############################] 100%  step 30/40  loss 0.2500  succeeded");
+    }
+
+    private static JsonValue.Obj metrics(long step, long total, double loss) {
+        return new JsonValue.Obj(Map.of("step", JsonValue.Num.of(step), "total_steps", JsonValue.Num.of(total),
+                "train_loss", JsonValue.Num.of(loss)));
     }
 
     @Test

@@ -30,7 +30,7 @@ class ServeCommandTest {
             HttpTestClient http = new HttpTestClient(server.baseUri());
             assertThat(http.get("/health").body()).isEqualTo("{\"status\":\"ok\"}");
             assertThat(http.get("/v1/whoami", "Authorization", "Bearer sk-b").body()).isEqualTo(
-                    "{\"object\":\"whoami\",\"role\":\"user\",\"key\":\"" + com.mka1.server.auth.ApiKeys.fingerprint("sk-b")
+                    "{\"object\":\"whoami\",\"role\":\"user\",\"key\":\"" + com.mka1.server.http.ApiKeys.fingerprint("sk-b")
                             + "\",\"on_behalf_of\":null,\"fine_tuning_allowed\":false}");
             assertThat(http.get("/v1/files", "Authorization", "Bearer sk-x").status()).isEqualTo(401);
         }

@@ -3,7 +3,7 @@ package com.mka1.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mka1.server.auth.Role;
+import com.mka1.server.http.Role;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

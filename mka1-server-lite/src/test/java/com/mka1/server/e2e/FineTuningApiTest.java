@@ -160,27 +160,6 @@ class FineTuningApiTest {
         assertThat(badLimit.status()).isEqualTo(400);
     }
 
-    @Test
-    void endUsersNeverSeeEachOthersJobs() {
-        String aliceFile = uploadAs("alice");
-        String aliceJob = (String) createJob("{\"model\":\"test:base\",\"training_file\":\"" + aliceFile + "\"}",
-                "X-On-Behalf-Of", "alice").get("id");
-        Reply bobCreate = server.http.postJson("/v1/fine_tuning/jobs",
-                "{\"model\":\"test:base\",\"training_file\":\"" + aliceFile + "\"}", admin("X-On-Behalf-Of", "bob"));
-        assertThat(bobCreate.status()).isEqualTo(400);
-        assertThat(PlainJson.parseObject(bobCreate.body(), "e").get("error")).asInstanceOf(
-                org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("code", "file_not_found");
-        for (String[] who : List.of(admin("X-On-Behalf-Of", "bob"), admin())) {
-            assertThat(server.http.get("/v1/fine_tuning/jobs/" + aliceJob, who).status()).isEqualTo(404);
-            assertThat(server.http.get("/v1/fine_tuning/jobs/" + aliceJob + "/events", who).status()).isEqualTo(404);
-            assertThat(server.http.postJson("/v1/fine_tuning/jobs/" + aliceJob + "/cancel", "", who).status())
-                    .isEqualTo(404);
-            assertThat(server.http.get("/v1/fine_tuning/jobs?limit=100", who).body()).doesNotContain(aliceJob);
-        }
-        assertThat(server.http.get("/v1/fine_tuning/jobs?limit=100", admin("X-On-Behalf-Of", "alice")).body())
-                .contains(aliceJob);
-    }
-
     private static void awaitStatus(String id, String wanted) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         String status = null;

@@ -27,28 +27,36 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** OpenAI's official Java client, changed only in base URL and key, drives the server. */
+/**
+ * OpenAI's official Java client, changed only in base URL and key, drives the server with strict
+ * response validation: every object it reads must carry the fields its schema requires, typed as
+ * the schema says. Only jobs read while {@code pausing}/{@code paused} (MKA1's pause/resume
+ * extension, outside OpenAI's status enum) go through a lenient client.
+ */
 class OpenAiSdkTest {
     @TempDir
     static Path dir;
     private static TestServer server;
     private static OpenAIClient admin;
+    private static OpenAIClient lenient;
 
     @BeforeAll
     static void start() {
         server = TestServer.start(dir.resolve("data"), new ScriptedTrainer(40, 20, 10));
-        admin = client(TestServer.ADMIN_KEY);
+        admin = client(TestServer.ADMIN_KEY, true);
+        lenient = client(TestServer.ADMIN_KEY, false);
     }
 
     @AfterAll
     static void stop() {
         admin.close();
+        lenient.close();
         server.close();
     }
 
-    private static OpenAIClient client(String key) {
+    private static OpenAIClient client(String key, boolean strict) {
         return OpenAIOkHttpClient.builder().baseUrl(server.root() + "/v1").apiKey(key).maxRetries(0)
-                .timeout(Duration.ofSeconds(20)).build();
+                .responseValidation(strict).timeout(Duration.ofSeconds(20)).build();
     }
 
     @Test
@@ -68,17 +76,18 @@ class OpenAiSdkTest {
 
         awaitStatus(created.id(), "running");
         awaitCheckpoint(created.id());
-        FineTuningJob pausing = admin.fineTuning().jobs().pause(created.id());
+        FineTuningJob pausing = lenient.fineTuning().jobs().pause(created.id());
         assertThat(pausing.status().asString()).isIn("pausing", "paused");
         awaitStatus(created.id(), "paused");
-        assertThat(admin.fineTuning().jobs().resume(created.id()).status().asString()).isIn("queued", "running");
+        assertThat(lenient.fineTuning().jobs().resume(created.id()).status().asString()).isIn("queued", "running");
 
         List<FineTuningJobEvent> events = admin.fineTuning().jobs().listEvents(created.id()).data();
         assertThat(events).isNotEmpty();
         assertThat(events).extracting(FineTuningJobEvent::message).contains("Job resumed");
         List<FineTuningJobCheckpoint> checkpoints = admin.fineTuning().jobs().checkpoints().list(created.id()).data();
         assertThat(checkpoints).isNotEmpty().allSatisfy(c -> assertThat(c.fineTuningJobId()).isEqualTo(created.id()));
-        assertThat(checkpoints.getFirst().stepNumber()).isEqualTo(10);
+        // Newest first; the resumed job may already have passed its next checkpoint, so the oldest is the first one.
+        assertThat(checkpoints.getLast().stepNumber()).isEqualTo(10);
 
         FineTuningJob cancelled = admin.fineTuning().jobs().cancel(created.id());
         assertThat(cancelled.status()).isEqualTo(FineTuningJob.Status.CANCELLED);
@@ -98,10 +107,127 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void everyJobStatusFilesAndModelsValidateStrictly() throws Exception {
+        Path train = TrainingData.writeChatFile(dir, "strict.jsonl", 12);
+        FileObject file = admin.files().create(FileCreateParams.builder().file(train).purpose(FilePurpose.FINE_TUNE).build());
+        assertThat(admin.files().list().data()).extracting(FileObject::id).contains(file.id());
+        assertThat(admin.files().list(com.openai.models.files.FileListParams.builder().purpose("batch").build()).data())
+                .isEmpty();
+        FineTuningJob job = admin.fineTuning().jobs().create(JobCreateParams.builder().model("test:base")
+                .trainingFile(file.id()).suffix("strict").build());
+        assertThat(job.status()).isIn(FineTuningJob.Status.VALIDATING_FILES, FineTuningJob.Status.QUEUED);
+        awaitStatus(job.id(), "succeeded");
+        FineTuningJob done = admin.fineTuning().jobs().retrieve(job.id());
+        assertThat(done.fineTunedModel()).contains("ft:test:base:strict");
+        assertThat(done.resultFiles()).hasSize(1);
+        assertThat(admin.files().retrieve(done.resultFiles().getFirst()).purpose())
+                .isEqualTo(FileObject.Purpose.FINE_TUNE_RESULTS);
+        assertThat(admin.fineTuning().jobs().listEvents(job.id()).data().getFirst().message())
+                .isEqualTo("The job has successfully completed");
+        assertThat(admin.fineTuning().jobs().checkpoints().list(job.id()).data())
+                .extracting(FineTuningJobCheckpoint::stepNumber).containsExactly(30L, 20L, 10L);
+
+        FileObject bad = admin.files().create(FileCreateParams.builder()
+                .file(Files.writeString(dir.resolve("bad.jsonl"), "not json\n")).purpose(FilePurpose.FINE_TUNE).build());
+        FineTuningJob failing = admin.fineTuning().jobs().create(JobCreateParams.builder().model("test:base")
+                .trainingFile(bad.id()).build());
+        awaitStatus(failing.id(), "failed");
+        FineTuningJob failed = admin.fineTuning().jobs().retrieve(failing.id());
+        assertThat(failed.error().orElseThrow().code()).isEqualTo("invalid_training_file");
+
+        com.openai.models.models.Model model = admin.models().retrieve("ft:test:base:strict");
+        assertThat(model.ownedBy()).isEqualTo("org_mka1");
+        assertThat(admin.models().list().data()).extracting(com.openai.models.models.Model::id)
+                .contains("test:base", "mka1:tiny", "ft:test:base:strict");
+        assertThat(admin.models().delete("ft:test:base:strict:ckpt-step-10").deleted()).isTrue();
+        assertThat(admin.files().delete(bad.id()).deleted()).isTrue();
+    }
+
+    @Test
+    void responsesStreamAndChatCompletionsValidateStrictly() {
+        com.openai.models.responses.ResponseCreateParams params = com.openai.models.responses.ResponseCreateParams.builder()
+                .model("mka1:tiny").input("Write a support reply.").maxOutputTokens(4).temperature(0).build();
+        List<com.openai.models.responses.ResponseStreamEvent> events;
+        try (var stream = admin.responses().createStreaming(params)) {
+            events = stream.stream().toList();
+        }
+        events.forEach(com.openai.models.responses.ResponseStreamEvent::validate);
+        assertThat(events.getFirst().isCreated()).isTrue();
+        assertThat(events).anySatisfy(e -> assertThat(e.isOutputTextDelta()).isTrue());
+        assertThat(events).anySatisfy(e -> assertThat(e.isOutputTextDone()).isTrue());
+        assertThat(events).anySatisfy(e -> assertThat(e.isContentPartDone()).isTrue());
+        com.openai.models.responses.ResponseStreamEvent last = events.getLast();
+        assertThat(last.isIncomplete() || last.isCompleted()).isTrue();
+        String streamed = events.stream().filter(com.openai.models.responses.ResponseStreamEvent::isOutputTextDelta)
+                .map(e -> e.asOutputTextDelta().delta()).reduce("", String::concat);
+        com.openai.models.responses.Response whole = admin.responses().create(params);
+        assertThat(whole.usage().orElseThrow().inputTokensDetails().cacheWriteTokens()).isZero();
+        assertThat(whole.output().getFirst().message().orElseThrow().content().getFirst().outputText().orElseThrow().text())
+                .isEqualTo(streamed);
+
+        com.openai.models.chat.completions.ChatCompletionCreateParams chat =
+                com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("mka1:tiny")
+                        .addUserMessage("Write a support reply.").maxCompletionTokens(4).temperature(0.0).build();
+        com.openai.models.chat.completions.ChatCompletion completion = admin.chat().completions().create(chat);
+        assertThat(completion.choices().getFirst().message().content()).contains(streamed);
+        assertThat(completion.choices().getFirst().message().refusal()).isEmpty();
+        List<com.openai.models.chat.completions.ChatCompletionChunk> chunks;
+        try (var stream = admin.chat().completions().createStreaming(chat.toBuilder().streamOptions(
+                com.openai.models.chat.completions.ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+            chunks = stream.stream().toList();
+        }
+        chunks.forEach(com.openai.models.chat.completions.ChatCompletionChunk::validate);
+        com.openai.models.chat.completions.ChatCompletionChunk usageChunk = chunks.getLast();
+        assertThat(usageChunk.choices()).isEmpty();
+        assertThat(usageChunk.usage().orElseThrow().completionTokens()).isEqualTo(4);
+        assertThat(usageChunk.usage().orElseThrow().totalTokens()).isEqualTo(completion.usage().orElseThrow().totalTokens());
+        assertThat(chunks.subList(0, chunks.size() - 1)).allSatisfy(c -> assertThat(c.usage()).isEmpty());
+        assertThat(chunks.stream().flatMap(c -> c.choices().stream()).flatMap(c -> c.delta().content().stream())
+                .reduce("", String::concat)).isEqualTo(streamed);
+    }
+
+    @Test
+    void jsonSchemaTextFormatThroughTheSdk() throws Exception {
+        com.openai.models.responses.ResponseFormatTextJsonSchemaConfig.Schema schema =
+                com.openai.models.responses.ResponseFormatTextJsonSchemaConfig.Schema.builder()
+                        .putAdditionalProperty("type", com.openai.core.JsonValue.from("object"))
+                        .putAdditionalProperty("properties", com.openai.core.JsonValue.from(java.util.Map.of(
+                                "city", java.util.Map.of("type", "string", "maxLength", 10))))
+                        .putAdditionalProperty("required", com.openai.core.JsonValue.from(List.of("city")))
+                        .putAdditionalProperty("additionalProperties", com.openai.core.JsonValue.from(false)).build();
+        com.openai.models.responses.Response response = admin.responses().create(
+                com.openai.models.responses.ResponseCreateParams.builder().model("mka1:tiny").input("Which city?")
+                        .maxOutputTokens(60).temperature(1.0)
+                        .text(com.openai.models.responses.ResponseTextConfig.builder().format(
+                                com.openai.models.responses.ResponseFormatTextJsonSchemaConfig.builder().name("city")
+                                        .schema(schema).strict(true).build()).build()).build());
+        response.validate(); // the SDK's strict check of every field, the echoed text.format included
+        assertThat(response.text().orElseThrow().format().orElseThrow().jsonSchema().orElseThrow().name()).isEqualTo("city");
+        String text = response.output().getFirst().message().orElseThrow().content().getFirst().outputText()
+                .orElseThrow().text();
+        var parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        assertThat(parsed.size()).as(text).isEqualTo(1);
+        assertThat(parsed.get("city").isTextual()).as(text).isTrue();
+
+        // the SDK's own structured outputs: a schema derived from a class, the answer read back into it
+        com.openai.models.responses.StructuredResponse<CityAnswer> typed = admin.responses().create(
+                com.openai.models.responses.ResponseCreateParams.builder().model("mka1:tiny").input("Which city?")
+                        .maxOutputTokens(80).text(CityAnswer.class).build());
+        CityAnswer answer = typed.output().getFirst().message().orElseThrow().content().getFirst().outputText().orElseThrow();
+        assertThat(answer.city).isNotNull();
+    }
+
+    /** The answer class of the SDK's class-based structured outputs. */
+    public static final class CityAnswer {
+        public String city;
+        public long population;
+    }
+
+    @Test
     void errorsArriveAsTheSdksTypedExceptions() {
         assertThatThrownBy(() -> admin.fineTuning().jobs().retrieve("ftjob_missing"))
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("No such fine-tuning job: ftjob_missing");
-        OpenAIClient user = client(TestServer.USER_KEY);
+        OpenAIClient user = client(TestServer.USER_KEY, true);
         try {
             assertThatThrownBy(() -> user.fineTuning().jobs().list())
                     .isInstanceOf(PermissionDeniedException.class)
@@ -118,7 +244,7 @@ class OpenAiSdkTest {
     private static void awaitStatus(String id, String wanted) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            if (admin.fineTuning().jobs().retrieve(id).status().asString().equals(wanted)) {
+            if (lenient.fineTuning().jobs().retrieve(id).status().asString().equals(wanted)) {
                 return;
             }
             Thread.sleep(20);

@@ -3,11 +3,6 @@ package com.mka1.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mka1.api.JsonValue;
-import com.mka1.core.compute.ReferenceDevice;
-import com.mka1.core.data.ChatMessage;
-import com.mka1.core.inference.DecodeSession;
-import com.mka1.core.inference.ServedModel;
-import com.mka1.core.inference.ServedModelLoader;
 import com.mka1.core.json.FieldReader;
 import com.mka1.core.json.FileObjectCodec;
 import com.mka1.core.json.Json;
@@ -22,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -39,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PEFT adapters made elsewhere, added with {@code mka1 models add} beside stories260k, served over
  * HTTP and exported over HTTP. The adapters are the nine PEFT 0.21 ones of
  * {@code ../shared/adapters/stories260k/}: {@code mka1 generate} on their prompts gives PEFT's greedy
- * ids, and {@code /v1/responses} gives the greedy answer of the adapter folded into the base.
+ * ids, and {@code /v1/responses} gives the greedy answer of the adapter's merged Hugging Face export.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PeftAdaptersOverHttpTest {
@@ -96,12 +90,11 @@ class PeftAdaptersOverHttpTest {
         Reply list = server.http.get("/v1/models", TestServer.bearer(TestServer.USER_KEY));
         for (String v : variants) {
             assertThat(list.body()).contains("\"id\":\"peft:" + v + "\"");
-            Map<String, Object> ref = com.mka1.core.safetensors.JsonTree.parseObject(
-                    Files.readAllBytes(shared("adapters/stories260k/" + v + "/reference.json")), v);
-            for (Object o : (List<?>) ref.get("prompts")) {
-                Map<?, ?> prompt = (Map<?, ?>) o;
-                String promptIds = ids((List<?>) prompt.get("prompt_ids"));
-                String greedy = ids((List<?>) prompt.get("greedy_ids"));
+            JsonValue.Obj ref = Json.parseObject(Files.readAllBytes(shared("adapters/stories260k/" + v + "/reference.json")), v);
+            for (JsonValue o : ((JsonValue.Arr) ref.get("prompts")).items()) {
+                JsonValue.Obj prompt = (JsonValue.Obj) o;
+                String promptIds = ids(prompt.get("prompt_ids"));
+                String greedy = ids(prompt.get("greedy_ids"));
                 CliRun run = local("generate", "--model", "peft:" + v, "--prompt-ids", promptIds, "--max-tokens", "24",
                         "--print-ids", "true");
                 assertThat(run.exitCode()).as(run.err()).isZero();
@@ -112,36 +105,22 @@ class PeftAdaptersOverHttpTest {
     }
 
     @Test
-    void everyAdapterAnswersOverHttpAsTheFoldedModelDoes() {
-        ServedModelLoader folded = new ServedModelLoader(server.engine().modelRegistry(), ReferenceDevice::new, true);
+    void everyAdapterAnswersOverHttpAsItsMergedExportDoes() {
         for (String v : variants) {
-            Reply reply = server.http.postJson("/v1/responses", "{\"model\":\"peft:" + v + "\",\"input\":\"" + QUESTION
-                    + "\",\"temperature\":0,\"max_output_tokens\":16}", TestServer.bearer(TestServer.USER_KEY));
-            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-            String text = ResponseCodec.INSTANCE.read(Json.parse(reply.body().getBytes())).outputText();
-            assertThat(text).as(v).isEqualTo(greedyAnswer(folded, "peft:" + v, 16)).isNotBlank();
+            Path merged = models.resolve("merged-" + v);
+            CliRun export = local("models", "export", "peft:" + v, "--format", "hf", "--output", merged.toString());
+            assertThat(export.exitCode()).as(export.err()).isZero();
+            String adapterAnswer = greedyAnswer("peft:" + v);
+            assertThat(adapterAnswer).as(v).isNotBlank().isEqualTo(greedyAnswer("local:merged-" + v));
         }
     }
 
-    /** The greedy answer to {@link #QUESTION}, argmax step by step until a stop token. */
-    private static String greedyAnswer(ServedModelLoader loader, String id, int maxTokens) {
-        try (ServedModel m = loader.load(loader.route(id))) {
-            int[] prompt = m.chatTemplate().render(List.of(ChatMessage.of("user", QUESTION)), null, true).ids();
-            int[] stops = m.stopTokenIds();
-            List<Integer> out = new ArrayList<>();
-            try (DecodeSession s = m.languageModel().openSession(prompt.length + maxTokens)) {
-                float[] logits = s.append(prompt);
-                while (out.size() < maxTokens) {
-                    int best = 0;
-                    for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-                    int next = best;
-                    if (Arrays.stream(stops).anyMatch(x -> x == next)) break;
-                    out.add(next);
-                    logits = s.append(new int[] {next});
-                }
-            }
-            return m.tokenizer().decode(out.stream().mapToInt(Integer::intValue).toArray(), true);
-        }
+    /** The greedy answer of {@code model} to {@link #QUESTION} over HTTP. */
+    private String greedyAnswer(String model) {
+        Reply reply = server.http.postJson("/v1/responses", "{\"model\":\"" + model + "\",\"input\":\"" + QUESTION
+                + "\",\"temperature\":0,\"max_output_tokens\":16}", TestServer.bearer(TestServer.USER_KEY));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return ResponseCodec.INSTANCE.read(Json.parse(reply.body().getBytes())).outputText();
     }
 
     @Test
@@ -234,8 +213,8 @@ class PeftAdaptersOverHttpTest {
         assertThat(error.string("message")).contains("unsupported lora_bias = true");
     }
 
-    private static String ids(List<?> values) {
-        return values.stream().map(o -> String.valueOf(((Number) o).longValue())).collect(Collectors.joining(","));
+    private static String ids(JsonValue values) {
+        return ((JsonValue.Arr) values).items().stream().map(Json::text).collect(Collectors.joining(","));
     }
 
     private static List<String> zipEntries(byte[] zip) throws IOException {

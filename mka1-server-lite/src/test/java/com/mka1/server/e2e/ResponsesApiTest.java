@@ -1,5 +1,6 @@
 package com.mka1.server.e2e;
 
+import static com.mka1.server.testing.HttpTestClient.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mka1.server.cli.PlainJson;
@@ -80,7 +81,7 @@ class ResponsesApiTest {
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body()).isEqualTo(created.body());
         assertThat(server.http.get("/v1/responses/" + response.get("id"), as("bob")).status()).isEqualTo(404);
-        assertThat(server.http.get("/v1/responses/" + response.get("id"), USER).status()).isEqualTo(404);
+        assertThat(server.http.get("/v1/responses/" + response.get("id"), USER).body()).isEqualTo(created.body());
     }
 
     @Test
@@ -132,6 +133,61 @@ class ResponsesApiTest {
             assertThat(streamed.header("Content-Type")).isEqualTo("application/json");
             assertThat(streamed.body()).isEqualTo(unknownModel.body());
         }
+    }
+
+    @Test
+    void unsupportedAndUnknownFieldsAre400NamingTheFieldAndDefaultsAreAccepted() {
+        String base = "{\"model\":\"" + MODEL + "\",\"input\":\"Hi\",\"max_output_tokens\":2,";
+        String chat = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":2,";
+        String noTools = "function and built-in tools are not implemented";
+        record Case(String path, String body, String message, String param, String code) {}
+        List<Case> cases = List.of(
+                new Case("/v1/responses", base + "\"tools\":\"x\"}",
+                        "Invalid type for 'tools': expected an array, but got a string instead.", "tools", "invalid_type"),
+                new Case("/v1/responses", base + "\"tools\":[{\"type\":\"function\",\"name\":\"f\"}]}",
+                        "Unsupported parameter: 'tools' is not supported by this server yet (" + noTools + ").",
+                        "tools", "unsupported_parameter"),
+                new Case("/v1/responses", base + "\"text\":\"notanobject\"}",
+                        "Invalid type for 'text': expected an object, but got a string instead.", "text", "invalid_type"),
+                new Case("/v1/responses", base + "\"text\":{\"format\":{\"type\":\"yaml\"}}}",
+                        "Invalid 'text.format.type': must be one of text, json_object, json_schema; got 'yaml'.", "text.format.type", "invalid_value"),
+                new Case("/v1/responses", base + "\"tool_choice\":\"required\"}",
+                        "Unsupported parameter: 'tool_choice' is not supported by this server yet (" + noTools + ").",
+                        "tool_choice", "unsupported_parameter"),
+                new Case("/v1/responses", base + "\"tool_choice\":\"sometimes\"}",
+                        "Invalid value for 'tool_choice': 'sometimes'; expected one of auto, none, required.",
+                        "tool_choice", "invalid_value"),
+                new Case("/v1/responses", base + "\"max_tool_calls\":3}",
+                        "Unsupported parameter: 'max_tool_calls' is not supported by this server yet (" + noTools + ").",
+                        "max_tool_calls", "unsupported_parameter"),
+                new Case("/v1/responses", base + "\"max_tool_calls\":\"3\"}",
+                        "Invalid type for 'max_tool_calls': expected an integer, but got a string instead.",
+                        "max_tool_calls", "invalid_type"),
+                new Case("/v1/responses", base + "\"temprature\":0}", "Unknown parameter: 'temprature'.", "temprature",
+                        "unknown_parameter"),
+                new Case("/v1/chat/completions", chat + "\"tools\":\"x\"}",
+                        "Invalid type for 'tools': expected an array, but got a string instead.", "tools", "invalid_type"),
+                new Case("/v1/chat/completions", chat + "\"response_format\":{\"type\":\"yaml\"}}",
+                        "Invalid 'response_format.type': must be one of text, json_object, json_schema; got 'yaml'.",
+                        "response_format.type", "invalid_value"),
+                new Case("/v1/chat/completions", chat + "\"n\":2}",
+                        "Unsupported parameter: 'n' is not supported by this server yet (one choice per request).", "n",
+                        "unsupported_parameter"),
+                new Case("/v1/chat/completions", chat + "\"bogus\":true}", "Unknown parameter: 'bogus'.", "bogus",
+                        "unknown_parameter"));
+        for (Case c : cases) {
+            Reply reply = server.http.postJson(c.path(), c.body(), USER);
+            assertThat(reply.status()).as(c.body()).isEqualTo(400);
+            assertThat(reply.body()).as(c.body()).isEqualTo(envelope(c.message(), "invalid_request_error", c.param(), c.code()));
+        }
+        // what the server does anyway, said explicitly, is accepted
+        Reply defaults = server.http.postJson("/v1/responses", base + "\"tools\":[],\"tool_choice\":\"auto\","
+                + "\"parallel_tool_calls\":true,\"text\":{\"format\":{\"type\":\"text\"}},\"truncation\":\"disabled\","
+                + "\"background\":false,\"include\":[],\"tool_choice\":null}", USER);
+        assertThat(defaults.status()).as(defaults.body()).isEqualTo(200);
+        Reply chatDefaults = server.http.postJson("/v1/chat/completions", chat + "\"tools\":[],\"n\":1,"
+                + "\"response_format\":{\"type\":\"text\"},\"logprobs\":false,\"frequency_penalty\":0}", USER);
+        assertThat(chatDefaults.status()).as(chatDefaults.body()).isEqualTo(200);
     }
 
     @Test
@@ -203,8 +259,21 @@ class ResponsesApiTest {
         assertThat(streamed.exitCode()).as(streamed.err()).isZero();
         assertThat(streamed.out()).startsWith("event: response.created\ndata: {\"type\":\"response.created\"");
 
-        CliRun badInput = server.cli("llm", "responses", "create", "--model", MODEL, "--input", "Hi");
+        CliRun plain = server.cli("llm", "responses", "create", "--model", MODEL, "--input", "Hi", "--temperature", "0",
+                "--max-output-tokens", "3");
+        CliRun quoted = server.cli("llm", "responses", "create", "--model", MODEL, "--input", "\"Hi\"", "--temperature", "0",
+                "--max-output-tokens", "3");
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(outputText(plain.out())).isEqualTo(outputText(quoted.out()));
+
+        CliRun badInput = server.cli("llm", "responses", "create", "--model", MODEL, "--input", "[{\"role\"");
         assertThat(badInput.exitCode()).isEqualTo(2);
-        assertThat(badInput.err()).startsWith("mka1 llm responses create: --input (a JSON value, e.g. '\"Hello\"') is not valid JSON");
+        assertThat(badInput.err()).startsWith(
+                "mka1 llm responses create: --input (plain text, a JSON string or a JSON list of messages) is not valid JSON");
+    }
+
+    private static String outputText(String responseJson) {
+        Map<?, ?> message = (Map<?, ?>) ((List<?>) PlainJson.parseObject(responseJson, "r").get("output")).getFirst();
+        return (String) ((Map<?, ?>) ((List<?>) message.get("content")).getFirst()).get("text");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mka1.server.Mka1Server;
-import com.mka1.server.auth.ApiKeys;
 import com.mka1.server.testing.HttpTestClient;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package com.mka1.server.testing;
 
+import com.mka1.core.storage.AtomicFiles;
 import com.mka1.core.train.CheckpointInfo;
 import com.mka1.core.train.StepMetrics;
 import com.mka1.core.train.Trainer;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * A test-scope {@link Trainer} with a known script: {@code totalSteps} steps of {@code stepMillis}
  * each, loss {@code 2/step}, a checkpoint every {@code checkpointEvery} steps, and resumable state
- * (the last finished step) in the run's state directory. It lets the HTTP tests drive the whole
+ * (the last finished step) in the run's state directory. The final model is a copy of the base's
+ * weights when the base has them (so it can be served), else an empty adapter. It lets the HTTP tests drive the whole
  * job lifecycle in milliseconds; the real trainer is tested in mka1-core.
  */
 public final class ScriptedTrainer implements Trainer {
@@ -32,6 +34,11 @@ public final class ScriptedTrainer implements Trainer {
         this.checkpointEvery = checkpointEvery;
     }
 
+    /** Atomically, as a real trainer saves its state: a process killed mid-write leaves the old state. */
+    private static void saveState(Path stateFile, int step) throws IOException {
+        AtomicFiles.write(stateFile, Integer.toString(step).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public static double lossAt(int step) {
         return 2.0 / step;
     }
@@ -45,12 +52,12 @@ public final class ScriptedTrainer implements Trainer {
                     done, "test"));
             for (int step = done + 1; step <= totalSteps; step++) {
                 if (listener.stopRequested()) {
-                    Files.writeString(stateFile, Integer.toString(step - 1));
+                    saveState(stateFile, step - 1);
                     return new TrainingResult.Stopped(step - 1);
                 }
                 Thread.sleep(stepMillis);
                 listener.step(new StepMetrics(step, totalSteps, lossAt(step), 0.5, 1e-4, TOKENS_PER_STEP, stepMillis));
-                Files.writeString(stateFile, Integer.toString(step));
+                saveState(stateFile, step);
                 if (step % checkpointEvery == 0 && step < totalSteps) {
                     Path dir = Files.createDirectories(run.outputDir().resolve("checkpoint-" + step));
                     Files.writeString(dir.resolve("adapter_config.json"), "{}");
@@ -59,7 +66,14 @@ public final class ScriptedTrainer implements Trainer {
                 }
             }
             Path model = Files.createDirectories(run.outputDir().resolve("final"));
-            Files.writeString(model.resolve("adapter_config.json"), "{}");
+            if (Files.isRegularFile(run.baseModelDir().resolve("model.safetensors"))) {
+                // a base with weights (mka1:tiny): the "fine-tuned" model is its unchanged full copy, so it can answer
+                for (String name : new String[] {"config.json", "model.safetensors"}) {
+                    Files.copy(run.baseModelDir().resolve(name), model.resolve(name));
+                }
+            } else {
+                Files.writeString(model.resolve("adapter_config.json"), "{}");
+            }
             return new TrainingResult.Completed(model, totalSteps * TOKENS_PER_STEP,
                     Map.of("train_loss", lossAt(totalSteps), "train_mean_token_accuracy", 0.5));
         } catch (IOException e) {

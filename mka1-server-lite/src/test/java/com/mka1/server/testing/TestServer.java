@@ -5,7 +5,7 @@ import com.mka1.core.train.Trainer;
 import com.mka1.server.Mka1Server;
 import com.mka1.server.api.ApiErrors;
 import com.mka1.server.api.ApiRoutes;
-import com.mka1.server.auth.ApiKeys;
+import com.mka1.server.http.ApiKeys;
 import com.mka1.server.cli.Cli;
 import com.mka1.server.cli.CommandRegistry;
 import com.mka1.server.http.HttpLimits;
@@ -65,7 +65,7 @@ public final class TestServer implements AutoCloseable {
                     .maxUploadBytes(limits.maxUploadBytes()).build();
             Mka1Server server = Mka1Server.start("127.0.0.1", 0,
                     ApiKeys.parseList(ADMIN_KEY + ":admin," + USER_KEY + ":user", "test"),
-                    ApiRoutes.build(engine, dataDir.resolve("spool")), new ApiErrors(), limits, engine, 5);
+                    ApiRoutes.build(engine, dataDir.resolve("spool")), new ApiErrors(), limits, engine, engine::writable, 5);
             return new TestServer(dataDir, engine, server);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

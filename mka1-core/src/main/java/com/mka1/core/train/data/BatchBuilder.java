@@ -1,6 +1,6 @@
 package com.mka1.core.train.data;
 
-import com.mka1.core.train.PackedBatch;
+import com.mka1.core.model.PackedBatch;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,8 @@
 package com.mka1.core.train.loop;
 
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.TrainableModel;
+import com.mka1.core.storage.AtomicFiles;
+import com.mka1.core.model.PackedBatch;
+import com.mka1.core.model.TrainableModel;
 import com.mka1.core.train.data.BatchBuilder;
 import com.mka1.core.train.data.PreferencePair;
 import com.mka1.core.train.data.SplitMix64;

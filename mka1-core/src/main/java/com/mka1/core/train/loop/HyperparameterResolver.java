@@ -1,12 +1,19 @@
 package com.mka1.core.train.loop;
 
-import com.mka1.core.train.TrainingFailedException;
-import com.mka1.core.train.TrainingSettings;
+import com.mka1.core.model.LoraSpec;
+import com.mka1.core.model.Projection;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.train.optim.LearningRateSchedule;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import com.mka1.core.train.TrainingSettings;
+import com.mka1.core.train.TrainingFailedException;
 
 /**
- * Checks requested settings against their ranges and resolves "auto" (null) values from the data
- * set size, following OpenAI's published rules where they exist:
+ * The one place where requested settings are checked against their ranges and "auto" (null)
+ * values are resolved, from the data set size and the model, following OpenAI's published rules
+ * where they exist:
  * <ul>
  *   <li>n_epochs: 3; more for small sets so that epochs x examples reaches 100 (at most 25), fewer
  *       for large sets so that it stays near 25,000 (at least 1).</li>
@@ -14,6 +21,8 @@ import com.mka1.core.train.optim.LearningRateSchedule;
  *   <li>learning_rate_multiplier: 1, on a base rate of 2e-4 (LoRA) or 2e-5 (full fine-tuning).</li>
  *   <li>beta 0.1, warmup_ratio 0.1, lr_scheduler linear, max_seq_length the smaller of the
  *       model's context and 2048, gradient clipping at norm 1.</li>
+ *   <li>LoRA unless full_fine_tune: rank 8, alpha 16, dropout 0.05 on all seven projections;
+ *       continuing an adapter keeps its rank, alpha and targets.</li>
  * </ul>
  */
 public final class HyperparameterResolver {
@@ -24,15 +33,30 @@ public final class HyperparameterResolver {
     static final double LORA_BASE_LEARNING_RATE = 2e-4;
     static final double FULL_BASE_LEARNING_RATE = 2e-5;
     static final int DEFAULT_MAX_SEQ_LENGTH = 2048;
+    static final int DEFAULT_LORA_RANK = 8;
+    static final double DEFAULT_LORA_ALPHA = 16;
+    static final double DEFAULT_LORA_DROPOUT = 0.05;
 
     private HyperparameterResolver() {}
 
     /**
-     * Resolves {@code settings} for {@code examples} training examples on a model whose context
-     * holds {@code modelMaxPositions} tokens.
+     * The packed row length alone ({@code max_seq_length}), which the training data must be
+     * encoded with before the other values, which depend on the example count, can be resolved.
      */
-    public static Hyperparameters resolve(TrainingSettings settings, int examples, int modelMaxPositions)
-            throws TrainingFailedException {
+    public static int maxSeqLength(TrainingSettings settings, int modelMaxPositions) throws TrainingFailedException {
+        return settings.maxSeqLength() != null
+                ? checkRange("max_seq_length", settings.maxSeqLength(), 2, modelMaxPositions)
+                : Math.min(modelMaxPositions, DEFAULT_MAX_SEQ_LENGTH);
+    }
+
+    /**
+     * Resolves {@code settings} for {@code examples} training examples on a model whose context
+     * holds {@code modelMaxPositions} tokens. {@code initSeed} seeds the LoRA A matrices (the job's
+     * seed, so runs repeat); {@code continuedAdapter} is the saved adapter a run continues (LoRA
+     * with its rank, alpha and targets, the requested dropout), or null.
+     */
+    public static ResolvedHyperparameters resolve(TrainingSettings settings, int examples, int modelMaxPositions,
+                                                  long initSeed, LoraSpec continuedAdapter) throws TrainingFailedException {
         if (examples < 1) {
             throw new TrainingFailedException("invalid_training_file", "training_file", "the training file has no usable examples");
         }
@@ -54,11 +78,39 @@ public final class HyperparameterResolver {
         } catch (IllegalArgumentException e) {
             throw invalid("lr_scheduler", e.getMessage());
         }
-        int maxSeq = settings.maxSeqLength() != null
-                ? checkRange("max_seq_length", settings.maxSeqLength(), 2, modelMaxPositions)
-                : Math.min(modelMaxPositions, DEFAULT_MAX_SEQ_LENGTH);
-        double base = Boolean.TRUE.equals(settings.fullFineTune()) ? FULL_BASE_LEARNING_RATE : LORA_BASE_LEARNING_RATE;
-        return new Hyperparameters(nEpochs, batchSize, multiplier, base, beta, warmup, decay, maxSeq, 1.0);
+        int maxSeq = maxSeqLength(settings, modelMaxPositions);
+        TrainableWeights weights = weights(settings, initSeed, continuedAdapter);
+        double base = weights instanceof TrainableWeights.Full ? FULL_BASE_LEARNING_RATE : LORA_BASE_LEARNING_RATE;
+        return new ResolvedHyperparameters(nEpochs, batchSize, multiplier, base, beta, warmup, decay, maxSeq, 1.0, weights);
+    }
+
+    private static TrainableWeights weights(TrainingSettings settings, long initSeed, LoraSpec continued)
+            throws TrainingFailedException {
+        if (Boolean.TRUE.equals(settings.fullFineTune())) return new TrainableWeights.Full();
+        int rank = settings.loraRank() != null ? settings.loraRank() : DEFAULT_LORA_RANK;
+        if (rank < 1 || rank > 1024) throw invalid("lora_rank", "lora_rank must be between 1 and 1024, got " + rank);
+        double alpha = settings.loraAlpha() != null ? settings.loraAlpha() : DEFAULT_LORA_ALPHA;
+        if (!(alpha > 0)) throw invalid("lora_alpha", "lora_alpha must be > 0, got " + alpha);
+        double dropout = settings.loraDropout() != null ? settings.loraDropout() : DEFAULT_LORA_DROPOUT;
+        if (!(dropout >= 0 && dropout < 1)) throw invalid("lora_dropout", "lora_dropout must be in [0, 1), got " + dropout);
+        Set<Projection> targets = targets(settings.loraTargets());
+        if (continued != null) return new TrainableWeights.Lora(new LoraSpec(continued.rank(), continued.alpha(), dropout,
+                continued.targets(), initSeed));
+        return new TrainableWeights.Lora(new LoraSpec(rank, alpha, dropout, targets, initSeed));
+    }
+
+    private static Set<Projection> targets(List<String> names) throws TrainingFailedException {
+        if (names == null) return EnumSet.allOf(Projection.class);
+        if (names.isEmpty()) throw invalid("lora_target_modules", "lora_target_modules must name at least one module");
+        Set<Projection> targets = EnumSet.noneOf(Projection.class);
+        for (String name : names) {
+            try {
+                targets.addAll(Projection.parseModules(name));
+            } catch (IllegalArgumentException e) {
+                throw invalid("lora_target_modules", e.getMessage());
+            }
+        }
+        return targets;
     }
 
     static int autoEpochs(int examples) {

@@ -1,6 +1,6 @@
 package com.mka1.core.train.loop;
 
-import com.mka1.core.train.TrainableModel;
+import com.mka1.core.model.TrainableModel;
 import com.mka1.core.train.data.SplitMix64;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,8 +1,9 @@
 package com.mka1.core.train.loop;
 
+import com.mka1.core.storage.AtomicFiles;
 import com.mka1.core.train.CheckpointInfo;
 import com.mka1.core.train.StepMetrics;
-import com.mka1.core.train.TrainableModel;
+import com.mka1.core.model.TrainableModel;
 import com.mka1.core.train.TrainingFailedException;
 import com.mka1.core.train.TrainingListener;
 import com.mka1.core.train.TrainingPlan;
@@ -51,7 +52,7 @@ public final class TrainingLoop {
 
     private final TrainableModel model;
     private final Objective objective;
-    private final Hyperparameters hp;
+    private final ResolvedHyperparameters hp;
     private final long seed;
     private final Directories dirs;
     private final ModelExporter exporter;
@@ -60,7 +61,7 @@ public final class TrainingLoop {
     private final int stepsPerEpoch;
     private final int totalSteps;
 
-    public TrainingLoop(TrainableModel model, Objective objective, Hyperparameters hp, long seed, Directories dirs,
+    public TrainingLoop(TrainableModel model, Objective objective, ResolvedHyperparameters hp, long seed, Directories dirs,
                         ModelExporter exporter, String backendName, LoopOptions options) {
         if (objective.trainingSize() == 0) throw new IllegalArgumentException("no training items");
         this.model = model;

@@ -1,6 +1,7 @@
 package com.mka1.core.train.loop;
 
-import com.mka1.core.train.Parameter;
+import com.mka1.core.storage.AtomicFiles;
+import com.mka1.core.model.Parameter;
 import com.mka1.core.train.optim.AdamW;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.Tensor;

@@ -1,6 +1,6 @@
 package com.mka1.core.train.optim;
 
-import com.mka1.core.train.Parameter;
+import com.mka1.core.model.Parameter;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Tensor;

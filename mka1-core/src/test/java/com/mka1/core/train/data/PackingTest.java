@@ -3,7 +3,7 @@ package com.mka1.core.train.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mka1.core.train.PackedBatch;
+import com.mka1.core.model.PackedBatch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,8 @@ package com.mka1.core.train.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.mka1.core.train.Parameter;
+import com.mka1.core.model.Parameter;
+import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.train.TrainingResult;
 import com.mka1.core.train.data.PreferencePair;
 import com.mka1.core.train.data.SplitMix64;
@@ -99,7 +100,7 @@ class DpoObjectiveTest {
 
     @Test
     void trainingPrefersTheChosenRepliesAndResumesWithTheSavedReference() throws Exception {
-        Hyperparameters hp = new Hyperparameters(3, 4, 1.0, 0.1, 0.5, 0.0, Decay.LINEAR, 16, 1.0);
+        ResolvedHyperparameters hp = new ResolvedHyperparameters(3, 4, 1.0, 0.1, 0.5, 0.0, Decay.LINEAR, 16, 1.0, new TrainableWeights.Full());
         LoopOptions options = new LoopOptions(Duration.ofHours(1), 3, AdamW.Config.defaults());
         List<PreferencePair> train = pairs(12, 1);
         List<PreferencePair> valid = pairs(4, 2);

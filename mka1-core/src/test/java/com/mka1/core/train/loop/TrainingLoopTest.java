@@ -27,6 +27,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.mka1.core.model.TrainableWeights;
 
 class TrainingLoopTest {
     private static final int VOCAB = 16;
@@ -52,13 +53,13 @@ class TrainingLoopTest {
         return out;
     }
 
-    private Hyperparameters hp(int epochs, int batch) {
-        return new Hyperparameters(epochs, batch, 1.0, 0.3, 0.1, 0.1, Decay.LINEAR, 24, 1.0);
+    private ResolvedHyperparameters hp(int epochs, int batch) {
+        return new ResolvedHyperparameters(epochs, batch, 1.0, 0.3, 0.1, 0.1, Decay.LINEAR, 24, 1.0, new TrainableWeights.Full());
     }
 
     private static final LoopOptions OPTIONS = new LoopOptions(Duration.ofHours(1), 3, AdamW.Config.defaults());
 
-    private TrainingResult run(BigramModel model, Hyperparameters hp, Path root, RecordingListener listener, int rowsPerBatch)
+    private TrainingResult run(BigramModel model, ResolvedHyperparameters hp, Path root, RecordingListener listener, int rowsPerBatch)
             throws TrainingFailedException {
         SupervisedObjective objective = new SupervisedObjective(examples(20, 1), examples(6, 2), hp.maxSeqLength(), rowsPerBatch, 0);
         TrainingLoop loop = new TrainingLoop(model, objective, hp, 42, new TrainingLoop.Directories(root.resolve("state"), root.resolve("out")),
@@ -108,7 +109,7 @@ class TrainingLoopTest {
 
     @Test
     void stopAndResumeReachBitIdenticalWeights() throws Exception {
-        Hyperparameters hp = hp(3, 3); // 7 steps per epoch, 21 steps
+        ResolvedHyperparameters hp = hp(3, 3); // 7 steps per epoch, 21 steps
         float[] uninterrupted;
         List<StepMetrics> allSteps;
         try (BigramModel model = new BigramModel(device, VOCAB, 7, 0.25)) {
@@ -139,7 +140,7 @@ class TrainingLoopTest {
 
     @Test
     void aCrashedRunRestartsFromItsLastSavedStateToTheSameWeights() throws Exception {
-        Hyperparameters hp = hp(2, 3);
+        ResolvedHyperparameters hp = hp(2, 3);
         float[] uninterrupted;
         try (BigramModel model = new BigramModel(device, VOCAB, 7, 0.25)) {
             run(model, hp, tmp.resolve("a"), new RecordingListener(-1), 1);

@@ -3,7 +3,7 @@ package com.mka1.core.train.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mka1.core.train.Parameter;
+import com.mka1.core.model.Parameter;
 import com.mka1.core.train.optim.AdamW;
 import com.mka1.core.compute.ReferenceBackend;
 import com.mka1.spi.BackendOptions;

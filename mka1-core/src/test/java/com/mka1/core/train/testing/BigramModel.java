@@ -1,9 +1,9 @@
 package com.mka1.core.train.testing;
 
-import com.mka1.core.train.BatchResult;
-import com.mka1.core.train.PackedBatch;
-import com.mka1.core.train.Parameter;
-import com.mka1.core.train.TrainableModel;
+import com.mka1.core.model.BatchResult;
+import com.mka1.core.model.PackedBatch;
+import com.mka1.core.model.Parameter;
+import com.mka1.core.model.TrainableModel;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Tensor;
