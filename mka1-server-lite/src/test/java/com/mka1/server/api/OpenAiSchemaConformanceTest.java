@@ -151,6 +151,15 @@ class OpenAiSchemaConformanceTest {
             valid("Model", server.http.get("/v1/models/ft:test:base:schema", admin()));
             valid("Model", server.http.get("/v1/models/" + EmbeddedMka1.EMBEDDED_MODEL, admin()));
             valid("DeleteModelResponse", server.http.delete("/v1/models/ft:test:base:schema:ckpt-step-10", admin()));
+            // the model export (an MKA1 extension) answers with OpenAI's file object, and its errors with the envelope
+            String exported = valid("OpenAIFile", server.http.postJson("/v1/models/" + EmbeddedMka1.EMBEDDED_MODEL + "/export",
+                    "{\"type\":\"q8_0\"}", admin()));
+            assertThat(PlainJson.parseObject(exported, "file")).containsEntry("purpose", "fine-tune-results")
+                    .containsEntry("filename", "mka1-tiny.q8_0.gguf");
+            Reply badType = server.http.postJson("/v1/models/" + EmbeddedMka1.EMBEDDED_MODEL + "/export", "{\"type\":\"q4_k\"}",
+                    admin());
+            assertThat(badType.status()).isEqualTo(400);
+            valid("ErrorResponse", badType.body());
 
             // responses: whole (incomplete and completed), stored, streamed
             String request = "{\"model\":\"" + EmbeddedMka1.EMBEDDED_MODEL + "\",\"input\":\"Hi\",\"temperature\":0,";

@@ -133,8 +133,10 @@ class PeftAdaptersOverHttpTest {
         assertThat(file.purpose().wireName()).isEqualTo("fine-tune-results");
         Reply content = server.http.get("/v1/files/" + file.id() + "/content", admin);
         assertThat(content.body()).startsWith("GGUF");
+        assertThat(server.http.get("/v1/files/" + file.id(), TestServer.bearer(TestServer.ADMIN_KEY, "X-On-Behalf-Of", "user-8"))
+                .status()).as("another end user's file").isEqualTo(404);
         assertThat(server.http.get("/v1/files/" + file.id(), TestServer.bearer(TestServer.ADMIN_KEY)).status())
-                .as("another end user's file").isEqualTo(404);
+                .as("the key holder sees every file").isEqualTo(200);
 
         Reply hf = server.http.postJson("/v1/models/peft:modules-to-save-norm/export", "{\"format\":\"hf\"}", admin);
         assertThat(hf.status()).as(hf.body()).isEqualTo(200);

@@ -118,6 +118,9 @@ class VisibilityOverHttpTest {
         Reply bobDelete = server.http.delete("/v1/models/" + aliceModel, as("bob"));
         assertThat(bobDelete.status()).isEqualTo(404);
         assertThat(errorCode(bobDelete)).isEqualTo("model_not_found");
+        Reply bobExports = server.http.postJson("/v1/models/" + aliceModel + "/export", "{}", as("bob"));
+        assertThat(bobExports.status()).isEqualTo(404);
+        assertThat(errorCode(bobExports)).isEqualTo("model_not_found");
         Reply bobGenerates = server.http.postJson("/v1/responses", "{\"model\":\"" + aliceModel + "\",\"input\":\"Hi\"}",
                 as("bob"));
         assertThat(bobGenerates.status()).isEqualTo(404);
