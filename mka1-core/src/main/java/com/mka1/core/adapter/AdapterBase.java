@@ -2,6 +2,7 @@ package com.mka1.core.adapter;
 
 import com.mka1.api.JsonValue;
 import com.mka1.core.json.Json;
+import com.mka1.core.registry.ModelKind;
 import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.registry.RegisteredModel;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.util.Optional;
  * {@value #MAPPING_FILE} ({@code {"base_model": "owner:name"}}, written by {@code mka1 models add
  * --base}), else its {@code base_model_name_or_path} read as a model id ({@code owner:name}), a
  * hub repo id ({@code owner/name} served as {@code owner:name}), a path of a model directory, or a
- * bare name ({@code local:name}, else the one model of any owner with that name).
+ * bare name ({@code local:name}, else the one model of any owner with that name). Only base models
+ * count: an adapter of the models directory is shared by every caller, so it never runs on a
+ * fine-tuned model, which belongs to the end user of its job.
  */
 public final class AdapterBase {
     /** The explicit mapping beside adapter_config.json. */
@@ -28,6 +31,10 @@ public final class AdapterBase {
 
     /** The base model of {@code adapterDir}, or empty when it names none that is in the registry. */
     public static Optional<RegisteredModel> resolve(ModelRegistry registry, Path adapterDir, AdapterConfig config) {
+        return resolveAny(registry, adapterDir, config).filter(m -> m.kind() == ModelKind.BASE);
+    }
+
+    private static Optional<RegisteredModel> resolveAny(ModelRegistry registry, Path adapterDir, AdapterConfig config) {
         String mapped = mappedBase(adapterDir);
         if (mapped != null) return registry.find(mapped);
         String name = config.baseModel();
@@ -41,7 +48,7 @@ public final class AdapterBase {
         if (found.isEmpty() && !name.contains(":")) found = registry.find(ModelRegistry.LOCAL_OWNER + ":" + name);
         if (found.isEmpty()) {
             String last = Path.of(name).getFileName().toString();
-            List<RegisteredModel> named = registry.list().stream().filter(m -> m.id().endsWith(":" + last) && !m.id().startsWith("ft:"))
+            List<RegisteredModel> named = registry.list().stream().filter(m -> m.id().endsWith(":" + last) && m.kind() == ModelKind.BASE)
                     .toList();
             if (named.size() == 1) found = Optional.of(named.getFirst());
         }

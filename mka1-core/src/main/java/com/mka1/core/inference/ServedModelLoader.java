@@ -90,7 +90,7 @@ public final class ServedModelLoader {
         try {
             return AdapterBase.resolve(registry, dir, config).orElseThrow(() -> new InvalidRequestException("Model '" + modelId
                     + "' is a LoRA adapter for the base model " + AdapterBase.describe(dir, config)
-                    + ", which is not in the models directory; add that model, or map the adapter with 'mka1 models add --base'.",
+                    + ", which is not a base model of the models directory; add that model, or map the adapter with 'mka1 models add --base'.",
                     "model", "model_not_servable"));
         } catch (UnsupportedAdapterException e) {
             throw notServable(modelId, e);
