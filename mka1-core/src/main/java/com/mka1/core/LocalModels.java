@@ -1,5 +1,6 @@
 package com.mka1.core;
 
+import com.mka1.core.storage.FileTrees;
 import com.mka1.core.adapter.AdapterBase;
 import com.mka1.core.compute.Backends;
 import com.mka1.core.export.ExportFormat;
@@ -26,7 +27,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -183,7 +183,7 @@ public final class LocalModels {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            deleteTree(target);
+            FileTrees.deleteTree(target);
             throw e;
         }
         return target;
@@ -201,12 +201,6 @@ public final class LocalModels {
         if (model.equals(Stories260k.ID)) ensureEmbeddedModel();
         Path target = (output != null ? output : Path.of(f.fileName(model, t))).toAbsolutePath().normalize();
         return new ModelExporter(registry, devices).export(model, f, t, target);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 
     /**

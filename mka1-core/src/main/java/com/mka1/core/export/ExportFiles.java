@@ -1,5 +1,6 @@
 package com.mka1.core.export;
 
+import com.mka1.core.storage.FileTrees;
 import com.mka1.api.Caller;
 import com.mka1.api.InvalidRequestException;
 import com.mka1.api.files.FileObject;
@@ -14,7 +15,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -81,8 +81,8 @@ public final class ExportFiles {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        try {
+            FileTrees.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean " + dir, e);
         }

@@ -1,5 +1,6 @@
 package com.mka1.core.registry;
 
+import com.mka1.core.storage.FileTrees;
 import com.mka1.api.Caller;
 import com.mka1.api.PermissionDeniedException;
 import com.mka1.api.files.FileObject;
@@ -9,12 +10,9 @@ import com.mka1.api.models.ModelDeleted;
 import com.mka1.api.models.ModelService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,13 +81,8 @@ public final class ModelsService implements ModelService {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("deleted model files only in part: " + dir, e);
         }
