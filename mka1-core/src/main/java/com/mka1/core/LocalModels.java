@@ -1,9 +1,10 @@
 package com.mka1.core;
 
-import com.mka1.core.storage.FileTrees;
 import com.mka1.core.adapter.AdapterBase;
+import com.mka1.core.adapter.UnsupportedAdapterException;
 import com.mka1.core.compute.Backends;
 import com.mka1.core.export.ExportFormat;
+import com.mka1.core.export.UnsupportedExportException;
 import com.mka1.core.export.GgufType;
 import com.mka1.core.export.ModelExporter;
 import com.mka1.core.inference.GenerationRequest;
@@ -18,6 +19,7 @@ import com.mka1.core.registry.ModelRegistry;
 import com.mka1.core.registry.hub.DownloadListener;
 import com.mka1.core.registry.hub.HubDownloader;
 import com.mka1.core.registry.tiny.Stories260k;
+import com.mka1.core.storage.FileTrees;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.BackendUnavailableException;
 import com.mka1.spi.ComputeDevice;
@@ -144,7 +146,7 @@ public final class LocalModels {
     }
 
     /** Where {@link #add} puts {@code id}: {@code local:<name>} directly in the models directory, else {@code <owner>/<name>}. */
-    public Path directoryOf(String id) {
+    private Path directoryOf(String id) {
         String[] parts = id.split(":");
         if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank() || id.startsWith("ft:")) {
             throw new IllegalArgumentException("a model id to add must be OWNER:NAME, got '" + id + "'");
@@ -192,15 +194,21 @@ public final class LocalModels {
     /**
      * Exports {@code model} (base, fine-tuned, checkpoint or PEFT adapter) as {@code format}
      * ("gguf", "gguf-lora" or "hf") with GGUF element type {@code type} ("f16", "bf16", "q8_0",
-     * "f32") to {@code output} (null: {@link ExportFormat#fileName} in the working directory).
-     * Returns what was written. IllegalArgumentException for an unknown format or type.
+     * "f32") to {@code output} (null: the model id made file-name-safe, then {@code .<type>.gguf},
+     * {@code .lora.<type>.gguf} or nothing for "hf", in the working directory). Returns what was
+     * written. IllegalArgumentException for an unknown format or type; InvalidRequestException
+     * (code {@code model_not_exportable}) naming why a model cannot be exported that way.
      */
     public Path export(String model, String format, String type, Path output) throws IOException {
         ExportFormat f = ExportFormat.parse(format == null ? "gguf" : format);
         GgufType t = GgufType.parse(type == null ? "f16" : type);
         if (model.equals(Stories260k.ID)) ensureEmbeddedModel();
         Path target = (output != null ? output : Path.of(f.fileName(model, t))).toAbsolutePath().normalize();
-        return new ModelExporter(registry, devices).export(model, f, t, target);
+        try {
+            return new ModelExporter(registry, devices).export(model, f, t, target);
+        } catch (UnsupportedExportException | UnsupportedAdapterException e) {
+            throw ModelExporter.notExportable(model, f, e);
+        }
     }
 
     /**

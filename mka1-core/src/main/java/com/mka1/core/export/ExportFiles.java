@@ -59,8 +59,7 @@ public final class ExportFiles {
             Path out = format == ExportFormat.HF ? zip(written, work.resolve(written.getFileName() + ".zip")) : written;
             return files.storeGenerated(out.getFileName().toString(), FilePurpose.FINE_TUNE_RESULTS, out, caller.endUserId());
         } catch (UnsupportedExportException | UnsupportedAdapterException e) {
-            throw new InvalidRequestException("Model '" + modelId + "' cannot be exported as " + format.wireName() + ": "
-                    + e.getMessage(), "format", "model_not_exportable");
+            throw ModelExporter.notExportable(modelId, format, e);
         } catch (IOException e) {
             throw StorageFailures.toApi("Could not export " + modelId, e);
         } finally {

@@ -1,5 +1,6 @@
 package com.mka1.core.export;
 
+import com.mka1.api.InvalidRequestException;
 import com.mka1.core.inference.ModelRoute;
 import com.mka1.core.inference.ServedModelLoader;
 import com.mka1.core.model.LlamaConfig;
@@ -60,6 +61,12 @@ public final class ModelExporter {
         }
         LOG.info("exported {} as {} to {}", modelId, format == ExportFormat.HF ? "hf" : format.wireName() + " " + type.wireName(), target);
         return target;
+    }
+
+    /** What a client sees when {@code modelId} cannot be exported as {@code format}: a 400 naming why. */
+    public static InvalidRequestException notExportable(String modelId, ExportFormat format, RuntimeException why) {
+        return new InvalidRequestException("Model '" + modelId + "' cannot be exported as " + format.wireName() + ": "
+                + why.getMessage(), "format", "model_not_exportable");
     }
 
     private static void writeDirectory(LlamaModel model, ModelRoute route, Path dir) throws IOException {
