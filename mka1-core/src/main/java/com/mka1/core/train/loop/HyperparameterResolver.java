@@ -95,7 +95,7 @@ public final class HyperparameterResolver {
         if (!(dropout >= 0 && dropout < 1)) throw invalid("lora_dropout", "lora_dropout must be in [0, 1), got " + dropout);
         Set<Projection> targets = targets(settings.loraTargets());
         if (continued != null) return new TrainableWeights.Lora(new LoraSpec(continued.rank(), continued.alpha(), dropout,
-                continued.targets(), initSeed));
+                continued.targets(), initSeed, continued.trainableTokens()));
         return new TrainableWeights.Lora(new LoraSpec(rank, alpha, dropout, targets, initSeed));
     }
 
