@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * MKA1 engine settings accepted as extra {@code hyperparameters} fields (null: the engine's default).
  * Wire names: {@code lora_rank}, {@code lora_alpha}, {@code lora_dropout}, {@code lora_target_modules},
- * {@code full_fine_tune}, {@code warmup_ratio}, {@code lr_scheduler}, {@code max_seq_length}, {@code backend}.
+ * {@code full_fine_tune}, {@code warmup_ratio}, {@code lr_scheduler}, {@code max_seq_length}, {@code backend},
+ * {@code trainable_token_indices}.
  *
  * @param loraRank          LoRA rank r (1..1024)
  * @param loraAlpha         LoRA alpha, scale = alpha / r (> 0)
@@ -16,15 +17,25 @@ import java.util.List;
  * @param lrScheduler       "linear" or "cosine"
  * @param maxSeqLength      packed row length in tokens (16..131072)
  * @param backend           compute backend: "reference", "cpu" or "cuda"
+ * @param trainableTokenIndices with LoRA, token ids whose embedding rows train too (PEFT's
+ *                          {@code trainable_token_indices}); null: the chat template's end-of-turn
+ *                          tokens, so the model learns to end its answers; empty: none
  */
 public record EngineSettings(Integer loraRank, Double loraAlpha, Double loraDropout, List<String> loraTargetModules,
                              Boolean fullFineTune, Double warmupRatio, String lrScheduler, Integer maxSeqLength,
-                             String backend) {
+                             String backend, List<Integer> trainableTokenIndices) {
     /** Every setting at the engine's default. */
-    public static final EngineSettings DEFAULTS = new EngineSettings(null, null, null, null, null, null, null, null, null);
+    public static final EngineSettings DEFAULTS = new EngineSettings(null, null, null, null, null, null, null, null, null, null);
 
     public EngineSettings {
         loraTargetModules = loraTargetModules == null ? null : List.copyOf(loraTargetModules);
+        trainableTokenIndices = trainableTokenIndices == null ? null : List.copyOf(trainableTokenIndices);
+    }
+
+    /** Settings with the default trainable tokens. */
+    public EngineSettings(Integer loraRank, Double loraAlpha, Double loraDropout, List<String> loraTargetModules,
+                          Boolean fullFineTune, Double warmupRatio, String lrScheduler, Integer maxSeqLength, String backend) {
+        this(loraRank, loraAlpha, loraDropout, loraTargetModules, fullFineTune, warmupRatio, lrScheduler, maxSeqLength, backend, null);
     }
 
     /** Whether every setting is at its default. */
@@ -53,6 +64,7 @@ public record EngineSettings(Integer loraRank, Double loraAlpha, Double loraDrop
         private String lrScheduler;
         private Integer maxSeqLength;
         private String backend;
+        private List<Integer> trainableTokenIndices;
 
         private Builder(EngineSettings from) {
             loraRank = from.loraRank;
@@ -64,6 +76,7 @@ public record EngineSettings(Integer loraRank, Double loraAlpha, Double loraDrop
             lrScheduler = from.lrScheduler;
             maxSeqLength = from.maxSeqLength;
             backend = from.backend;
+            trainableTokenIndices = from.trainableTokenIndices;
         }
 
         /** LoRA rank r (1..1024). */
@@ -120,9 +133,15 @@ public record EngineSettings(Integer loraRank, Double loraAlpha, Double loraDrop
             return this;
         }
 
+        /** With LoRA, token ids whose embedding rows train too; null: the template's end-of-turn tokens; empty: none. */
+        public Builder trainableTokenIndices(List<Integer> ids) {
+            this.trainableTokenIndices = ids;
+            return this;
+        }
+
         public EngineSettings build() {
             return new EngineSettings(loraRank, loraAlpha, loraDropout, loraTargetModules, fullFineTune, warmupRatio,
-                    lrScheduler, maxSeqLength, backend);
+                    lrScheduler, maxSeqLength, backend, trainableTokenIndices);
         }
     }
 }

@@ -71,7 +71,9 @@ public final class ServedModelLoader {
             if (mergeAdapters) {
                 return new ModelRoute(modelId, modelId, base.dir(), spec, dir, true, tokenizer);
             }
-            String shared = base.id() + "+lora(r=" + spec.rank() + ",alpha=" + spec.alpha() + "," + spec.targets() + ")";
+            // adapters share one loaded base when their slots have the same shapes (trained token ids included)
+            String shared = base.id() + "+lora(r=" + spec.rank() + ",alpha=" + spec.alpha() + "," + spec.targets()
+                    + (spec.trainableTokens().isEmpty() ? "" : ",tokens=" + spec.trainableTokens()) + ")";
             return new ModelRoute(modelId, shared, base.dir(), spec, dir, false, tokenizer);
         }
         Path baseDir = model.baseModel() == null ? dir : registry.find(model.baseModel()).map(RegisteredModel::dir).orElse(dir);

@@ -97,6 +97,15 @@ final class JobRequestValidator {
         if (e.backend() != null && !backends.contains(e.backend())) {
             throw bad(path, "backend", "'" + e.backend() + "' is not installed (installed: " + String.join(", ", backends) + ")");
         }
+        if (e.trainableTokenIndices() != null) {
+            if (Boolean.TRUE.equals(e.fullFineTune()) && !e.trainableTokenIndices().isEmpty()) {
+                throw bad(path, "trainable_token_indices", e.trainableTokenIndices() + " (only with LoRA: full fine-tuning trains every row)");
+            }
+            if (e.trainableTokenIndices().stream().anyMatch(id -> id < 0)
+                    || e.trainableTokenIndices().stream().distinct().count() != e.trainableTokenIndices().size()) {
+                throw bad(path, "trainable_token_indices", e.trainableTokenIndices() + " (distinct token ids >= 0)");
+            }
+        }
         if (e.loraTargetModules() != null) {
             if (e.loraTargetModules().isEmpty()) throw bad(path, "lora_target_modules", "[] (name at least one module)");
             for (String m : e.loraTargetModules()) {

@@ -24,7 +24,7 @@ final class TrainingSettingsMapper {
         return new TrainingSettings(h.nEpochs().valueOrNull(), h.batchSize().valueOrNull(),
                 h.learningRateMultiplier().valueOrNull(), h.beta() == null ? null : h.beta().valueOrNull(),
                 e.fullFineTune(), e.loraRank(), e.loraAlpha(), e.loraDropout(), e.loraTargetModules(), e.warmupRatio(),
-                e.lrScheduler(), e.maxSeqLength(), e.backend());
+                e.lrScheduler(), e.maxSeqLength(), e.backend(), e.trainableTokenIndices());
     }
 
     /** The hyperparameters with "auto" replaced by what the trainer resolved (beta and engine extras kept). */

@@ -134,6 +134,17 @@ public final class FieldReader {
         }).toList();
     }
 
+    /** A list of integers, or null when absent. */
+    public List<Integer> integerList(String name) {
+        List<JsonValue> items = array(name);
+        if (items == null) return null;
+        return items.stream().map(item -> {
+            BigDecimal d = integral(at(name) + "[]", item);
+            if (d.abs().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) throw outOfRange(at(name) + "[]", d);
+            return d.intValueExact();
+        }).toList();
+    }
+
     /** An object whose values are all strings (metadata), or null when absent. */
     public Map<String, String> stringMap(String name) {
         FieldReader child = child(name);

@@ -35,6 +35,11 @@ public final class HyperparametersCodec {
         if (e.lrScheduler() != null) g.writeStringField("lr_scheduler", e.lrScheduler());
         if (e.maxSeqLength() != null) g.writeNumberField("max_seq_length", e.maxSeqLength());
         if (e.backend() != null) g.writeStringField("backend", e.backend());
+        if (e.trainableTokenIndices() != null) {
+            g.writeArrayFieldStart("trainable_token_indices");
+            for (int id : e.trainableTokenIndices()) g.writeNumber(id);
+            g.writeEndArray();
+        }
         g.writeEndObject();
     }
 
@@ -43,7 +48,8 @@ public final class HyperparametersCodec {
         FieldReader r = FieldReader.of(json, path);
         EngineSettings engine = new EngineSettings(r.integer("lora_rank"), r.number("lora_alpha"),
                 r.number("lora_dropout"), r.stringList("lora_target_modules"), r.bool("full_fine_tune"),
-                r.number("warmup_ratio"), r.string("lr_scheduler"), r.integer("max_seq_length"), r.string("backend"));
+                r.number("warmup_ratio"), r.string("lr_scheduler"), r.integer("max_seq_length"), r.string("backend"),
+                r.integerList("trainable_token_indices"));
         return new Hyperparameters(r.autoOrInteger("n_epochs"), r.autoOrInteger("batch_size"),
                 r.autoOrNumber("learning_rate_multiplier"), dpo ? r.autoOrNumber("beta") : null, engine);
     }

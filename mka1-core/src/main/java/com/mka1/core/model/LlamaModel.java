@@ -82,6 +82,11 @@ public final class LlamaModel implements TrainableModel {
 
     // ---- accessors -----------------------------------------------------------------------
 
+    /** PEFT's trainable token rows of a LoRA model, or null. */
+    TrainableTokens trainableTokens() {
+        return weights.tokens;
+    }
+
     public LlamaConfig config() {
         return config;
     }
@@ -148,7 +153,7 @@ public final class LlamaModel implements TrainableModel {
     public BatchResult forwardBackward(PackedBatch batch, float gradScale, long dropoutSeed) {
         ActivationBuffers b = upload(batch);
         LinearLayer.Mode mode = new LinearLayer.Mode(true, dropoutSeed);
-        forward(b, batch.batch(), batch.seqLen(), mode);
+        forward(b, batch.tokens(), batch.batch(), batch.seqLen(), mode);
         int n = batch.batch() * batch.seqLen();
         headAndLoss(b, n, gradScale, true, mode);
         BatchResult result = result(b, n, batch.targetCount());
@@ -159,7 +164,7 @@ public final class LlamaModel implements TrainableModel {
     @Override
     public BatchResult evaluate(PackedBatch batch) {
         ActivationBuffers b = upload(batch);
-        forward(b, batch.batch(), batch.seqLen(), LinearLayer.Mode.EVAL);
+        forward(b, batch.tokens(), batch.batch(), batch.seqLen(), LinearLayer.Mode.EVAL);
         int n = batch.batch() * batch.seqLen();
         headAndLoss(b, n, 1, false, LinearLayer.Mode.EVAL);
         return result(b, n, batch.targetCount());
@@ -168,7 +173,7 @@ public final class LlamaModel implements TrainableModel {
     /** The logits {@code [batch*seqLen, vocab]} of a packed batch, without dropout. */
     public float[] logits(PackedBatch batch) {
         ActivationBuffers b = upload(batch);
-        forward(b, batch.batch(), batch.seqLen(), LinearLayer.Mode.EVAL);
+        forward(b, batch.tokens(), batch.batch(), batch.seqLen(), LinearLayer.Mode.EVAL);
         return headLogits(b, b.xnFinal, batch.batch() * batch.seqLen());
     }
 
@@ -178,8 +183,9 @@ public final class LlamaModel implements TrainableModel {
         float[] out = new float[rows * vocab];
         for (int start = 0; start < rows; start += b.logitRows) {
             int chunk = Math.min(b.logitRows, rows - start);
-            lmHead.forward(device, b.logits, device.view(normed, (long) start * h, chunk, h), chunk, null, b.linear,
-                    LinearLayer.Mode.EVAL);
+            Tensor x = device.view(normed, (long) start * h, chunk, h);
+            lmHead.forward(device, b.logits, x, chunk, null, b.linear, LinearLayer.Mode.EVAL);
+            if (weights.tokens != null) weights.tokens.headForward(b.logits, x, chunk, vocab);
             finishLogits(b, (long) chunk * vocab);
             device.copyToHost(b.logits, 0, out, start * vocab, chunk * vocab);
         }
@@ -197,13 +203,15 @@ public final class LlamaModel implements TrainableModel {
             int rows = Math.min(b.logitRows, n - start);
             Tensor x = device.view(b.xnFinal, (long) start * h, rows, h);
             lmHead.forward(device, b.logits, x, rows, null, b.linear, mode);
+            if (weights.tokens != null) weights.tokens.headForward(b.logits, x, rows, vocab);
             finishLogits(b, (long) rows * vocab);
             k.softmaxCrossEntropy(b.logits, device.view(b.losses, start, rows), device.view(b.correct, start, rows),
                     device.view(b.targets, start, rows), rows, vocab, gradScale, gradient);
             if (gradient) {
                 finishLogitsBackward(b, (long) rows * vocab);
-                lmHead.backward(device, device.view(b.dNormed, (long) start * h, rows, h), b.logits, x, rows, null,
-                        b.linear, mode);
+                Tensor dx = device.view(b.dNormed, (long) start * h, rows, h);
+                lmHead.backward(device, dx, b.logits, x, rows, null, b.linear, mode);
+                if (weights.tokens != null) weights.tokens.headBackward(dx, b.logits, x, rows, vocab);
             }
         }
     }
@@ -255,16 +263,18 @@ public final class LlamaModel implements TrainableModel {
         return b;
     }
 
-    private void forward(ActivationBuffers b, int batch, int seqLen, LinearLayer.Mode mode) {
+    private void forward(ActivationBuffers b, int[] tokens, int batch, int seqLen, LinearLayer.Mode mode) {
         int n = batch * seqLen;
-        embed(b, n);
+        embed(b, tokens, n);
         for (DecoderLayer layer : layers) layerForward(b, layer, batch, seqLen, mode, null);
         k.rmsnormForward(b.xnFinal, b.rstdFinal, b.residual[layers.size()], finalNorm, n, config.hiddenSize(),
                 (float) config.rmsNormEps());
     }
 
-    private void embed(ActivationBuffers b, int n) {
+    /** {@code tokens} are the ids already in {@code b.tokens}, on the host (trainable token rows map them to slots). */
+    private void embed(ActivationBuffers b, int[] tokens, int n) {
         k.embeddingForward(b.residual[0], embed, b.tokens, n, config.hiddenSize());
+        if (weights.tokens != null) weights.tokens.embedForward(b.residual[0], b.normed, tokens, n);
         if (traits.embeddingScale() != 1) k.scale(b.residual[0], traits.embeddingScale(), (long) n * config.hiddenSize());
     }
 
@@ -277,9 +287,10 @@ public final class LlamaModel implements TrainableModel {
             if (recompute) layerForward(b, layers.get(l), batch, seqLen, mode, null);
             layerBackward(b, layers.get(l), batch, seqLen, mode);
         }
-        if (gradEmbed != null) {
+        if (gradEmbed != null || weights.tokens != null) {
             if (traits.embeddingScale() != 1) k.scale(b.dResidual, traits.embeddingScale(), (long) n * h);
-            k.embeddingBackward(gradEmbed, b.dResidual, b.tokens, n, h);
+            if (gradEmbed != null) k.embeddingBackward(gradEmbed, b.dResidual, b.tokens, n, h);
+            if (weights.tokens != null) weights.tokens.embedBackward(b.dResidual, n);
         }
     }
 
@@ -553,7 +564,7 @@ public final class LlamaModel implements TrainableModel {
             device.copyFromHost(first, 0, b.windowStart, 0, n);
         }
         rope.prepare(past + n);
-        embed(b, n);
+        embed(b, tokens, n);
         for (DecoderLayer layer : layers) layerForward(b, layer, 1, n, LinearLayer.Mode.EVAL, cache);
         cache.advance(n);
         int rows = lastOnly ? 1 : n;

@@ -29,6 +29,8 @@ final class LlamaWeights {
     private final List<Tensor> owned = new ArrayList<>();
     final Tensor embed, gradEmbed, finalNorm, gradFinalNorm;
     final LinearLayer lmHead;
+    /** PEFT's trainable token rows, or null. */
+    final TrainableTokens tokens;
     final List<DecoderLayer> layers;
     final List<Parameter> parameters;
 
@@ -50,6 +52,8 @@ final class LlamaWeights {
         Tensor head = config.tieWordEmbeddings() ? embed : load(weights, "lm_head.weight", !full, config.vocabSize(), h);
         Tensor gradHead = !full ? null : config.tieWordEmbeddings() ? gradEmbed : grad(head);
         lmHead = new LinearLayer("lm_head", h, config.vocabSize(), head, null, gradHead, null, -1);
+        tokens = lora == null || lora.trainableTokens().isEmpty() ? null
+                : new TrainableTokens(device, embed, lora.trainableTokens(), config.vocabSize(), h, config.tieWordEmbeddings());
         parameters = List.copyOf(collectParameters());
     }
 
@@ -191,6 +195,7 @@ final class LlamaWeights {
                 if (!config.tieWordEmbeddings()) out.add(new Parameter("lm_head.weight", lmHead.weight, lmHead.gradWeight, true));
             }
             case TrainableWeights.Lora lora -> {
+                if (tokens != null) out.add(tokens.parameter(PeftAdapter.TOKENS_DELTA));
                 for (DecoderLayer layer : layers) {
                     for (LinearLayer lin : layer.stored()) {
                         if (lin.lora == null) continue;
@@ -233,7 +238,7 @@ final class LlamaWeights {
     long bytes() {
         long total = 0;
         for (Tensor t : owned) total += t.size() * t.dtype().bytes();
-        return total;
+        return tokens == null ? total : total + tokens.bytes();
     }
 
     /**
@@ -260,9 +265,11 @@ final class LlamaWeights {
 
     /**
      * Folds every LoRA update into its base weight ({@code W += scaling * B A}, rounded to the
-     * weight's dtype) and zeroes B, so the model computes the same function without adapters.
+     * weight's dtype) and zeroes B, and writes trained token rows into the embedding, so the model
+     * computes the same function without adapters.
      */
     void mergeLora() {
+        if (tokens != null) tokens.mergeInto(embed);
         for (DecoderLayer layer : layers) {
             for (LinearLayer lin : layer.stored()) {
                 if (lin.lora == null) continue;
@@ -282,6 +289,7 @@ final class LlamaWeights {
     }
 
     void free() {
+        if (tokens != null) tokens.free();
         owned.forEach(device::free);
         owned.clear();
     }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +24,16 @@ import java.util.Set;
  * The Hugging Face PEFT adapter layout: {@code adapter_config.json} and
  * {@code adapter_model.safetensors} with tensors named
  * {@code base_model.model.model.layers.N.self_attn.q_proj.lora_A.weight} (A {@code [r,in]},
- * B {@code [out,r]}), as {@code PeftModel.from_pretrained} reads them.
+ * B {@code [out,r]}), and trained token rows as {@link #TOKENS_DELTA} with their ids in
+ * {@code trainable_token_indices} (PEFT 0.15+), as {@code PeftModel.from_pretrained} reads them.
  */
 public final class PeftAdapter {
     public static final String PREFIX = "base_model.model.";
     public static final String CONFIG_FILE = "adapter_config.json";
     public static final String WEIGHTS_FILE = "adapter_model.safetensors";
+    /** The trained rows of {@code trainable_token_indices} ({@code [k, hidden]}, the rows' values, not a difference), as PEFT names them. */
+    public static final String TOKENS_DELTA = PREFIX + "model.embed_tokens.token_adapter.trainable_tokens_delta";
+    private static final String TOKEN_INDICES = "trainable_token_indices";
 
     private PeftAdapter() {}
 
@@ -39,6 +44,11 @@ public final class PeftAdapter {
         }
         ComputeDevice dev = model.device();
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+        TrainableTokens tokens = model.trainableTokens();
+        if (tokens != null) {
+            entries.add(new SafetensorsWriter.Entry.F32(TOKENS_DELTA, new int[] {tokens.ids().length, model.config().hiddenSize()},
+                    tokens.download()));
+        }
         for (DecoderLayer layer : model.layers()) {
             for (LinearLayer lin : layer.stored()) {
                 if (lin.lora == null) continue;
@@ -61,6 +71,9 @@ public final class PeftAdapter {
         config.put("fan_in_fan_out", new JsonValue.Bool(false));
         config.put("inference_mode", new JsonValue.Bool(true));
         config.put("use_rslora", new JsonValue.Bool(false));
+        if (tokens != null) {
+            config.put(TOKEN_INDICES, new JsonValue.Arr(Arrays.stream(tokens.ids()).<JsonValue>mapToObj(JsonValue.Num::of).toList()));
+        }
         try {
             Files.createDirectories(dir);
             SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), entries, Map.of("format", "pt"));
@@ -104,13 +117,46 @@ public final class PeftAdapter {
         }
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
         for (JsonValue m : modules) targets.addAll(Projection.parseModules(Json.text(m)));
-        return new LoraSpec(r.intValue(), alpha.doubleValue(), dropout, targets, 0);
+        return new LoraSpec(r.intValue(), alpha.doubleValue(), dropout, targets, 0, tokenIndices(file, Json.field(json, TOKEN_INDICES)));
+    }
+
+    /**
+     * {@code trainable_token_indices}: a list of ids (PEFT applies it to the input embedding, and
+     * through tied weights to the head), or the same as {@code {"embed_tokens": [...]}}; other
+     * layers are refused by name.
+     */
+    private static List<Integer> tokenIndices(Path file, JsonValue value) {
+        if (value == null || value instanceof JsonValue.Null) return List.of();
+        if (value instanceof JsonValue.Obj(Map<String, JsonValue> byLayer)) {
+            for (String layer : byLayer.keySet()) {
+                if (!layer.equals("embed_tokens")) {
+                    throw new UnsupportedModelException(file + ": unsupported " + TOKEN_INDICES + " on layer " + layer + " (only embed_tokens)");
+                }
+            }
+            return tokenIndices(file, byLayer.get("embed_tokens"));
+        }
+        if (!(value instanceof JsonValue.Arr(List<JsonValue> ids))) {
+            throw new UnsupportedModelException(file + ": field " + TOKEN_INDICES + " must be a list of token ids");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonValue id : ids) {
+            if (!(Json.integerOrNull(id) instanceof Long l) || l < 0 || l > Integer.MAX_VALUE || out.contains(l.intValue())) {
+                throw new UnsupportedModelException(file + ": field " + TOKEN_INDICES + " must list distinct token ids, got " + Json.text(id));
+            }
+            out.add(l.intValue());
+        }
+        return out;
     }
 
     /** Replaces the LoRA weights of {@code model} with those saved in {@code dir}. */
     public static void load(LlamaModel model, Path dir) {
         ComputeDevice dev = model.device();
         try (SafetensorsReader reader = SafetensorsReader.openFiles(List.of(dir.resolve(WEIGHTS_FILE)))) {
+            TrainableTokens tokens = model.trainableTokens();
+            if (tokens != null) {
+                reader.info(TOKENS_DELTA).requireShape(tokens.ids().length, model.config().hiddenSize());
+                tokens.upload(reader.readFloats(TOKENS_DELTA));
+            }
             for (DecoderLayer layer : model.layers()) {
                 for (LinearLayer lin : layer.stored()) {
                     if (lin.lora == null) continue;

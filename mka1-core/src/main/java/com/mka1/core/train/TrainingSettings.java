@@ -19,13 +19,24 @@ import java.util.List;
  * @param lrScheduler            "linear" or "cosine"
  * @param maxSeqLength           packed row length in tokens
  * @param backend                compute backend name ("reference", "cpu", "cuda") or null for the best available
+ * @param trainableTokens        with LoRA, token ids whose embedding rows train; null: the template's end-of-turn tokens
  */
 public record TrainingSettings(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Double beta,
                                Boolean fullFineTune, Integer loraRank, Double loraAlpha, Double loraDropout,
                                List<String> loraTargets, Double warmupRatio, String lrScheduler,
-                               Integer maxSeqLength, String backend) {
+                               Integer maxSeqLength, String backend, List<Integer> trainableTokens) {
     public TrainingSettings {
         loraTargets = loraTargets == null ? null : List.copyOf(loraTargets);
+        trainableTokens = trainableTokens == null ? null : List.copyOf(trainableTokens);
+    }
+
+    /** Settings with the default trainable tokens. */
+    public TrainingSettings(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Double beta,
+                            Boolean fullFineTune, Integer loraRank, Double loraAlpha, Double loraDropout,
+                            List<String> loraTargets, Double warmupRatio, String lrScheduler,
+                            Integer maxSeqLength, String backend) {
+        this(nEpochs, batchSize, learningRateMultiplier, beta, fullFineTune, loraRank, loraAlpha, loraDropout, loraTargets,
+                warmupRatio, lrScheduler, maxSeqLength, backend, null);
     }
 
     /** All "auto". */

@@ -136,6 +136,13 @@ class JobRequestValidationTest {
                 p + "max_seq_length", "invalid_hyperparameters", "Invalid 'max_seq_length': 8 (must be an integer between 16 and 131072).");
         assertRejected(withHyper(auto.withEngine(new EngineSettings(null, null, null, null, null, null, null, null, "GPU 0"))),
                 p + "backend", "invalid_hyperparameters", "Invalid 'backend': 'GPU 0' (a backend name such as 'reference', 'cpu' or 'cuda').");
+        assertRejected(withHyper(auto.withEngine(d.toBuilder().trainableTokenIndices(List.of(2, -1)).build())),
+                p + "trainable_token_indices", "invalid_hyperparameters", "Invalid 'trainable_token_indices': [2, -1] (distinct token ids >= 0).");
+        assertRejected(withHyper(auto.withEngine(d.toBuilder().trainableTokenIndices(List.of(2, 2)).build())),
+                p + "trainable_token_indices", "invalid_hyperparameters", "Invalid 'trainable_token_indices': [2, 2] (distinct token ids >= 0).");
+        assertRejected(withHyper(auto.withEngine(d.toBuilder().fullFineTune(true).trainableTokenIndices(List.of(2)).build())),
+                p + "trainable_token_indices", "invalid_hyperparameters",
+                "Invalid 'trainable_token_indices': [2] (only with LoRA: full fine-tuning trains every row).");
         assertThat(d.isDefault()).isTrue();
     }
 

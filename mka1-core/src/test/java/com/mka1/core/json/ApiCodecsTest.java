@@ -72,7 +72,7 @@ class ApiCodecsTest {
     void failedDpoJobWithEngineSettingsRoundTrips() {
         Hyperparameters h = Hyperparameters.autoDpo().withBeta(HyperparameterValue.of(0.1))
                 .withLearningRateMultiplier(HyperparameterValue.of(2.0))
-                .withEngine(new EngineSettings(8, 16.0, 0.05, List.of("q", "v"), false, 0.1, "cosine", 512, "cpu"));
+                .withEngine(new EngineSettings(8, 16.0, 0.05, List.of("q", "v"), false, 0.1, "cosine", 512, "cpu", List.of(2, 7)));
         FineTuningJob j = new FineTuningJob("ftjob_1", "m:n", 1, 2L, null, "org", List.of("file_r"), JobStatus.FAILED,
                 null, "file_t", new Method.Dpo(h), 1000L, new JobError("invalid_training_file", "Line 2: bad", "training_file"),
                 List.of(new JsonValue.Obj(Map.of("type", new JsonValue.Str("wandb")))), 7, 9L, null, null, "user-a");
@@ -80,7 +80,7 @@ class ApiCodecsTest {
         assertThat(json).contains("\"method\":{\"type\":\"dpo\",\"dpo\":{\"hyperparameters\":{\"n_epochs\":\"auto\",\"batch_size\":\"auto\","
                 + "\"learning_rate_multiplier\":2.0,\"beta\":0.1,\"lora_rank\":8,\"lora_alpha\":16.0,\"lora_dropout\":0.05,"
                 + "\"lora_target_modules\":[\"q\",\"v\"],\"full_fine_tune\":false,\"warmup_ratio\":0.1,\"lr_scheduler\":\"cosine\","
-                + "\"max_seq_length\":512,\"backend\":\"cpu\"}}}");
+                + "\"max_seq_length\":512,\"backend\":\"cpu\",\"trainable_token_indices\":[2,7]}}}");
         assertThat(json).contains("\"error\":{\"code\":\"invalid_training_file\",\"message\":\"Line 2: bad\",\"param\":\"training_file\"}");
         assertThat(json).contains("\"integrations\":[{\"type\":\"wandb\"}]");
         assertThat(json).endsWith("\"metadata\":null,\"user_provided_suffix\":null,\"user\":\"user-a\"}");

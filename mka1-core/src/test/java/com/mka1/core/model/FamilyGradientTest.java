@@ -54,6 +54,26 @@ class FamilyGradientTest {
         }
     }
 
+    /** Trainable token rows under Gemma's embedding scale and logit soft-cap and Granite's multipliers. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gemma2", "gemma3", "granite"})
+    void loraGradientWithTrainableTokens(String family) {
+        PackedBatch batch = packedBatch();
+        var spec = new LoraSpec(2, 4, 0, EnumSet.of(Projection.Q, Projection.V), 3,
+                java.util.List.of(batch.tokens()[0], batch.tokens()[3], 2));
+        try (var dev = new ReferenceDevice();
+             var model = LlamaModel.load(ArchFixture.ROOT.resolve(family), dev, new TrainableWeights.Lora(spec), false)) {
+            assertThat(model.trainableParameters().getFirst().name()).isEqualTo(PeftAdapter.TOKENS_DELTA);
+            Random r = new Random(6);
+            for (Parameter p : model.trainableParameters()) {
+                double[] v = dev.readDoubles(p.value());
+                for (int i = 0; i < v.length; i++) v[i] += 0.3 * r.nextGaussian();
+                dev.writeDoubles(p.value(), v);
+            }
+            LlamaModelGradientTest.checkAll(dev, model, 0, batch, 8);
+        }
+    }
+
     /** Phi-3's fused qkv_proj and gate_up_proj: one LoRA A per fused module, shared by its row blocks. */
     @Test
     void loraGradientOnFusedProjectionsWithDropout() {

@@ -28,10 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 14's stopping check: a LoRA fine-tune of stories260k (with a chat template of its own) on a
- * small support set answers with what it learned and then ends its turn, because the template's
- * end-of-turn marker is part of the trained target and stops generation: the response is {@code
- * completed} well within its token budget, where the base model runs to it.
+ * Issue 14's stopping check: a LoRA fine-tune of stories260k on a small support set answers with
+ * what it learned and then ends its turn, because the template's end-of-turn marker is part of the
+ * trained target and stops generation: the response is {@code completed} well within its token
+ * budget, where the base model runs to it. With the model's own layout (the ChatML fallback, whose
+ * turns end with {@code </s>}) that takes the trainable token rows: {@code </s>} never occurred in
+ * pre-training, so its row is still at init, shared with ~185 unused byte rows, and LoRA alone
+ * cannot raise it above 1/186 (the issue's P = 0.005). The case without them shows it.
  */
 class FineTunedAnswersStopTest {
     private static final int COPIES = 20; // one epoch over the set repeated: 20 steps of 2, one checkpoint
@@ -53,13 +56,46 @@ class FineTunedAnswersStopTest {
     @TempDir
     Path root;
 
+    /** The model's own layout, no stop sequence: the end-of-turn row trains by default and the answers end. */
     @Test
-    void aLoraFineTuneEndsItsAnswersWithinTheBudget() throws Exception {
+    void aLoraFineTuneEndsItsAnswersWithItsOwnEndOfTurnToken() throws Exception {
+        List<Response> answers = fineTuneAndAsk(null, null);
+        for (int i = 0; i < SUPPORT.size(); i++) {
+            Response r = answers.get(i);
+            assertThat(r.outputText()).as(SUPPORT.get(i).getKey()).isEqualTo(SUPPORT.get(i).getValue());
+            assertThat(r.status()).as(SUPPORT.get(i).getKey()).isEqualTo(ResponseStatus.COMPLETED);
+            assertThat(r.usage().outputTokens()).as(SUPPORT.get(i).getKey()).isLessThan(BUDGET);
+        }
+    }
+
+    /** The same fine-tune with trainable_token_indices = []: LoRA learns the answers but cannot end them. */
+    @Test
+    void withoutTrainableTokensTheAnswersRunToTheBudget() throws Exception {
+        for (Response r : fineTuneAndAsk(null, List.of())) {
+            assertThat(r.status()).isEqualTo(ResponseStatus.INCOMPLETE);
+            assertThat(r.usage().outputTokens()).isEqualTo(BUDGET);
+        }
+    }
+
+    /** A template whose end marker is plain text ends the answers too (the marker is a stop sequence). */
+    @Test
+    void aLoraFineTuneEndsItsAnswersWithAPlainTextMarker() throws Exception {
+        List<Response> answers = fineTuneAndAsk(TEMPLATE, List.of());
+        for (int i = 0; i < SUPPORT.size(); i++) {
+            Response r = answers.get(i);
+            assertThat(r.outputText()).as(SUPPORT.get(i).getKey()).isEqualTo(SUPPORT.get(i).getValue());
+            assertThat(r.status()).as(SUPPORT.get(i).getKey()).isEqualTo(ResponseStatus.COMPLETED);
+            assertThat(r.usage().outputTokens()).as(SUPPORT.get(i).getKey()).isLessThan(BUDGET);
+        }
+    }
+
+    /** Fine-tunes on the support set ({@code template} null: the model's own) and answers each question greedily. */
+    private List<Response> fineTuneAndAsk(String template, List<Integer> trainableTokens) throws Exception {
         Path model = Files.createDirectories(root.resolve("models/karpathy/stories260k"));
         for (String name : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json")) {
             Files.copy(SharedDir.resolve("models/stories260k/" + name), model.resolve(name));
         }
-        Files.writeString(model.resolve("chat_template.jinja"), TEMPLATE);
+        if (template != null) Files.writeString(model.resolve("chat_template.jinja"), template);
         StringBuilder lines = new StringBuilder();
         for (int copy = 0; copy < COPIES; copy++) {
             SUPPORT.forEach(qa -> lines.append("{\"messages\":[{\"role\":\"user\",\"content\":\"").append(qa.getKey()).append("\"},")
@@ -72,7 +108,7 @@ class FineTunedAnswersStopTest {
             String file = Mka1Fixture.upload(mka1, Caller.NONE, lines.toString()).id();
             Hyperparameters hp = Hyperparameters.auto().withNEpochs(HyperparameterValue.of(1)).withBatchSize(HyperparameterValue.of(2))
                     .withLearningRateMultiplier(HyperparameterValue.of(10.0))
-                    .withEngine(new EngineSettings(8, 256.0, null, null, null, null, null, 128, null));
+                    .withEngine(new EngineSettings(8, 256.0, null, null, null, null, null, 128, null, trainableTokens));
             FineTuningJob job = mka1.fineTuning().create(JobCreateParams.of("karpathy:stories260k", file).withSuffix("support")
                     .withSeed(5L).withMethod(new Method.Supervised(hp)));
             Mka1Fixture.await(() -> mka1.fineTuning().retrieve(job.id()).status().terminal(), () -> "job " + job.id() + " to end");
@@ -82,13 +118,12 @@ class FineTunedAnswersStopTest {
             Response base = mka1.responses().create(ResponseCreateParams.of("karpathy:stories260k", "Where is my order?")
                     .withTemperature(0.0).withMaxOutputTokens(BUDGET));
             assertThat(base.status()).as("the base model never ends a turn").isEqualTo(ResponseStatus.INCOMPLETE);
+            List<Response> answers = new java.util.ArrayList<>();
             for (var qa : SUPPORT) {
-                Response r = mka1.responses().create(ResponseCreateParams.of(done.fineTunedModel(), qa.getKey())
-                        .withTemperature(0.0).withMaxOutputTokens(BUDGET));
-                assertThat(r.outputText()).as(qa.getKey()).isEqualTo(qa.getValue());
-                assertThat(r.status()).as(qa.getKey()).isEqualTo(ResponseStatus.COMPLETED);
-                assertThat(r.usage().outputTokens()).as(qa.getKey()).isLessThan(BUDGET);
+                answers.add(mka1.responses().create(ResponseCreateParams.of(done.fineTunedModel(), qa.getKey())
+                        .withTemperature(0.0).withMaxOutputTokens(BUDGET)));
             }
+            return answers;
         }
     }
 }

@@ -17,6 +17,7 @@ import com.mka1.api.finetuning.JobStatus;
 import com.mka1.api.finetuning.Method;
 import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
+import com.mka1.api.responses.ResponseStatus;
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.LocalModels;
 import com.mka1.server.cli.demo.LossChart;
@@ -46,8 +47,6 @@ final class DemoCommand implements Command {
     static final String DATASET_NAME = "stories.jsonl";
     static final String SUFFIX = "storyteller";
     static final String QUESTION = "Tell me a story about a frog named Sue.";
-    /** Every trained story ends so; answers stop there (the sequence itself is not printed). */
-    static final String STOP = "The end.";
     static final int MAX_TOKENS = 80;
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
@@ -170,8 +169,9 @@ final class DemoCommand implements Command {
         LossChart.render(losses, 60, 10).forEach(line -> out.println("  " + line));
         out.println();
         out.println("held-out request: " + QUESTION);
-        out.println("(greedy answers, cut at \"" + STOP + "\" or " + MAX_TOKENS + " tokens" + (model.equals(EmbeddedMka1.EMBEDDED_MODEL)
-                ? ": stories260K never learned to emit </s>, and LoRA leaves its token embeddings as they are)" : ")"));
+        out.println("(greedy answers of up to " + MAX_TOKENS + " tokens, ended by the model's own end-of-turn token"
+                + (model.equals(EmbeddedMka1.EMBEDDED_MODEL) ? ": stories260K never learned to emit </s>; the fine-tune trains its row beside"
+                + " LoRA and learns to)" : ")"));
         out.println();
         out.println("base model (" + model + "):");
         out.println("  " + answer(mka1, model).replace("\n", "\n  "));
@@ -239,9 +239,11 @@ final class DemoCommand implements Command {
 
     private static String answer(Mka1 mka1, String model) {
         Response r = mka1.responses().create(ResponseCreateParams.of(model, QUESTION).withTemperature(0.0)
-                .withMaxOutputTokens(MAX_TOKENS).withStop(List.of(STOP)).withStore(false));
+                .withMaxOutputTokens(MAX_TOKENS).withStore(false));
         String text = r.outputText().strip();
-        return text.isEmpty() ? "(" + r.usage().outputTokens() + " tokens of whitespace)" : text;
+        String end = r.status() == ResponseStatus.COMPLETED ? "[ended after " + r.usage().outputTokens() + " tokens]"
+                : "[cut at " + r.usage().outputTokens() + " tokens]";
+        return (text.isEmpty() ? "(" + r.usage().outputTokens() + " tokens of whitespace)" : text) + "\n" + end;
     }
 
 }

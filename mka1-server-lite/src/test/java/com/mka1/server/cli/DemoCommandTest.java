@@ -38,19 +38,29 @@ class DemoCommandTest {
                 .contains("ft:mka1:tiny:storyteller:ckpt-step-180")
                 .contains("training loss:", "        step 1 .. 180")
                 .contains("held-out request: " + DemoCommand.QUESTION)
-                .contains("(greedy answers, cut at \"The end.\" or 80 tokens: stories260K never learned to emit </s>")
+                .contains("(greedy answers of up to 80 tokens, ended by the model's own end-of-turn token: stories260K never learned"
+                        + " to emit </s>; the fine-tune trains its row beside LoRA and learns to)")
                 .containsPattern("demo finished in \\d+ s");
         // the base model tells a story of its own; the fine-tune tells the trained kind, about the frog Sue it never saw
         assertThat(answerOf(text, "base model (mka1:tiny):")).doesNotStartWith("Once upon a time, there was a");
+        assertThat(endOf(text, "base model (mka1:tiny):")).isEqualTo("[cut at 80 tokens]");
+        // ... and ends it where the trained stories end, with its own </s>: no stop sequence
         assertThat(answerOf(text, "fine-tuned model (ft:mka1:tiny:storyteller):")).matches(
                 "Once upon a time, there was a [a-z]+ frog named Sue\\. Sue liked to [a-z ]+\\. "
-                        + "One day, Sue found a [a-z]+ [a-z]+ and was very happy\\.");
+                        + "One day, Sue found a [a-z]+ [a-z]+ and was very happy\\. The end\\.");
+        assertThat(endOf(text, "fine-tuned model (ft:mka1:tiny:storyteller):")).matches("\\[ended after \\d\\d tokens]");
     }
 
     /** The line after {@code header}, without its indent. */
     private static String answerOf(String text, String header) {
         assertThat(text).contains(header);
         return text.substring(text.indexOf(header)).lines().skip(1).findFirst().orElseThrow().strip();
+    }
+
+    /** How the answer after {@code header} ended: its first line that starts with "[". */
+    private static String endOf(String text, String header) {
+        return text.substring(text.indexOf(header)).lines().skip(1).map(String::strip).filter(l -> l.startsWith("["))
+                .findFirst().orElseThrow();
     }
 
     @Test

@@ -216,7 +216,7 @@ class DashboardBrowserTest {
     }
 
     private static Path trainingFile() throws IOException {
-        try (InputStream in = DashboardBrowserTest.class.getResourceAsStream("/com/mka1/server/cli/demo/support-bot.jsonl")) {
+        try (InputStream in = DashboardBrowserTest.class.getResourceAsStream("/com/mka1/server/cli/demo/stories.jsonl")) {
             List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().limit(EXAMPLES).toList();
             return Files.write(dir.resolve("train.jsonl"), lines);
         }

@@ -103,7 +103,7 @@ class DashboardHandlerTest {
         "/dashboard/js/../../com/mka1/server/Mka1Server.class",
         "/dashboard/..%2fDashboardHandler.class",
         "/dashboard/%2e%2e/DashboardHandler.class",
-        "/dashboard/%2E%2E%2F%2E%2E%2Fcli/demo/support-bot.jsonl",
+        "/dashboard/%2E%2E%2F%2E%2E%2Fcli/demo/stories.jsonl",
         "/dashboard/js//app.js",
         "/dashboard/.%2e/site/index.html",
         "/dashboard/..%5CDashboardHandler.class",

@@ -99,6 +99,11 @@ public final class LlamaTrainer implements Trainer {
         };
         ResolvedHyperparameters hp = HyperparameterResolver.resolve(run.settings(), data.trainingCount(),
                 base.config().maxPositions(), run.seed(), continuedAdapter);
+        hp = hp.withWeights(HyperparameterResolver.withTrainableTokens(hp.weights(), run.settings(), base.template().stopTokenIds(),
+                continuedAdapter, base.config().vocabSize()));
+        if (hp.weights() instanceof TrainableWeights.Lora(LoraSpec lora) && !lora.trainableTokens().isEmpty()) {
+            log.info("job {}: LoRA also trains the embedding rows of token ids {}", run.jobId(), lora.trainableTokens());
+        }
         if (hp.weights() instanceof TrainableWeights.Lora && RandomInit.marked(base.weightsDir())) {
             listener.message("warn", "The base model " + base.name() + " is randomly initialised (never pre-trained): "
                     + "LoRA only adapts it and will learn little; use a pretrained base such as mka1:tiny, "

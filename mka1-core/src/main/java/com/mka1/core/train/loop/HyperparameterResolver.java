@@ -4,6 +4,7 @@ import com.mka1.core.model.LoraSpec;
 import com.mka1.core.model.Projection;
 import com.mka1.core.model.TrainableWeights;
 import com.mka1.core.train.optim.LearningRateSchedule;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -95,8 +96,43 @@ public final class HyperparameterResolver {
         if (!(dropout >= 0 && dropout < 1)) throw invalid("lora_dropout", "lora_dropout must be in [0, 1), got " + dropout);
         Set<Projection> targets = targets(settings.loraTargets());
         if (continued != null) return new TrainableWeights.Lora(new LoraSpec(continued.rank(), continued.alpha(), dropout,
-                continued.targets(), initSeed));
+                continued.targets(), initSeed, continued.trainableTokens()));
         return new TrainableWeights.Lora(new LoraSpec(rank, alpha, dropout, targets, initSeed));
+    }
+
+    /**
+     * The trainable tokens of LoRA {@code weights} (full fine-tuning: unchanged): the requested ids,
+     * else those of the adapter training continues, else {@code endOfTurn} (the chat template's
+     * end-of-turn tokens), so the end marker, a token LoRA alone cannot teach when its row never
+     * trained, is learned with the answers. A continued adapter keeps its own ids.
+     */
+    public static TrainableWeights withTrainableTokens(TrainableWeights weights, TrainingSettings settings, int[] endOfTurn,
+                                                       LoraSpec continued, int vocabSize) throws TrainingFailedException {
+        if (!(weights instanceof TrainableWeights.Lora(LoraSpec spec))) {
+            if (settings.trainableTokens() != null && !settings.trainableTokens().isEmpty()) {
+                throw invalid("trainable_token_indices", "trainable_token_indices applies to LoRA; full fine-tuning trains every row");
+            }
+            return weights;
+        }
+        List<Integer> ids = settings.trainableTokens();
+        if (continued != null) {
+            if (ids != null && !ids.equals(continued.trainableTokens())) {
+                throw invalid("trainable_token_indices", "the adapter being continued trains tokens " + continued.trainableTokens()
+                        + "; trainable_token_indices cannot change them (got " + ids + ")");
+            }
+            ids = continued.trainableTokens();
+        } else if (ids == null) {
+            ids = Arrays.stream(endOfTurn).distinct().boxed().toList();
+        }
+        for (int id : ids) {
+            if (id < 0 || id >= vocabSize) {
+                throw invalid("trainable_token_indices", "token id " + id + " is outside the vocabulary (0.." + (vocabSize - 1) + ")");
+            }
+        }
+        if (ids.stream().distinct().count() != ids.size()) {
+            throw invalid("trainable_token_indices", "trainable_token_indices must be distinct, got " + ids);
+        }
+        return new TrainableWeights.Lora(spec.withTrainableTokens(ids));
     }
 
     private static Set<Projection> targets(List<String> names) throws TrainingFailedException {

@@ -22,6 +22,12 @@ import com.mka1.core.train.optim.LearningRateSchedule;
 public record ResolvedHyperparameters(int nEpochs, int batchSize, double learningRateMultiplier, double baseLearningRate,
                                       double beta, double warmupRatio, LearningRateSchedule.Decay decay,
                                       int maxSeqLength, double maxGradNorm, TrainableWeights weights) {
+    /** The same hyperparameters training {@code other} weights. */
+    public ResolvedHyperparameters withWeights(TrainableWeights other) {
+        return new ResolvedHyperparameters(nEpochs, batchSize, learningRateMultiplier, baseLearningRate, beta, warmupRatio, decay,
+                maxSeqLength, maxGradNorm, other);
+    }
+
     /** The peak learning rate: base times multiplier. */
     public double learningRate() {
         return baseLearningRate * learningRateMultiplier;

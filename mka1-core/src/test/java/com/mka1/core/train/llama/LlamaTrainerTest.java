@@ -28,6 +28,8 @@ import com.mka1.core.train.TrainingSettings;
 import com.mka1.core.train.TrainingPlan;
 import com.mka1.core.train.StepMetrics;
 import com.mka1.core.data.TrainingMethod;
+import com.mka1.core.safetensors.SafetensorsReader;
+import com.mka1.core.model.PeftAdapter;
 
 /** LlamaTrainer end to end on the real stories260k checkpoint, on the reference backend. */
 class LlamaTrainerTest {
@@ -144,6 +146,14 @@ class LlamaTrainerTest {
         byte[] whole = Files.readAllBytes(tmp.resolve("whole/out/model/adapter_model.safetensors"));
         byte[] again = Files.readAllBytes(tmp.resolve("paused/out/model/adapter_model.safetensors"));
         assertThat(again).isEqualTo(whole);
+        // the comparison covers the trained end-of-turn row (</s>, id 2, trained by default), which moved
+        assertThat(PeftAdapter.readSpec(tmp.resolve("whole/out/model")).trainableTokens()).containsExactly(2);
+        try (var adapter = SafetensorsReader.openFiles(List.of(tmp.resolve("whole/out/model/adapter_model.safetensors")));
+             var base = SafetensorsReader.openFiles(List.of(SharedDir.resolve("models/stories260k/model.safetensors")))) {
+            float[] row = adapter.readFloats(PeftAdapter.TOKENS_DELTA);
+            assertThat(row).hasSize(64);
+            assertThat(row).isNotEqualTo(java.util.Arrays.copyOfRange(base.readFloats("model.embed_tokens.weight"), 2 * 64, 3 * 64));
+        }
     }
 
     @Test

@@ -49,9 +49,8 @@ class LoraTeachesTheEmbeddedModelTest {
                     .extracting(JobEvent::level).doesNotContain(EventLevel.WARN); // a pretrained base: no random-init warning
 
             assertThat(before).doesNotStartWith("Sue is a green frog");
-            // measured: "Sue is a green frog. The end.+ with a green" (stories260K's </s> embedding was never
-            // trained and LoRA leaves embeddings as they are, so the fine-tune does not learn to stop)
-            assertThat(greedy(mka1, done.fineTunedModel())).startsWith(ANSWER);
+            // the whole answer and no more: the end-of-turn row (stories260K's never-trained </s>) trains beside LoRA
+            assertThat(greedy(mka1, done.fineTunedModel())).isEqualTo(ANSWER);
         }
     }
 

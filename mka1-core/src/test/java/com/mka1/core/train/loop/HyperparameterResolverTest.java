@@ -95,4 +95,33 @@ class HyperparameterResolverTest {
         assertThat(HyperparameterResolver.maxSeqLength(TrainingSettings.auto(), 4096)).isEqualTo(2048);
         assertThat(HyperparameterResolver.maxSeqLength(TrainingSettings.auto(), 512)).isEqualTo(512);
     }
+
+    /** LoRA trains the template's end-of-turn rows unless told otherwise; ids are checked against the vocabulary. */
+    @Test
+    void trainableTokensDefaultToTheEndOfTurnIds() throws TrainingFailedException {
+        LoraSpec spec = new LoraSpec(8, 16, 0, EnumSet.of(Projection.Q), 7);
+        TrainableWeights lora = new TrainableWeights.Lora(spec);
+        TrainingSettings auto = TrainingSettings.auto();
+        assertThat(HyperparameterResolver.withTrainableTokens(lora, auto, new int[] {2, 5, 2}, null, 512))
+                .isEqualTo(new TrainableWeights.Lora(spec.withTrainableTokens(List.of(2, 5))));
+        assertThat(HyperparameterResolver.withTrainableTokens(lora, tokens(List.of()), new int[] {2}, null, 512)).isEqualTo(lora);
+        assertThat(HyperparameterResolver.withTrainableTokens(lora, tokens(List.of(9, 3)), new int[] {2}, null, 512))
+                .isEqualTo(new TrainableWeights.Lora(spec.withTrainableTokens(List.of(9, 3))));
+        // continuing an adapter keeps its rows; full fine-tuning already trains every row
+        LoraSpec continued = spec.withTrainableTokens(List.of(4));
+        assertThat(HyperparameterResolver.withTrainableTokens(lora, auto, new int[] {2}, continued, 512))
+                .isEqualTo(new TrainableWeights.Lora(spec.withTrainableTokens(List.of(4))));
+        assertThat(HyperparameterResolver.withTrainableTokens(new TrainableWeights.Full(), auto, new int[] {2}, null, 512))
+                .isEqualTo(new TrainableWeights.Full());
+
+        assertThatThrownBy(() -> HyperparameterResolver.withTrainableTokens(lora, tokens(List.of(512)), new int[0], null, 512))
+                .isInstanceOf(TrainingFailedException.class).hasMessage("token id 512 is outside the vocabulary (0..511)")
+                .extracting(e -> ((TrainingFailedException) e).param()).isEqualTo("hyperparameters.trainable_token_indices");
+        assertThatThrownBy(() -> HyperparameterResolver.withTrainableTokens(lora, tokens(List.of(5)), new int[0], continued, 512))
+                .isInstanceOf(TrainingFailedException.class).hasMessageContaining("cannot change them (got [5])");
+    }
+
+    private static TrainingSettings tokens(List<Integer> ids) {
+        return new TrainingSettings(null, null, null, null, null, null, null, null, null, null, null, null, null, ids);
+    }
 }
