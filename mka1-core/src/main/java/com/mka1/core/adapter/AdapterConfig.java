@@ -38,16 +38,20 @@ import java.util.regex.Pattern;
  * @param layersToTransform {@code layers_to_transform}, or null for every layer
  * @param layersPatterns    {@code layers_pattern} names (empty: any "name.N." segment)
  * @param modulesToSave     {@code modules_to_save}: modules stored as full trained copies
+ * @param trainableTokens   {@code trainable_token_indices}: embedding rows stored whole (PEFT 0.15+; list or
+ *                          {@code {"embed_tokens": [...]}} form)
  */
 public record AdapterConfig(String baseModel, int rank, double alpha, boolean rslora, boolean dora, TargetModules targets,
                             TargetModules excluded, Map<String, Integer> rankPattern, Map<String, Double> alphaPattern,
-                            List<Integer> layersToTransform, List<String> layersPatterns, List<String> modulesToSave) {
+                            List<Integer> layersToTransform, List<String> layersPatterns, List<String> modulesToSave,
+                            List<Integer> trainableTokens) {
     public static final String FILE = "adapter_config.json";
 
     /** Read and interpreted by this class (with their meaning). */
     private static final Set<String> UNDERSTOOD = Set.of("peft_type", "base_model_name_or_path", "r", "lora_alpha",
             "use_rslora", "use_dora", "target_modules", "exclude_modules", "rank_pattern", "alpha_pattern",
-            "layers_to_transform", "layers_pattern", "modules_to_save", "bias", "fan_in_fan_out", "task_type");
+            "layers_to_transform", "layers_pattern", "modules_to_save", "bias", "fan_in_fan_out", "task_type",
+            "trainable_token_indices");
     /** Only matter for training, initialisation or bookkeeping: the saved weights already hold their effect. */
     private static final Set<String> IRRELEVANT = Set.of("inference_mode", "init_lora_weights", "lora_dropout", "revision",
             "peft_version", "auto_mapping", "megatron_core", "qalora_group_size", "loftq_config", "eva_config",
@@ -59,6 +63,7 @@ public record AdapterConfig(String baseModel, int rank, double alpha, boolean rs
         layersToTransform = layersToTransform == null ? null : List.copyOf(layersToTransform);
         layersPatterns = List.copyOf(layersPatterns);
         modulesToSave = List.copyOf(modulesToSave);
+        trainableTokens = List.copyOf(trainableTokens);
     }
 
     /** Reads {@code dir/adapter_config.json}; an unsupported setting throws {@link UnsupportedAdapterException} naming it. */
@@ -101,7 +106,8 @@ public record AdapterConfig(String baseModel, int rank, double alpha, boolean rs
                 numbers(Json.field(json, "alpha_pattern"), "alpha_pattern", source, d -> d),
                 layers(Json.field(json, "layers_to_transform"), source),
                 strings(Json.field(json, "layers_pattern"), "layers_pattern", source),
-                strings(Json.field(json, "modules_to_save"), "modules_to_save", source));
+                strings(Json.field(json, "modules_to_save"), "modules_to_save", source),
+                tokenIds(Json.field(json, "trainable_token_indices"), source));
     }
 
     // ---- what the config means for one module --------------------------------------------
@@ -158,7 +164,8 @@ public record AdapterConfig(String baseModel, int rank, double alpha, boolean rs
             if (first != null && !first.equals(layer)) return Optional.empty();
             first = layer;
         }
-        return first == null || first.isEmpty() ? Optional.empty() : Optional.of(new LoraSpec(rank, alpha, 0, first, 0));
+        return first == null || first.isEmpty() ? Optional.empty()
+                : Optional.of(new LoraSpec(rank, alpha, 0, first, 0, trainableTokens));
     }
 
     /** The module holding projection {@code p} of layer {@code layer}: its own, or the fused one it is part of. */
@@ -232,6 +239,25 @@ public record AdapterConfig(String baseModel, int rank, double alpha, boolean rs
             return list.isEmpty() ? null : list.stream().map(i -> Json.integerOrNull(i).intValue()).toList();
         }
         throw refuse(source, "layers_to_transform", v);
+    }
+
+    /** {@code trainable_token_indices}: distinct ids, as a list or under {@code embed_tokens} (PEFT's map form). */
+    private static List<Integer> tokenIds(JsonValue v, String source) {
+        if (v == null) return List.of();
+        if (v instanceof JsonValue.Obj byLayer) {
+            for (String layer : byLayer.fields().keySet()) {
+                if (!layer.equals("embed_tokens")) throw refuse(source, "trainable_token_indices on layer " + layer, v);
+            }
+            return tokenIds(Json.field(byLayer, "embed_tokens"), source);
+        }
+        if (!(v instanceof JsonValue.Arr(List<JsonValue> ids))) throw refuse(source, "trainable_token_indices", v);
+        List<Integer> out = new ArrayList<>();
+        for (JsonValue id : ids) {
+            Long l = Json.integerOrNull(id);
+            if (l == null || l < 0 || l > Integer.MAX_VALUE || out.contains(l.intValue())) throw refuse(source, "trainable_token_indices", v);
+            out.add(l.intValue());
+        }
+        return out;
     }
 
     private static List<String> strings(JsonValue v, String field, String source) {

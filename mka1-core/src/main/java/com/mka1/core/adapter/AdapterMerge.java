@@ -52,12 +52,14 @@ public final class AdapterMerge {
                 mergeModule(model.device(), reader, file, config, module, e.getValue(), used);
                 merged++;
             }
+            int tokens = replaceTokenRows(model, reader, file, config, used);
             int saved = replaceSaved(model.device(), reader, file, config, weights, tied, model.config().traits().normPlusOne(), used);
             for (String name : reader.names()) {
                 if (!used.contains(name)) throw refuse(file, "tensor " + name + " (no targeted module or modules_to_save entry uses it)");
             }
             if (merged == 0) throw refuse(file, "target_modules that match no module of the model");
-            LOG.info("merged adapter {}: {} LoRA{} modules, {} saved modules", adapterDir, merged, config.dora() ? " (DoRA)" : "", saved);
+            LOG.info("merged adapter {}: {} LoRA{} modules, {} saved modules, {} token rows", adapterDir, merged,
+                    config.dora() ? " (DoRA)" : "", saved, tokens);
         }
     }
 
@@ -86,6 +88,24 @@ public final class AdapterMerge {
             for (int i = 0; i < in; i++) w[o * in + i] = (float) (scale * row[i]);
         }
         dev.copyFromHost(w, 0, weight, 0, w.length);
+    }
+
+    /**
+     * The rows of {@code trainable_token_indices}, stored whole ({@link PeftAdapter#TOKENS_DELTA}),
+     * replace the embedding's rows (with tied embeddings, the head's too, as in PEFT).
+     */
+    private static int replaceTokenRows(LlamaModel model, SafetensorsReader reader, Path file, AdapterConfig config,
+                                        Set<String> used) {
+        List<Integer> ids = config.trainableTokens();
+        if (ids.isEmpty()) return 0;
+        Tensor embed = model.baseWeights().get("model.embed_tokens.weight");
+        int vocab = embed.shape()[0], hidden = embed.shape()[1];
+        for (int id : ids) {
+            if (id >= vocab) throw refuse(file, "trainable_token_indices id " + id + " beyond the vocabulary of " + vocab);
+        }
+        float[] rows = read(reader, file, PeftAdapter.TOKENS_DELTA, used, ids.size(), hidden);
+        for (int k = 0; k < ids.size(); k++) model.device().copyFromHost(rows, k * hidden, embed, (long) ids.get(k) * hidden, hidden);
+        return ids.size();
     }
 
     private static int replaceSaved(ComputeDevice dev, SafetensorsReader reader, Path file, AdapterConfig config,

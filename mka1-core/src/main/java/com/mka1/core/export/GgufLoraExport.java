@@ -25,6 +25,9 @@ public final class GgufLoraExport {
         if (!config.modulesToSave().isEmpty()) {
             throw new UnsupportedExportException("an adapter with modules_to_save has no llama.cpp LoRA form; export the merged model");
         }
+        if (!config.trainableTokens().isEmpty()) {
+            throw new UnsupportedExportException("an adapter with trainable_token_indices has no llama.cpp LoRA form; export the merged model");
+        }
         if (config.targets("lm_head") || config.targets("model.embed_tokens")) {
             throw new UnsupportedExportException("an adapter on lm_head or embed_tokens has no llama.cpp LoRA form here; export the merged model");
         }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +62,7 @@ class AdapterConfigTest {
     @Test
     void plainLoraOnEveryLayerBecomesTheEnginesLoraSlots() {
         assertThat(parse("\"target_modules\":[\"v_proj\",\"q_proj\"],\"lora_dropout\":0.05").uniformSpec(5, false))
-                .isEqualTo(Optional.of(new LoraSpec(4, 8, 0, EnumSet.of(Projection.Q, Projection.V), 0)));
+                .isEqualTo(Optional.of(new LoraSpec(4, 8, 0, EnumSet.of(Projection.Q, Projection.V), 0, List.of())));
         assertThat(parse("\"target_modules\":\"all-linear\"").uniformSpec(2, false).orElseThrow().targets())
                 .containsExactlyInAnyOrder(Projection.values());
         assertThat(parse("\"target_modules\":[\"q_proj\"],\"use_dora\":true").uniformSpec(5, false)).isEmpty();
@@ -76,12 +77,21 @@ class AdapterConfigTest {
             "\"target_modules\":[\"q_proj\"],\"fan_in_fan_out\":true | unsupported fan_in_fan_out = true",
             "\"target_modules\":[\"q_proj\"],\"bias\":\"all\" | unsupported bias = \"all\"",
             "\"target_modules\":[\"q_proj\"],\"layer_replication\":[[0,2]] | unsupported layer_replication = [[0,2]]",
-            "\"target_modules\":[\"q_proj\"],\"trainable_token_indices\":[5] | unsupported trainable_token_indices = [5]",
+            "\"target_modules\":[\"q_proj\"],\"trainable_token_indices\":{\"lm_head\":[5]} | unsupported trainable_token_indices on layer lm_head = {\"lm_head\":[5]}",
+            "\"target_modules\":[\"q_proj\"],\"trainable_token_indices\":[5,5] | unsupported trainable_token_indices = [5,5]",
             "\"target_modules\":[\"q_proj\"],\"some_future_option\":{\"x\":1} | unsupported some_future_option = {\"x\":1}",
             "\"target_modules\":[\"q_proj\"],\"task_type\":\"SEQ_CLS\" | unsupported task_type = \"SEQ_CLS\"",
             "\"target_modules\":7 | unsupported target_modules = 7"})
     void anythingThatChangesTheModelAndIsNotImplementedIsRefusedByName(String rest, String message) {
         assertThatThrownBy(() -> parse(rest)).isInstanceOf(UnsupportedAdapterException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void trainableTokenRowsRideAlongInTheLoraSlots() {
+        assertThat(parse("\"target_modules\":[\"q_proj\"],\"trainable_token_indices\":[2,7]").uniformSpec(3, false))
+                .isEqualTo(Optional.of(new LoraSpec(4, 8, 0, EnumSet.of(Projection.Q), 0, List.of(2, 7))));
+        assertThat(parse("\"target_modules\":[\"q_proj\"],\"trainable_token_indices\":{\"embed_tokens\":[2]}").trainableTokens())
+                .as("PEFT's map form").containsExactly(2);
     }
 
     @Test

@@ -39,6 +39,7 @@ class FusedProjectionAdapterTest {
     private static final int RANK = 2;
     private static final double ALPHA = 4;
     private static final int[] TOKENS = {1, 17, 42, 99, 5, 300, 7, 250};
+    private static final int HIDDEN = 64;
 
     @TempDir
     Path root;
@@ -66,6 +67,18 @@ class FusedProjectionAdapterTest {
         ModelRoute route = loader.route("peft:phi3-fused");
         assertThat(route.lora()).as("rsLoRA is folded into the weights").isNull();
         assertClose(logits(loader, route), expected(ALPHA / Math.sqrt(RANK)));
+    }
+
+    @Test
+    void trainedTokenRowsReplaceTheEmbeddingRowsInSlotsAndWhenFolded() throws IOException {
+        for (boolean rslora : new boolean[] {false, true}) {
+            ModelRegistry registry = models(List.of("qkv_proj", "gate_up_proj"), rslora, List.of(42, 300));
+            ServedModelLoader loader = new ServedModelLoader(registry, ReferenceDevice::new, false);
+            ModelRoute route = loader.route("peft:phi3-fused");
+            assertThat(route.lora() == null).as("rsLoRA folds in, plain LoRA uses slots").isEqualTo(rslora);
+            assertClose(logits(loader, route), expected(rslora ? ALPHA / Math.sqrt(RANK) : ALPHA / RANK));
+            com.mka1.core.storage.FileTrees.deleteTree(root);
+        }
     }
 
     @Test
@@ -103,6 +116,11 @@ class FusedProjectionAdapterTest {
 
     /** phi3 as {@code local:phi3} and a random adapter on {@code targets} as {@code peft:phi3-fused}. */
     private ModelRegistry models(List<String> targets, boolean rslora) throws IOException {
+        return models(targets, rslora, List.of());
+    }
+
+    /** The same with trained embedding rows for {@code tokens} (PEFT's trainable_token_indices). */
+    private ModelRegistry models(List<String> targets, boolean rslora, List<Integer> tokens) throws IOException {
         Path models = root.resolve("models");
         AdapterModels.copyTree(SharedDir.resolve("models/arch/phi3"), models.resolve("phi3"));
         Path adapter = Files.createDirectories(models.resolve("peft/phi3-fused"));
@@ -119,10 +137,14 @@ class FusedProjectionAdapterTest {
                         new int[] {shape[0], RANK}, gaussian(random, shape[0] * RANK, 0.3)));
             }
         }
+        if (!tokens.isEmpty()) {
+            entries.add(new SafetensorsWriter.Entry.F32(PeftAdapter.TOKENS_DELTA, new int[] {tokens.size(), HIDDEN},
+                    gaussian(random, tokens.size() * HIDDEN, 1.0)));
+        }
         SafetensorsWriter.write(adapter.resolve(PeftAdapter.WEIGHTS_FILE), entries, Map.of("format", "pt"));
         Files.writeString(adapter.resolve(AdapterConfig.FILE), "{\"peft_type\":\"LORA\",\"task_type\":\"CAUSAL_LM\","
                 + "\"base_model_name_or_path\":\"phi3\",\"r\":" + RANK + ",\"lora_alpha\":" + ALPHA + ",\"use_rslora\":" + rslora
-                + ",\"target_modules\":[\"" + String.join("\",\"", targets) + "\"]}");
+                + ",\"target_modules\":[\"" + String.join("\",\"", targets) + "\"],\"trainable_token_indices\":" + tokens + "}");
         return ModelRegistry.open(models, root.resolve("models.json"));
     }
 
@@ -149,6 +171,11 @@ class FusedProjectionAdapterTest {
                             w[o * in + i] = (float) (w[o * in + i] + scaling * delta);
                         }
                     }
+                }
+                if (name.equals("model.embed_tokens.weight") && lora.contains(PeftAdapter.TOKENS_DELTA)) {
+                    List<Integer> ids = AdapterConfig.read(models.resolve("peft/phi3-fused")).trainableTokens();
+                    float[] rows = lora.readFloats(PeftAdapter.TOKENS_DELTA);
+                    for (int k = 0; k < ids.size(); k++) System.arraycopy(rows, k * HIDDEN, w, ids.get(k) * HIDDEN, HIDDEN);
                 }
                 entries.add(new SafetensorsWriter.Entry.F32(name, shape, w));
             }
