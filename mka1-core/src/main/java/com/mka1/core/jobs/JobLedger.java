@@ -1,5 +1,9 @@
 package com.mka1.core.jobs;
 
+import com.mka1.core.jobs.store.JobChange;
+import com.mka1.core.jobs.store.JobRecord;
+import com.mka1.core.jobs.store.JobStore;
+import com.mka1.core.jobs.store.StoredJob;
 import com.mka1.api.Caller;
 import com.mka1.api.JsonValue;
 import com.mka1.api.NotFoundException;

@@ -1,5 +1,6 @@
 package com.mka1.core.jobs;
 
+import com.mka1.core.jobs.store.JobStore;
 import com.mka1.api.Caller;
 import com.mka1.api.Mka1Exception;
 import com.mka1.api.Page;

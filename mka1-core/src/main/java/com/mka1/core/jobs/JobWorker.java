@@ -1,5 +1,6 @@
 package com.mka1.core.jobs;
 
+import com.mka1.core.jobs.store.StoredJob;
 import com.mka1.api.InsufficientStorageException;
 import com.mka1.api.files.FilePurpose;
 import com.mka1.api.finetuning.FineTuningJob;

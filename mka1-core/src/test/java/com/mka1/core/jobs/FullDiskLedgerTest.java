@@ -1,5 +1,8 @@
 package com.mka1.core.jobs;
 
+import com.mka1.core.jobs.store.JobChange;
+import com.mka1.core.jobs.store.JobStore;
+import com.mka1.core.jobs.store.StoredJob;
 import com.mka1.api.Caller;
 import com.mka1.api.InsufficientStorageException;
 import com.mka1.api.files.FilePurpose;

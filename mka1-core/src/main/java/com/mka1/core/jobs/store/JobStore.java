@@ -1,17 +1,18 @@
-package com.mka1.core.jobs;
+package com.mka1.core.jobs.store;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where job state is durable: the seam between the {@link JobLedger} and a storage engine. The
- * file implementation is {@link FileJobStore}; a database implementation commits a
- * {@link JobChange} in one transaction, updating the job row only where its version is still
- * {@code previous.version()} (compare-and-set), and inserting events under the unique key
- * (job id, sequence number), so a replayed append is a no-op.
+ * Where job state is durable: the seam between the engine's job ledger (the only owner of job
+ * state) and a storage engine. The default keeps one directory per job under the data directory;
+ * a database implementation (module {@code mka1-store-postgres}) commits a {@link JobChange} in one
+ * transaction, updating the job row only where its version is still {@code previous.version()}
+ * (compare-and-set), and inserting events under the unique key (job id, sequence number), so a
+ * replayed append is a no-op. A store shared by several servers also implements {@link JobLeases}.
  */
-interface JobStore {
+public interface JobStore {
     /**
      * Every readable job with its committed events and checkpoints, oldest first. A record that
      * cannot be read is quarantined (moved aside and logged), never a reason to refuse to start;

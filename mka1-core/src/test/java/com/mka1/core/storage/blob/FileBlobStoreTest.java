@@ -1,0 +1,21 @@
+package com.mka1.core.storage.blob;
+
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+class FileBlobStoreTest extends BlobStoreContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected BlobStore newStore() throws IOException {
+        return new FileBlobStore(dir);
+    }
+
+    @Override
+    protected BlobStore reopen() throws IOException {
+        return new FileBlobStore(dir);
+    }
+}
