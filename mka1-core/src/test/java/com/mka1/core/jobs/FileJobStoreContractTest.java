@@ -1,7 +1,7 @@
 package com.mka1.core.jobs;
 
 import com.mka1.core.jobs.store.JobStore;
-import com.mka1.core.jobs.store.JobStoreContract;
+import com.mka1.core.contract.JobStoreContract;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package com.mka1.core.storage.blob;
 
+import com.mka1.core.contract.BlobStoreContract;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;

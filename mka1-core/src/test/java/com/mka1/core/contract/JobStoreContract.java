@@ -1,4 +1,4 @@
-package com.mka1.core.jobs.store;
+package com.mka1.core.contract;
 
 import com.mka1.api.JsonValue;
 import com.mka1.api.finetuning.Checkpoint;
@@ -9,6 +9,10 @@ import com.mka1.api.finetuning.FineTuningJob;
 import com.mka1.api.finetuning.JobEvent;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.api.finetuning.Method;
+import com.mka1.core.jobs.store.JobChange;
+import com.mka1.core.jobs.store.JobRecord;
+import com.mka1.core.jobs.store.JobStore;
+import com.mka1.core.jobs.store.StoredJob;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -55,7 +59,7 @@ public abstract class JobStoreContract {
     }
 
     @Test
-    void reloadsJobsEventsAndCheckpointsInOrder() throws IOException {
+    public void reloadsJobsEventsAndCheckpointsInOrder() throws IOException {
         JobStore store = newStore();
         JobRecord b = commit(store, null, JobRecord.created(job("ftjob_b", JobStatus.QUEUED), 1), List.of(), null);
         JobRecord a = commit(store, null, JobRecord.created(job("ftjob_a", JobStatus.RUNNING), 0)
@@ -83,7 +87,7 @@ public abstract class JobStoreContract {
     }
 
     @Test
-    void aCommitOverAStaleVersionIsRefusedAndChangesNothing() throws IOException {
+    public void aCommitOverAStaleVersionIsRefusedAndChangesNothing() throws IOException {
         JobStore store = newStore();
         JobRecord a = commit(store, null, JobRecord.created(job("ftjob_a", JobStatus.QUEUED), 0),
                 List.of(metrics("ftevent_0", 1)), null);
@@ -103,7 +107,7 @@ public abstract class JobStoreContract {
     }
 
     @Test
-    void aChangeCommittedThroughOneHandleIsSeenAndContinuedThroughAnother() throws IOException {
+    public void aChangeCommittedThroughOneHandleIsSeenAndContinuedThroughAnother() throws IOException {
         JobStore store = newStore();
         JobRecord a = commit(store, null, JobRecord.created(job("ftjob_a", JobStatus.RUNNING), 0),
                 List.of(metrics("ftevent_0", 1)), null);

@@ -1,5 +1,6 @@
-package com.mka1.core.storage.blob;
+package com.mka1.core.contract;
 
+import com.mka1.core.storage.blob.BlobStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -69,7 +70,7 @@ public abstract class BlobStoreContract {
     }
 
     @Test
-    void putGetReplaceListAndDeleteAcrossHandles() throws IOException {
+    public void putGetReplaceListAndDeleteAcrossHandles() throws IOException {
         BlobStore store = newStore();
         store.put("files/file-a", text("first"));
         store.put("files/file-b", text("{\"x\":1}\n"));
@@ -92,7 +93,7 @@ public abstract class BlobStoreContract {
     }
 
     @Test
-    void aLargeObjectStreamsThroughIntact() throws IOException {
+    public void aLargeObjectStreamsThroughIntact() throws IOException {
         long size = 24L * 1024 * 1024 + 12_345; // beyond one S3 multipart part
         String expected = sha256(generated(size, 42));
         BlobStore store = newStore();
@@ -101,7 +102,7 @@ public abstract class BlobStoreContract {
     }
 
     @Test
-    void anEmptyObjectAndBadKeys() throws IOException {
+    public void anEmptyObjectAndBadKeys() throws IOException {
         BlobStore store = newStore();
         store.put("empty", InputStream.nullInputStream());
         assertThat(read(store, "empty")).isEmpty();
