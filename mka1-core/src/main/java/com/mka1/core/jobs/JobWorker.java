@@ -1,5 +1,9 @@
 package com.mka1.core.jobs;
 
+import com.mka1.api.finetuning.EventLevel;
+import com.mka1.api.finetuning.JobStatus;
+import com.mka1.core.jobs.store.JobLeases;
+import com.mka1.core.jobs.store.LeaseSettings;
 import com.mka1.core.jobs.store.StoredJob;
 import com.mka1.api.InsufficientStorageException;
 import com.mka1.api.files.FilePurpose;
@@ -28,6 +32,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,26 +56,102 @@ final class JobWorker implements AutoCloseable {
     private final DiskState disk;
     private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
     private final ExecutorService workers;
+    /** The shared queue's leases (null: this server owns every job and the local queue is the queue). */
+    private final JobLeases leases;
+    private final LeaseSettings leaseSettings;
+    private final ScheduledExecutorService heartbeats;
     private volatile boolean closing;
 
     JobWorker(JobLedger ledger, FileStore files, ModelRegistry models, Trainer trainer, String organizationId,
-              DiskState disk, int threads) {
+              DiskState disk, int threads, LeaseSettings leaseSettings) {
         this.ledger = ledger;
+        this.leases = ledger.leases();
+        this.leaseSettings = leaseSettings;
+        this.heartbeats = leases == null ? null
+                : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("mka1-job-heartbeat").daemon(true).factory());
         this.files = files;
         this.models = models;
         this.trainer = trainer;
         this.organizationId = organizationId;
         this.disk = disk;
         this.workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("mka1-job-worker-", 0).daemon(true).factory());
-        for (int i = 0; i < threads; i++) workers.execute(this::workLoop);
+        for (int i = 0; i < threads; i++) {
+            String worker = leaseSettings == null ? null : leaseSettings.workerId() + "-" + (i + 1);
+            workers.execute(leases == null ? this::workLoop : () -> sharedLoop(worker));
+        }
     }
 
     void enqueue(String jobId) {
-        queue.add(jobId);
+        if (leases == null) queue.add(jobId); // shared: the database is the queue
     }
 
     void dequeue(String jobId) {
         queue.remove(jobId);
+    }
+
+    /**
+     * A worker of a shared queue: claims the oldest claimable job (queued, or running with no live
+     * lease: its worker died), trains it while a heartbeat renews the lease, then releases it. A
+     * lease lost (the database unreachable for longer than the lease, so another server may have
+     * the job) stops the run at the next step; the other server's commits win.
+     */
+    private void sharedLoop(String worker) {
+        while (!closing) {
+            Optional<String> claimed;
+            try {
+                claimed = disk.writable() ? leases.claimNext(worker, leaseSettings.lease()) : Optional.empty();
+            } catch (IOException e) {
+                log.warn("{}: cannot reach the job queue: {}", worker, e.getMessage());
+                claimed = Optional.empty();
+            }
+            if (claimed.isEmpty()) {
+                try {
+                    Thread.sleep(leaseSettings.poll().toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
+            }
+            String id = claimed.get();
+            ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> renew(id, worker),
+                    leaseSettings.heartbeat().toMillis(), leaseSettings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                FineTuningJob before;
+                ledger.refresh();
+                before = ledger.get(id);
+                if (before != null && before.status() != JobStatus.QUEUED) {
+                    ledger.message(id, EventLevel.INFO, "Worker " + worker + " took over the job (its previous worker's"
+                            + " lease ran out or it shut down); resuming from the last durable training state");
+                }
+                train(id);
+            } catch (InsufficientStorageException e) {
+                log.warn("job {}: {}; it keeps its recorded status and runs again when space is freed", id, e.getMessage());
+                ledger.released(id);
+            } catch (RuntimeException | Error e) {
+                log.error("job {}: unexpected failure", id, e);
+                failAfterUnexpectedError(id, e);
+            } finally {
+                heartbeat.cancel(false);
+                try {
+                    leases.release(id, worker);
+                } catch (IOException e) {
+                    log.warn("{}: could not release {} (its lease runs out by itself): {}", worker, id, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void renew(String jobId, String worker) {
+        try {
+            if (!leases.renew(jobId, worker, leaseSettings.lease())) {
+                log.warn("{} lost its lease on {}: another worker has it; stopping this run", worker, jobId);
+                ledger.stopRun(jobId);
+                return;
+            }
+            ledger.refresh(); // a pause or cancel made on another server reaches this run
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: heartbeat for {} failed: {}", worker, jobId, e.getMessage());
+        }
     }
 
     private void workLoop() {
@@ -144,6 +226,9 @@ final class JobWorker implements AutoCloseable {
                 if (now.status().terminal()) return; // cancelled while the trainer wound down
                 if (closing) {
                     log.info("{} stopped at step {} for shutdown", jobId, s.step());
+                } else if (leases != null) {
+                    log.warn("{} stopped at step {}: its lease went to another worker", jobId, s.step());
+                    ledger.released(jobId);
                 } else {
                     log.warn("{} stopped at step {} without a request; queueing it again", jobId, s.step());
                     queue.add(jobId);
@@ -206,6 +291,7 @@ final class JobWorker implements AutoCloseable {
     public void close() {
         closing = true;
         workers.shutdown();
+        if (heartbeats != null) heartbeats.shutdown();
         try {
             if (!workers.awaitTermination(60, TimeUnit.SECONDS)) log.warn("job workers did not stop within 60 s");
         } catch (InterruptedException e) {

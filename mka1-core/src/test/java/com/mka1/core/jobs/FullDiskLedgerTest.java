@@ -85,7 +85,7 @@ class FullDiskLedgerTest {
         ModelRegistry models = ModelRegistry.open(fixture.modelsDir, fixture.dataDir.resolve("models.json"));
         try (JobManager jobs = JobManager.open(store, files, models, steps,
                 new JobManagerConfig(1, 100, 4, TokenCounter.APPROXIMATE, "org_test", Clock.systemUTC()),
-                new DiskState(jobsDir, Clock.systemUTC()))) {
+                new DiskState(jobsDir, Clock.systemUTC()), null)) {
             String file = files.upload(new FileUpload("train.jsonl", FilePurpose.FINE_TUNE,
                     new ByteArrayInputStream(chatLines(4).getBytes(StandardCharsets.UTF_8))), Caller.NONE).id();
             String running = jobs.create(JobCreateParams.of(MODEL, file), Caller.NONE).id();
