@@ -96,12 +96,16 @@ final class JobWorker implements AutoCloseable {
      * the job) stops the run at the next step; the other server's commits win.
      */
     private void sharedLoop(String worker) {
+        boolean unreachable = false; // logged once per outage, not once per poll
         while (!closing) {
             Optional<String> claimed;
             try {
                 claimed = disk.writable() ? leases.claimNext(worker, leaseSettings.lease()) : Optional.empty();
+                if (unreachable) log.info("{}: the job queue is reachable again", worker);
+                unreachable = false;
             } catch (IOException e) {
-                log.warn("{}: cannot reach the job queue: {}", worker, e.getMessage());
+                if (!unreachable) log.warn("{}: cannot reach the job queue (retrying): {}", worker, e.getMessage());
+                unreachable = true;
                 claimed = Optional.empty();
             }
             if (claimed.isEmpty()) {
