@@ -1,6 +1,7 @@
 package com.mka1.core;
 
 import com.mka1.core.jobs.store.JobLeases;
+import com.mka1.core.storage.blob.BlobStore;
 import com.mka1.core.jobs.store.JobStore;
 import com.mka1.core.jobs.store.LeaseSettings;
 import com.mka1.api.Caller;
@@ -222,6 +223,7 @@ public final class EmbeddedMka1 implements Mka1 {
         private boolean mergeAdapters;
         private JobStore jobStore;
         private LeaseSettings leases;
+        private BlobStore blobs;
 
         private Builder() {}
 
@@ -233,6 +235,16 @@ public final class EmbeddedMka1 implements Mka1 {
         public Builder jobStore(JobStore store, LeaseSettings leases) {
             this.jobStore = store;
             this.leases = leases;
+            return this;
+        }
+
+        /**
+         * Shares uploaded and generated files with other servers through {@code store} (S3,
+         * module {@code mka1-store-s3}): a file stored through any server is readable through
+         * this one. Default null: the data directory is the only copy.
+         */
+        public Builder blobs(BlobStore store) {
+            this.blobs = store;
             return this;
         }
 
@@ -355,7 +367,7 @@ public final class EmbeddedMka1 implements Mka1 {
             Supplier<ComputeDevice> devices = inferenceDevices != null ? inferenceDevices
                     : () -> installed.open(backend, BackendOptions.defaults());
             try {
-                FileStore files = FileStore.open(dataDir.resolve("files"), maxUploadBytes, clock);
+                FileStore files = FileStore.open(dataDir.resolve("files"), maxUploadBytes, clock, blobs);
                 Path baseModels = modelsDir != null ? modelsDir : dataDir.resolve("models");
                 if (embeddedModel) {
                     TinyModel.ensure(baseModels);
