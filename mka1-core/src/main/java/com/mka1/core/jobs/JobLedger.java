@@ -105,18 +105,20 @@ final class JobLedger {
     /**
      * Takes in what other servers committed (shared store only): jobs created elsewhere appear,
      * newer versions replace ours, and a run here sees a pause or cancel made elsewhere (the way
-     * those reach the owning worker: it polls the database). The cost is one read of every job:
-     * fine for a queue of thousands, the first thing to index when it is not.
+     * those reach the owning worker: it polls the database). The cost is one read of every job's
+     * version, then the records and events of the jobs that changed.
      */
     synchronized void refresh() {
         if (!shared) return;
-        List<StoredJob> all;
+        Map<String, Long> known = new java.util.HashMap<>();
+        jobs.forEach((id, slot) -> known.put(id, slot.record.version()));
+        List<StoredJob> changed;
         try {
-            all = store.loadAll();
+            changed = store.loadChanged(known);
         } catch (IOException e) {
             throw StorageFailures.toApi("Could not read the job store", e);
         }
-        for (StoredJob stored : all) {
+        for (StoredJob stored : changed) {
             JobRecord r = stored.record();
             Slot s = jobs.get(r.id());
             if (s == null) {

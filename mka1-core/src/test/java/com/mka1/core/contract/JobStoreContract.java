@@ -123,4 +123,23 @@ public abstract class JobStoreContract {
         assertThat(seen.events()).extracting(JobEvent::id).containsExactly("ftevent_0", "ftevent_1");
         assertThat(seen.checkpoints()).containsExactly(checkpoint(3));
     }
+
+    @Test
+    public void loadChangedReturnsOnlyJobsNotAtTheirKnownVersion() throws IOException {
+        JobStore store = newStore();
+        JobRecord a = commit(store, null, JobRecord.created(job("ftjob_a", JobStatus.QUEUED), 0), List.of(), null);
+        JobRecord b = commit(store, null, JobRecord.created(job("ftjob_b", JobStatus.QUEUED), 1),
+                List.of(metrics("ftevent_0", 1)), null);
+        java.util.Map<String, Long> known = java.util.Map.of("ftjob_a", a.version(), "ftjob_b", b.version());
+        JobStore other = reopen();
+        other.loadAll();
+        assertThat(other.loadChanged(known)).isEmpty();
+
+        JobRecord b2 = commit(other, b, b.withSteps(2, 4), List.of(metrics("ftevent_1", 2)), checkpoint(2));
+        JobRecord c = commit(other, null, JobRecord.created(job("ftjob_c", JobStatus.QUEUED), 2), List.of(), null);
+        List<StoredJob> changed = reopen().loadChanged(known);
+        assertThat(changed).extracting(StoredJob::record).containsExactly(b2, c);
+        assertThat(changed.getFirst().events()).extracting(JobEvent::id).containsExactly("ftevent_0", "ftevent_1");
+        assertThat(changed.getFirst().checkpoints()).containsExactly(checkpoint(2));
+    }
 }

@@ -150,27 +150,48 @@ public final class PostgresJobStore implements JobStore, JobLeases, AutoCloseabl
 
     @Override
     public List<StoredJob> loadAll() throws IOException {
+        return loadChanged(Map.of());
+    }
+
+    /** Reads every job's version, then the records, events and checkpoints of those not at their known version. */
+    @Override
+    public List<StoredJob> loadChanged(Map<String, Long> known) throws IOException {
         return inTransaction(c -> {
-            Map<String, JobRecord> records = new LinkedHashMap<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id, record FROM mka1_jobs ORDER BY seq, id");
+            List<String> changed = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, version FROM mka1_jobs ORDER BY seq, id");
                  ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    try {
-                        records.put(rs.getString(1), JobJson.record(rs.getString(2).getBytes(StandardCharsets.UTF_8)));
-                    } catch (RuntimeException e) { // written by a newer or broken server: the others still load
-                        log.error("skipping job {}: its record cannot be read: {}", rs.getString(1), e.toString());
+                    if (!Long.valueOf(rs.getLong(2)).equals(known.get(rs.getString(1)))) changed.add(rs.getString(1));
+                }
+            }
+            if (changed.isEmpty()) {
+                c.commit();
+                return List.of();
+            }
+            java.sql.Array ids = c.createArrayOf("text", changed.toArray());
+            Map<String, JobRecord> records = new LinkedHashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, record FROM mka1_jobs WHERE id = ANY (?) ORDER BY seq, id")) {
+                s.setArray(1, ids);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        try {
+                            records.put(rs.getString(1), JobJson.record(rs.getString(2).getBytes(StandardCharsets.UTF_8)));
+                        } catch (RuntimeException e) { // written by a newer or broken server: the others still load
+                            log.error("skipping job {}: its record cannot be read: {}", rs.getString(1), e.toString());
+                        }
                     }
                 }
             }
-            Map<String, List<JobEvent>> events = rows(c, "SELECT job_id, body FROM mka1_job_events ORDER BY job_id, seq",
-                    JobJson::event);
-            Map<String, List<Checkpoint>> checkpoints = rows(c,
-                    "SELECT job_id, body FROM mka1_job_checkpoints ORDER BY job_id, step", JobJson::checkpoint);
+            Map<String, List<JobEvent>> events = rows(c, ids,
+                    "SELECT job_id, body FROM mka1_job_events WHERE job_id = ANY (?) ORDER BY job_id, seq", JobJson::event);
+            Map<String, List<Checkpoint>> checkpoints = rows(c, ids,
+                    "SELECT job_id, body FROM mka1_job_checkpoints WHERE job_id = ANY (?) ORDER BY job_id, step",
+                    JobJson::checkpoint);
             c.commit();
             List<StoredJob> out = new ArrayList<>();
             for (JobRecord r : records.values()) {
-                // Rows past the committed counts cannot exist (a change is one transaction), but a record counts
-                // only what it committed, so a reader never sees more than the record says.
+                // Read after the record, a job may have more rows than it counts (a change committed in between):
+                // a reader sees exactly what the record says.
                 List<JobEvent> e = events.getOrDefault(r.id(), List.of());
                 List<Checkpoint> k = checkpoints.getOrDefault(r.id(), List.of());
                 out.add(new StoredJob(r, e.subList(0, Math.min(e.size(), r.eventCount())),
@@ -180,13 +201,16 @@ public final class PostgresJobStore implements JobStore, JobLeases, AutoCloseabl
         });
     }
 
-    private static <T> Map<String, List<T>> rows(Connection c, String sql, java.util.function.Function<byte[], T> read)
-            throws SQLException {
+    private static <T> Map<String, List<T>> rows(Connection c, java.sql.Array ids, String sql,
+                                                 java.util.function.Function<byte[], T> read) throws SQLException {
         Map<String, List<T>> out = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                        .add(read.apply(rs.getString(2).getBytes(StandardCharsets.UTF_8)));
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setArray(1, ids);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(read.apply(rs.getString(2).getBytes(StandardCharsets.UTF_8)));
+                }
             }
         }
         return out;

@@ -3,6 +3,7 @@ package com.mka1.core.jobs.store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where job state is durable: the seam between the engine's job ledger (the only owner of job
@@ -19,6 +20,15 @@ public interface JobStore {
      * leftovers of uncommitted changes are removed.
      */
     List<StoredJob> loadAll() throws IOException;
+
+    /**
+     * The jobs whose committed version is not {@code known.get(id)} (new jobs too), with their
+     * events and checkpoints, oldest first: what a server sharing the store has not seen yet. A
+     * shared store reads only those jobs' events; this default reads everything.
+     */
+    default List<StoredJob> loadChanged(Map<String, Long> known) throws IOException {
+        return loadAll().stream().filter(j -> !Long.valueOf(j.record().version()).equals(known.get(j.record().id()))).toList();
+    }
 
     /**
      * Applies a change atomically: after a crash at any point, a reload sees the previous record
