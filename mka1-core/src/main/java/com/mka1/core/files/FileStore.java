@@ -85,6 +85,11 @@ public final class FileStore {
         return store;
     }
 
+    /** The blob store files are shared through, or null (this directory is the only copy). */
+    public BlobStore shared() {
+        return shared;
+    }
+
     private static String contentKey(String id) {
         return "files/" + id + ".content";
     }

@@ -60,6 +60,8 @@ final class JobWorker implements AutoCloseable {
     private final JobLeases leases;
     private final LeaseSettings leaseSettings;
     private final ScheduledExecutorService heartbeats;
+    /** Copies trainer state through the shared blob store (shared queue with shared files only), or null. */
+    private final TrainingStateSync stateSync;
     private volatile boolean closing;
 
     JobWorker(JobLedger ledger, FileStore files, ModelRegistry models, Trainer trainer, String organizationId,
@@ -67,6 +69,7 @@ final class JobWorker implements AutoCloseable {
         this.ledger = ledger;
         this.leases = ledger.leases();
         this.leaseSettings = leaseSettings;
+        this.stateSync = leases == null || files.shared() == null ? null : new TrainingStateSync(files.shared());
         this.heartbeats = leases == null ? null
                 : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("mka1-job-heartbeat").daemon(true).factory());
         this.files = files;
@@ -132,8 +135,14 @@ final class JobWorker implements AutoCloseable {
                 log.warn("job {}: {}; it keeps its recorded status and runs again when space is freed", id, e.getMessage());
                 ledger.released(id);
             } catch (RuntimeException | Error e) {
-                log.error("job {}: unexpected failure", id, e);
-                failAfterUnexpectedError(id, e);
+                if (e.getCause() instanceof IOException) { // the job store, not the job: another claim runs it again
+                    log.warn("job {}: could not be recorded ({}); it keeps its recorded status and is claimed again",
+                            id, e.getMessage());
+                    ledger.released(id);
+                } else {
+                    log.error("job {}: unexpected failure", id, e);
+                    failAfterUnexpectedError(id, e);
+                }
             } finally {
                 heartbeat.cancel(false);
                 try {
@@ -142,6 +151,22 @@ final class JobWorker implements AutoCloseable {
                     log.warn("{}: could not release {} (its lease runs out by itself): {}", worker, id, e.getMessage());
                 }
             }
+        }
+    }
+
+    private void downloadState(String jobId, Path stateDir) {
+        try {
+            stateSync.download(jobId, stateDir);
+        } catch (IOException e) { // the run starts over from step 0: slower, never wrong (same seed, same data)
+            log.warn("{}: could not fetch its saved training state ({}); training from the start", jobId, e.getMessage());
+        }
+    }
+
+    private void uploadState(String jobId, Path stateDir) {
+        try {
+            stateSync.upload(jobId, stateDir);
+        } catch (IOException e) { // another server resuming this job starts from an older state
+            log.warn("{}: could not share its training state: {}", jobId, e.getMessage());
         }
     }
 
@@ -210,11 +235,16 @@ final class JobWorker implements AutoCloseable {
         String weightsModel = weightsModel(base.get());
         TrainingResult result;
         try {
+            Path stateDir = createDir(ledger.store().stateDir(jobId));
+            if (stateSync != null) downloadState(jobId, stateDir);
             TrainingRun run = new TrainingRun(jobId, job.model(), base.get().dir(), files.contentPath(job.trainingFile()),
                     job.validationFile() == null ? null : files.contentPath(job.validationFile()),
                     TrainingSettingsMapper.method(job.method()), TrainingSettingsMapper.settings(job.hyperparameters()),
-                    job.seed(), createDir(ledger.store().stateDir(jobId)), createDir(ledger.store().outputDir(jobId)));
-            result = trainer.train(run, new TrainingProgress(ledger, claim, models, organizationId, weightsModel, () -> closing));
+                    job.seed(), stateDir, createDir(ledger.store().outputDir(jobId)));
+            Runnable stateSaved = stateSync == null ? () -> { } : () -> uploadState(jobId, stateDir);
+            result = trainer.train(run, new TrainingProgress(ledger, claim, models, organizationId, weightsModel, () -> closing,
+                    stateSaved));
+            if (result instanceof TrainingResult.Stopped) stateSaved.run();
         } catch (TrainingFailedException ex) {
             ledger.failRun(jobId, new JobError(ex.code(), ex.getMessage(), ex.param()));
             return;

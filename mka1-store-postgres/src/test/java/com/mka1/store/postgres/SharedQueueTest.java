@@ -17,6 +17,7 @@ import com.mka1.core.jobs.store.LeaseSettings;
 import com.mka1.core.storage.blob.FileBlobStore;
 import com.mka1.core.testing.Mka1Fixture;
 import com.mka1.core.testing.StepTrainer;
+import com.mka1.core.train.TrainingPlan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,5 +166,27 @@ class SharedQueueTest {
         assertThat(messages.getLast()).isEqualTo("The job has successfully completed");
         assertThat(b.trainer().runs).containsExactly(id);
         assertThat(stalls.runs).containsExactly(id);
+    }
+
+    @Test
+    void aJobPausedOnOneNodeResumesOnTheOtherFromTheStateItSavedThroughTheBlobStore() throws Exception {
+        PostgresUrl url = LocalPostgres.get().newDatabase();
+        StepTrainer onA = new StepTrainer(2);
+        onA.steps.release(2);
+        Node a = node("a", url, onA);
+        String file = upload(a.mka1(), Caller.NONE, chatLines(4)).id();
+        String id = a.mka1().fineTuning().create(twoEpochs(file)).id();
+        Mka1Fixture.await(() -> metricSteps(allEvents(a.mka1(), id)).equals(List.of(1, 2)), () -> "two steps on node a");
+        a.mka1().fineTuning().pause(id);
+        Mka1Fixture.awaitStatus(a.mka1(), Caller.NONE, id, JobStatus.PAUSED);
+        opened.remove(a.mka1());
+        a.mka1().close(); // node a is gone; its saved state is in the blob store
+
+        Node b = node("b", url, new StepTrainer(2).unlimited());
+        b.mka1().fineTuning().resume(id);
+        Mka1Fixture.awaitStatus(b.mka1(), Caller.NONE, id, JobStatus.SUCCEEDED);
+        assertThat(onA.plans).extracting(TrainingPlan::startStep).containsExactly(0);
+        assertThat(b.trainer().plans).extracting(TrainingPlan::startStep).containsExactly(2);
+        assertThat(metricSteps(allEvents(b.mka1(), id))).containsExactly(1, 2, 3, 4);
     }
 }
