@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/jdk.sh
+source scripts/test-tools.sh
 if [ ! -d ../shared ]; then
   echo "test: ../shared is missing beside the project root; tests that use its models and tokenizers will fail." >&2
 fi

@@ -14,6 +14,8 @@ module com.mka1.core {
     exports com.mka1.core;
     exports com.mka1.core.data;
     exports com.mka1.core.train;
+    exports com.mka1.core.jobs.store; // the job-state seam a shared store (mka1-store-postgres) implements
+    exports com.mka1.core.storage.blob; // the blob seam a shared object store (mka1-store-s3) implements
     exports com.mka1.core.json to com.mka1.server;
     exports com.mka1.core.storage to com.mka1.server; // the upload spool's write failures map like the engine's
     exports com.mka1.core.inference.constrained to com.mka1.server; // chat refuses a bad response_format under its own field

@@ -1,5 +1,9 @@
 package com.mka1.core;
 
+import com.mka1.core.jobs.store.JobLeases;
+import com.mka1.core.storage.blob.BlobStore;
+import com.mka1.core.jobs.store.JobStore;
+import com.mka1.core.jobs.store.LeaseSettings;
 import com.mka1.api.Caller;
 import com.mka1.api.facade.Mka1;
 import com.mka1.api.Page;
@@ -225,8 +229,32 @@ public final class EmbeddedMka1 implements Mka1 {
         private Supplier<ComputeDevice> inferenceDevices;
         private String backend;
         private boolean mergeAdapters;
+        private JobStore jobStore;
+        private LeaseSettings leases;
+        private BlobStore blobs;
 
         private Builder() {}
+
+        /**
+         * Keeps job state in {@code store} instead of the data directory. A store that implements
+         * {@link JobLeases} (PostgreSQL, module {@code mka1-store-postgres}) is a queue shared with
+         * other servers: this one's workers claim jobs from it under {@code leases}.
+         */
+        public Builder jobStore(JobStore store, LeaseSettings leases) {
+            this.jobStore = store;
+            this.leases = leases;
+            return this;
+        }
+
+        /**
+         * Shares uploaded and generated files with other servers through {@code store} (S3,
+         * module {@code mka1-store-s3}): a file stored through any server is readable through
+         * this one. Default null: the data directory is the only copy.
+         */
+        public Builder blobs(BlobStore store) {
+            this.blobs = store;
+            return this;
+        }
 
         /** Whether the embedded {@code mka1:tiny} model (stories260K) is copied into the models directory (default true). */
         public Builder embeddedModel(boolean enabled) {
@@ -347,7 +375,7 @@ public final class EmbeddedMka1 implements Mka1 {
             Supplier<ComputeDevice> devices = inferenceDevices != null ? inferenceDevices
                     : () -> installed.open(backend, BackendOptions.defaults());
             try {
-                FileStore files = FileStore.open(dataDir.resolve("files"), maxUploadBytes, clock);
+                FileStore files = FileStore.open(dataDir.resolve("files"), maxUploadBytes, clock, blobs);
                 Path baseModels = modelsDir != null ? modelsDir : dataDir.resolve("models");
                 if (embeddedModel) {
                     Stories260k.ensure(baseModels);
@@ -358,9 +386,10 @@ public final class EmbeddedMka1 implements Mka1 {
                     log.warn("The data directory {} takes no writes (full disk?): running read-only until it does;"
                             + " changes answer 507 and jobs wait", dataDir);
                 }
-                JobManager jobs = JobManager.open(dataDir.resolve("jobs"), files, models, jobTrainer,
-                        new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter, organizationId, clock),
-                        disk);
+                JobManagerConfig jobConfig = new JobManagerConfig(concurrentJobs, queueCapacity, minExamples, tokenCounter,
+                        organizationId, clock);
+                JobManager jobs = jobStore == null ? JobManager.open(dataDir.resolve("jobs"), files, models, jobTrainer, jobConfig, disk)
+                        : JobManager.open(jobStore, files, models, jobTrainer, jobConfig, disk, leases);
                 try {
                     return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
                             new ServedModelLoader(models, devices, mergeAdapters),

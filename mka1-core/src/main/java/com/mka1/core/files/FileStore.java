@@ -1,5 +1,6 @@
 package com.mka1.core.files;
 
+import com.mka1.core.storage.blob.BlobStore;
 import com.mka1.api.Caller;
 import com.mka1.api.ConflictException;
 import com.mka1.api.InvalidRequestException;
@@ -44,7 +45,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Files under one directory: {@code <id>.content} holds the bytes, {@code <id>.json} the
  * metadata. The metadata is written last, so it is the commit point: content without metadata
- * is a crashed upload and is removed on open. Thread-safe.
+ * is a crashed upload and is removed on open. With a shared {@link BlobStore} (several servers),
+ * every file is also put there ({@code files/<id>.content}, then {@code files/<id>.json}) before
+ * it is committed here, and a file another server stored is found there, its content fetched
+ * into this directory (a cache) the first time it is read. Thread-safe.
  */
 public final class FileStore {
     private static final Logger log = LoggerFactory.getLogger(FileStore.class);
@@ -57,20 +61,55 @@ public final class FileStore {
     private final Clock clock;
     private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
     private final AtomicLong nextSeq = new AtomicLong();
+    /** Files shared with other servers, or null (this directory is the only copy). */
+    private final BlobStore shared;
 
-    private FileStore(Path dir, long maxUploadBytes, Clock clock) {
+    private FileStore(Path dir, long maxUploadBytes, Clock clock, BlobStore shared) {
         this.dir = dir;
         this.maxUploadBytes = maxUploadBytes;
         this.clock = clock;
+        this.shared = shared;
     }
 
     /** Opens (and creates) the store in {@code dir}, loading every committed file. */
     public static FileStore open(Path dir, long maxUploadBytes, Clock clock) throws IOException {
+        return open(dir, maxUploadBytes, clock, null);
+    }
+
+    /** As {@link #open(Path, long, Clock)}, sharing files with other servers through {@code shared} (null: none). */
+    public static FileStore open(Path dir, long maxUploadBytes, Clock clock, BlobStore shared) throws IOException {
         if (maxUploadBytes <= 0) throw new IllegalArgumentException("maxUploadBytes must be positive: " + maxUploadBytes);
         Files.createDirectories(dir);
-        FileStore store = new FileStore(dir, maxUploadBytes, clock);
+        FileStore store = new FileStore(dir, maxUploadBytes, clock, shared);
         store.load();
         return store;
+    }
+
+    /** The blob store files are shared through, or null (this directory is the only copy). */
+    public BlobStore shared() {
+        return shared;
+    }
+
+    private static String contentKey(String id) {
+        return "files/" + id + ".content";
+    }
+
+    private static String metaKey(String id) {
+        return "files/" + id + ".json";
+    }
+
+    /** A file another server stored, read from the shared store (null when it has none). */
+    private StoredFile fetch(String id) {
+        if (shared == null || !id.matches("file[-_A-Za-z0-9]+")) return null;
+        try (InputStream in = shared.get(metaKey(id))) {
+            StoredFile f = StoredFileCodec.INSTANCE.read(Json.parse(in.readAllBytes()));
+            files.putIfAbsent(id, f);
+            return f;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new ServerException("Could not read " + id + " from the shared store: " + e.getMessage(), null, null, e);
+        }
     }
 
     private void load() throws IOException {
@@ -166,8 +205,15 @@ public final class FileStore {
     private FileObject commit(String id, String filename, FilePurpose purpose, long bytes, String owner) throws IOException {
         FileObject file = new FileObject(id, bytes, clock.instant().getEpochSecond(), null, filename, purpose,
                 FileStatus.PROCESSED, null);
-        StoredFile stored = new StoredFile(file, owner, nextSeq.getAndIncrement());
-        AtomicFiles.write(metaPath(id), Json.writeBytes(StoredFileCodec.INSTANCE, stored));
+        StoredFile stored = new StoredFile(file, owner, shared == null ? nextSeq.getAndIncrement() : clock.millis());
+        byte[] meta = Json.writeBytes(StoredFileCodec.INSTANCE, stored);
+        if (shared != null) { // content first, metadata last: the shared commit point, as here
+            try (InputStream content = Files.newInputStream(contentPath(id))) {
+                shared.put(contentKey(id), content);
+            }
+            shared.put(metaKey(id), new java.io.ByteArrayInputStream(meta));
+        }
+        AtomicFiles.write(metaPath(id), meta);
         files.put(id, stored);
         log.info("stored {} ({} bytes, purpose {})", id, bytes, purpose.wireName());
         return file;
@@ -180,10 +226,13 @@ public final class FileStore {
 
     /** Any caller's file by id (for the engine), or null. */
     public StoredFile find(String id) {
-        return id == null ? null : files.get(id);
+        if (id == null) return null;
+        StoredFile f = files.get(id);
+        return f != null ? f : fetch(id);
     }
 
     public Page<FileObject> list(FileListParams params, Caller caller) {
+        if (shared != null) syncShared();
         Comparator<StoredFile> byAge = Comparator.comparingLong(StoredFile::seq);
         if (params.order() != SortOrder.ASC) byAge = byAge.reversed();
         List<FileObject> ordered = files.values().stream()
@@ -205,9 +254,34 @@ public final class FileStore {
         }
     }
 
-    /** Where a stored file's bytes are (the engine reads training files from here). */
+    /** Takes in the files other servers stored and forgets those they deleted. */
+    private void syncShared() {
+        try {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (String key : shared.list("files/")) {
+                if (key.endsWith(".json")) ids.add(key.substring("files/".length(), key.length() - ".json".length()));
+            }
+            files.keySet().retainAll(ids);
+            for (String id : ids) if (!files.containsKey(id)) fetch(id);
+        } catch (IOException e) {
+            throw new ServerException("Could not list the shared store: " + e.getMessage(), null, null, e);
+        }
+    }
+
+    /**
+     * Where a stored file's bytes are (the engine reads training files from here); a file another
+     * server stored is fetched from the shared store first.
+     */
     public Path contentPath(String id) {
-        return dir.resolve(id + ".content");
+        Path local = dir.resolve(id + ".content");
+        if (shared != null && !Files.exists(local) && find(id) != null) {
+            try (InputStream in = shared.get(contentKey(id))) {
+                AtomicFiles.write(local, in::transferTo);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("could not fetch " + id + " from the shared store", e);
+            }
+        }
+        return local;
     }
 
     /** Deletes a file unless {@code usage} names an active user of it. */
@@ -218,6 +292,10 @@ public final class FileStore {
                     null, "file_in_use");
         });
         try {
+            if (shared != null) {
+                shared.delete(metaKey(id));
+                shared.delete(contentKey(id));
+            }
             Files.deleteIfExists(metaPath(id)); // the commit point goes first
             AtomicFiles.syncDirectory(dir);
             files.remove(id);

@@ -1,17 +1,15 @@
 package com.mka1.core.jobs;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.mka1.api.JsonValue;
 import com.mka1.api.finetuning.Checkpoint;
 import com.mka1.api.finetuning.EventLevel;
 import com.mka1.api.finetuning.EventType;
 import com.mka1.api.finetuning.JobEvent;
-import com.mka1.core.json.CheckpointCodec;
-import com.mka1.core.json.FieldReader;
-import com.mka1.core.json.FineTuningJobCodec;
-import com.mka1.core.json.Json;
-import com.mka1.core.json.JobEventCodec;
-import com.mka1.core.json.JsonCodec;
+import com.mka1.core.jobs.store.JobChange;
+import com.mka1.core.jobs.store.JobJson;
+import com.mka1.core.jobs.store.JobRecord;
+import com.mka1.core.jobs.store.JobStore;
+import com.mka1.core.jobs.store.StoredJob;
 import com.mka1.core.storage.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +37,6 @@ import java.util.stream.Stream;
 final class FileJobStore implements JobStore {
     private static final Logger log = LoggerFactory.getLogger(FileJobStore.class);
     static final String QUARANTINE = ".quarantine";
-    /** Count read from a record of an older layout: taken from the files present. */
-    private static final int LEGACY = -1;
 
     private final Path dir;
     /** Committed version per job: the compare-and-set a shared store does in its database. */
@@ -75,13 +71,13 @@ final class FileJobStore implements JobStore {
         Path jobDir = jobDir(id);
         int seq = change.firstEventSeq();
         for (JobEvent event : change.events()) {
-            AtomicFiles.write(eventPath(jobDir, seq++), Json.writeBytes(JobEventCodec.INSTANCE, event));
+            AtomicFiles.write(eventPath(jobDir, seq++), JobJson.event(event));
         }
         if (change.checkpoint() != null) {
             AtomicFiles.write(checkpointPath(jobDir, change.checkpoint().stepNumber()),
-                    Json.writeBytes(CheckpointCodec.INSTANCE, change.checkpoint()));
+                    JobJson.checkpoint(change.checkpoint()));
         }
-        AtomicFiles.write(jobDir.resolve("job.json"), Json.writeBytes(RecordCodec.INSTANCE, change.next()));
+        AtomicFiles.write(jobDir.resolve("job.json"), JobJson.record(change.next()));
         versions.put(id, change.next().version());
     }
 
@@ -107,12 +103,12 @@ final class FileJobStore implements JobStore {
                 }
                 JobRecord record;
                 try {
-                    record = RecordCodec.INSTANCE.read(Json.parse(Files.readAllBytes(file)));
+                    record = JobJson.record(Files.readAllBytes(file));
                 } catch (RuntimeException e) {
                     quarantine(jobDir, e);
                     continue;
                 }
-                if (record.eventCount() == LEGACY) {
+                if (record.eventCount() == JobJson.UNKNOWN_COUNT) {
                     record = new JobRecord(record.job(), record.seq(), record.lastStep(), record.totalSteps(),
                             record.reservedModel(), sortedJson(jobDir.resolve("events")).size(),
                             sortedJson(jobDir.resolve("checkpoints")).size(), record.version());
@@ -130,7 +126,7 @@ final class FileJobStore implements JobStore {
         for (int seq = 0; seq < record.eventCount(); seq++) {
             Path p = eventPath(jobDir, seq);
             try {
-                events.add(JobEventCodec.INSTANCE.read(Json.parse(Files.readAllBytes(p))));
+                events.add(JobJson.event(Files.readAllBytes(p)));
             } catch (IOException | RuntimeException e) {
                 // Keep the numbering: the damaged event's place says what happened to it.
                 Path moved = quarantine(p, e);
@@ -153,7 +149,7 @@ final class FileJobStore implements JobStore {
                 continue;
             }
             try {
-                checkpoints.add(CheckpointCodec.INSTANCE.read(Json.parse(Files.readAllBytes(p))));
+                checkpoints.add(JobJson.checkpoint(Files.readAllBytes(p)));
             } catch (RuntimeException e) {
                 quarantine(p, e);
             }
@@ -208,39 +204,6 @@ final class FileJobStore implements JobStore {
     private static void deleteTree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
-    }
-
-    /** {@code {"job": {...}, "seq", "last_step", "total_steps", "reserved_model", "event_count", "checkpoint_count", "version"}}. */
-    private static final class RecordCodec implements JsonCodec<JobRecord> {
-        static final RecordCodec INSTANCE = new RecordCodec();
-
-        @Override
-        public void write(JsonGenerator g, JobRecord r) throws IOException {
-            g.writeStartObject();
-            g.writeFieldName("job");
-            FineTuningJobCodec.INSTANCE.write(g, r.job());
-            g.writeNumberField("seq", r.seq());
-            g.writeNumberField("last_step", r.lastStep());
-            g.writeNumberField("total_steps", r.totalSteps());
-            g.writeStringField("reserved_model", r.reservedModel());
-            g.writeNumberField("event_count", r.eventCount());
-            g.writeNumberField("checkpoint_count", r.checkpointCount());
-            g.writeNumberField("version", r.version());
-            g.writeEndObject();
-        }
-
-        @Override
-        public JobRecord read(JsonValue json) {
-            FieldReader r = FieldReader.of(json, "");
-            // Records written before event_count, checkpoint_count and version existed: every file counts.
-            return new JobRecord(FineTuningJobCodec.INSTANCE.read(r.raw("job")), r.longValue("seq"), r.integer("last_step"),
-                    r.integer("total_steps"), r.string("reserved_model"), orElse(r.integer("event_count"), LEGACY),
-                    orElse(r.integer("checkpoint_count"), LEGACY), r.has("version") ? r.longValue("version") : 1);
-        }
-
-        private static int orElse(Integer value, int fallback) {
-            return value == null ? fallback : value;
         }
     }
 }

@@ -1,5 +1,8 @@
 package com.mka1.core.jobs;
 
+import com.mka1.core.jobs.store.JobLeases;
+import com.mka1.core.jobs.store.JobStore;
+import com.mka1.core.jobs.store.LeaseSettings;
 import com.mka1.api.Caller;
 import com.mka1.api.Mka1Exception;
 import com.mka1.api.Page;
@@ -63,7 +66,7 @@ public final class JobManager implements FileUsage, AutoCloseable {
     private volatile boolean closing;
 
     private JobManager(JobStore store, FileStore files, ModelRegistry models, Trainer trainer, JobManagerConfig config,
-                       DiskState disk) {
+                       DiskState disk, LeaseSettings leases) {
         this.ledger = new JobLedger(store, config.clock());
         this.files = files;
         this.models = models;
@@ -71,7 +74,8 @@ public final class JobManager implements FileUsage, AutoCloseable {
         this.requests = new JobRequestValidator(new ModelAccess(models, this::endUserOf), files,
                 Backends.installed().all().stream().map(ComputeBackend::name).toList());
         this.dataValidator = new TrainingFileValidator(config.minExamples(), config.tokenCounter());
-        this.worker = new JobWorker(ledger, files, models, trainer, config.organizationId(), disk, config.concurrentJobs());
+        this.worker = new JobWorker(ledger, files, models, trainer, config.organizationId(), disk, config.concurrentJobs(),
+                leases);
     }
 
     /** Loads the jobs under {@code dir} and continues the unfinished ones. */
@@ -83,17 +87,31 @@ public final class JobManager implements FileUsage, AutoCloseable {
     /** As {@link #open(Path, FileStore, ModelRegistry, Trainer, JobManagerConfig)}, with the engine's view of its disk. */
     public static JobManager open(Path dir, FileStore files, ModelRegistry models, Trainer trainer, JobManagerConfig config,
                                   DiskState disk) throws IOException {
-        return open(new FileJobStore(dir), files, models, trainer, config, disk);
+        return open(new FileJobStore(dir), files, models, trainer, config, disk, null);
     }
 
-    static JobManager open(JobStore store, FileStore files, ModelRegistry models, Trainer trainer, JobManagerConfig config,
-                           DiskState disk) throws IOException {
-        JobManager m = new JobManager(store, files, models, trainer, config, disk);
+    /**
+     * Jobs in {@code store}. A store that implements {@link JobLeases} is a queue shared with other
+     * servers: this server's workers claim jobs from it under {@code leases}, and every read and
+     * transition takes in what the others committed.
+     */
+    public static JobManager open(JobStore store, FileStore files, ModelRegistry models, Trainer trainer,
+                                  JobManagerConfig config, DiskState disk, LeaseSettings leases) throws IOException {
+        if (store instanceof JobLeases && leases == null) {
+            throw new IllegalArgumentException("a shared job store needs lease settings");
+        }
+        JobManager m = new JobManager(store, files, models, trainer, config, disk, leases);
         m.recover();
         return m;
     }
 
     private void recover() throws IOException {
+        if (ledger.leases() != null) { // shared: running jobs belong to their leases; the queue is the database
+            List<FineTuningJob> loaded = ledger.load();
+            loaded.stream().filter(j -> j.status() == VALIDATING_FILES).forEach(j -> validations.execute(() -> validate(j.id())));
+            log.info("job manager: {} jobs in the shared store", loaded.size());
+            return;
+        }
         List<String> resumeFirst = new ArrayList<>();
         List<String> queuedAgain = new ArrayList<>();
         List<FineTuningJob> loaded = ledger.load();

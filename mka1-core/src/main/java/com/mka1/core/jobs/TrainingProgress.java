@@ -34,10 +34,13 @@ final class TrainingProgress implements TrainingListener {
     private final String organizationId;
     private final String weightsModel;
     private final BooleanSupplier shuttingDown;
+    /** Called after each checkpoint (the trainer saved its state just before): shares it with other servers. */
+    private final Runnable stateSaved;
 
     /** @param weightsModel the model whose weights the checkpoints sit on (recorded as their base model) */
     TrainingProgress(JobLedger ledger, JobLedger.Claim claim, ModelRegistry models, String organizationId, String weightsModel,
-                     BooleanSupplier shuttingDown) {
+                     BooleanSupplier shuttingDown, Runnable stateSaved) {
+        this.stateSaved = stateSaved;
         this.ledger = ledger;
         this.jobId = claim.job().id();
         this.reservedModel = claim.reservedModel();
@@ -85,6 +88,7 @@ final class TrainingProgress implements TrainingListener {
                         ModelKind.CHECKPOINT, weightsModel, jobId));
             }
         }
+        stateSaved.run();
     }
 
     /**

@@ -1,5 +1,8 @@
 package com.mka1.core.jobs;
 
+import com.mka1.core.jobs.store.JobChange;
+import com.mka1.core.jobs.store.JobStore;
+import com.mka1.core.jobs.store.StoredJob;
 import com.mka1.api.Caller;
 import com.mka1.api.InsufficientStorageException;
 import com.mka1.api.files.FilePurpose;
@@ -82,7 +85,7 @@ class FullDiskLedgerTest {
         ModelRegistry models = ModelRegistry.open(fixture.modelsDir, fixture.dataDir.resolve("models.json"));
         try (JobManager jobs = JobManager.open(store, files, models, steps,
                 new JobManagerConfig(1, 100, 4, TokenCounter.APPROXIMATE, "org_test", Clock.systemUTC()),
-                new DiskState(jobsDir, Clock.systemUTC()))) {
+                new DiskState(jobsDir, Clock.systemUTC()), null)) {
             String file = files.upload(new FileUpload("train.jsonl", FilePurpose.FINE_TUNE,
                     new ByteArrayInputStream(chatLines(4).getBytes(StandardCharsets.UTF_8))), Caller.NONE).id();
             String running = jobs.create(JobCreateParams.of(MODEL, file), Caller.NONE).id();

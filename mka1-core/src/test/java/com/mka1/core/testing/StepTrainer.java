@@ -94,7 +94,9 @@ public final class StepTrainer implements Trainer {
             listener.started(plan);
             for (int step = start + 1; step <= total; step++) {
                 while (!steps.tryAcquire(5, TimeUnit.MILLISECONDS)) {
-                    if (!deaf && listener.stopRequested()) return stop(stateFile, saved(step - 1));
+                    // stop request first, deafness second: a test sets deaf before it pauses, so a request seen
+                    // here is always followed by the deafness it came after (the other order races)
+                    if (listener.stopRequested() && !deaf) return stop(stateFile, saved(step - 1));
                 }
                 if (!finishDespiteStop && listener.stopRequested()) {
                     steps.release();

@@ -100,22 +100,34 @@ public final class ServeCommand implements Command {
         if (trainers != null) {
             builder.trainer(trainers.get());
         }
+        SharedStores shared = SharedStores.open(config, context.env());
+        shared.configure(builder);
         EmbeddedMka1 engine;
         try {
             engine = builder.build(); // fails fast, naming the reason, when the backend cannot run here
         } catch (BackendUnavailableException e) {
+            shared.close();
             throw new CliException(e.getMessage());
+        } catch (RuntimeException e) {
+            shared.close();
+            throw e;
         }
         try {
+            AutoCloseable closesBoth = () -> {
+                engine.close();
+                shared.close();
+            };
             return Mka1Server.start(config.host(), config.port(), config.apiKeys(),
-                    ApiRoutes.build(engine, config.dataDir().resolve("spool")), new ApiErrors(), config.limits(), engine,
-                    engine::writable, config.shutdownGraceSeconds());
+                    ApiRoutes.build(engine, config.dataDir().resolve("spool")), new ApiErrors(), config.limits(),
+                    shared.any() ? closesBoth : engine, engine::writable, config.shutdownGraceSeconds());
         } catch (java.net.BindException e) {
             engine.close();
+            shared.close();
             throw new CliException("cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage()
                     + "): another process holds that port; choose another with --port or MKA1_PORT");
         } catch (IOException | RuntimeException e) {
             engine.close();
+            shared.close();
             throw e;
         }
     }

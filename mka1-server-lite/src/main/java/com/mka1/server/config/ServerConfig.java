@@ -27,11 +27,25 @@ import java.util.Map;
  * --idle-timeout-seconds MKA1_IDLE_TIMEOUT_SECONDS 30 (an idle keep-alive connection)
  * --max-connections MKA1_MAX_CONNECTIONS 1000 (open at once)
  * --response-retention-days MKA1_RESPONSE_RETENTION_DAYS 30 (stored responses older than this are removed)
+ * --database        MKA1_DATABASE_URL     (none: jobs in the data directory; postgresql://USER@HOST:PORT/DB shares them)
+ * --blobs           MKA1_BLOBS            (none: files in the data directory; s3://BUCKET/PREFIX shares them)
+ * --worker-id       MKA1_WORKER_ID        the host name (this server's name in job leases)
+ * --lease-seconds   MKA1_LEASE_SECONDS    30 (a dead server's job is taken over after this long)
  * </pre>
  */
 public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, ApiKeys apiKeys, String backend,
                            int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds, long modelCacheBytes,
-                           ConnectionLimits connections, int responseRetentionDays) {
+                           ConnectionLimits connections, int responseRetentionDays, Scale scale) {
+    /**
+     * Where job state and files are shared with other servers (docs/scale-out.md).
+     *
+     * @param database     {@code postgresql://USER[:PASSWORD]@HOST[:PORT]/DB}, or null (the data directory)
+     * @param blobs        {@code s3://BUCKET/PREFIX}, or null (the data directory)
+     * @param workerId     this server's name in job leases
+     * @param leaseSeconds how long a claimed job is held without a heartbeat
+     */
+    public record Scale(String database, String blobs, String workerId, int leaseSeconds) {}
+
     /** What {@code mka1 serve --help} shows under its flags: each one's variable and default. */
     public static final String HELP = """
             Each setting comes from its flag, else its environment variable, else the default:
@@ -51,13 +65,19 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
               --idle-timeout-seconds    MKA1_IDLE_TIMEOUT_SECONDS    30 (an idle keep-alive connection)
               --max-connections         MKA1_MAX_CONNECTIONS         1000 (open at once)
               --response-retention-days MKA1_RESPONSE_RETENTION_DAYS 30 (stored responses older than this are removed)
+              --database                MKA1_DATABASE_URL            none: jobs in the data directory;
+                                                                     postgresql://USER@HOST:PORT/DB shares them (PGPASSWORD)
+              --blobs                   MKA1_BLOBS                   none: files in the data directory; s3://BUCKET/PREFIX
+                                                                     shares them (AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, ...)
+              --worker-id               MKA1_WORKER_ID               the host name (this server's name in job leases)
+              --lease-seconds           MKA1_LEASE_SECONDS           30 (a dead server's job is taken over after this)
             """;
 
     /** The flags {@code mka1 serve} accepts, each with a value. */
     public static final List<String> FLAGS = List.of("host", "port", "data-dir", "models-dir",
             "api-keys-file", "backend", "concurrent-jobs", "max-body-bytes", "max-upload-bytes",
             "shutdown-grace-seconds", "model-cache-bytes", "request-timeout-seconds", "idle-timeout-seconds",
-            "max-connections", "response-retention-days");
+            "max-connections", "response-retention-days", "database", "blobs", "worker-id", "lease-seconds");
 
     public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env) {
         Settings s = new Settings(flags, env);
@@ -82,7 +102,18 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
                                 ConnectionLimits.DEFAULTS.idleTimeoutSeconds(), 1, 86_400),
                         (int) s.number("max-connections", "MKA1_MAX_CONNECTIONS",
                                 ConnectionLimits.DEFAULTS.maxConnections(), 1, 1_000_000)),
-                (int) s.number("response-retention-days", "MKA1_RESPONSE_RETENTION_DAYS", 30, 1, 36_500));
+                (int) s.number("response-retention-days", "MKA1_RESPONSE_RETENTION_DAYS", 30, 1, 36_500),
+                new Scale(s.text("database", "MKA1_DATABASE_URL", null), s.text("blobs", "MKA1_BLOBS", null),
+                        s.text("worker-id", "MKA1_WORKER_ID", hostName()),
+                        (int) s.number("lease-seconds", "MKA1_LEASE_SECONDS", 30, 3, 86_400)));
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "mka1-" + ProcessHandle.current().pid();
+        }
     }
 
     private static ApiKeys keys(Settings s) {

@@ -25,6 +25,20 @@ class ServerConfigTest {
     }
 
     @Test
+    void scaleOutSettingsComeFromFlagsThenTheEnvironment() throws Exception {
+        ServerConfig.Scale defaults = ServerConfig.resolve(Map.of(), Map.of()).scale();
+        assertThat(defaults).isEqualTo(new ServerConfig.Scale(null, null,
+                java.net.InetAddress.getLocalHost().getHostName(), 30));
+        ServerConfig.Scale set = ServerConfig.resolve(Map.of("database", "postgresql://mka1@db:5432/mka1", "worker-id", "node-2"),
+                Map.of("MKA1_DATABASE_URL", "postgresql://other@x/y", "MKA1_BLOBS", "s3://bucket/team",
+                        "MKA1_WORKER_ID", "env-node", "MKA1_LEASE_SECONDS", "12")).scale();
+        assertThat(set).isEqualTo(new ServerConfig.Scale("postgresql://mka1@db:5432/mka1", "s3://bucket/team", "node-2", 12));
+        assertThat(ServerConfig.FLAGS).contains("database", "blobs", "worker-id", "lease-seconds");
+        assertThatThrownBy(() -> ServerConfig.resolve(Map.of("lease-seconds", "1"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--lease-seconds");
+    }
+
+    @Test
     void modelCacheBytesTakesPlainBytesOrABinarySuffix() {
         assertThat(ServerConfig.resolve(Map.of("model-cache-bytes", "512m"), Map.of()).modelCacheBytes()).isEqualTo(512L << 20);
         assertThat(ServerConfig.resolve(Map.of(), Map.of("MKA1_MODEL_CACHE_BYTES", "2g")).modelCacheBytes()).isEqualTo(2L << 30);

@@ -1,4 +1,4 @@
-package com.mka1.core.jobs;
+package com.mka1.core.jobs.store;
 
 import com.mka1.api.finetuning.FineTuningJob;
 
@@ -16,31 +16,31 @@ import com.mka1.api.finetuning.FineTuningJob;
  * @param checkpointCount checkpoints committed
  * @param version         1 for a new job, one more per committed change
  */
-record JobRecord(FineTuningJob job, long seq, int lastStep, int totalSteps, String reservedModel, int eventCount,
+public record JobRecord(FineTuningJob job, long seq, int lastStep, int totalSteps, String reservedModel, int eventCount,
                  int checkpointCount, long version) {
 
-    static JobRecord created(FineTuningJob job, long seq) {
+    public static JobRecord created(FineTuningJob job, long seq) {
         return new JobRecord(job, seq, 0, 0, null, 0, 0, 0);
     }
 
-    String id() {
+    public String id() {
         return job.id();
     }
 
-    JobRecord withJob(FineTuningJob next) {
+    public JobRecord withJob(FineTuningJob next) {
         return new JobRecord(next, seq, lastStep, totalSteps, reservedModel, eventCount, checkpointCount, version);
     }
 
-    JobRecord withSteps(int last, int total) {
+    public JobRecord withSteps(int last, int total) {
         return new JobRecord(job, seq, last, total, reservedModel, eventCount, checkpointCount, version);
     }
 
-    JobRecord withReservedModel(String model) {
+    public JobRecord withReservedModel(String model) {
         return new JobRecord(job, seq, lastStep, totalSteps, model, eventCount, checkpointCount, version);
     }
 
     /** The record as committed with {@code events} and {@code checkpoints} more, one version on. */
-    JobRecord committed(int events, int checkpoints) {
+    public JobRecord committed(int events, int checkpoints) {
         return new JobRecord(job, seq, lastStep, totalSteps, reservedModel, eventCount + events,
                 checkpointCount + checkpoints, version + 1);
     }

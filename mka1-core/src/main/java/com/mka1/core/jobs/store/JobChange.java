@@ -1,4 +1,4 @@
-package com.mka1.core.jobs;
+package com.mka1.core.jobs.store;
 
 import com.mka1.api.finetuning.Checkpoint;
 import com.mka1.api.finetuning.JobEvent;
@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param events     events appended, in order
  * @param checkpoint a checkpoint recorded by this change, or null
  */
-record JobChange(JobRecord previous, JobRecord next, List<JobEvent> events, Checkpoint checkpoint) {
-    JobChange {
+public record JobChange(JobRecord previous, JobRecord next, List<JobEvent> events, Checkpoint checkpoint) {
+    public JobChange {
         Objects.requireNonNull(next, "next");
         events = List.copyOf(events);
         long expected = previous == null ? 0 : previous.version();
@@ -30,7 +30,7 @@ record JobChange(JobRecord previous, JobRecord next, List<JobEvent> events, Chec
      * The change that commits {@code working} (the committed record with this change's fields)
      * over {@code committed} (a record of version 0 is a job not yet stored).
      */
-    static JobChange of(JobRecord committed, JobRecord working, List<JobEvent> events, Checkpoint checkpoint) {
+    public static JobChange of(JobRecord committed, JobRecord working, List<JobEvent> events, Checkpoint checkpoint) {
         JobRecord next = new JobRecord(working.job(), working.seq(), working.lastStep(), working.totalSteps(),
                 working.reservedModel(), committed.eventCount(), committed.checkpointCount(), committed.version())
                 .committed(events.size(), checkpoint == null ? 0 : 1);
@@ -38,7 +38,7 @@ record JobChange(JobRecord previous, JobRecord next, List<JobEvent> events, Chec
     }
 
     /** The sequence number of the first appended event. */
-    int firstEventSeq() {
+    public int firstEventSeq() {
         return previous == null ? 0 : previous.eventCount();
     }
 }
