@@ -101,5 +101,10 @@ public final class ChatTemplates {
         public int[] stopTokenIds() {
             return stops.clone();
         }
+
+        @Override
+        public ToolCallSyntax toolCallSyntax() {
+            return template.toolCallSyntax();
+        }
     }
 }
