@@ -146,6 +146,10 @@ public record ResponseCreateParams(
         return with(c -> c.tools = value);
     }
 
+    public ResponseCreateParams withModel(String value) {
+        return with(c -> c.model = value);
+    }
+
     public ResponseCreateParams withInput(ResponseInput value) {
         return with(c -> c.input = value);
     }

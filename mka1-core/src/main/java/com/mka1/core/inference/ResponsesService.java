@@ -256,8 +256,11 @@ public final class ResponsesService implements ResponseService {
         ToolUse.Forced forced = tools.callable() ? tools.forced() : null;
         TokenConstraint constraint = forced == null
                 ? served.structuredOutputs().constraint(params.text(), "text.format.schema")
-                : served.structuredOutputs().cached(forced.key(),
-                        () -> ToolCallGrammar.calls(forced.functions(), forced.syntax(), forced.minCalls(), forced.maxCalls()));
+                : constraint(served, forced);
+        // auto: a call the model begins is held to the call syntax and its strict arguments to their schema
+        ToolUse.Forced optional = tools.callable() && forced == null ? tools.optional() : null;
+        GenerationRequest.Triggered triggered = optional == null ? null
+                : new GenerationRequest.Triggered(tools.trigger(), constraint(served, optional));
         List<ChatMessage> messages = new ArrayList<>();
         if (params.instructions() != null) {
             messages.add(ChatMessage.of("system", params.instructions()));
@@ -275,7 +278,13 @@ public final class ResponsesService implements ResponseService {
                 params.topP() == null ? 1.0 : params.topP(), 0, 1.0, seed);
         List<String> stops = new ArrayList<>(params.stop() == null ? List.of() : params.stop());
         stops.addAll(served.chatTemplate().stopSequences());
-        return new GenerationRequest(prompt, max, sampling, served.stopTokenIds(), new StopSequences(stops), constraint);
+        return new GenerationRequest(prompt, max, sampling, served.stopTokenIds(), new StopSequences(stops), constraint,
+                triggered);
+    }
+
+    private static TokenConstraint constraint(ServedModel served, ToolUse.Forced calls) {
+        return served.structuredOutputs().cached(calls.key(),
+                () -> ToolCallGrammar.calls(calls.functions(), calls.syntax(), calls.minCalls(), calls.maxCalls()));
     }
 
     /** Numbers events in order and hands them on. */

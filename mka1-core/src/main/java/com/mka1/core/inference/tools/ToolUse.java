@@ -26,9 +26,10 @@ import java.util.stream.Collectors;
 
 /**
  * A request's tools as generation needs them: the {@code tools} JSON the chat template renders
- * (Hugging Face's {@code {"type": "function", "function": {...}}} form), the grammar that forces
- * calls when {@code tool_choice} is {@code required} or names a function (strict arguments then
- * validate), and the parser that reads calls back in the template's own syntax.
+ * (Hugging Face's {@code {"type": "function", "function": {...}}} form), the grammar of calls in
+ * the template's syntax (forcing them when {@code tool_choice} is {@code required} or names a
+ * function, else taking over once the model begins one, so strict arguments always validate), and
+ * the parser that reads calls back out of the text.
  */
 public final class ToolUse {
     private final Tools tools;
@@ -108,7 +109,7 @@ public final class ToolUse {
         return tools.maxToolCalls() == null ? -1 : tools.maxToolCalls();
     }
 
-    /** A key and the functions of the grammar that forces calls, or null when the model chooses freely. */
+    /** The grammar that forces calls ({@code required} or a named function), or null when the model chooses. */
     public Forced forced() {
         return switch (tools.choice()) {
             case ToolChoice.Required r -> new Forced(functions(tools.functions()), syntax, 1, maxCalls());
@@ -117,6 +118,17 @@ public final class ToolUse {
             case ToolChoice.Auto a -> null;
             case ToolChoice.None n -> null;
         };
+    }
+
+    /** The grammar of the calls the model may choose to write ({@code auto}): one or more of any function. */
+    public Forced optional() {
+        return new Forced(functions(tools.functions()), syntax, 1, maxCalls());
+    }
+
+    /** The text a turn of calls begins with in the template's syntax (its first non-blank characters). */
+    public String trigger() {
+        String start = (syntax.before() + syntax.open()).strip();
+        return start.isEmpty() ? "{" : start;
     }
 
     /** The parser of this request's calls. */
