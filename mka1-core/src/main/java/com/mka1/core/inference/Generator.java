@@ -63,7 +63,7 @@ public final class Generator {
                 }
                 // decoding the whole output each step keeps multi-byte characters and merged pieces right; outputs are short
                 text = tokenizer.decode(Arrays.copyOf(out, produced), true);
-                if (pending != null && !text.isEmpty()) {
+                if (pending != null && !text.isEmpty() && text.charAt(text.length() - 1) != REPLACEMENT) { // whole characters
                     if (text.startsWith(pending.trigger()) || pending.trigger().startsWith(text)) {
                         constrained = replayed(pending.constraint().start(request.stopTokenIds()), out, produced);
                     }

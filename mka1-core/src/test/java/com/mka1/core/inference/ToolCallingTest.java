@@ -49,13 +49,15 @@ class ToolCallingTest {
 
     private ModelCache<ServedModel> cache;
     private ResponsesService service;
+    private ServedModelLoader loader;
 
     @BeforeEach
     void setUp() throws IOException {
         MicroModel.write(root.resolve("models"));
         ServingFixture fixture = new ServingFixture(root);
         cache = new ModelCache<>(1L << 30);
-        service = new ResponsesService(cache, fixture.loader(false), new ModelAccess(fixture.registry, job -> null),
+        loader = fixture.loader(false);
+        service = new ResponsesService(cache, loader, new ModelAccess(fixture.registry, job -> null),
                 new ResponseStore(root.resolve("responses")), Caller.NONE, Clock.systemUTC());
     }
 
@@ -159,6 +161,45 @@ class ToolCallingTest {
                 ResponseInput.ofItems(List.of(new FunctionCallOutput("call_unknown", "{}"))))))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.getMessage())
                         .isEqualTo("No tool call found for function call output with call_id 'call_unknown'."));
+    }
+
+    @Test
+    void aCallTheModelBeginsIsHeldToTheGrammar() {
+        ServedModel served = loader.load(loader.route(MicroModel.ID));
+        try {
+            int[] prompt = served.chatTemplate().render(List.of(com.mka1.core.data.ChatMessage.of("user", "Hi")), null, true).ids();
+            // a seed whose first token is a whole printable character
+            SamplingSettings sampling = null;
+            GenerationResult freeResult = null;
+            String first = "";
+            for (long seed = 0; !first.matches("[ -~]+"); seed++) {
+                sampling = new SamplingSettings(1.0, 1.0, 0, 1.0, seed);
+                freeResult = served.generator().generate(new GenerationRequest(prompt, 40, sampling, served.stopTokenIds(),
+                        new StopSequences(List.of())));
+                first = served.tokenizer().decode(new int[] {freeResult.outputIds()[0]}, true);
+            }
+            String freeText = freeResult.text();
+            // a call syntax that opens with that token, so the answer begins a call
+            assertThat(freeText).startsWith(first);
+            com.mka1.core.tokenizer.ToolCallSyntax syntax =
+                    new com.mka1.core.tokenizer.ToolCallSyntax("test", "", first, null, "arguments", "", "", "");
+            var grammar = com.mka1.core.inference.constrained.ToolCallGrammar.calls(List.of(
+                    new com.mka1.core.inference.constrained.ToolCallGrammar.Function("get_order", ORDER_SCHEMA, true)), syntax, 1, 1);
+            var constraint = served.structuredOutputs().cached("test-call", () -> grammar);
+            GenerationResult held = served.generator().generate(new GenerationRequest(prompt, 120, sampling, served.stopTokenIds(),
+                    new StopSequences(List.of()), null, new GenerationRequest.Triggered(first, constraint)));
+            var turn = new com.mka1.core.inference.tools.ToolCallParser(syntax, java.util.Set.of("get_order")).parse(held.text());
+            assertThat(turn).as(held.text()).isPresent();
+            assertThat(held.text()).startsWith(first);
+            assertThat(SchemaValidator.problems(ORDER_SCHEMA, Json.parse(turn.get().calls().getFirst().arguments()))).isEmpty();
+            // an answer that begins otherwise is left free
+            GenerationResult untouched = served.generator().generate(new GenerationRequest(prompt, 40, sampling,
+                    served.stopTokenIds(), new StopSequences(List.of()), null,
+                    new GenerationRequest.Triggered(first.equals("x") ? "y" : "x", constraint)));
+            assertThat(untouched.text()).isEqualTo(freeText);
+        } finally {
+            served.close();
+        }
     }
 
     @Test
