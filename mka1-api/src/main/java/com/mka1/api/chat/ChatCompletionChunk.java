@@ -1,5 +1,6 @@
 package com.mka1.api.chat;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,24 +13,26 @@ import java.util.Objects;
  * @param model        the model
  * @param role         "assistant" in the first chunk, else null
  * @param content      a piece of text, or null
- * @param finishReason "stop" or "length" in the last chunk with a choice, else null
+ * @param toolCalls    tool calls of the delta (each whole, with its index), empty when none
+ * @param finishReason "stop", "length" or "tool_calls" in the last chunk with a choice, else null
  * @param usage        the token counts in the usage chunk (which has no choice), else null
  */
-public record ChatCompletionChunk(String id, long created, String model, String role, String content, String finishReason,
-                                  Usage usage) {
+public record ChatCompletionChunk(String id, long created, String model, String role, String content,
+                                  List<ChatToolCall> toolCalls, String finishReason, Usage usage) {
     public ChatCompletionChunk {
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(model, "model");
     }
 
     /** A chunk with one choice (no usage). */
     public ChatCompletionChunk(String id, long created, String model, String role, String content, String finishReason) {
-        this(id, created, model, role, content, finishReason, null);
+        this(id, created, model, role, content, List.of(), finishReason, null);
     }
 
     /** The final usage chunk: no choice, the whole completion's token counts. */
     public static ChatCompletionChunk usage(String id, long created, String model, int promptTokens, int completionTokens) {
-        return new ChatCompletionChunk(id, created, model, null, null, null, new Usage(promptTokens, completionTokens));
+        return new ChatCompletionChunk(id, created, model, null, null, List.of(), null, new Usage(promptTokens, completionTokens));
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.Set;
  * @param role    user, assistant, system or developer
  * @param content the message text, never null
  */
-public record InputMessage(String role, String content) {
+public record InputMessage(String role, String content) implements InputItem {
     /** The roles a Responses input message may have. */
     public static final Set<String> ROLES = Set.of("user", "assistant", "system", "developer");
 

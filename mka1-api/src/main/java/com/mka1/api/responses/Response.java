@@ -6,8 +6,7 @@ import java.util.Objects;
 
 /**
  * A response object, as {@code POST /responses} returns it and {@code GET /responses/{id}} reads it
- * back. Fields the engine does not use yet ({@code tools}, {@code tool_choice},
- * {@code parallel_tool_calls}) are written with OpenAI's defaults by the JSON codec.
+ * back.
  *
  * @param id                 {@code resp_} + 32 hex
  * @param createdAt          Unix seconds
@@ -21,10 +20,11 @@ import java.util.Objects;
  * @param temperature        the temperature used
  * @param topP               the top_p used
  * @param previousResponseId the request's previous response, or null
- * @param output             the output items (one assistant message)
+ * @param output             the output items (an assistant message, function calls, or both)
  * @param usage              token counts, or null while in progress
  * @param user               the request's end user, or null
  * @param text               the request's output format, never null (echoed as {@code text.format})
+ * @param tools              the request's tool settings, never null (echoed as {@code tools}, {@code tool_choice}, ...)
  */
 public record Response(
         String id,
@@ -42,7 +42,8 @@ public record Response(
         List<OutputItem> output,
         ResponseUsage usage,
         String user,
-        TextFormat text) {
+        TextFormat text,
+        Tools tools) {
 
     public Response {
         Objects.requireNonNull(id, "id");
@@ -51,6 +52,15 @@ public record Response(
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         output = List.copyOf(output);
         text = text == null ? TextFormat.TEXT : text;
+        tools = tools == null ? Tools.NONE : tools;
+    }
+
+    public Response(String id, long createdAt, ResponseStatus status, String model, ResponseError error,
+                    IncompleteDetails incompleteDetails, String instructions, Integer maxOutputTokens,
+                    Map<String, String> metadata, double temperature, double topP, String previousResponseId,
+                    List<OutputItem> output, ResponseUsage usage, String user, TextFormat text) {
+        this(id, createdAt, status, model, error, incompleteDetails, instructions, maxOutputTokens, metadata, temperature,
+                topP, previousResponseId, output, usage, user, text, Tools.NONE);
     }
 
     /** A response to a free-text request (the fields before {@code text} was added). */
@@ -77,6 +87,6 @@ public record Response(
     public Response finish(ResponseStatus newStatus, List<OutputItem> newOutput, ResponseUsage newUsage,
                            IncompleteDetails newIncompleteDetails, ResponseError newError) {
         return new Response(id, createdAt, newStatus, model, newError, newIncompleteDetails, instructions, maxOutputTokens,
-                metadata, temperature, topP, previousResponseId, newOutput, newUsage, user, text);
+                metadata, temperature, topP, previousResponseId, newOutput, newUsage, user, text, tools);
     }
 }

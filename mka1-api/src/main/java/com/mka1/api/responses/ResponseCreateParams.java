@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  * @param seed               sampling seed, or null for a random one
  * @param stop               stop sequences (not included in the output), never null
  * @param text               the output's format ({@code text.format}), never null ({@link TextFormat#TEXT} by default)
+ * @param tools              {@code tools}, {@code tool_choice}, {@code parallel_tool_calls} and {@code max_tool_calls};
+ *                           never null ({@link Tools#NONE} by default)
  */
 public record ResponseCreateParams(
         String model,
@@ -41,7 +43,8 @@ public record ResponseCreateParams(
         String user,
         Long seed,
         List<String> stop,
-        TextFormat text) {
+        TextFormat text,
+        Tools tools) {
 
     /** Checks the ranges above, so a request made in Java is refused like one read from JSON (InvalidRequestException). */
     public ResponseCreateParams {
@@ -59,6 +62,14 @@ public record ResponseCreateParams(
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         stop = stop == null ? List.of() : List.copyOf(stop);
         text = text == null ? TextFormat.TEXT : text;
+        tools = tools == null ? Tools.NONE : tools;
+    }
+
+    public ResponseCreateParams(String model, ResponseInput input, String instructions, Integer maxOutputTokens,
+                                Double temperature, Double topP, boolean stream, Map<String, String> metadata, Boolean store,
+                                String previousResponseId, String user, Long seed, List<String> stop, TextFormat text) {
+        this(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId,
+                user, seed, stop, text, Tools.NONE);
     }
 
     /** A request in free-text format (the fields before {@code text} was added). */
@@ -131,6 +142,18 @@ public record ResponseCreateParams(
         return with(c -> c.text = value);
     }
 
+    public ResponseCreateParams withTools(Tools value) {
+        return with(c -> c.tools = value);
+    }
+
+    public ResponseCreateParams withModel(String value) {
+        return with(c -> c.model = value);
+    }
+
+    public ResponseCreateParams withInput(ResponseInput value) {
+        return with(c -> c.input = value);
+    }
+
     private ResponseCreateParams with(Consumer<Copy> change) {
         Copy c = new Copy(this);
         change.accept(c);
@@ -153,6 +176,7 @@ public record ResponseCreateParams(
         Long seed;
         List<String> stop;
         TextFormat text;
+        Tools tools;
 
         Copy(ResponseCreateParams p) {
             model = p.model;
@@ -169,10 +193,11 @@ public record ResponseCreateParams(
             seed = p.seed;
             stop = p.stop;
             text = p.text;
+            tools = p.tools;
         }
 
         ResponseCreateParams build() {
-            return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId, user, seed, stop, text);
+            return new ResponseCreateParams(model, input, instructions, maxOutputTokens, temperature, topP, stream, metadata, store, previousResponseId, user, seed, stop, text, tools);
         }
     }
 }

@@ -65,6 +65,22 @@ public sealed interface ResponseStreamEvent {
     }
 
     /** {@code response.output_item.done}: the finished message item. */
+    /** Arguments of a function call being written ({@code response.function_call_arguments.delta}). */
+    record FunctionCallArgumentsDelta(int sequenceNumber, String itemId, int outputIndex, String delta)
+            implements ResponseStreamEvent {
+        public String type() {
+            return "response.function_call_arguments.delta";
+        }
+    }
+
+    /** A function call's whole arguments ({@code response.function_call_arguments.done}). */
+    record FunctionCallArgumentsDone(int sequenceNumber, String itemId, int outputIndex, String name, String arguments)
+            implements ResponseStreamEvent {
+        public String type() {
+            return "response.function_call_arguments.done";
+        }
+    }
+
     record OutputItemDone(int sequenceNumber, int outputIndex, OutputItem item) implements ResponseStreamEvent {
         public String type() {
             return "response.output_item.done";

@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param stopTokenIds    ids that end generation (EOS, end-of-turn); they are not decoded into text
  * @param stopSequences   texts that end generation; they are cut from the output
  * @param constraint      the grammar the output must follow (structured outputs), or null for free text
+ * @param triggered       a grammar the output follows from its start once it begins with the trigger text
+ *                        (a tool call the model chose to write), or null
  */
 public record GenerationRequest(int[] promptIds, int maxOutputTokens, SamplingSettings sampling, int[] stopTokenIds,
-                                StopSequences stopSequences, TokenConstraint constraint) {
+                                StopSequences stopSequences, TokenConstraint constraint, Triggered triggered) {
     public GenerationRequest {
         Objects.requireNonNull(promptIds, "promptIds");
         Objects.requireNonNull(sampling, "sampling");
@@ -31,6 +33,27 @@ public record GenerationRequest(int[] promptIds, int maxOutputTokens, SamplingSe
     /** A free-text request. */
     public GenerationRequest(int[] promptIds, int maxOutputTokens, SamplingSettings sampling, int[] stopTokenIds,
                              StopSequences stopSequences) {
-        this(promptIds, maxOutputTokens, sampling, stopTokenIds, stopSequences, null);
+        this(promptIds, maxOutputTokens, sampling, stopTokenIds, stopSequences, null, null);
+    }
+
+    /** A request under {@code constraint} from the start (null: free text). */
+    public GenerationRequest(int[] promptIds, int maxOutputTokens, SamplingSettings sampling, int[] stopTokenIds,
+                             StopSequences stopSequences, TokenConstraint constraint) {
+        this(promptIds, maxOutputTokens, sampling, stopTokenIds, stopSequences, constraint, null);
+    }
+
+    /**
+     * A grammar that takes over when the output starts with {@code trigger}: the tokens so far are
+     * replayed into it and decoding continues constrained (a strict tool call's arguments then
+     * validate); output that starts otherwise stays free.
+     */
+    public record Triggered(String trigger, TokenConstraint constraint) {
+        public Triggered {
+            Objects.requireNonNull(trigger, "trigger");
+            Objects.requireNonNull(constraint, "constraint");
+            if (trigger.isEmpty()) {
+                throw new IllegalArgumentException("the trigger must not be empty");
+            }
+        }
     }
 }

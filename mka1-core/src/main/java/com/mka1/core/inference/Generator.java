@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * time over the KV cache until a stop token, a stop sequence or the token limit. Text deltas are
  * handed out as soon as they are final (whole UTF-8 characters, never part of a stop sequence).
  * With a {@link GenerationRequest#constraint()} only tokens that keep the output a prefix of a
- * document of its grammar are sampled, and a stop token only once the document is whole.
+ * document of its grammar are sampled, and a stop token only once the document is whole; a
+ * {@link GenerationRequest#triggered()} grammar takes over the same way once the output begins with its trigger.
  */
 public final class Generator {
     private static final char REPLACEMENT = '\uFFFD';
@@ -45,6 +46,7 @@ public final class Generator {
         FinishReason reason = FinishReason.LENGTH;
         ConstrainedDecoding constrained = request.constraint() == null ? null
                 : request.constraint().start(request.stopTokenIds());
+        GenerationRequest.Triggered pending = constrained == null ? request.triggered() : null;
         try (DecodeSession session = model.openSession(prompt + limit)) {
             float[] logits = session.append(request.promptIds());
             while (produced < limit) {
@@ -61,6 +63,12 @@ public final class Generator {
                 }
                 // decoding the whole output each step keeps multi-byte characters and merged pieces right; outputs are short
                 text = tokenizer.decode(Arrays.copyOf(out, produced), true);
+                if (pending != null && !text.isEmpty() && text.charAt(text.length() - 1) != REPLACEMENT) { // whole characters
+                    if (text.startsWith(pending.trigger()) || pending.trigger().startsWith(text)) {
+                        constrained = replayed(pending.constraint().start(request.stopTokenIds()), out, produced);
+                    }
+                    pending = null; // decided: the output either begins the triggered document or is free
+                }
                 int stopAt = request.stopSequences().firstMatch(text);
                 if (stopAt >= 0) {
                     text = text.substring(0, stopAt);
@@ -104,6 +112,17 @@ public final class Generator {
         sampler.observe(token);
         constrained.accept(token);
         return token;
+    }
+
+    /** {@code decoding} after the first {@code count} tokens of {@code out}, or null when they cannot begin its document. */
+    private static ConstrainedDecoding replayed(ConstrainedDecoding decoding, int[] out, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!ConstrainedDecoding.contains(decoding.allowed(), out[i])) {
+                return null;
+            }
+            decoding.accept(out[i]);
+        }
+        return decoding;
     }
 
     /** Text that is final: not a trailing partial UTF-8 character, not a possible stop-sequence start. */

@@ -7,7 +7,7 @@ import java.io.IOException;
 
 /**
  * {@code {"id", "object": "chat.completion.chunk", "created", "model", "choices": [{"index": 0,
- * "delta": {"role"?, "content"?}, "logprobs": null, "finish_reason"}]}}; absent delta fields are
+ * "delta": {"role"?, "content"?, "tool_calls"?}, "logprobs": null, "finish_reason"}]}}; absent delta fields are
  * left out. The usage chunk is {@code "choices": [], "usage": {...}}.
  */
 public final class ChatCompletionChunkCodec implements JsonCodec<ChatCompletionChunk> {
@@ -32,6 +32,9 @@ public final class ChatCompletionChunkCodec implements JsonCodec<ChatCompletionC
             }
             if (c.content() != null) {
                 g.writeStringField("content", c.content());
+            }
+            if (!c.toolCalls().isEmpty()) {
+                ChatToolCallCodec.write(g, c.toolCalls(), true);
             }
             g.writeEndObject();
             g.writeNullField("logprobs");
@@ -60,6 +63,6 @@ public final class ChatCompletionChunkCodec implements JsonCodec<ChatCompletionC
         FieldReader choice = FieldReader.of(r.array("choices").getFirst(), "choices[0]");
         FieldReader delta = choice.child("delta");
         return new ChatCompletionChunk(r.requiredString("id"), r.longValue("created"), r.requiredString("model"),
-                delta.string("role"), delta.string("content"), choice.string("finish_reason"));
+                delta.string("role"), delta.string("content"), ChatToolCallCodec.read(delta), choice.string("finish_reason"), null);
     }
 }

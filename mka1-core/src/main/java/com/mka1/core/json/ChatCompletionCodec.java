@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * {@code {"id", "object": "chat.completion", "created", "model", "choices": [{"index": 0, "message":
- * {"role": "assistant", "content", "refusal": null}, "logprobs": null, "finish_reason"}], "usage":
+ * {"role": "assistant", "content", "refusal": null, "tool_calls"?}, "logprobs": null, "finish_reason"}], "usage":
  * {"prompt_tokens", "completion_tokens", "total_tokens"}}} (refusal and logprobs are required, nullable).
  */
 public final class ChatCompletionCodec implements JsonCodec<ChatCompletion> {
@@ -28,8 +28,11 @@ public final class ChatCompletionCodec implements JsonCodec<ChatCompletion> {
         g.writeNumberField("index", 0);
         g.writeObjectFieldStart("message");
         g.writeStringField("role", "assistant");
-        g.writeStringField("content", c.content());
+        ApiWriter.string(g, "content", c.content());
         g.writeNullField("refusal");
+        if (!c.toolCalls().isEmpty()) {
+            ChatToolCallCodec.write(g, c.toolCalls(), false);
+        }
         g.writeEndObject();
         g.writeNullField("logprobs");
         g.writeStringField("finish_reason", c.finishReason());
@@ -51,7 +54,7 @@ public final class ChatCompletionCodec implements JsonCodec<ChatCompletion> {
         FieldReader message = choice.child("message");
         FieldReader usage = r.child("usage");
         return new ChatCompletion(r.requiredString("id"), r.longValue("created"), r.requiredString("model"),
-                message.requiredString("content"), choice.requiredString("finish_reason"),
+                message.string("content"), ChatToolCallCodec.read(message), choice.requiredString("finish_reason"),
                 usage.integer("prompt_tokens"), usage.integer("completion_tokens"));
     }
 }

@@ -2,6 +2,10 @@ package com.mka1.core.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.mka1.api.JsonValue;
+import com.mka1.api.chat.ChatToolCall;
+import com.mka1.api.responses.FunctionCall;
+import com.mka1.api.responses.FunctionCallOutput;
+import com.mka1.api.responses.InputItem;
 import com.mka1.api.responses.InputMessage;
 import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseInput;
@@ -16,8 +20,9 @@ import static com.mka1.core.json.GenerationFields.invalid;
  * A {@code /chat/completions} request read as the Responses request that serves it: {@code messages}
  * become the input, {@code max_completion_tokens} (or the older {@code max_tokens}) the output
  * limit, {@code response_format} the output format; {@code temperature}, {@code top_p}, {@code seed}, {@code stop}, {@code stream},
- * {@code metadata}, {@code user} carry over. Chat completions are not stored unless
- * {@code store: true}. OpenAI fields not implemented here ({@code tools}, {@code n} above 1, ...) are accepted only at the value that matches what is
+ * {@code metadata}, {@code user}, {@code tools}, {@code tool_choice} and {@code parallel_tool_calls} carry over;
+ * assistant {@code tool_calls} become function call items and {@code tool} messages their outputs.
+ * Chat completions are not stored unless {@code store: true}. OpenAI fields not implemented here ({@code n} above 1, ...) are accepted only at the value that matches what is
  * done anyway; any other value, or an unknown field, is a 400 naming it.
  */
 public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreateParams> {
@@ -25,14 +30,12 @@ public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreat
 
     private static final Set<String> TEXT_PARTS = Set.of("text");
 
-    private static final String NO_TOOLS = "function and built-in tools are not implemented";
+    private static final String NO_TOOLS = "built-in tools and the legacy functions are not implemented; use tools";
     private static final RequestFields FIELDS = RequestFields.builder()
             .read("model", "messages", "max_completion_tokens", "max_tokens", "temperature", "top_p", "seed", "stop",
                     "stream", "metadata", "store", "user")
             .rule("stream_options", RequestFields.anyOf(JsonValue.Obj.class, "an object"))
-            .rule("tools", RequestFields.onlyWhen(JsonValue.Arr.class, "an array", RequestFields::isEmptyArray, NO_TOOLS))
-            .rule("tool_choice", RequestFields.strings(Set.of("auto", "none"), Set.of("auto", "none", "required"), NO_TOOLS))
-            .rule("parallel_tool_calls", RequestFields.anyOf(JsonValue.Bool.class, "a boolean"))
+            .read("tools", "tool_choice", "parallel_tool_calls") // ToolsCodec reads and checks them
             .rule("functions", RequestFields.unsupported(JsonValue.Arr.class, "an array", NO_TOOLS))
             .rule("function_call", RequestFields.unsupported(JsonValue.class, "a string or an object", NO_TOOLS))
             .rule("response_format", RequestFields.READ) // TextFormatCodec reads and checks it
@@ -70,14 +73,26 @@ public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreat
         if (items == null || items.isEmpty()) {
             throw FieldReader.missing("messages");
         }
-        List<InputMessage> messages = new ArrayList<>();
+        List<InputItem> messages = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             FieldReader m = FieldReader.of(items.get(i), "messages[" + i + "]");
             String role = m.requiredString("role");
-            if (!InputMessage.ROLES.contains(role)) {
-                throw invalid(m.at("role"), "must be one of system, developer, user, assistant; got '" + role + "'");
+            if (role.equals("tool")) {
+                messages.add(new FunctionCallOutput(m.requiredString("tool_call_id"),
+                        GenerationFields.content(m, true, TEXT_PARTS, "only text content parts are supported, got")));
+                continue;
             }
-            messages.add(new InputMessage(role, GenerationFields.content(m, false, TEXT_PARTS, "only text content parts are supported, got")));
+            if (!InputMessage.ROLES.contains(role)) {
+                throw invalid(m.at("role"), "must be one of system, developer, user, assistant, tool; got '" + role + "'");
+            }
+            List<ChatToolCall> calls = role.equals("assistant") ? ChatToolCallCodec.read(m) : List.of();
+            String content = GenerationFields.content(m, false, TEXT_PARTS, "only text content parts are supported, got");
+            if (calls.isEmpty() || !content.isEmpty()) {
+                messages.add(new InputMessage(role, content));
+            }
+            for (ChatToolCall call : calls) {
+                messages.add(new FunctionCall(null, call.id(), call.name(), call.arguments(), null));
+            }
         }
         Integer max = r.integer("max_completion_tokens");
         if (max == null) {
@@ -90,9 +105,9 @@ public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreat
         Double topP = r.number("top_p");
         Boolean stream = r.bool("stream");
         Boolean store = r.bool("store");
-        return new ResponseCreateParams(model, new ResponseInput.Messages(messages), null, max, temperature, topP,
+        return new ResponseCreateParams(model, ResponseInput.ofItems(messages), null, max, temperature, topP,
                 stream != null && stream, r.stringMap("metadata"), store != null && store, null, r.string("user"),
-                r.longValue("seed"), GenerationFields.stop(r), TextFormatCodec.readResponseFormat(r));
+                r.longValue("seed"), GenerationFields.stop(r), TextFormatCodec.readResponseFormat(r), ToolsCodec.read(r, true));
     }
 
     /** Whether a streamed request asks for the final usage chunk ({@code stream_options.include_usage}). */
@@ -107,8 +122,7 @@ public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreat
     public void write(JsonGenerator g, ResponseCreateParams p) throws IOException {
         g.writeStartObject();
         g.writeStringField("model", p.model());
-        g.writeFieldName("messages");
-        GenerationFields.writeMessages(g, p.input().messages());
+        writeMessages(g, p.input().items());
         if (p.maxOutputTokens() != null) {
             g.writeNumberField("max_completion_tokens", p.maxOutputTokens());
         }
@@ -129,6 +143,42 @@ public final class ChatCompletionRequestCodec implements JsonCodec<ResponseCreat
             g.writeStringField("user", p.user());
         }
         TextFormatCodec.writeResponseFormat(g, p.text());
+        ToolsCodec.writeRequest(g, p.tools(), true);
         g.writeEndObject();
+    }
+
+    /** Items as chat messages: function calls join an assistant message's tool_calls, outputs are tool messages. */
+    private static void writeMessages(JsonGenerator g, List<InputItem> items) throws IOException {
+        g.writeArrayFieldStart("messages");
+        for (int i = 0; i < items.size(); i++) {
+            switch (items.get(i)) {
+                case InputMessage m -> {
+                    g.writeStartObject();
+                    g.writeStringField("role", m.role());
+                    g.writeStringField("content", m.content());
+                    g.writeEndObject();
+                }
+                case FunctionCall c -> {
+                    List<ChatToolCall> calls = new ArrayList<>();
+                    calls.add(new ChatToolCall(0, c.callId(), c.name(), c.arguments()));
+                    while (i + 1 < items.size() && items.get(i + 1) instanceof FunctionCall next) {
+                        calls.add(new ChatToolCall(calls.size(), next.callId(), next.name(), next.arguments()));
+                        i++;
+                    }
+                    g.writeStartObject();
+                    g.writeStringField("role", "assistant");
+                    ChatToolCallCodec.write(g, calls, false);
+                    g.writeEndObject();
+                }
+                case FunctionCallOutput o -> {
+                    g.writeStartObject();
+                    g.writeStringField("role", "tool");
+                    g.writeStringField("tool_call_id", o.callId());
+                    g.writeStringField("content", o.output());
+                    g.writeEndObject();
+                }
+            }
+        }
+        g.writeEndArray();
     }
 }

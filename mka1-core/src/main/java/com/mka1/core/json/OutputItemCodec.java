@@ -3,6 +3,7 @@ package com.mka1.core.json;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.mka1.api.InvalidRequestException;
 import com.mka1.api.JsonValue;
+import com.mka1.api.responses.FunctionCall;
 import com.mka1.api.responses.OutputItem;
 import com.mka1.api.responses.OutputMessage;
 import com.mka1.api.responses.OutputText;
@@ -11,7 +12,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A response output item: {@code {"type": "message", "id", "status", "role", "content": [...]}}. */
+/**
+ * A response output item: {@code {"type": "message", "id", "status", "role", "content": [...]}} or
+ * {@code {"type": "function_call", "id", "call_id", "name", "arguments", "status"}}.
+ */
 public final class OutputItemCodec implements JsonCodec<OutputItem> {
     public static final OutputItemCodec INSTANCE = new OutputItemCodec();
 
@@ -33,6 +37,16 @@ public final class OutputItemCodec implements JsonCodec<OutputItem> {
                 g.writeEndArray();
                 g.writeEndObject();
             }
+            case FunctionCall c -> {
+                g.writeStartObject();
+                g.writeStringField("type", c.type());
+                g.writeStringField("id", c.id());
+                g.writeStringField("call_id", c.callId());
+                g.writeStringField("name", c.name());
+                g.writeStringField("arguments", c.arguments());
+                g.writeStringField("status", c.status().wireName());
+                g.writeEndObject();
+            }
         }
     }
 
@@ -40,6 +54,10 @@ public final class OutputItemCodec implements JsonCodec<OutputItem> {
     public OutputItem read(JsonValue json) {
         FieldReader r = FieldReader.of(json, "item");
         String type = r.requiredString("type");
+        if (type.equals("function_call")) {
+            return new FunctionCall(r.requiredString("id"), r.requiredString("call_id"), r.requiredString("name"),
+                    r.requiredString("arguments"), ResponseCodec.status(r, "status"));
+        }
         if (!type.equals("message")) {
             throw new InvalidRequestException("Unsupported output item type '" + type + "'.", r.at("type"), "invalid_value");
         }

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The top-level fields one kind of request may carry, each with what the server does with it:
  * read it, accept it only at the value that matches what the server does anyway (for example
- * {@code "tools": []}), or refuse it. A refused or unknown field is a 400 naming it, never a 200
+ * {@code "include": []}), or refuse it. A refused or unknown field is a 400 naming it, never a 200
  * that silently ignores it; a value of the wrong type is a 400 too ({@code invalid_type}).
  */
 final class RequestFields {

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The response object, in the spec's field order. {@code tools}, {@code tool_choice} and
- * {@code parallel_tool_calls} are written with OpenAI's defaults; metadata keys are sorted.
+ * The response object, in the spec's field order, echoing the request's {@code tools},
+ * {@code tool_choice} and {@code parallel_tool_calls}; metadata keys are sorted.
  * {@code usage} and {@code user} are left out, not null, when there is none (the schema types
  * them as an object and a string).
  */
@@ -56,13 +56,12 @@ public final class ResponseCodec implements JsonCodec<Response> {
             g.writeStringField(e.getKey(), e.getValue());
         }
         g.writeEndObject();
-        g.writeBooleanField("parallel_tool_calls", true);
+        g.writeBooleanField("parallel_tool_calls", r.tools().parallel());
         g.writeNumberField("temperature", r.temperature());
         g.writeNumberField("top_p", r.topP());
         TextFormatCodec.writeText(g, r.text());
-        g.writeStringField("tool_choice", "auto");
-        g.writeArrayFieldStart("tools");
-        g.writeEndArray();
+        ToolsCodec.writeChoice(g, "tool_choice", r.tools().choice(), false);
+        ToolsCodec.writeTools(g, r.tools().functions(), false);
         ApiWriter.string(g, "previous_response_id", r.previousResponseId());
         g.writeArrayFieldStart("output");
         for (OutputItem item : r.output()) {
@@ -110,7 +109,8 @@ public final class ResponseCodec implements JsonCodec<Response> {
                 incomplete == null ? null : new IncompleteDetails(incomplete.requiredString("reason")),
                 r.string("instructions"), r.integer("max_output_tokens"), r.stringMap("metadata"),
                 temperature == null ? 1.0 : temperature, topP == null ? 1.0 : topP, r.string("previous_response_id"),
-                output, usage == null ? null : readUsage(usage), r.string("user"), TextFormatCodec.readText(r));
+                output, usage == null ? null : readUsage(usage), r.string("user"), TextFormatCodec.readText(r),
+                ToolsCodec.readEcho(r));
     }
 
     private static ResponseUsage readUsage(FieldReader u) {

@@ -2,6 +2,7 @@ package com.mka1.core.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.mka1.api.JsonValue;
+import com.mka1.api.responses.InputItem;
 import com.mka1.api.responses.InputMessage;
 import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseInput;
@@ -17,24 +18,20 @@ import static com.mka1.core.json.GenerationFields.invalid;
 /**
  * A Responses create request. Reading accepts message content as a string or a list of
  * {@code input_text}/{@code output_text} parts, {@code stop} as a string or a list and the output
- * format from {@code text.format}. OpenAI
- * fields this server does not implement yet ({@code tools}, ...) are
- * accepted only at the value that matches what it does ({@code "tools": []}); any other value, or
- * an unknown field, is a 400 naming it. Writing (a client body) emits only the fields that are set.
+ * format from {@code text.format}, function tools ({@code tools}, {@code tool_choice}, ...) and
+ * {@code function_call} / {@code function_call_output} input items. OpenAI fields this server does
+ * not implement yet are accepted only at the value that matches what it does ({@code "include": []});
+ * any other value, or an unknown field, is a 400 naming it. Writing (a client body) emits only the fields that are set.
  */
 public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreateParams> {
     public static final ResponseCreateParamsCodec INSTANCE = new ResponseCreateParamsCodec();
 
     private static final Set<String> TEXT_PARTS = Set.of("input_text", "output_text", "text");
 
-    private static final String NO_TOOLS = "function and built-in tools are not implemented";
     private static final RequestFields FIELDS = RequestFields.builder()
             .read("model", "input", "instructions", "max_output_tokens", "temperature", "top_p", "stream", "metadata",
                     "store", "previous_response_id", "user", "seed", "stop")
-            .rule("tools", RequestFields.onlyWhen(JsonValue.Arr.class, "an array", RequestFields::isEmptyArray, NO_TOOLS))
-            .rule("tool_choice", RequestFields.strings(Set.of("auto", "none"), Set.of("auto", "none", "required"), NO_TOOLS))
-            .rule("parallel_tool_calls", RequestFields.anyOf(JsonValue.Bool.class, "a boolean"))
-            .rule("max_tool_calls", RequestFields.unsupported(JsonValue.Num.class, "an integer", NO_TOOLS))
+            .read("tools", "tool_choice", "parallel_tool_calls", "max_tool_calls") // ToolsCodec reads and checks them
             .rule("text", RequestFields.READ) // output formats: TextFormatCodec reads and checks them
             .rule("reasoning", RequestFields.unsupported(JsonValue.Obj.class, "an object", "reasoning models are not served"))
             .rule("include", RequestFields.onlyWhen(JsonValue.Arr.class, "an array", RequestFields::isEmptyArray,
@@ -74,7 +71,7 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         Boolean stream = r.bool("stream");
         return new ResponseCreateParams(model, readInput(r), r.string("instructions"), maxOutputTokens, temperature, topP,
                 stream != null && stream, metadata, r.bool("store"), r.string("previous_response_id"), r.string("user"),
-                r.longValue("seed"), GenerationFields.stop(r), TextFormatCodec.readText(r));
+                r.longValue("seed"), GenerationFields.stop(r), TextFormatCodec.readText(r), ToolsCodec.read(r, false));
     }
 
     private static ResponseInput readInput(FieldReader r) {
@@ -82,20 +79,21 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
             return new ResponseInput.Text(text);
         }
         List<JsonValue> items = r.array("input");
-        List<InputMessage> messages = new ArrayList<>();
+        List<InputItem> input = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             FieldReader m = FieldReader.of(items.get(i), "input[" + i + "]");
             String type = m.string("type");
             if (type != null && !type.equals("message")) {
-                throw invalid(m.at("type"), "unsupported input item type '" + type + "'");
+                input.add(InputItemCodec.read(m)); // function_call, function_call_output
+                continue;
             }
             String role = m.requiredString("role");
             if (!InputMessage.ROLES.contains(role)) {
                 throw invalid(m.at("role"), "must be one of user, assistant, system, developer; got '" + role + "'");
             }
-            messages.add(new InputMessage(role, GenerationFields.content(m, true, TEXT_PARTS, "unsupported content part type")));
+            input.add(new InputMessage(role, GenerationFields.content(m, true, TEXT_PARTS, "unsupported content part type")));
         }
-        return new ResponseInput.Messages(messages);
+        return ResponseInput.ofItems(input);
     }
 
     @Override
@@ -106,6 +104,7 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         switch (p.input()) {
             case ResponseInput.Text t -> g.writeString(t.text());
             case ResponseInput.Messages m -> GenerationFields.writeMessages(g, m.messages());
+            case ResponseInput.Items items -> InputItemCodec.writeAll(g, items.items());
         }
         if (p.instructions() != null) {
             g.writeStringField("instructions", p.instructions());
@@ -135,6 +134,7 @@ public final class ResponseCreateParamsCodec implements JsonCodec<ResponseCreate
         if (!(p.text() instanceof TextFormat.Text)) {
             TextFormatCodec.writeText(g, p.text());
         }
+        ToolsCodec.writeRequest(g, p.tools(), false);
         g.writeEndObject();
     }
 }

@@ -9,6 +9,8 @@ import com.mka1.api.responses.ResponseStreamEvent.ContentPartDone;
 import com.mka1.api.responses.ResponseStreamEvent.Created;
 import com.mka1.api.responses.ResponseStreamEvent.Error;
 import com.mka1.api.responses.ResponseStreamEvent.Finished;
+import com.mka1.api.responses.ResponseStreamEvent.FunctionCallArgumentsDelta;
+import com.mka1.api.responses.ResponseStreamEvent.FunctionCallArgumentsDone;
 import com.mka1.api.responses.ResponseStreamEvent.InProgress;
 import com.mka1.api.responses.ResponseStreamEvent.OutputItemAdded;
 import com.mka1.api.responses.ResponseStreamEvent.OutputItemDone;
@@ -52,6 +54,17 @@ public final class ResponseStreamEventCodec implements JsonCodec<ResponseStreamE
                 position(g, e.itemId(), e.outputIndex(), e.contentIndex());
                 g.writeStringField("text", e.text());
                 ApiWriter.noLogprobs(g);
+            }
+            case FunctionCallArgumentsDelta e -> {
+                g.writeStringField("item_id", e.itemId());
+                g.writeNumberField("output_index", e.outputIndex());
+                g.writeStringField("delta", e.delta());
+            }
+            case FunctionCallArgumentsDone e -> {
+                g.writeStringField("item_id", e.itemId());
+                g.writeNumberField("output_index", e.outputIndex());
+                g.writeStringField("name", e.name());
+                g.writeStringField("arguments", e.arguments());
             }
             case Error e -> {
                 g.writeStringField("code", e.code());
@@ -100,6 +113,10 @@ public final class ResponseStreamEventCodec implements JsonCodec<ResponseStreamE
                     r.integer("content_index"), r.requiredString("delta"));
             case "response.output_text.done" -> new OutputTextDone(seq, r.requiredString("item_id"), r.integer("output_index"),
                     r.integer("content_index"), r.requiredString("text"));
+            case "response.function_call_arguments.delta" -> new FunctionCallArgumentsDelta(seq, r.requiredString("item_id"),
+                    r.integer("output_index"), r.requiredString("delta"));
+            case "response.function_call_arguments.done" -> new FunctionCallArgumentsDone(seq, r.requiredString("item_id"),
+                    r.integer("output_index"), r.string("name"), r.requiredString("arguments"));
             case "error" -> new Error(seq, r.requiredString("code"), r.requiredString("message"), r.string("param"));
             default -> throw new InvalidRequestException("Unknown stream event type '" + type + "'.", "type", "invalid_value");
         };

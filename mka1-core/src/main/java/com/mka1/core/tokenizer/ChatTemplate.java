@@ -21,4 +21,9 @@ public interface ChatTemplate {
     default List<String> stopSequences() {
         return List.of();
     }
+
+    /** How this template writes an assistant's tool calls (parsed back, and constrained, when serving with tools). */
+    default ToolCallSyntax toolCallSyntax() {
+        return ToolCallSyntax.HERMES;
+    }
 }

@@ -39,8 +39,11 @@ public final class ChatTemplates {
             specialTokens.put("eos_token", config.eosToken());
         }
         try {
-            return new JinjaChatTemplate(config.chatTemplate(), tokenizer, specialTokens, generationEos,
+            JinjaChatTemplate own = new JinjaChatTemplate(config.chatTemplate(), tokenizer, specialTokens, generationEos,
                     new PyStrftime(Clock.systemDefaultZone()));
+            // a template that never mentions tools cannot render them: tool conversations take the built-in form
+            return config.chatTemplate().contains("tool") ? own
+                    : new ToolsByBuiltIn(own, withStops(detect(config.chatTemplate(), tokenizer), generationEos));
         } catch (JinjaException.Syntax e) {
             throw new TokenizerFormatException(modelDir + ": the chat template cannot be parsed: " + e.getMessage(), e);
         }
@@ -85,6 +88,41 @@ public final class ChatTemplates {
         return added.length == 0 ? template : new WithStopTokens(template, IntStream.concat(Arrays.stream(own), Arrays.stream(added)).toArray());
     }
 
+    /**
+     * A model's own template for plain chats and the built-in one of its family for conversations with
+     * tools, tool calls or tool results (which the model's template ignores or cannot render); training
+     * and serving both go through it, so a model is served in the form it was trained in.
+     */
+    private record ToolsByBuiltIn(ChatTemplate own, ChatTemplate builtIn) implements ChatTemplate {
+        @Override
+        public String name() {
+            return own.name();
+        }
+
+        @Override
+        public RenderedChat render(List<ChatMessage> messages, String toolsJson, boolean addGenerationPrompt) {
+            boolean tools = ToolText.hasTools(toolsJson)
+                    || messages.stream().anyMatch(m -> !m.toolCalls().isEmpty() || m.role().equals("tool"));
+            return (tools ? builtIn : own).render(messages, toolsJson, addGenerationPrompt);
+        }
+
+        @Override
+        public int[] stopTokenIds() {
+            return own.stopTokenIds();
+        }
+
+        @Override
+        public List<String> stopSequences() {
+            return java.util.stream.Stream.concat(own.stopSequences().stream(), builtIn.stopSequences().stream())
+                    .distinct().toList();
+        }
+
+        @Override
+        public ToolCallSyntax toolCallSyntax() {
+            return builtIn.toolCallSyntax();
+        }
+    }
+
     /** A built-in template whose generation also stops at generation_config.json's end ids. */
     private record WithStopTokens(ChatTemplate template, int[] stops) implements ChatTemplate {
         @Override
@@ -100,6 +138,11 @@ public final class ChatTemplates {
         @Override
         public int[] stopTokenIds() {
             return stops.clone();
+        }
+
+        @Override
+        public ToolCallSyntax toolCallSyntax() {
+            return template.toolCallSyntax();
         }
     }
 }

@@ -38,6 +38,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
     private final String endOfTurn;
     private final int[] stopTokenIds;
     private final List<String> stopSequences;
+    private final ToolCallSyntax toolCallSyntax;
 
     /**
      * @param text          the Jinja source
@@ -47,6 +48,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
     public JinjaChatTemplate(String text, BpeTokenizer tokenizer, Map<String, String> specialTokens, int[] extraStopIds,
                              JinjaTemplate.Strftime clock) {
         this.template = JinjaTemplate.parse(text);
+        this.toolCallSyntax = ToolCallSyntax.detect(text);
         this.tokenizer = tokenizer;
         this.specialTokens = new LinkedHashMap<>(specialTokens);
         this.clock = clock;
@@ -75,6 +77,11 @@ public final class JinjaChatTemplate implements ChatTemplate {
     @Override
     public int[] stopTokenIds() {
         return stopTokenIds.clone();
+    }
+
+    @Override
+    public ToolCallSyntax toolCallSyntax() {
+        return toolCallSyntax;
     }
 
     @Override

@@ -84,6 +84,11 @@ final class Llama3ChatTemplate extends PartsChatTemplate {
                 + toolsJson.strip();
     }
 
+    @Override
+    public ToolCallSyntax toolCallSyntax() {
+        return ToolCallSyntax.LLAMA3_JSON;
+    }
+
     private void header(ChatParts parts, String role) {
         parts.token(startHeader, START_HEADER, false);
         parts.text(role, false);

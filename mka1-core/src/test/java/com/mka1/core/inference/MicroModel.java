@@ -21,6 +21,8 @@ final class MicroModel {
     private static final int HIDDEN = 64;
     private static final int HEADS = 2;
     private static final int KV_HEADS = 1;
+    /** Room for a prompt that lists tools (the built-in tools block alone is some 400 byte tokens). */
+    private static final int CONTEXT = 2048;
 
     private MicroModel() {}
 
@@ -37,7 +39,7 @@ final class MicroModel {
                  "num_hidden_layers": 1, "num_attention_heads": %d, "num_key_value_heads": %d, "vocab_size": %d,
                  "max_position_embeddings": %d, "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "tie_word_embeddings": true,
                  "hidden_act": "silu", "bos_token_id": null, "eos_token_id": %d, "torch_dtype": "float32"}
-                """.formatted(DIM, HIDDEN, HEADS, KV_HEADS, TinyModel.VOCAB, TinyModel.CONTEXT, TinyModel.IM_END));
+                """.formatted(DIM, HIDDEN, HEADS, KV_HEADS, TinyModel.VOCAB, CONTEXT, TinyModel.IM_END));
         SplittableRandom random = new SplittableRandom(16);
         int kv = DIM / HEADS * KV_HEADS;
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();

@@ -42,8 +42,11 @@ class ChatCompletionCodecsTest {
         assertThatThrownBy(() -> Json.read(ChatCompletionRequestCodec.INSTANCE, "{\"model\":\"m\"}"))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("messages"));
         assertThatThrownBy(() -> Json.read(ChatCompletionRequestCodec.INSTANCE,
-                "{\"model\":\"m\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}"))
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"function\",\"content\":\"x\"}]}"))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("messages[0].role"));
+        assertThatThrownBy(() -> Json.read(ChatCompletionRequestCodec.INSTANCE,
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo("messages[0].tool_call_id"));
         assertThatThrownBy(() -> Json.read(ChatCompletionRequestCodec.INSTANCE,
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}"))
                 .hasMessage("Invalid 'max_tokens': must be at least 1, got 0.");

@@ -5,6 +5,11 @@ import com.mka1.api.JsonValue;
 import com.mka1.api.ServerException;
 import com.mka1.api.chat.ChatCompletion;
 import com.mka1.api.chat.ChatCompletionChunk;
+import com.mka1.api.chat.ChatToolCall;
+import com.mka1.api.responses.FunctionCall;
+import com.mka1.api.responses.OutputItem;
+import java.util.ArrayList;
+import java.util.List;
 import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.api.responses.ResponseService;
@@ -28,8 +33,9 @@ import java.util.function.Function;
 
 /**
  * {@code POST /chat/completions} for clients that speak only that: the request is read as the
- * Responses request that serves it, the answer written as a {@code chat.completion}; with
- * {@code stream} the text deltas become {@code chat.completion.chunk} data lines, then (with
+ * Responses request that serves it, the answer written as a {@code chat.completion} (function calls
+ * as the message's {@code tool_calls}, finish reason {@code tool_calls}); with {@code stream} each
+ * whole call is one {@code tool_calls} delta with its {@code index}, and the text deltas become {@code chat.completion.chunk} data lines, then (with
  * {@code stream_options.include_usage}) a usage chunk without choices, and a final {@code [DONE]}. A generation that fails is a 500 error answer, or in a stream an {@code error}
  * data line before {@code [DONE]}.
  */
@@ -61,13 +67,16 @@ final class ChatCompletionsEndpoint {
             }
             int prompt = r.usage() == null ? 0 : r.usage().inputTokens();
             int completion = r.usage() == null ? 0 : r.usage().outputTokens();
+            List<ChatToolCall> calls = toolCalls(r);
+            String content = calls.isEmpty() || !r.outputText().isEmpty() ? r.outputText() : null;
             ex.sendJson(200, Json.writeBytes(ChatCompletionCodec.INSTANCE, new ChatCompletion(id, created, r.model(),
-                    r.outputText(), finishReason(r), prompt, completion)));
+                    content, calls, finishReason(r), prompt, completion)));
             return;
         }
         String model = params.model();
         try (DeferredSse sse = new DeferredSse(ex)) {
             boolean[] first = {true};
+            int[] calls = {0};
             try {
                 service.createStreaming(params, event -> {
                     if (first[0]) {
@@ -77,6 +86,9 @@ final class ChatCompletionsEndpoint {
                     switch (event) {
                         case ResponseStreamEvent.OutputTextDelta delta ->
                                 send(sse, new ChatCompletionChunk(id, created, model, null, delta.delta(), null));
+                        case ResponseStreamEvent.OutputItemDone done when done.item() instanceof FunctionCall call ->
+                                send(sse, new ChatCompletionChunk(id, created, model, null, null, List.of(new ChatToolCall(
+                                        calls[0]++, call.callId(), call.name(), call.arguments())), null, null));
                         case ResponseStreamEvent.Error error -> sse.data(new String(new ApiErrors().toApiError(
                                 new ServerException(error.message(), error.param(), error.code())).toJson(), StandardCharsets.UTF_8));
                         case ResponseStreamEvent.Finished finished when finished.response().status() == ResponseStatus.FAILED -> {
@@ -110,7 +122,21 @@ final class ChatCompletionsEndpoint {
     }
 
     private static String finishReason(Response response) {
-        return response.status() == ResponseStatus.INCOMPLETE ? "length" : "stop";
+        if (response.status() == ResponseStatus.INCOMPLETE) {
+            return "length";
+        }
+        return toolCalls(response).isEmpty() ? "stop" : "tool_calls";
+    }
+
+    /** The response's function calls as the assistant message's tool_calls. */
+    private static List<ChatToolCall> toolCalls(Response response) {
+        List<ChatToolCall> calls = new ArrayList<>();
+        for (OutputItem item : response.output()) {
+            if (item instanceof FunctionCall call) {
+                calls.add(new ChatToolCall(calls.size(), call.callId(), call.name(), call.arguments()));
+            }
+        }
+        return calls;
     }
 
     private static void send(DeferredSse sse, ChatCompletionChunk chunk) {

@@ -45,6 +45,8 @@ class OpenAiSchemaConformanceTest {
             Map.entry("response.content_part.done", "ResponseContentPartEvent"),
             Map.entry("response.output_text.delta", "ResponseTextDeltaEvent"),
             Map.entry("response.output_text.done", "ResponseTextDoneEvent"),
+            Map.entry("response.function_call_arguments.delta", "ResponseFunctionCallArgumentsDeltaEvent"),
+            Map.entry("response.function_call_arguments.done", "ResponseFunctionCallArgumentsDoneEvent"),
             Map.entry("error", "ResponseErrorEvent"));
 
     @TempDir
@@ -196,6 +198,33 @@ class OpenAiSchemaConformanceTest {
         assertThat(eventTypes).containsExactly("response.created", "response.in_progress", "response.output_item.added",
                 "response.content_part.added", "response.output_text.delta", "response.output_text.done",
                 "response.content_part.done", "response.output_item.done", "response.incomplete");
+    }
+
+    @Test
+    void functionCallsAndTheirEventsValidate() {
+        try (TestServer server = TestServer.start(dir.resolve("tools"), new ScriptedTrainer(1, 0, 1))) {
+            com.mka1.server.testing.ToolsModel.install(dir.resolve("tools/models"));
+            String function = "\"name\":\"get_order\",\"parameters\":{\"type\":\"object\",\"properties\":{\"order_id\":"
+                    + "{\"type\":\"string\",\"maxLength\":4}},\"required\":[\"order_id\"],\"additionalProperties\":false},"
+                    + "\"strict\":true";
+            String tools = "[{\"type\":\"function\"," + function + "}]";
+            String request = "{\"model\":\"test:tools\",\"input\":\"Where is A1?\",\"max_output_tokens\":80,\"tools\":" + tools
+                    + ",\"tool_choice\":{\"type\":\"function\",\"name\":\"get_order\"}";
+            String response = valid("Response", server.http.postJson("/v1/responses", request + "}", admin()));
+            assertThat(response).contains("\"type\":\"function_call\"");
+            sse(server.http.postJson("/v1/responses", request + ",\"stream\":true}", admin()).body());
+            assertThat(eventTypes).contains("response.function_call_arguments.delta", "response.function_call_arguments.done");
+            String chat = "{\"model\":\"test:tools\",\"messages\":[{\"role\":\"user\",\"content\":\"Where is A1?\"}],"
+                    + "\"max_tokens\":80,\"tool_choice\":\"required\",\"tools\":[{\"type\":\"function\",\"function\":{"
+                    + function + "}}]";
+            assertThat(valid("CreateChatCompletionResponse", server.http.postJson("/v1/chat/completions", chat + "}", admin())))
+                    .contains("\"finish_reason\":\"tool_calls\"");
+            String chunks = server.http.postJson("/v1/chat/completions", chat + ",\"stream\":true}", admin()).body();
+            for (String chunk : chunks.split("\n\n")) {
+                if (!chunk.equals("data: [DONE]")) valid("CreateChatCompletionStreamResponse", chunk.substring("data: ".length()));
+            }
+            assertThat(chunks).contains("\"tool_calls\":[{\"index\":0,");
+        }
     }
 
     @Test

@@ -43,6 +43,7 @@ class OpenAiSdkTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(dir.resolve("data"), new ScriptedTrainer(40, 20, 10));
+        com.mka1.server.testing.ToolsModel.install(dir.resolve("data/models"));
         admin = client(TestServer.ADMIN_KEY, true);
         lenient = client(TestServer.ADMIN_KEY, false);
     }
@@ -215,6 +216,40 @@ class OpenAiSdkTest {
                         .maxOutputTokens(80).text(CityAnswer.class).build());
         CityAnswer answer = typed.output().getFirst().message().orElseThrow().content().getFirst().outputText().orElseThrow();
         assertThat(answer.city).isNotNull();
+    }
+
+    @Test
+    void aFunctionCallRoundTripsThroughTheSdk() {
+        com.openai.models.responses.FunctionTool tool = com.openai.models.responses.FunctionTool.builder().name("get_order")
+                .description("Looks an order up.").strict(true)
+                .parameters(com.openai.models.responses.FunctionTool.Parameters.builder()
+                        .putAdditionalProperty("type", com.openai.core.JsonValue.from("object"))
+                        .putAdditionalProperty("properties", com.openai.core.JsonValue.from(java.util.Map.of(
+                                "order_id", java.util.Map.of("type", "string", "maxLength", 4))))
+                        .putAdditionalProperty("required", com.openai.core.JsonValue.from(List.of("order_id")))
+                        .putAdditionalProperty("additionalProperties", com.openai.core.JsonValue.from(false)).build())
+                .build();
+        com.openai.models.responses.Response first = admin.responses().create(
+                com.openai.models.responses.ResponseCreateParams.builder().model(com.mka1.server.testing.ToolsModel.ID)
+                        .input("Where is order A12?").addTool(tool).maxOutputTokens(120)
+                        .toolChoice(com.openai.models.responses.ToolChoiceFunction.builder().name("get_order").build())
+                        .build());
+        first.validate(); // strict: the function_call item, the echoed tools and tool_choice
+        com.openai.models.responses.ResponseFunctionToolCall call = first.output().getFirst().functionCall().orElseThrow();
+        assertThat(call.name()).isEqualTo("get_order");
+        assertThat(call.callId()).matches("call_[0-9a-f]{32}");
+        assertThat(com.mka1.core.json.Json.parse(call.arguments())).isInstanceOf(com.mka1.api.JsonValue.Obj.class);
+
+        com.openai.models.responses.Response answer = admin.responses().create(
+                com.openai.models.responses.ResponseCreateParams.builder().model(com.mka1.server.testing.ToolsModel.ID)
+                        .previousResponseId(first.id()).addTool(tool).maxOutputTokens(6)
+                        .toolChoice(com.openai.models.responses.ToolChoiceOptions.NONE)
+                        .inputOfResponse(List.of(com.openai.models.responses.ResponseInputItem.ofFunctionCallOutput(
+                                com.openai.models.responses.ResponseInputItem.FunctionCallOutput.builder()
+                                        .callId(call.callId()).output("{\"status\":\"shipped\"}").build())))
+                        .build());
+        answer.validate();
+        assertThat(answer.output()).singleElement().satisfies(item -> assertThat(item.isMessage()).isTrue());
     }
 
     /** The answer class of the SDK's class-based structured outputs. */

@@ -139,27 +139,29 @@ class ResponsesApiTest {
     void unsupportedAndUnknownFieldsAre400NamingTheFieldAndDefaultsAreAccepted() {
         String base = "{\"model\":\"" + MODEL + "\",\"input\":\"Hi\",\"max_output_tokens\":2,";
         String chat = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":2,";
-        String noTools = "function and built-in tools are not implemented";
         record Case(String path, String body, String message, String param, String code) {}
         List<Case> cases = List.of(
                 new Case("/v1/responses", base + "\"tools\":\"x\"}",
                         "Invalid type for 'tools': expected an array, but got a string instead.", "tools", "invalid_type"),
-                new Case("/v1/responses", base + "\"tools\":[{\"type\":\"function\",\"name\":\"f\"}]}",
-                        "Unsupported parameter: 'tools' is not supported by this server yet (" + noTools + ").",
-                        "tools", "unsupported_parameter"),
+                new Case("/v1/responses", base + "\"tools\":[{\"type\":\"web_search\"}]}",
+                        "Unsupported parameter: tool type 'web_search' is not supported by this server (only function tools).",
+                        "tools[0].type", "unsupported_parameter"),
+                new Case("/v1/responses", base + "\"tools\":[{\"type\":\"function\"}]}",
+                        "Missing required parameter: 'tools[0].name'.", "tools[0].name", "missing_required_parameter"),
                 new Case("/v1/responses", base + "\"text\":\"notanobject\"}",
                         "Invalid type for 'text': expected an object, but got a string instead.", "text", "invalid_type"),
                 new Case("/v1/responses", base + "\"text\":{\"format\":{\"type\":\"yaml\"}}}",
                         "Invalid 'text.format.type': must be one of text, json_object, json_schema; got 'yaml'.", "text.format.type", "invalid_value"),
                 new Case("/v1/responses", base + "\"tool_choice\":\"required\"}",
-                        "Unsupported parameter: 'tool_choice' is not supported by this server yet (" + noTools + ").",
-                        "tool_choice", "unsupported_parameter"),
+                        "Invalid 'tool_choice': a call is required but no tools are given.", "tool_choice", "invalid_value"),
                 new Case("/v1/responses", base + "\"tool_choice\":\"sometimes\"}",
-                        "Invalid value for 'tool_choice': 'sometimes'; expected one of auto, none, required.",
+                        "Invalid 'tool_choice': expected auto, none, required or a function, got 'sometimes'.",
                         "tool_choice", "invalid_value"),
-                new Case("/v1/responses", base + "\"max_tool_calls\":3}",
-                        "Unsupported parameter: 'max_tool_calls' is not supported by this server yet (" + noTools + ").",
-                        "max_tool_calls", "unsupported_parameter"),
+                new Case("/v1/responses", base + "\"tools\":[{\"type\":\"function\",\"name\":\"f\"}],"
+                        + "\"tool_choice\":{\"type\":\"function\",\"name\":\"g\"}}",
+                        "Invalid 'tool_choice': function 'g' is not among the tools.", "tool_choice", "invalid_value"),
+                new Case("/v1/responses", base + "\"max_tool_calls\":0}",
+                        "Invalid 'max_tool_calls': must be at least 1, got 0.", "max_tool_calls", "invalid_value"),
                 new Case("/v1/responses", base + "\"max_tool_calls\":\"3\"}",
                         "Invalid type for 'max_tool_calls': expected an integer, but got a string instead.",
                         "max_tool_calls", "invalid_type"),

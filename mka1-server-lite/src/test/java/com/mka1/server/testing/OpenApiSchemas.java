@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * A validator for the part of OpenAPI 3.0 schemas that OpenAI's component schemas use: {@code type}
  * (with {@code nullable}), {@code enum}, {@code required}, {@code properties},
- * {@code additionalProperties}, {@code items}, {@code anyOf}, {@code allOf} and local {@code $ref}.
+ * {@code additionalProperties}, {@code items}, {@code anyOf} (a union told apart by {@code type} reports the
+ * problems of the branch of that type), {@code allOf} and local {@code $ref}.
  * The schemas are the committed subset in {@code /openai/components.json} (its header names the
  * source and version). Statuses MKA1 adds ({@code x-mka1-enum}) pass only when allowed.
  */
@@ -70,12 +71,16 @@ public final class OpenApiSchemas {
         }
         if (schema.get("anyOf") instanceof JsonValue.Arr(List<JsonValue> any)) {
             boolean matched = false;
+            List<List<String>> sameType = new ArrayList<>();
             for (JsonValue s : any) {
                 List<String> tried = new ArrayList<>();
                 check(s, value, at, ext, tried);
                 matched |= tried.isEmpty();
+                if (tried.stream().noneMatch(p -> p.startsWith(at + ".type: "))) sameType.add(tried);
             }
-            if (!matched) out.add(at + ": matches none of anyOf");
+            // a union told apart by its "type" (output items): the problems of the one branch of that type
+            if (!matched && sameType.size() == 1) out.addAll(sameType.getFirst());
+            else if (!matched) out.add(at + ": matches none of anyOf");
         }
         if (schema.get("type") instanceof JsonValue.Str(String type) && !hasType(value, type)) {
             out.add(at + ": expected " + type + ", got " + Json.write(Json.VALUE, value));

@@ -43,18 +43,23 @@ public final class StructuredOutputs {
         if (key == null) {
             return null;
         }
+        return cached(key, () -> grammar(format, schemaParam));
+    }
+
+    /** The constraint of the grammar {@code key} names, compiled by {@code grammar} when it is not among the last few. */
+    public TokenConstraint cached(String key, java.util.function.Supplier<Grammar> grammar) {
         synchronized (this) {
             TokenConstraint known = compiled.get(key);
             if (known != null) {
                 return known;
             }
         }
-        Grammar grammar = grammar(format, schemaParam);
+        Grammar built = grammar.get();
         synchronized (this) {
             if (vocabulary == null) {
                 vocabulary = TokenVocabulary.of(tokenizer);
             }
-            return compiled.computeIfAbsent(key, k -> new TokenConstraint(grammar, vocabulary));
+            return compiled.computeIfAbsent(key, k -> new TokenConstraint(built, vocabulary));
         }
     }
 

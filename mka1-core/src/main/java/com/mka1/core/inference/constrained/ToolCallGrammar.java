@@ -2,6 +2,7 @@ package com.mka1.core.inference.constrained;
 
 import com.mka1.api.JsonValue;
 import com.mka1.core.json.Json;
+import com.mka1.core.tokenizer.ToolCallSyntax;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,11 @@ public final class ToolCallGrammar {
      * and returns its expression.
      */
     public static Expr callInto(Map<String, Expr> rules, List<Function> functions) {
+        return callInto(rules, functions, "arguments");
+    }
+
+    /** {@link #callInto(Map, List)} with the arguments under {@code argumentsKey} (Llama 3.1 says "parameters"). */
+    public static Expr callInto(Map<String, Expr> rules, List<Function> functions, String argumentsKey) {
         if (functions.isEmpty()) {
             throw new IllegalArgumentException("a call needs at least one function");
         }
@@ -42,9 +48,36 @@ public final class ToolCallGrammar {
             Function f = functions.get(i);
             calls.add(Expr.seq(Expr.literal("{\"name\":"), JsonGrammar.SPACE,
                     Expr.literal(Json.write(Json.VALUE, new JsonValue.Str(f.name())) + ","), JsonGrammar.SPACE,
-                    Expr.literal("\"arguments\":"), JsonGrammar.SPACE, arguments(rules, "fn" + i + ".", f), Expr.literal("}")));
+                    Expr.literal(Json.write(Json.VALUE, new JsonValue.Str(argumentsKey)) + ":"), JsonGrammar.SPACE,
+                    arguments(rules, "fn" + i + ".", f), Expr.literal("}")));
         }
         return Expr.alt(calls);
+    }
+
+    /**
+     * A turn of {@code minCalls..maxCalls} calls (maxCalls -1: no limit) written the way {@code syntax} writes them,
+     * so a tool-calling turn can be forced ({@code tool_choice} required or named) and strict arguments enforced.
+     */
+    public static Grammar calls(List<Function> functions, ToolCallSyntax syntax, int minCalls, int maxCalls) {
+        Map<String, Expr> rules = new LinkedHashMap<>();
+        JsonGrammar.addRules(rules);
+        Expr body;
+        if (syntax.nameEnd() == null) {
+            body = callInto(rules, functions, syntax.argumentsKey());
+        } else {
+            List<Expr> named = new ArrayList<>();
+            for (int i = 0; i < functions.size(); i++) {
+                Function f = functions.get(i);
+                named.add(Expr.seq(Expr.literal(f.name() + syntax.nameEnd()), arguments(rules, "fn" + i + ".", f)));
+            }
+            body = Expr.alt(named);
+        }
+        rules.put("call", Expr.seq(Expr.literal(syntax.open()), body, Expr.literal(syntax.close())));
+        Expr more = new Expr.Repeat(Expr.seq(Expr.literal(syntax.separator()), Expr.ref("call")), Math.max(0, minCalls - 1),
+                maxCalls < 0 ? -1 : maxCalls - 1);
+        Expr turn = Expr.seq(Expr.literal(syntax.before()), Expr.ref("call"), more, Expr.literal(syntax.after()));
+        rules.put("document", minCalls == 0 ? Expr.optional(turn) : turn);
+        return JsonSchemaCompiler.build(rules, "document");
     }
 
     /**
