@@ -20,6 +20,7 @@ import com.mka1.core.json.ChatCompletionChunkCodec;
 import com.mka1.core.json.ChatCompletionCodec;
 import com.mka1.core.json.ChatCompletionRequestCodec;
 import com.mka1.core.json.Json;
+import com.mka1.server.http.HeartbeatJson;
 import com.mka1.server.http.Access;
 import com.mka1.server.http.ApiError;
 import com.mka1.server.http.ApiExchange;
@@ -61,15 +62,21 @@ final class ChatCompletionsEndpoint {
         String id = "chatcmpl_" + randomHex();
         long created = System.currentTimeMillis() / 1000;
         if (!params.stream()) {
-            Response r = service.create(params);
+            // generated as a stream inside, so a client that hangs up stops it (and frees the model)
+            HeartbeatJson answer = new HeartbeatJson(ex, ResponsesEndpoints.HEARTBEAT);
+            Response r = service.createStreaming(params, event -> answer.beat());
             if (r.status() == ResponseStatus.FAILED) {
-                throw new ServerException(r.error().message(), null, r.error().code()); // a chat completion has no failed form
+                ServerException failure = new ServerException(r.error().message(), null, r.error().code());
+                if (!answer.started()) throw failure; // a chat completion has no failed form: a 500
+                // the 200 has begun (a long generation): the error envelope is its body
+                answer.send(new ApiErrors().toApiError(failure).toJson());
+                return;
             }
             int prompt = r.usage() == null ? 0 : r.usage().inputTokens();
             int completion = r.usage() == null ? 0 : r.usage().outputTokens();
             List<ChatToolCall> calls = toolCalls(r);
             String content = calls.isEmpty() || !r.outputText().isEmpty() ? r.outputText() : null;
-            ex.sendJson(200, Json.writeBytes(ChatCompletionCodec.INSTANCE, new ChatCompletion(id, created, r.model(),
+            answer.send(Json.writeBytes(ChatCompletionCodec.INSTANCE, new ChatCompletion(id, created, r.model(),
                     content, calls, finishReason(r), prompt, completion)));
             return;
         }

@@ -63,6 +63,7 @@ public final class ServeCommand implements Command {
         Mka1Server server = start(context);
         context.out().println("MKA1 server on " + server.baseUri() + "  (API under /v1 and /api/v1/llm, health at"
                 + " /health; Ctrl-C stops it)");
+        context.out().println("Dashboard: " + server.baseUri().resolve("/dashboard/"));
         context.out().flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

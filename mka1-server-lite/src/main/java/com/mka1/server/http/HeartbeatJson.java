@@ -38,6 +38,11 @@ public final class HeartbeatJson {
         }
     }
 
+    /** Whether the 200 has started (nothing else can be answered then). */
+    public boolean started() {
+        return out != null;
+    }
+
     /** Sends the answer: whole when nothing was sent yet, else as the rest of the started 200. */
     public void send(byte[] json) throws IOException {
         if (out == null) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A whole (not streamed) /responses generation whose client hangs up stops, freeing the model
+ * A whole (not streamed) /responses or /chat/completions generation whose client hangs up stops, freeing the model
  * for the next request; one that takes longer than the heartbeat still answers a client that
  * waits, with the same JSON (after a few spaces).
  */
@@ -70,18 +70,35 @@ class ResponsesDisconnectTest {
 
     @Test
     void aGenerationWhoseClientHangsUpStops() throws Exception {
+        hangUpThenAskAgain("/v1/responses", (router, service) -> new ResponsesEndpoints(service).mount(router),
+                "{\"model\":\"" + EmbeddedMka1.EMBEDDED_MODEL + "\",\"input\":\"Hi\",\"max_output_tokens\":60,\"temperature\":0,"
+                        + "\"store\":false}", "\"max_output_tokens\":", "{\"id\":\"resp_");
+    }
+
+    @Test
+    void aChatCompletionWhoseClientHangsUpStops() throws Exception {
+        hangUpThenAskAgain("/v1/chat/completions", (router, service) -> new ChatCompletionsEndpoint(service).mount(router),
+                "{\"model\":\"" + EmbeddedMka1.EMBEDDED_MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                        + "\"max_tokens\":60,\"temperature\":0}", "\"max_tokens\":", "{\"id\":\"chatcmpl_");
+    }
+
+    /** The routes under test, over a service slowed down and counted as {@link Slow} does. */
+    private interface Mount {
+        void mount(Router router, java.util.function.Function<com.mka1.api.Caller, ResponseService> service);
+    }
+
+    private void hangUpThenAskAgain(String path, Mount mount, String body, String limitField, String answerStart)
+            throws Exception {
         EmbeddedMka1 engine = EmbeddedMka1.builder().dataDir(dataDir).modelsDir(dataDir.resolve("models"))
                 .trainer(new ScriptedTrainer(1, 0, 1)).build();
         AtomicInteger deltas = new AtomicInteger();
         Router router = new Router();
-        new ResponsesEndpoints(caller -> new Slow(engine.responses(caller), deltas)).mount(router);
+        mount.mount(router, caller -> new Slow(engine.responses(caller), deltas));
         try (Mka1Server server = Mka1Server.start("127.0.0.1", 0, ApiKeys.parseList(KEY + ":user", "test"), router,
                 new ApiErrors(), new HttpLimits(1 << 20, 1 << 20), engine, 1)) {
-            String body = "{\"model\":\"" + EmbeddedMka1.EMBEDDED_MODEL + "\",\"input\":\"Hi\",\"max_output_tokens\":60,\"temperature\":0,"
-                    + "\"store\":false}";
             try (Socket socket = new Socket(server.baseUri().getHost(), server.baseUri().getPort())) {
                 OutputStream out = socket.getOutputStream();
-                out.write(("POST /v1/responses HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY
+                out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY
                         + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
@@ -94,11 +111,11 @@ class ResponsesDisconnectTest {
             assertThat(atStop).isLessThan(45);
 
             // The model is free again, and a waiting client of a long generation gets its JSON.
-            Reply next = new HttpTestClient(server.baseUri()).postJson("/v1/responses",
-                    body.replace("\"max_output_tokens\":60", "\"max_output_tokens\":12"), "Authorization", "Bearer " + KEY);
+            Reply next = new HttpTestClient(server.baseUri()).postJson(path, body.replace(limitField + "60", limitField + "12"),
+                    "Authorization", "Bearer " + KEY);
             assertThat(next.status()).isEqualTo(200);
-            assertThat(next.body()).startsWith(" ").contains("\"object\":\"response\"");
-            assertThat(next.body().strip()).startsWith("{\"id\":\"resp_");
+            assertThat(next.body()).startsWith(" ");
+            assertThat(next.body().strip()).startsWith(answerStart);
         }
     }
 }
