@@ -36,7 +36,7 @@ class ResponsesApiTest {
     }
 
     private static String[] as(String endUser) {
-        return new String[] {"Authorization", "Bearer " + TestServer.USER_KEY, "X-On-Behalf-Of", endUser};
+        return TestServer.bearer(TestServer.USER_KEY, "X-On-Behalf-Of", endUser);
     }
 
     /** The frames of an SSE body: each an (event, data) pair. */

@@ -34,7 +34,7 @@ class ResponsesLimitsTest {
     }
 
     private static String[] as(String endUser) {
-        return new String[] {"Authorization", "Bearer " + TestServer.USER_KEY, "X-On-Behalf-Of", endUser};
+        return TestServer.bearer(TestServer.USER_KEY, "X-On-Behalf-Of", endUser);
     }
 
     @Test
