@@ -11,13 +11,16 @@ import com.mka1.spi.ComputeDevice;
  * {@code --add-modules jdk.incubator.vector} it runs scalar loops and logs how to enable SIMD.
  *
  * <p>Options: {@link BackendOptions#threads()} (0 = available processors); extra
- * {@code cpu.simd=false} forces the scalar loops.
+ * {@code cpu.simd=false} forces the scalar loops; {@code cpu.profile=true} clocks matmul packing
+ * ({@link CpuProfiling}).
  */
 public final class CpuBackend implements ComputeBackend {
     /** Backend name used for selection. */
     public static final String NAME = "cpu";
     /** Extra option that disables the Vector API when set to "false". */
     public static final String SIMD_OPTION = "cpu.simd";
+    /** Extra option that, set to "true", clocks matmul packing for {@link CpuProfiling} (benchmarks). */
+    public static final String PROFILE_OPTION = "cpu.profile";
 
     @Override
     public String name() {
@@ -39,6 +42,7 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public ComputeDevice open(BackendOptions options) {
         boolean simd = !"false".equalsIgnoreCase(options.extra().getOrDefault(SIMD_OPTION, "true"));
-        return new CpuDevice(VectorApiSupport.select(simd), options.resolvedThreads());
+        boolean profile = "true".equalsIgnoreCase(options.extra().getOrDefault(PROFILE_OPTION, "false"));
+        return new CpuDevice(VectorApiSupport.select(simd), options.resolvedThreads(), new PackingClock(profile));
     }
 }

@@ -16,14 +16,24 @@ final class CpuDevice implements ComputeDevice {
     private final FloatOps ops;
     private final Parallel parallel;
     private final CpuKernels kernels;
+    private final PackingClock packingClock;
     private long allocated;
     private long peak;
     private boolean closed;
 
-    CpuDevice(FloatOps ops, int threads) {
+    CpuDevice(FloatOps ops, int threads, PackingClock packingClock) {
         this.ops = ops;
         this.parallel = new Parallel(threads);
-        this.kernels = new CpuKernels(this, ops, parallel);
+        this.packingClock = packingClock;
+        this.kernels = new CpuKernels(this, ops, parallel, packingClock);
+    }
+
+    PackingClock packingClock() {
+        return packingClock;
+    }
+
+    int threads() {
+        return parallel.threads();
     }
 
     @Override

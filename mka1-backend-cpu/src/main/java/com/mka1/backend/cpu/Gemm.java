@@ -25,10 +25,12 @@ final class Gemm {
     private final Parallel parallel;
     private final int mr;
     private final int nr;
+    private final PackingClock clock;
 
-    Gemm(FloatOps ops, Parallel parallel) {
+    Gemm(FloatOps ops, Parallel parallel, PackingClock clock) {
         this.ops = ops;
         this.parallel = parallel;
+        this.clock = clock;
         this.tile = ops.matmulTile();
         this.mr = tile.rows();
         this.nr = tile.cols();
@@ -102,6 +104,7 @@ final class Gemm {
                             float alpha, boolean accumulate) {
         Operand columns = b;
         if (!transB || b.f32() == null) { // op(B)^T as F32 [n, k]; n * k is small next to m * k
+            long packStart = clock.start();
             float[] t = new float[n * k];
             for (int j = 0; j < n; j++) {
                 for (int p = 0; p < k; p++) {
@@ -110,6 +113,7 @@ final class Gemm {
                 }
             }
             columns = new Operand(t, null, 0);
+            clock.stop(packStart);
         }
         float[] bt = columns.f32();
         int bo = columns.offset();
@@ -138,11 +142,15 @@ final class Gemm {
             int mc = Math.min(mcBlock, rowEnd - ic);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                long packStart = clock.start();
                 packA(ap, a, ao, m, k, transA, ic, mc, pc, kc);
+                clock.stop(packStart);
                 boolean overwrite = pc == 0 && !accumulate;
                 for (int jc = colStart; jc < colEnd; jc += ncBlock) {
                     int nc = Math.min(ncBlock, colEnd - jc);
+                    packStart = clock.start();
                     packB(bp, b, n, k, transB, jc, nc, pc, kc, widened);
+                    clock.stop(packStart);
                     for (int ir = 0; ir < mc; ir += mr) {
                         int rows = Math.min(mr, mc - ir);
                         int apOff = ir * kc;
