@@ -20,6 +20,11 @@ public final class CpuProfiling {
                 ? OptionalLong.of(cpu.packingClock().nanos()) : OptionalLong.empty();
     }
 
+    /** Bytes of frozen BF16 weights a cpu device holds packed as F32 ({@link CpuBackend#PACKED_WEIGHT_BYTES_OPTION}); 0 for any other device. */
+    public static long packedWeightBytes(ComputeDevice device) {
+        return device instanceof CpuDevice cpu ? cpu.packedWeightBytes() : 0;
+    }
+
     /** The worker threads of a cpu device, or 1 for any other device. */
     public static int threads(ComputeDevice device) {
         return device instanceof CpuDevice cpu ? cpu.threads() : 1;
