@@ -3,8 +3,8 @@
 Columns: mka1; PyTorch at the same thread count; PyTorch's best over the settings the script tried
 (same threads, same threads over a one-thread OpenBLAS, one thread), with the setting's name; and
 mka1's ratio against each. Under each configuration: mka1's training MFU against the FMA peak
-measured in its run, the decode bound (weight + KV bytes per token over the measured copy
-bandwidth) and the fraction of it reached, peak RSS of both sides, and where one profiled mka1
+measured in its run, the decode bound (weight + KV bytes per token over the measured read
+bandwidth, or the copy bandwidth where larger) and the fraction of it reached, peak RSS of both sides, and where one profiled mka1
 training step's time went.
 """
 import json, os, sys
@@ -29,12 +29,12 @@ for config in configs:
     if "mfu" in ours:
         print("%-17s train MFU %.1f%% of a measured %.0f GFLOP/s FMA peak (%.3g FLOP/token)"
               % (config, 100 * ours["mfu"], ours["peak_gflops"], ours["train_flops_per_token"]))
-        print("%-17s decode bound %.1f tokens/s (%.3g bytes/token over %.1f GB/s copy), reached %.0f%%"
-              % (config, ours["decode_bound_tokens_per_s"], ours["decode_bytes_per_token"], ours["copy_gbps"],
-                 100 * ours["decode_tokens_per_s"] / ours["decode_bound_tokens_per_s"]))
+        print("%-17s decode bound %.1f tokens/s (%.3g bytes/token; measured read %.1f GB/s, copy %.1f GB/s), reached %.0f%%"
+              % (config, ours["decode_bound_tokens_per_s"], ours["decode_bytes_per_token"], ours.get("read_gbps", 0),
+                 ours["copy_gbps"], 100 * ours["decode_tokens_per_s"] / ours["decode_bound_tokens_per_s"]))
         rss = ", ".join("%s %d MB" % (label, r["peak_rss_mb"]) for label, r in runs if "peak_rss_mb" in r)
-        print("%-17s peak RSS: mka1 %d MB (tensors %d MB); pytorch %s" % (config, ours["peak_rss_mb"],
-                                                                         ours["device_peak_mb"], rss or "?"))
+        print("%-17s peak RSS: mka1 %d MB (tensors %d MB, weights kept packed %d MB); pytorch %s"
+              % (config, ours["peak_rss_mb"], ours["device_peak_mb"], ours.get("packed_weights_mb", 0), rss or "?"))
         phases = ours["step_phases_ms"]
         total = sum(phases.values())
         print("%-17s one step %.0f ms: %s" % (config, total, ", ".join(

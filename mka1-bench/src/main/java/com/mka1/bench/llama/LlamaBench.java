@@ -9,6 +9,7 @@ import com.mka1.core.model.BatchResult;
 import com.mka1.core.model.PackedBatch;
 import com.mka1.core.train.optim.AdamW;
 import com.mka1.backend.cpu.CpuBackend;
+import com.mka1.backend.cpu.CpuProfiling;
 import com.mka1.bench.profile.MachinePeaks;
 import com.mka1.bench.profile.Phase;
 import com.mka1.bench.profile.PhaseDevice;
@@ -35,8 +36,8 @@ import java.util.ServiceLoader;
  * forward, fused loss, backward and AdamW; the first step is a warm-up. Prints one JSON line with
  * train tokens/s, prompt tokens/s (median prefill of {@value #PROMPT} tokens over {@value #PREFILLS}
  * runs) and greedy decode tokens/s ({@value #DECODE} tokens with the KV cache); beside them the
- * machine's measured FMA peak and copy bandwidth, training MFU, the decode bound (weight and KV
- * bytes per token over the copy bandwidth), one extra step's time per {@link Phase}, and the
+ * machine's measured FMA peak, copy and read bandwidth, training MFU, the decode bound (weight
+ * and KV bytes per token over the larger of the two bandwidths), one extra step's time per {@link Phase}, and the
  * process's peak RSS (before the peaks are measured).
  */
 public final class LlamaBench {
@@ -104,14 +105,14 @@ public final class LlamaBench {
                             + "\"steps\":%d,\"trainable_parameters\":%d,\"loss\":%.4f,\"train_tokens_per_s\":%.1f,"
                             + "\"prompt_tokens_per_s\":%.1f,\"decode_tokens_per_s\":%.2f,"
                             + "\"train_flops_per_token\":%.4g,\"peak_gflops\":%.1f,\"mfu\":%.3f,\"copy_gbps\":%.2f,"
-                            + "\"decode_bytes_per_token\":%.4g,\"decode_bound_tokens_per_s\":%.2f,"
-                            + "\"peak_rss_mb\":%.0f,\"device_peak_mb\":%.0f,\"step_phases_ms\":{%s}}",
+                            + "\"read_gbps\":%.2f,\"decode_bytes_per_token\":%.4g,\"decode_bound_tokens_per_s\":%.2f,"
+                            + "\"peak_rss_mb\":%.0f,\"device_peak_mb\":%.0f,\"packed_weights_mb\":%.0f,\"step_phases_ms\":{%s}}",
                     shape.name(), backendName, device.description(), threads, shape.tokens(), steps,
                     model.trainableValueCount(), result.lossSum() / result.tokens(), trainTokens,
                     PROMPT / prefill, DECODE / decode,
                     shape.trainFlopsPerToken(), peaks.gflops(), trainTokens * shape.trainFlopsPerToken() / 1e9 / peaks.gflops(),
-                    peaks.copyGBps(), decodeBytes, peaks.copyGBps() * 1e9 / decodeBytes,
-                    peakRss / 1e6, devicePeak / 1e6, phaseJson));
+                    peaks.copyGBps(), peaks.readGBps(), decodeBytes, Math.max(peaks.copyGBps(), peaks.readGBps()) * 1e9 / decodeBytes,
+                    peakRss / 1e6, devicePeak / 1e6, CpuProfiling.packedWeightBytes(inner) / 1e6, phaseJson));
         }
     }
 
@@ -142,7 +143,7 @@ public final class LlamaBench {
         }
     }
 
-    private static BatchResult trainStep(LlamaModel model, AdamW optimizer, PackedBatch batch, float gradScale, int step) {
+    static BatchResult trainStep(LlamaModel model, AdamW optimizer, PackedBatch batch, float gradScale, int step) {
         model.zeroGradients();
         BatchResult result = model.forwardBackward(batch, gradScale, step);
         optimizer.step(step, 1e-4);
@@ -150,7 +151,7 @@ public final class LlamaBench {
     }
 
     /** Rows of random tokens, each row one example; the last position of a row has no target. */
-    private static PackedBatch randomBatch(LlamaShape s, Random random) {
+    static PackedBatch randomBatch(LlamaShape s, Random random) {
         int n = s.tokens();
         int[] tokens = new int[n];
         int[] targets = new int[n];

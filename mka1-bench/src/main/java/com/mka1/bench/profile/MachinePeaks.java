@@ -12,13 +12,15 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The machine's limits, measured in the benchmark's own run so MFU and the decode bound are
  * against what these cores give now: the FMA peak (a Vector API loop of independent fused
- * multiply-adds on every thread) and the copy bandwidth (each thread copying its share of arrays
- * far larger than the caches, bytes read plus bytes written). Best of several tries.
+ * multiply-adds on every thread), the copy bandwidth (each thread copying its share of arrays
+ * far larger than the caches, bytes read plus bytes written) and the read bandwidth (each thread
+ * summing its share: what decoding does with the weights). Best of several tries.
  *
  * @param gflops FMA peak, GFLOP/s (2 per multiply-add)
  * @param copyGBps copy bandwidth, GB/s (read + write)
+ * @param readGBps read bandwidth, GB/s
  */
-public record MachinePeaks(double gflops, double copyGBps) {
+public record MachinePeaks(double gflops, double copyGBps, double readGBps) {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** Independent accumulators: more than FMA latency x FMA ports, fewer than the vector registers. */
     private static final int CHAINS = 12;
@@ -29,7 +31,7 @@ public record MachinePeaks(double gflops, double copyGBps) {
     public static MachinePeaks measure(int threads) {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            double bestFma = 0, bestCopy = 0;
+            double bestFma = 0, bestCopy = 0, bestRead = 0;
             float[] src = new float[COPY_FLOATS], dst = new float[COPY_FLOATS];
             java.util.Arrays.fill(src, 1f);
             for (int t = 0; t < TRIES; t++) {
@@ -41,8 +43,10 @@ public record MachinePeaks(double gflops, double copyGBps) {
                     return (double) dst[i * share];
                 });
                 bestCopy = Math.max(bestCopy, 2.0 * 4 * share * threads / seconds / 1e9);
+                seconds = onAll(pool, threads, i -> sum(src, i * share, share));
+                bestRead = Math.max(bestRead, 4.0 * share * threads / seconds / 1e9);
             }
-            return new MachinePeaks(bestFma, bestCopy);
+            return new MachinePeaks(bestFma, bestCopy, bestRead);
         } finally {
             pool.shutdown();
         }
@@ -68,6 +72,19 @@ public record MachinePeaks(double gflops, double copyGBps) {
 
     private interface Task {
         double run(int index);
+    }
+
+    /** Sum of {@code x[from, from+n)} in four vector accumulators (n a multiple of four vectors). */
+    private static double sum(float[] x, int from, int n) {
+        int step = SPECIES.length();
+        FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
+        for (int i = from; i < from + n; i += 4 * step) {
+            s0 = s0.add(FloatVector.fromArray(SPECIES, x, i));
+            s1 = s1.add(FloatVector.fromArray(SPECIES, x, i + step));
+            s2 = s2.add(FloatVector.fromArray(SPECIES, x, i + 2 * step));
+            s3 = s3.add(FloatVector.fromArray(SPECIES, x, i + 3 * step));
+        }
+        return s0.add(s1).add(s2).add(s3).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 
     /** {@code rounds} x {@value #CHAINS} independent vector FMAs; the result keeps the JIT from removing them. */
