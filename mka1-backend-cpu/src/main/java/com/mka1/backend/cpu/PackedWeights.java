@@ -7,7 +7,9 @@ import java.util.Map;
  * Frozen BF16 weights kept widened and packed across calls, in the forward's transposed form
  * ({@code x W^T}, the one that needs the widening register transpose), up to a byte budget; a
  * weight beyond the budget is packed on every use as before. Each entry costs twice its BF16
- * size (F32). Entries are dropped when their array is written or freed ({@link #forget}).
+ * size (F32), and is only made while a quarter of the maximum heap would stay free after it (the
+ * heap's used bytes count garbage too, so this errs towards packing on every use). Entries are
+ * dropped when their array is written or freed ({@link #forget}).
  */
 final class PackedWeights {
     /** One packed operand: the array by identity (a record's array component compares by reference). */
@@ -29,12 +31,18 @@ final class PackedWeights {
     synchronized float[] get(short[] bits, int offset, int n, int k, int floats, Packer packer) {
         Key key = new Key(bits, offset, n, k);
         float[] p = packed.get(key);
-        if (p != null || usedBytes + 4L * floats > budgetBytes) return p;
+        if (p != null || usedBytes + 4L * floats > budgetBytes || !heapAllows(4L * floats)) return p;
         p = new float[floats];
         packer.pack(p);
         packed.put(key, p);
         usedBytes += 4L * floats;
         return p;
+    }
+
+    private static boolean heapAllows(long bytes) {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        return free - bytes >= rt.maxMemory() / 4;
     }
 
     /** Drops every packed form of {@code bits} (written, or its tensor freed). */
