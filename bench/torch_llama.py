@@ -3,9 +3,13 @@ greedy decode tokens/s with a KV cache. Prints one JSON line. On the CPU by defa
 (bench/gpu-run.sh) with TORCH_DEVICE=cuda, TORCH_AMP=fp32|bf16 (autocast) and TORCH_BATCH=rows,
 where training attention goes through scaled_dot_product_attention (PyTorch's fused kernels).
 
-usage: torch_llama.py CONFIG THREADS [STEPS]   (CONFIG: smollm-lora, smollm-full, tinystories-full)
+usage: torch_llama.py CONFIG THREADS [STEPS]   (CONFIG: smollm-lora, smollm-full, tinystories-full, qwen05b-lora)
+
+qwen05b-lora keeps its frozen weights in bfloat16, as mka1 does, and widens them to float where they
+are used (CPU bfloat16 matmuls are not the fast path on this PyTorch). peak_rss_mb is the process's
+resident-set high-water mark (getrusage) at the end.
 """
-import json, math, os, re, sys, time
+import json, math, os, re, resource, sys, time
 
 config, threads = sys.argv[1], int(sys.argv[2])
 steps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
@@ -19,12 +23,13 @@ import torch.nn.functional as F
 torch.set_num_threads(threads)
 torch.manual_seed(1234)
 
-SHAPES = {  # dim, layers, heads, kv heads, hidden, vocab, seq, batch, lora rank
-    "smollm-lora": (576, 30, 9, 3, 1536, 49152, 512, 1, 8),
-    "smollm-full": (576, 30, 9, 3, 1536, 49152, 512, 1, 0),
-    "tinystories-full": (288, 6, 6, 6, 768, 32000, 256, 8, 0),
+SHAPES = {  # dim, layers, heads, kv heads, hidden, vocab, seq, batch, lora rank, frozen dtype
+    "smollm-lora": (576, 30, 9, 3, 1536, 49152, 512, 1, 8, torch.float32),
+    "smollm-full": (576, 30, 9, 3, 1536, 49152, 512, 1, 0, torch.float32),
+    "tinystories-full": (288, 6, 6, 6, 768, 32000, 256, 8, 0, torch.float32),
+    "qwen05b-lora": (896, 24, 14, 2, 4864, 151936, 512, 1, 16, torch.bfloat16),
 }
-DIM, LAYERS, HEADS, KV, HIDDEN, VOCAB, SEQ, BATCH, RANK = SHAPES[config]
+DIM, LAYERS, HEADS, KV, HIDDEN, VOCAB, SEQ, BATCH, RANK, FROZEN = SHAPES[config]
 BATCH = int(os.environ.get("TORCH_BATCH", BATCH))
 DEV = torch.device(os.environ.get("TORCH_DEVICE", "cpu"))
 AMP = os.environ.get("TORCH_AMP", "fp32")
@@ -37,13 +42,14 @@ class Linear(torch.nn.Module):
 
     def __init__(self, n_in, n_out):
         super().__init__()
-        self.weight = torch.nn.Parameter(torch.randn(n_out, n_in) / math.sqrt(n_in), requires_grad=RANK == 0)
+        self.weight = torch.nn.Parameter((torch.randn(n_out, n_in) / math.sqrt(n_in)).to(FROZEN if RANK else torch.float32),
+                                         requires_grad=RANK == 0)
         if RANK:
             self.a = torch.nn.Parameter(torch.randn(RANK, n_in) / math.sqrt(n_in))
             self.b = torch.nn.Parameter(torch.randn(n_out, RANK) * 0.01)
 
     def forward(self, x):
-        y = F.linear(x, self.weight)
+        y = F.linear(x, self.weight.float())
         if RANK:
             y = y + F.linear(F.linear(x, self.a), self.b) * (16.0 / RANK)
         return y
@@ -102,15 +108,17 @@ class Block(torch.nn.Module):
 class Llama(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.emb = torch.nn.Parameter(torch.randn(VOCAB, DIM) * 0.02, requires_grad=RANK == 0)
+        self.emb = torch.nn.Parameter((torch.randn(VOCAB, DIM) * 0.02).to(FROZEN if RANK else torch.float32),
+                                      requires_grad=RANK == 0)
         self.blocks = torch.nn.ModuleList(Block() for _ in range(LAYERS))
         self.norm = RMSNorm()
 
     def forward(self, tokens, pos, caches=None):
-        x = F.embedding(tokens, self.emb)
+        emb = self.emb.float()  # the same tensor when already float
+        x = F.embedding(tokens, emb)
         for i, blk in enumerate(self.blocks):
             x = blk(x, pos, None if caches is None else caches[i])
-        return F.linear(self.norm(x), self.emb)
+        return F.linear(self.norm(x), emb)
 
 
 def blas():
@@ -174,4 +182,5 @@ print(json.dumps({"config": config, "backend": "pytorch " + torch.__version__, "
                   "blas_threads": int(os.environ["OPENBLAS_NUM_THREADS"]), "tokens_per_step": BATCH * SEQ, "steps": steps,
                   "trainable_parameters": sum(p.numel() for p in params), "loss": round(loss, 4),
                   "train_tokens_per_s": round(BATCH * SEQ * steps / train_s, 1),
-                  "prompt_tokens_per_s": round(PROMPT / prefill, 1), "decode_tokens_per_s": round(DECODE / decode, 2)}))
+                  "prompt_tokens_per_s": round(PROMPT / prefill, 1), "decode_tokens_per_s": round(DECODE / decode, 2),
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 * 1.048576)}))

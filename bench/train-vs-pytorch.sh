@@ -5,9 +5,14 @@
 #   bench/train-vs-pytorch.sh                          all three configurations, all cores
 #   bench/train-vs-pytorch.sh tinystories-full         one configuration
 #   THREADS=2 STEPS=3 PYTHON=/usr/bin/python3 bench/train-vs-pytorch.sh
+#   JAVA_HEAP=4g bench/train-vs-pytorch.sh qwen05b-lora   the JVM's -Xmx (default 8g)
 # Configurations (issue 4): smollm-lora (SmolLM-135M size, LoRA r=8 on all projections, 512
 # tokens, batch 1), smollm-full (same, full fine-tune), tinystories-full (TinyStories-15M size,
-# 256 tokens, batch 8, full fine-tune).
+# 256 tokens, batch 8, full fine-tune); issue 19: qwen05b-lora (Qwen2.5-0.5B shape, 151936 vocab,
+# BF16 frozen weights, LoRA r=16 on all projections, 512 tokens), not in the default list (a
+# step is about a TFLOP: minutes per setting on two cores).
+# Besides tokens/s and the ratios it prints, per configuration, the FMA peak and bandwidths it
+# measured, training MFU, the decode bound, peak RSS of both sides and one mka1 step's phases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/jdk.sh
@@ -34,7 +39,7 @@ CP="mka1-bench/target/mka1-bench-0.1.0-SNAPSHOT.jar:$(cat mka1-bench/target/clas
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cpus, threads $THREADS, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for config in "${CONFIGS[@]}"; do
-  java --add-modules jdk.incubator.vector -Xmx8g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  java --add-modules jdk.incubator.vector -Xmx"${JAVA_HEAP:-8g}" -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
       -cp "$CP" com.mka1.bench.llama.LlamaBench "$config" "$THREADS" "$STEPS" 2>/dev/null | tail -n1 > "$OUT/train-$config-mka1.json"
   # PyTorch at the same thread count, and (with several threads) at the settings that were faster
   # for it here: OpenMP threads over a one-thread OpenBLAS, and one thread. The report compares

@@ -2,7 +2,10 @@
 
 Columns: mka1; PyTorch at the same thread count; PyTorch's best over the settings the script tried
 (same threads, same threads over a one-thread OpenBLAS, one thread), with the setting's name; and
-mka1's ratio against each.
+mka1's ratio against each. Under each configuration: mka1's training MFU against the FMA peak
+measured in its run, the decode bound (weight + KV bytes per token over the measured read
+bandwidth, or the copy bandwidth where larger) and the fraction of it reached, peak RSS of both sides, and where one profiled mka1
+training step's time went.
 """
 import json, os, sys
 
@@ -23,4 +26,17 @@ for config in configs:
         a, b, c = ours[metric], same[metric], best[metric]
         print("%-17s %-20s %9.1f %9.1f %5.2fx %9.1f %5.2fx  %s" % (config, metric, a, b, a / b, c, a / c, label))
     print("%-17s %-20s %9.4f %9.4f" % (config, "loss (random model)", ours["loss"], same["loss"]))
+    if "mfu" in ours:
+        print("%-17s train MFU %.1f%% of a measured %.0f GFLOP/s FMA peak (%.3g FLOP/token)"
+              % (config, 100 * ours["mfu"], ours["peak_gflops"], ours["train_flops_per_token"]))
+        print("%-17s decode bound %.1f tokens/s (%.3g bytes/token; measured read %.1f GB/s, copy %.1f GB/s), reached %.0f%%"
+              % (config, ours["decode_bound_tokens_per_s"], ours["decode_bytes_per_token"], ours.get("read_gbps", 0),
+                 ours["copy_gbps"], 100 * ours["decode_tokens_per_s"] / ours["decode_bound_tokens_per_s"]))
+        rss = ", ".join("%s %d MB" % (label, r["peak_rss_mb"]) for label, r in runs if "peak_rss_mb" in r)
+        print("%-17s peak RSS: mka1 %d MB (tensors %d MB, weights kept packed %d MB); pytorch %s"
+              % (config, ours["peak_rss_mb"], ours["device_peak_mb"], ours.get("packed_weights_mb", 0), rss or "?"))
+        phases = ours["step_phases_ms"]
+        total = sum(phases.values())
+        print("%-17s one step %.0f ms: %s" % (config, total, ", ".join(
+            "%s %.0f%%" % (name, 100 * ms / total) for name, ms in phases.items())))
 print("mka1: %s; pytorch: %s, %s" % (ours["device"], same["backend"], same["blas"]))

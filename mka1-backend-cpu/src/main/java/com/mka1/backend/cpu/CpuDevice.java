@@ -16,14 +16,31 @@ final class CpuDevice implements ComputeDevice {
     private final FloatOps ops;
     private final Parallel parallel;
     private final CpuKernels kernels;
+    private final PackingClock packingClock;
+    private final PackedWeights packedWeights;
     private long allocated;
     private long peak;
     private boolean closed;
 
-    CpuDevice(FloatOps ops, int threads) {
+    CpuDevice(FloatOps ops, int threads, PackingClock packingClock, PackedWeights packedWeights) {
         this.ops = ops;
         this.parallel = new Parallel(threads);
-        this.kernels = new CpuKernels(this, ops, parallel);
+        this.packingClock = packingClock;
+        this.packedWeights = packedWeights;
+        this.kernels = new CpuKernels(this, ops, parallel, packingClock, packedWeights);
+    }
+
+    /** Bytes of frozen BF16 weights held packed as F32 (see {@link PackedWeights}). */
+    long packedWeightBytes() {
+        return packedWeights.usedBytes();
+    }
+
+    PackingClock packingClock() {
+        return packingClock;
+    }
+
+    int threads() {
+        return parallel.threads();
     }
 
     @Override
@@ -72,6 +89,7 @@ final class CpuDevice implements ComputeDevice {
     public void free(Tensor tensor) {
         CpuTensor t = own(tensor, "tensor");
         if (t.owner()) allocated -= t.size() * t.dtype().bytes(); // the array itself goes with its last reference
+        if (t.owner() && t instanceof CpuTensor.Bf16 h) packedWeights.forget(h.data());
     }
 
     @Override
@@ -81,6 +99,7 @@ final class CpuDevice implements ComputeDevice {
         switch (t) {
             case CpuTensor.F32 f -> System.arraycopy(src, srcOffset, f.data(), f.offset() + (int) dstOffset, length);
             case CpuTensor.Bf16 h -> {
+                packedWeights.forget(h.data());
                 int base = h.offset() + (int) dstOffset;
                 for (int i = 0; i < length; i++) h.data()[base + i] = Bf16.fromFloat(src[srcOffset + i]);
             }
@@ -101,6 +120,7 @@ final class CpuDevice implements ComputeDevice {
         CpuTensor t = own(dst, "dst");
         checkRange(t, dstOffset, length);
         if (!(t instanceof CpuTensor.Bf16 h)) throw new IllegalArgumentException("bf16 bits go into BF16 tensors, dst is " + t.dtype());
+        packedWeights.forget(h.data());
         System.arraycopy(src, srcOffset, h.data(), h.offset() + (int) dstOffset, length);
     }
 
@@ -138,7 +158,10 @@ final class CpuDevice implements ComputeDevice {
         int to = d.offset() + (int) dstOffset;
         switch (s) {
             case CpuTensor.F32 f -> System.arraycopy(f.data(), from, ((CpuTensor.F32) d).data(), to, n);
-            case CpuTensor.Bf16 h -> System.arraycopy(h.data(), from, ((CpuTensor.Bf16) d).data(), to, n);
+            case CpuTensor.Bf16 h -> {
+                packedWeights.forget(((CpuTensor.Bf16) d).data());
+                System.arraycopy(h.data(), from, ((CpuTensor.Bf16) d).data(), to, n);
+            }
             case CpuTensor.I32 i -> System.arraycopy(i.data(), from, ((CpuTensor.I32) d).data(), to, n);
         }
     }

@@ -21,11 +21,11 @@ final class CpuKernels implements Kernels {
     private final Gemm gemm;
     private final Attention attention;
 
-    CpuKernels(CpuDevice owner, FloatOps ops, Parallel parallel) {
+    CpuKernels(CpuDevice owner, FloatOps ops, Parallel parallel, PackingClock packingClock, PackedWeights packedWeights) {
         this.owner = owner;
         this.ops = ops;
         this.parallel = parallel;
-        this.gemm = new Gemm(ops, parallel);
+        this.gemm = new Gemm(ops, parallel, packingClock, packedWeights);
         this.attention = new Attention(ops, parallel);
     }
 

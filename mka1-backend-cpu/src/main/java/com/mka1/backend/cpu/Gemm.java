@@ -25,10 +25,14 @@ final class Gemm {
     private final Parallel parallel;
     private final int mr;
     private final int nr;
+    private final PackingClock clock;
+    private final PackedWeights packedWeights;
 
-    Gemm(FloatOps ops, Parallel parallel) {
+    Gemm(FloatOps ops, Parallel parallel, PackingClock clock, PackedWeights packedWeights) {
         this.ops = ops;
         this.parallel = parallel;
+        this.clock = clock;
+        this.packedWeights = packedWeights;
         this.tile = ops.matmulTile();
         this.mr = tile.rows();
         this.nr = tile.cols();
@@ -54,13 +58,32 @@ final class Gemm {
         }
         int rowPanels = ceilDiv(m, mr);
         int colPanels = ceilDiv(n, nr);
-        if (splitColumns(b.bf16() != null, rowPanels, colPanels)) {
-            parallel.forRange(colPanels, 1, (chunk, start, end) -> block(c, co, a, ao, b, m, n, k, transA, transB,
-                    alpha, accumulate, 0, m, start * nr, Math.min(n, end * nr)));
+        float[] packedB = transB && b.bf16() != null ? packedWeight(b, n, k) : null;
+        if (splitColumns(b.bf16() != null && packedB == null, rowPanels, colPanels)) {
+            parallel.forRange(colPanels, 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB, m, n, k, transA,
+                    transB, alpha, accumulate, 0, m, start * nr, Math.min(n, end * nr)));
         } else {
-            parallel.forRange(rowPanels, 1, (chunk, start, end) -> block(c, co, a, ao, b, m, n, k, transA, transB,
-                    alpha, accumulate, start * mr, Math.min(m, end * mr), 0, n));
+            parallel.forRange(rowPanels, 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB, m, n, k, transA,
+                    transB, alpha, accumulate, start * mr, Math.min(m, end * mr), 0, n));
         }
+    }
+
+    /**
+     * A transposed BF16 B (a frozen weight in the forward pass) packed whole, once, when the budget
+     * allows: depth blocks of {@code KC} one after the other, each the {@code nr}-column panels of
+     * every column, so block {@code pc}, column {@code j} (a panel start) is at {@code pc * nPadded + j * kc}.
+     */
+    private float[] packedWeight(Operand b, int n, int k) {
+        int nPadded = roundUp(n, nr);
+        return packedWeights.get(b.bf16(), b.offset(), n, k, k * nPadded, into ->
+                parallel.forRange(ceilDiv(n, nr), 1, (chunk, start, end) -> {
+                    float[] widened = new float[16 * Math.min(KC, k)];
+                    int jc = start * nr, nc = Math.min(n, end * nr) - jc;
+                    for (int pc = 0; pc < k; pc += KC) {
+                        int kc = Math.min(KC, k - pc);
+                        packB(into, pc * nPadded + jc * kc, b, n, k, true, jc, nc, pc, kc, widened);
+                    }
+                }));
     }
 
     /**
@@ -102,6 +125,7 @@ final class Gemm {
                             float alpha, boolean accumulate) {
         Operand columns = b;
         if (!transB || b.f32() == null) { // op(B)^T as F32 [n, k]; n * k is small next to m * k
+            long packStart = clock.start();
             float[] t = new float[n * k];
             for (int j = 0; j < n; j++) {
                 for (int p = 0; p < k; p++) {
@@ -110,6 +134,7 @@ final class Gemm {
                 }
             }
             columns = new Operand(t, null, 0);
+            clock.stop(packStart);
         }
         float[] bt = columns.f32();
         int bo = columns.offset();
@@ -124,31 +149,42 @@ final class Gemm {
         });
     }
 
-    private void block(float[] c, int co, float[] a, int ao, Operand b, int m, int n, int k,
+    /** Rows {@code [rowStart, rowEnd)} x columns {@code [colStart, colEnd)} of C; {@code packedB}, when given, replaces packing B. */
+    private void block(float[] c, int co, float[] a, int ao, Operand b, float[] packedB, int m, int n, int k,
                        boolean transA, boolean transB, float alpha, boolean accumulate,
                        int rowStart, int rowEnd, int colStart, int colEnd) {
         int mcBlock = evenBlock(rowEnd - rowStart, MC, mr);
         int ncBlock = evenBlock(colEnd - colStart, NC, nr);
         int kcBlock = Math.min(KC, k);
         float[] ap = new float[mcBlock * kcBlock];
-        float[] bp = new float[ncBlock * kcBlock];
+        float[] bp = packedB != null ? packedB : new float[ncBlock * kcBlock];
+        int nPadded = roundUp(n, nr);
         float[] edge = new float[mr * nr];
-        float[] widened = transB && b.bf16() != null ? new float[16 * kcBlock] : null;
+        float[] widened = transB && b.bf16() != null && packedB == null ? new float[16 * kcBlock] : null;
         for (int ic = rowStart; ic < rowEnd; ic += mcBlock) {
             int mc = Math.min(mcBlock, rowEnd - ic);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                long packStart = clock.start();
                 packA(ap, a, ao, m, k, transA, ic, mc, pc, kc);
+                clock.stop(packStart);
                 boolean overwrite = pc == 0 && !accumulate;
                 for (int jc = colStart; jc < colEnd; jc += ncBlock) {
                     int nc = Math.min(ncBlock, colEnd - jc);
-                    packB(bp, b, n, k, transB, jc, nc, pc, kc, widened);
+                    int bpBase = 0;
+                    if (packedB != null) {
+                        bpBase = pc * nPadded + jc * kc;
+                    } else {
+                        packStart = clock.start();
+                        packB(bp, 0, b, n, k, transB, jc, nc, pc, kc, widened);
+                        clock.stop(packStart);
+                    }
                     for (int ir = 0; ir < mc; ir += mr) {
                         int rows = Math.min(mr, mc - ir);
                         int apOff = ir * kc;
                         for (int jr = 0; jr < nc; jr += nr) {
                             int cols = Math.min(nr, nc - jr);
-                            int bpOff = jr * kc;
+                            int bpOff = bpBase + jr * kc;
                             int cOff = co + (ic + ir) * n + jc + jr;
                             if (rows == mr && cols == nr) {
                                 tile.run(kc, ap, apOff, bp, bpOff, c, cOff, n, alpha, overwrite);
@@ -199,15 +235,15 @@ final class Gemm {
 
     /**
      * Packs depth {@code [pc, pc+kc)} x columns {@code [jc, jc+nc)} of op(B) into panels of {@code nr}
-     * columns, zero-padded. {@code widened} is scratch for 16 BF16 rows ({@code 16 x KC} floats).
+     * columns from {@code bp[bpo]}, zero-padded. {@code widened} is scratch for 16 BF16 rows ({@code 16 x KC} floats).
      */
-    private void packB(float[] bp, Operand b, int n, int k, boolean transB, int jc, int nc, int pc, int kc,
+    private void packB(float[] bp, int bpo, Operand b, int n, int k, boolean transB, int jc, int nc, int pc, int kc,
                        float[] widened) {
         float[] f = b.f32();
         short[] h = b.bf16();
         int bo = b.offset();
         for (int jr = 0; jr < nc; jr += nr) {
-            int base = jr * kc;
+            int base = bpo + jr * kc;
             int cols = Math.min(nr, nc - jr);
             if (!transB) { // B stored [k, n]: the nr values of one depth are contiguous
                 for (int p = 0; p < kc; p++) {
