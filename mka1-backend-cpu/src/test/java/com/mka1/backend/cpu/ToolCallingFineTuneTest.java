@@ -87,7 +87,7 @@ class ToolCallingFineTuneTest {
     void aFineTunedModelCallsTheRightFunctionAndAnswersItsResult() throws Exception {
         Path model = Files.createDirectories(root.resolve("models/karpathy/stories260k"));
         for (String name : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json")) {
-            Files.copy(stories().resolve(name), model.resolve(name));
+            Files.copy(Fixtures.stories().resolve(name), model.resolve(name));
         }
         Files.writeString(model.resolve("chat_template.jinja"), TEMPLATE);
         String data;
@@ -148,13 +148,6 @@ class ToolCallingFineTuneTest {
 
     private static final int EPOCHS = 3;
     private static final int BATCH = 4;
-
-    private static Path stories() {
-        String prop = System.getProperty("mka1.shared.dir");
-        Path dir = (prop != null ? Path.of(prop) : Path.of("..", "..", "shared")).resolve("models/stories260k");
-        if (!Files.isDirectory(dir)) throw new IllegalStateException("missing shared fixture: " + dir.toAbsolutePath().normalize());
-        return dir;
-    }
 
     private static FunctionTool tool(String name, String description) {
         JsonValue order = Json.parse("""
