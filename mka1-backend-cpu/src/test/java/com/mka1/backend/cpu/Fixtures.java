@@ -3,12 +3,22 @@ package com.mka1.backend.cpu;
 import com.mka1.spi.Bf16;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 
-/** Devices and random data shared by the kernel tests. */
+/** Devices, random data and the shared stories260k model used by this module's tests. */
 final class Fixtures {
     private Fixtures() {}
+
+    /** ../shared's stories260k; fails naming the directory when it is missing. */
+    static Path stories() {
+        String prop = System.getProperty("mka1.shared.dir");
+        Path dir = (prop != null ? Path.of(prop) : Path.of("..", "..", "shared")).resolve("models/stories260k");
+        if (!Files.isDirectory(dir)) throw new IllegalStateException("missing shared fixture: " + dir.toAbsolutePath().normalize());
+        return dir;
+    }
 
     /** A cpu device with SIMD on or forced off, and the given thread count. */
     static ComputeDevice open(boolean simd, int threads) {

@@ -11,8 +11,6 @@ import com.mka1.core.model.Projection;
 import com.mka1.core.model.TrainableWeights;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,13 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TrainableTokensOnCpuTest {
     private static final LoraSpec SPEC = new LoraSpec(4, 8, 0, EnumSet.allOf(Projection.class), 5, List.of(2, 65, 300));
-
-    private static Path stories() {
-        String prop = System.getProperty("mka1.shared.dir");
-        Path dir = (prop != null ? Path.of(prop) : Path.of("..", "..", "shared")).resolve("models/stories260k");
-        if (!Files.isDirectory(dir)) throw new IllegalStateException("missing shared fixture: " + dir.toAbsolutePath().normalize());
-        return dir;
-    }
 
     /** Two rows of 12 tokens; {@code </s>} (2) and the other trained ids occur as inputs and targets. */
     private static PackedBatch batch() {
@@ -52,7 +43,7 @@ class TrainableTokensOnCpuTest {
 
     /** Logits, loss and gradients of one forward/backward with seeded parameter values. */
     private static List<float[]> run(ComputeDevice dev) {
-        try (LlamaModel model = LlamaModel.load(stories(), dev, new TrainableWeights.Lora(SPEC), false)) {
+        try (LlamaModel model = LlamaModel.load(Fixtures.stories(), dev, new TrainableWeights.Lora(SPEC), false)) {
             Random r = new Random(11);
             for (Parameter p : model.trainableParameters()) {
                 float[] v = dev.download(p.value());
