@@ -176,6 +176,28 @@ class LlamaTrainerTest {
     }
 
     @Test
+    void dpoWithToolsPrefersTheCall() throws Exception {
+        String tools = "[{\"type\":\"function\",\"function\":{\"name\":\"track\",\"parameters\":{\"type\":\"object\","
+                + "\"properties\":{\"order\":{\"type\":\"string\"}}}}}]";
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            lines.add("{\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"Where is A" + i + "?\"}],\"tools\":" + tools + "},"
+                    + "\"preferred_output\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"call_" + i + "\",\"type\":\"function\","
+                    + "\"function\":{\"name\":\"track\",\"arguments\":\"{\\\"order\\\":\\\"A" + i + "\\\"}\"}}]}],"
+                    + "\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":\"no idea\"}]}");
+        }
+        RecordingListener listener = new RecordingListener(-1);
+        TrainingSettings settings = new TrainingSettings(2, 2, 10.0, 0.5, null, null, null, 0.0, null, null, null, 512, null);
+        TrainingResult result = trainer.train(run("dpo-tools", file("dpo-tools.jsonl", lines),
+                file("dpo-tools-valid.jsonl", lines.subList(0, 3)), TrainingMethod.DPO, settings), listener);
+        assertThat(listener.plans.getFirst().examples()).isEqualTo(6); // the call text fits: no example skipped
+        assertThat(listener.steps.getFirst().trainLoss()).isCloseTo(Math.log(2), within(1e-6));
+        assertThat(listener.checkpoints.getLast().metrics().get("valid_loss"))
+                .isLessThan(listener.checkpoints.getFirst().metrics().get("valid_loss"));
+        assertThat(((TrainingResult.Completed) result).modelDir().resolve("adapter_model.safetensors")).isRegularFile();
+    }
+
+    @Test
     void failuresCarryTheSpecCodes() throws Exception {
         Path good = chatFile("good.jsonl", 0, 3);
         TrainingRun missing = new TrainingRun("ftjob-x", "nobody:nothing", tmp.resolve("no-model"), good, null,
