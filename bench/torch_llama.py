@@ -1,7 +1,8 @@
 """The same synthetic Llama as mka1's LlamaBench, in PyTorch: train tokens/s, prompt tokens/s and
 greedy decode tokens/s with a KV cache. Prints one JSON line. On the CPU by default; on a GPU
 (bench/gpu-run.sh) with TORCH_DEVICE=cuda, TORCH_AMP=fp32|bf16 (autocast) and TORCH_BATCH=rows,
-where training attention goes through scaled_dot_product_attention (PyTorch's fused kernels).
+where training attention goes through scaled_dot_product_attention (PyTorch's fused kernels), as it
+does on the CPU where PyTorch has it (2.0 and later; TORCH_SDPA=0 turns it off).
 
 usage: torch_llama.py CONFIG THREADS [STEPS]   (CONFIG: smollm-lora, smollm-full, tinystories-full, qwen05b-lora)
 
@@ -15,8 +16,8 @@ config, threads = sys.argv[1], int(sys.argv[2])
 steps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(threads)
-if os.environ.get("TORCH_BLAS_THREADS"):  # OpenBLAS's own pool size, when it fights OpenMP's
-    os.environ["OPENBLAS_NUM_THREADS"] = os.environ["TORCH_BLAS_THREADS"]
+if os.environ.get("TORCH_BLAS_THREADS"):  # the BLAS's own pool size, when it fights OpenMP's
+    os.environ["OPENBLAS_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = os.environ["TORCH_BLAS_THREADS"]
 import torch
 import torch.nn.functional as F
 
@@ -34,6 +35,11 @@ BATCH = int(os.environ.get("TORCH_BATCH", BATCH))
 DEV = torch.device(os.environ.get("TORCH_DEVICE", "cpu"))
 AMP = os.environ.get("TORCH_AMP", "fp32")
 HD = DIM // HEADS
+# PyTorch 2's fused attention (flash attention on the CPU too) is its fastest path; TORCH_SDPA=0
+# (or PyTorch 1.x, which has none) uses the explicit softmax(QK^T)V.
+SDPA = hasattr(F, "scaled_dot_product_attention") and os.environ.get("TORCH_SDPA", "1") == "1"
+# Since 2.5 it reads grouped K/V heads itself, without copying them per query head.
+SDPA_GQA = SDPA and "enable_gqa" in (F.scaled_dot_product_attention.__doc__ or "")
 PROMPT, DECODE, PREFILLS = 128, 64, 5
 
 
@@ -91,11 +97,14 @@ class Block(torch.nn.Module):
             if "k" in cache:
                 k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
             cache["k"], cache["v"] = k, v
-        k = k.repeat_interleave(HEADS // KV, 1)
-        v = v.repeat_interleave(HEADS // KV, 1)
-        if DEV.type == "cuda" and cache is None:
-            a = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        if SDPA_GQA and (k.shape[2] == t or t == 1):
+            # training and a first prefill: causal over the same positions; a decoded token: every cached one
+            a = F.scaled_dot_product_attention(q, k, v, is_causal=t > 1, enable_gqa=KV != HEADS)
+        elif SDPA and (k.shape[2] == t or t == 1):
+            k, v = k.repeat_interleave(HEADS // KV, 1), v.repeat_interleave(HEADS // KV, 1)
+            a = F.scaled_dot_product_attention(q, k, v, is_causal=t > 1)
         else:
+            k, v = k.repeat_interleave(HEADS // KV, 1), v.repeat_interleave(HEADS // KV, 1)
             s = q @ k.transpose(-1, -2) / math.sqrt(HD)
             kv_len = k.shape[2]
             mask = torch.ones(t, kv_len, dtype=torch.bool, device=x.device).tril(kv_len - t)
@@ -177,7 +186,7 @@ start = time.perf_counter()
 generate(prompt, DECODE + 1)
 decode = time.perf_counter() - start - prefill
 device = torch.cuda.get_device_name() + " " + AMP if DEV.type == "cuda" else "cpu"
-print(json.dumps({"config": config, "backend": "pytorch " + torch.__version__, "device": device, "batch": BATCH, "blas": blas(), "threads": threads,
+print(json.dumps({"config": config, "backend": "pytorch " + torch.__version__, "sdpa": SDPA, "device": device, "batch": BATCH, "blas": blas(), "threads": threads,
                   "torch_threads": torch.get_num_threads(),
                   "blas_threads": int(os.environ["OPENBLAS_NUM_THREADS"]), "tokens_per_step": BATCH * SEQ, "steps": steps,
                   "trainable_parameters": sum(p.numel() for p in params), "loss": round(loss, 4),

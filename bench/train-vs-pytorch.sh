@@ -5,6 +5,8 @@
 #   bench/train-vs-pytorch.sh                          all three configurations, all cores
 #   bench/train-vs-pytorch.sh tinystories-full         one configuration
 #   THREADS=2 STEPS=3 PYTHON=/usr/bin/python3 bench/train-vs-pytorch.sh
+#   PYTHON="/opt/a/python /opt/b/python" bench/train-vs-pytorch.sh   several PyTorch builds (BLAS), all
+#                                                      run, the report compares with the best of them
 #   JAVA_HEAP=4g bench/train-vs-pytorch.sh qwen05b-lora   the JVM's -Xmx (default 8g)
 # Configurations (issue 4): smollm-lora (SmolLM-135M size, LoRA r=8 on all projections, 512
 # tokens, batch 1), smollm-full (same, full fine-tune), tinystories-full (TinyStories-15M size,
@@ -19,14 +21,14 @@ source scripts/jdk.sh
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE   # PyTorch's OpenBLAS picks its own kernel and cache sizes
 THREADS=${THREADS:-$(nproc)}
 STEPS=${STEPS:-3}
-PYTHON=${PYTHON:-/usr/bin/python3}
+read -ra PYTHONS <<< "${PYTHON:-/usr/bin/python3}"
 CONFIGS=("$@")
 [ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(smollm-lora smollm-full tinystories-full)
 OUT=bench/results
 mkdir -p "$OUT"
 
 # Debian's PyTorch links the reference BLAS unless OpenBLAS is installed: make sure it is.
-if ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+if [ "${PYTHONS[0]}" = /usr/bin/python3 ] && ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
   echo "libopenblas0-pthread is missing; installing it so PyTorch runs on OpenBLAS" >&2
   apt-get install -y libopenblas0-pthread >&2
 fi
@@ -42,14 +44,17 @@ for config in "${CONFIGS[@]}"; do
   java --add-modules jdk.incubator.vector -Xmx"${JAVA_HEAP:-8g}" -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
       -cp "$CP" com.mka1.bench.llama.LlamaBench "$config" "$THREADS" "$STEPS" 2>/dev/null | tail -n1 > "$OUT/train-$config-mka1.json"
   # PyTorch at the same thread count, and (with several threads) at the settings that were faster
-  # for it here: OpenMP threads over a one-thread OpenBLAS, and one thread. The report compares
-  # against both the same-thread figure and PyTorch's best.
-  "$PYTHON" bench/torch_llama.py "$config" "$THREADS" "$STEPS" > "$OUT/train-$config-pytorch.json"
-  rm -f "$OUT/train-$config-pytorch-blas1.json" "$OUT/train-$config-pytorch-1thread.json"
-  if [ "$THREADS" -gt 1 ]; then
-    TORCH_BLAS_THREADS=1 "$PYTHON" bench/torch_llama.py "$config" "$THREADS" "$STEPS" > "$OUT/train-$config-pytorch-blas1.json"
-    "$PYTHON" bench/torch_llama.py "$config" 1 "$STEPS" > "$OUT/train-$config-pytorch-1thread.json"
-  fi
+  # for it here: OpenMP threads over a one-thread BLAS, and one thread; for each PyTorch given.
+  # The report compares against the first one's same-thread figure and against the best of all.
+  rm -f "$OUT/train-$config-pytorch"*.json
+  for i in "${!PYTHONS[@]}"; do
+    py=${PYTHONS[$i]} tag=$([ "$i" -eq 0 ] || echo "-py$i")
+    "$py" bench/torch_llama.py "$config" "$THREADS" "$STEPS" > "$OUT/train-$config-pytorch$tag.json"
+    if [ "$THREADS" -gt 1 ]; then
+      TORCH_BLAS_THREADS=1 "$py" bench/torch_llama.py "$config" "$THREADS" "$STEPS" > "$OUT/train-$config-pytorch$tag-blas1.json"
+      "$py" bench/torch_llama.py "$config" 1 "$STEPS" > "$OUT/train-$config-pytorch$tag-1thread.json"
+    fi
+  done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$PYTHON" bench/train_report.py "$OUT" "${CONFIGS[@]}"
+python3 bench/train_report.py "$OUT" "${CONFIGS[@]}"
