@@ -63,4 +63,7 @@ for config in configs:
         total = sum(phases.values())
         print("%-17s one step %.0f ms: %s" % (config, total, ", ".join(
             "%s %.0f%%" % (name, 100 * ms / total) for name, ms in phases.items())))
-print("mka1: %s; pytorch: %s" % (ours["device"], "; ".join(sorted({"%s, %s" % (r["backend"], r["blas"]) for _, r in runs}))))
+print("mka1: %s; pytorch: %s" % (ours["device"], "; ".join(sorted({label.split(",")[0] for label, _ in runs}))))
+for label, r in runs:  # which libraries each PyTorch build loaded (its BLAS)
+    if label.endswith("same threads"):
+        print("  %s: %s" % (label.split(",")[0], r["blas"]))
