@@ -249,7 +249,9 @@ public final class EmbeddedMka1 implements Mka1 {
         /**
          * Shares uploaded and generated files with other servers through {@code store} (S3,
          * module {@code mka1-store-s3}): a file stored through any server is readable through
-         * this one. Default null: the data directory is the only copy.
+         * this one. With a shared {@link #jobStore job queue} too, trainer state and fine-tuned
+         * models (and checkpoint models) are shared as well: any server serves, exports and
+         * deletes them. Default null: the data directory is the only copy.
          */
         public Builder blobs(BlobStore store) {
             this.blobs = store;
@@ -380,7 +382,10 @@ public final class EmbeddedMka1 implements Mka1 {
                 if (embeddedModel) {
                     Stories260k.ensure(baseModels);
                 }
-                ModelRegistry models = ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
+                // Fine-tuned models are shared when the jobs that made them are (their visibility is their job's end user).
+                ModelRegistry models = blobs != null && jobStore instanceof JobLeases
+                        ? ModelRegistry.open(baseModels, dataDir.resolve("models.json"), blobs, dataDir.resolve("shared-models"))
+                        : ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
                 DiskState disk = new DiskState(dataDir, clock);
                 if (!disk.writable()) {
                     log.warn("The data directory {} takes no writes (full disk?): running read-only until it does;"
