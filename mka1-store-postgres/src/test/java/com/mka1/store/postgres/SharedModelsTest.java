@@ -18,8 +18,10 @@ import com.mka1.api.responses.Response;
 import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.jobs.store.LeaseSettings;
-import com.mka1.core.storage.blob.FileBlobStore;
 import com.mka1.core.testing.Mka1Fixture;
+import com.mka1.store.s3.LocalS3;
+import com.mka1.store.s3.S3BlobStore;
+import com.mka1.store.s3.S3Location;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Fine-tuned models on every node: a job really trained (LlamaTrainer, reference backend, the
- * embedded stories260K) on node a is published to the shared blob store; node b, started after
+ * embedded stories260K) on node a is published to the shared blob store (a real S3-protocol
+ * server, each node with its own client) next to the shared PostgreSQL queue; node b, started after
  * the job ended, lists it, answers with the same greedy text, serves its checkpoint, exports the
  * same bytes and deletes it for both nodes; another end user sees it through neither.
  */
@@ -53,12 +56,21 @@ class SharedModelsTest {
         for (AutoCloseable c : opened.reversed()) c.close();
     }
 
-    private EmbeddedMka1 node(String name, PostgresUrl url) throws IOException {
+    private static final S3Location BUCKET = S3Location.parse("s3://mka1-shared-models/deploy");
+
+    private S3BlobStore blobs() throws Exception {
+        S3BlobStore blobs = S3BlobStore.open(BUCKET, LocalS3.settings());
+        opened.add(blobs);
+        return blobs;
+    }
+
+    private EmbeddedMka1 node(String name, PostgresUrl url) throws Exception {
         PostgresJobStore store = PostgresJobStore.open(url, 4, root.resolve(name).resolve("data/scratch"));
         opened.add(store);
+        S3BlobStore blobs = blobs();
         EmbeddedMka1 mka1 = EmbeddedMka1.builder().dataDir(root.resolve(name).resolve("data"))
                 .modelsDir(root.resolve(name).resolve("models")).backend("reference").minExamples(4)
-                .blobs(new FileBlobStore(root.resolve("shared-blobs")))
+                .blobs(blobs)
                 .jobStore(store, new LeaseSettings(name, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(50)))
                 .build();
         opened.add(mka1);
@@ -133,7 +145,7 @@ class SharedModelsTest {
         assertThat(a.models(ALICE).list()).extracting(Model::id)
                 .containsExactly(EmbeddedMka1.EMBEDDED_MODEL, model + ":ckpt-step-1", model + ":ckpt-step-2");
         assertThat(root.resolve("b/data/shared-models/ft:mka1:tiny:shared")).doesNotExist();
-        assertThat(new FileBlobStore(root.resolve("shared-blobs")).list("models/ft:mka1:tiny:shared/")).isEmpty();
+        assertThat(blobs().list("models/")).isNotEmpty().noneMatch(key -> key.startsWith("models/ft:mka1:tiny:shared/"));
         assertThat(greedy(a, ALICE, checkpoint)).isEqualTo(greedy(b, ALICE, checkpoint)); // the checkpoint stays
     }
 }
