@@ -383,8 +383,10 @@ public final class EmbeddedMka1 implements Mka1 {
                     Stories260k.ensure(baseModels);
                 }
                 // Fine-tuned models are shared when the jobs that made them are (their visibility is their job's end user).
+                ModelCache<ServedModel> servedModels = new ModelCache<>(modelCacheBytes);
                 ModelRegistry models = blobs != null && jobStore instanceof JobLeases
-                        ? ModelRegistry.open(baseModels, dataDir.resolve("models.json"), blobs, dataDir.resolve("shared-models"))
+                        ? ModelRegistry.open(baseModels, dataDir.resolve("models.json"), blobs, dataDir.resolve("shared-models"),
+                                servedModels::invalidate)
                         : ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
                 DiskState disk = new DiskState(dataDir, clock);
                 if (!disk.writable()) {
@@ -396,7 +398,7 @@ public final class EmbeddedMka1 implements Mka1 {
                 JobManager jobs = jobStore == null ? JobManager.open(dataDir.resolve("jobs"), files, models, jobTrainer, jobConfig, disk)
                         : JobManager.open(jobStore, files, models, jobTrainer, jobConfig, disk, leases);
                 try {
-                    return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
+                    return new EmbeddedMka1(files, models, jobs, servedModels,
                             new ServedModelLoader(models, devices, mergeAdapters),
                             new ResponseStore(dataDir.resolve("responses"), responseRetention, clock),
                             new ExportFiles(new ModelExporter(models, devices), files, dataDir.resolve("exports")), clock, disk);

@@ -64,12 +64,15 @@ public class ModelRegistry {
 
     /**
      * As {@link #open(Path, Path)}, with fine-tuned and checkpoint models shared with other servers
-     * through {@code blobs}; models another server published are fetched into {@code cacheDir}.
-     * Models {@code registryFile} holds from before (this server alone) are published once, then
-     * the file is renamed to {@code <name>.published}.
+     * through {@code blobs}; models another server published are fetched into {@code cacheDir}, and
+     * {@code dropped} is told the id of a model whose copy there is removed or replaced (deleted
+     * through another server), so a loaded copy is dropped too. Models {@code registryFile} holds
+     * from before (this server alone) are published once, then the file is renamed to
+     * {@code <name>.published}.
      */
-    public static ModelRegistry open(Path modelsDir, Path registryFile, BlobStore blobs, Path cacheDir) throws IOException {
-        ModelRegistry r = new ModelRegistry(modelsDir, registryFile, new SharedModels(blobs, cacheDir));
+    public static ModelRegistry open(Path modelsDir, Path registryFile, BlobStore blobs, Path cacheDir,
+                                     java.util.function.Consumer<String> dropped) throws IOException {
+        ModelRegistry r = new ModelRegistry(modelsDir, registryFile, new SharedModels(blobs, cacheDir, dropped));
         r.load();
         r.publishUnshared();
         return r;

@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -31,8 +32,9 @@ import java.util.stream.Stream;
  * {@code models/<name>/model.json} (the commit point: a model whose record is absent does not
  * exist), where {@code <name>} is the model id {@linkplain #escape escaped} into a key segment.
  * Removal deletes the record first. A node fetches a model it did not train into
- * {@code <cacheDir>/<name>/} with the same layout, the record again written last, and keeps it
- * while the shared record is the one it fetched.
+ * {@code <cacheDir>/<name>/<published ms>/} with the same layout, the record again written last,
+ * and keeps it while the shared record is the one it fetched (a directory per publication, so an
+ * id deleted and used again never reaches a loaded model under the old copy's path).
  */
 final class SharedModels {
     private static final Logger log = LoggerFactory.getLogger(SharedModels.class);
@@ -42,10 +44,13 @@ final class SharedModels {
 
     private final BlobStore blobs;
     private final Path cacheDir;
+    private final Consumer<String> dropped;
 
-    SharedModels(BlobStore blobs, Path cacheDir) {
+    /** @param dropped told the id of a model whose copy here was removed or replaced (the inference cache drops it) */
+    SharedModels(BlobStore blobs, Path cacheDir, Consumer<String> dropped) {
         this.blobs = blobs;
         this.cacheDir = cacheDir;
+        this.dropped = dropped;
     }
 
     /**
@@ -74,9 +79,9 @@ final class SharedModels {
         return ROOT + escape(id) + "/";
     }
 
-    /** Where this node keeps its copy of {@code id}'s files. */
-    Path cachedFiles(String id) {
-        return cacheDir.resolve(escape(id)).resolve(FILES);
+    /** Where this node keeps its copy of the files of {@code id} as published at {@code publishedMillis}. */
+    private Path cachedFiles(String id, long publishedMillis) {
+        return cacheDir.resolve(escape(id)).resolve(Long.toString(publishedMillis)).resolve(FILES);
     }
 
     /** Whether {@code dir} is a copy fetched into this node's cache (never a directory a job wrote). */
@@ -146,6 +151,7 @@ final class SharedModels {
 
     /** Drops this node's cached copy of {@code id}. */
     void forget(String id) throws IOException {
+        dropped.accept(id);
         FileTrees.deleteTree(cacheDir.resolve(escape(id)));
     }
 
@@ -155,11 +161,11 @@ final class SharedModels {
      */
     synchronized RegisteredModel fetch(Published published) throws IOException {
         String id = published.model().id();
-        Path dir = cacheDir.resolve(escape(id));
+        Path dir = published.model().dir().getParent();
         Path record = dir.resolve(RECORD);
         byte[] expected = Json.writeBytes(CODEC, published);
         if (Files.isRegularFile(record) && Arrays.equals(Files.readAllBytes(record), expected)) return published.model();
-        FileTrees.deleteTree(dir);
+        if (Files.exists(dir.getParent())) forget(id); // an older publication of this id, or a fetch cut short
         String filesPrefix = prefix(id) + FILES;
         List<String> keys = blobs.list(filesPrefix);
         for (String key : keys) {
@@ -178,7 +184,8 @@ final class SharedModels {
         if (expectedId != null && !expectedId.equals(id)) {
             throw new IllegalStateException("shared model record of " + expectedId + " names " + id);
         }
-        return new Published(ModelEntryJson.read(r, cachedFiles(id)), r.longValue("published_ms"));
+        long publishedMillis = r.longValue("published_ms");
+        return new Published(ModelEntryJson.read(r, cachedFiles(id, publishedMillis)), publishedMillis);
     }
 
     /** The shared record: the entry's fields (no directory: each node has its own) and the publication time. */

@@ -10,6 +10,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,9 +33,13 @@ class SharedModelRegistryTest {
         return new FileBlobStore(root.resolve("blobs"));
     }
 
+    /** Ids each server was told to drop from its inference cache. */
+    private final Map<String, List<String>> dropped = new HashMap<>();
+
     private ModelRegistry node(String name) throws IOException {
+        List<String> drops = dropped.computeIfAbsent(name, n -> new ArrayList<>());
         return ModelRegistry.open(root.resolve(name + "/models"), root.resolve(name + "/models.json"), blobs(),
-                root.resolve(name + "/shared-models"));
+                root.resolve(name + "/shared-models"), drops::add);
     }
 
     /** A trained model's directory: an adapter config and weights one level down. */
@@ -69,7 +77,7 @@ class SharedModelRegistryTest {
         assertThat(published).isBetween(before, System.currentTimeMillis());
 
         assertThat(a.find(ID)).contains(model(ID, dir, "ftjob_1")); // the server that trained it keeps its own directory
-        Path cached = root.resolve("b/shared-models/" + ID + "/files");
+        Path cached = root.resolve("b/shared-models/" + ID + "/" + published + "/files");
         assertThat(b.exists(ID)).isTrue();
         assertThat(cached).doesNotExist(); // exists() fetches nothing
         assertThat(b.list()).containsExactly(model(ID, cached, "ftjob_1"));
@@ -84,6 +92,7 @@ class SharedModelRegistryTest {
         assertThat(a.find(ID)).isEmpty();
         assertThat(a.registeredHere(ID)).isEmpty();
         assertThat(a.list()).isEmpty();
+        assertThat(dropped.get("a")).containsOnly(ID);
         assertThat(b.unregister(ID)).isFalse();
     }
 
@@ -112,9 +121,15 @@ class SharedModelRegistryTest {
         assertThat(cached.resolve("weights/adapter.bin")).hasContent("first");
 
         assertThat(a.unregister(ID)).isTrue(); // b's copy is left behind: b learns it at its next look-up
+        Thread.sleep(2); // another publication time
         a.register(model(ID, trained("ftjob_2", "second"), "ftjob_2"));
-        assertThat(b.find(ID)).contains(model(ID, cached, "ftjob_2"));
-        assertThat(cached.resolve("weights/adapter.bin")).hasContent("second");
+        assertThat(dropped.get("b")).isEmpty();
+        Path fresh = b.find(ID).orElseThrow().dir();
+        assertThat(b.find(ID)).contains(model(ID, fresh, "ftjob_2"));
+        assertThat(fresh).isNotEqualTo(cached); // a loaded adapter is looked up by its directory: never the old one's
+        assertThat(fresh.resolve("weights/adapter.bin")).hasContent("second");
+        assertThat(cached).doesNotExist();
+        assertThat(dropped.get("b")).containsExactly(ID);
     }
 
     @Test
