@@ -6,6 +6,7 @@ import com.mka1.core.json.FieldReader;
 import com.mka1.core.json.Json;
 import com.mka1.core.json.JsonCodec;
 import com.mka1.core.storage.AtomicFiles;
+import com.mka1.core.storage.StorageFailures;
 import com.mka1.core.storage.blob.BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,12 +16,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Model ids to directories. Base models are the directories {@code <modelsDir>/<owner>/<name>/}
@@ -71,7 +75,7 @@ public class ModelRegistry {
      * {@code <name>.published}.
      */
     public static ModelRegistry open(Path modelsDir, Path registryFile, BlobStore blobs, Path cacheDir,
-                                     java.util.function.Consumer<String> dropped) throws IOException {
+                                     Consumer<String> dropped) throws IOException {
         ModelRegistry r = new ModelRegistry(modelsDir, registryFile, new SharedModels(blobs, cacheDir, dropped));
         r.load();
         r.publishUnshared();
@@ -178,15 +182,16 @@ public class ModelRegistry {
 
     /** The same model (not an id deleted and used again by another job). */
     private static boolean sameModel(RegisteredModel a, RegisteredModel b) {
-        return java.util.Objects.equals(a.jobId(), b.jobId()) && a.kind() == b.kind() && a.created() == b.created();
+        return Objects.equals(a.jobId(), b.jobId()) && a.kind() == b.kind() && a.created() == b.created();
     }
 
     private synchronized boolean isBase(String id) {
         return base.containsKey(id) || !id.startsWith("ft:");
     }
 
-    private static UncheckedIOException unreachable(String what, IOException e) {
-        return new UncheckedIOException("could not read the shared model store (" + what + ")", e);
+    /** A 500 naming the shared store (a 507 when it is this server's disk that is full, fetching a copy). */
+    private static RuntimeException unreachable(String what, IOException e) {
+        return StorageFailures.toApi("Could not read the shared model store (" + what + ")", e);
     }
 
     /** Publishes the models the registry file holds from before this server shared its models, then sets the file aside. */
@@ -196,7 +201,7 @@ public class ModelRegistry {
             if (!shared.exists(m.id()) && Files.isDirectory(m.dir())) shared.publish(m, System.currentTimeMillis());
         }
         Files.move(registryFile, registryFile.resolveSibling(registryFile.getFileName() + ".published"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         log.info("published {} models registered before this server shared them", registered.size());
     }
 
@@ -252,7 +257,7 @@ public class ModelRegistry {
                     return registered.remove(id) != null || published;
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("could not remove model " + id + " from the shared store", e);
+                throw StorageFailures.toApi("Could not remove model " + id + " from the shared store", e);
             }
         }
         synchronized (this) {
