@@ -8,6 +8,7 @@ import com.mka1.core.json.JsonCodec;
 import com.mka1.core.storage.AtomicFiles;
 import com.mka1.core.storage.FileTrees;
 import com.mka1.core.storage.blob.BlobStore;
+import com.mka1.core.storage.blob.BlobTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Fine-tuned and checkpoint models shared with other servers through a {@link BlobStore}. A model
@@ -126,17 +126,9 @@ final class SharedModels {
     void publish(RegisteredModel model, long publishedMillis) throws IOException {
         String prefix = prefix(model.id());
         for (String stale : blobs.list(prefix)) blobs.delete(stale);
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(model.dir())) {
-            files = walk.filter(Files::isRegularFile).filter(p -> !AtomicFiles.isTemp(p)).sorted().toList();
-        }
-        for (Path f : files) {
-            try (InputStream in = Files.newInputStream(f)) {
-                blobs.put(prefix + FILES + model.dir().relativize(f).toString().replace('\\', '/'), in);
-            }
-        }
+        int files = BlobTrees.upload(blobs, model.dir(), prefix + FILES);
         blobs.put(prefix + RECORD, new ByteArrayInputStream(Json.writeBytes(CODEC, new Published(model, publishedMillis))));
-        log.info("published model {} ({} files) to the shared store", model.id(), files.size());
+        log.info("published model {} ({} files) to the shared store", model.id(), files);
     }
 
     /** Removes {@code id} from the shared store (record first) and this node's cache; whether it was published. */
@@ -166,15 +158,9 @@ final class SharedModels {
         byte[] expected = Json.writeBytes(CODEC, published);
         if (Files.isRegularFile(record) && Arrays.equals(Files.readAllBytes(record), expected)) return published.model();
         if (Files.exists(dir.getParent())) forget(id); // an older publication of this id, or a fetch cut short
-        String filesPrefix = prefix(id) + FILES;
-        List<String> keys = blobs.list(filesPrefix);
-        for (String key : keys) {
-            try (InputStream in = blobs.get(key)) {
-                AtomicFiles.write(dir.resolve(FILES).resolve(key.substring(filesPrefix.length())), in::transferTo);
-            }
-        }
+        int files = BlobTrees.download(blobs, prefix(id) + FILES, dir.resolve(FILES));
         AtomicFiles.write(record, expected);
-        log.info("fetched model {} ({} files) from the shared store", id, keys.size());
+        log.info("fetched model {} ({} files) from the shared store", id, files);
         return published.model();
     }
 
