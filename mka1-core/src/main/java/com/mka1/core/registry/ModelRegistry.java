@@ -96,7 +96,15 @@ public class ModelRegistry {
 
     /** The model with this id, if any (with a shared store, fetched here first when another server published it). */
     public Optional<RegisteredModel> find(String id) {
-        return shared == null || isBase(id) ? findHere(id) : findShared(id);
+        return shared == null || isBase(id) ? findHere(id) : findShared(id, true);
+    }
+
+    /**
+     * The model with this id, if any, as {@link #find} without fetching its files: what the models
+     * API shows and deletes, and what a request is checked against. Its directory may not exist here yet.
+     */
+    public Optional<RegisteredModel> describe(String id) {
+        return shared == null || isBase(id) ? findHere(id) : findShared(id, false);
     }
 
     /**
@@ -158,9 +166,9 @@ public class ModelRegistry {
     /**
      * A fine-tuned or checkpoint model as the shared store has it: gone when its record is (and
      * then forgotten here), this server's own directory when it registered it, else this server's
-     * copy, fetched the first time.
+     * copy, fetched the first time ({@code fetch}: else where it will be).
      */
-    private Optional<RegisteredModel> findShared(String id) {
+    private Optional<RegisteredModel> findShared(String id, boolean fetch) {
         try {
             Optional<SharedModels.Published> published = shared.record(id);
             if (published.isEmpty()) {
@@ -174,7 +182,7 @@ public class ModelRegistry {
                 RegisteredModel here = registered.get(id);
                 if (here != null && sameModel(here, published.get().model())) return Optional.of(here);
             }
-            return Optional.of(shared.fetch(published.get()));
+            return Optional.of(fetch ? shared.fetch(published.get()) : published.get().model());
         } catch (IOException e) {
             throw unreachable(id, e);
         }

@@ -81,6 +81,8 @@ class SharedModelRegistryTest {
         assertThat(b.exists(ID)).isTrue();
         assertThat(cached).doesNotExist(); // exists() fetches nothing
         assertThat(b.list()).containsExactly(model(ID, cached, "ftjob_1"));
+        assertThat(b.describe(ID)).contains(model(ID, cached, "ftjob_1"));
+        assertThat(cached).doesNotExist(); // nor do list() and describe()
         assertThat(b.find(ID)).contains(model(ID, cached, "ftjob_1"));
         assertThat(cached.resolve("weights/adapter.bin")).hasContent("weights-1");
         assertThat(cached.resolve("adapter_config.json")).hasContent("{\"r\":8}");

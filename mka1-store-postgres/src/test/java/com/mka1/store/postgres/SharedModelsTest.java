@@ -115,12 +115,12 @@ class SharedModelsTest {
         String checkpoint = checkpoints.getFirst();
 
         EmbeddedMka1 b = node("b", url); // started after the job ended: it knows the model only through the shared stores
-        assertThat(root.resolve("b/data/shared-models")).doesNotExist();
         List<String> listedByB = b.models(ALICE).list().stream().map(Model::id).toList();
         assertThat(listedByB).containsExactly(EmbeddedMka1.EMBEDDED_MODEL, model + ":ckpt-step-1", model + ":ckpt-step-2", model);
         // each node wrote its own copy of the base model; the fine-tuned entries are the same records
         assertThat(b.models(ALICE).list().subList(1, 4)).isEqualTo(a.models(ALICE).list().subList(1, 4));
         assertThat(b.models(ALICE).retrieve(model)).isEqualTo(a.models(ALICE).retrieve(model));
+        assertThat(root.resolve("b/data/shared-models")).doesNotExist(); // listing and describing fetch no files
 
         String answer = greedy(a, ALICE, model);
         assertThat(answer).isNotEmpty();
