@@ -249,7 +249,9 @@ public final class EmbeddedMka1 implements Mka1 {
         /**
          * Shares uploaded and generated files with other servers through {@code store} (S3,
          * module {@code mka1-store-s3}): a file stored through any server is readable through
-         * this one. Default null: the data directory is the only copy.
+         * this one. With a shared {@link #jobStore job queue} too, trainer state and fine-tuned
+         * models (and checkpoint models) are shared as well: any server serves, exports and
+         * deletes them. Default null: the data directory is the only copy.
          */
         public Builder blobs(BlobStore store) {
             this.blobs = store;
@@ -380,7 +382,12 @@ public final class EmbeddedMka1 implements Mka1 {
                 if (embeddedModel) {
                     Stories260k.ensure(baseModels);
                 }
-                ModelRegistry models = ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
+                // Fine-tuned models are shared when the jobs that made them are (their visibility is their job's end user).
+                ModelCache<ServedModel> servedModels = new ModelCache<>(modelCacheBytes);
+                ModelRegistry models = blobs != null && jobStore instanceof JobLeases
+                        ? ModelRegistry.open(baseModels, dataDir.resolve("models.json"), blobs, dataDir.resolve("shared-models"),
+                                servedModels::invalidate)
+                        : ModelRegistry.open(baseModels, dataDir.resolve("models.json"));
                 DiskState disk = new DiskState(dataDir, clock);
                 if (!disk.writable()) {
                     log.warn("The data directory {} takes no writes (full disk?): running read-only until it does;"
@@ -391,7 +398,7 @@ public final class EmbeddedMka1 implements Mka1 {
                 JobManager jobs = jobStore == null ? JobManager.open(dataDir.resolve("jobs"), files, models, jobTrainer, jobConfig, disk)
                         : JobManager.open(jobStore, files, models, jobTrainer, jobConfig, disk, leases);
                 try {
-                    return new EmbeddedMka1(files, models, jobs, new ModelCache<>(modelCacheBytes),
+                    return new EmbeddedMka1(files, models, jobs, servedModels,
                             new ServedModelLoader(models, devices, mergeAdapters),
                             new ResponseStore(dataDir.resolve("responses"), responseRetention, clock),
                             new ExportFiles(new ModelExporter(models, devices), files, dataDir.resolve("exports")), clock, disk);

@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * is a crashed upload and is removed on open. With a shared {@link BlobStore} (several servers),
  * every file is also put there ({@code files/<id>.content}, then {@code files/<id>.json}) before
  * it is committed here, and a file another server stored is found there, its content fetched
- * into this directory (a cache) the first time it is read. Thread-safe.
+ * into this directory (a cache) the first time it is read; a read by id checks the shared
+ * record, so a file deleted through another server is gone here at once. Thread-safe.
  */
 public final class FileStore {
     private static final Logger log = LoggerFactory.getLogger(FileStore.class);
@@ -224,11 +225,30 @@ public final class FileStore {
         return visible(id, caller).file();
     }
 
-    /** Any caller's file by id (for the engine), or null. */
+    /**
+     * Any caller's file by id (for the engine), or null. With a shared store its record there
+     * decides (one existence check): a file deleted through another server is gone here at once.
+     */
     public StoredFile find(String id) {
         if (id == null) return null;
         StoredFile f = files.get(id);
-        return f != null ? f : fetch(id);
+        if (shared == null) return f;
+        if (f == null) return fetch(id);
+        try {
+            if (shared.exists(metaKey(id))) return f;
+        } catch (IOException e) {
+            throw new ServerException("Could not read " + id + " from the shared store: " + e.getMessage(), null, null, e);
+        }
+        forget(id);
+        return null;
+    }
+
+    /** Drops a file another server deleted: its record and cached content here. */
+    private void forget(String id) {
+        files.remove(id);
+        deleteQuietly(metaPath(id));
+        deleteQuietly(dir.resolve(id + ".content"));
+        log.info("{} was deleted through another server", id);
     }
 
     public Page<FileObject> list(FileListParams params, Caller caller) {

@@ -83,7 +83,7 @@ public final class ResponsesService implements ResponseService {
                 params.previousResponseId(), List.of(), null, params.user(), params.text(), params.tools());
         EventSequence out = new EventSequence(events);
         // an unknown model or an input too long surfaces as an exception before any event is sent
-        access.require(params.model(), caller);
+        access.requireDescribed(params.model(), caller);
         ModelRoute route = loader.route(params.model());
         return models.withModel(route.key(), () -> loader.load(route), served -> {
             served.useAdapter(route.activeAdapter());

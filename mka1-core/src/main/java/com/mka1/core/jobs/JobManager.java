@@ -153,6 +153,10 @@ public final class JobManager implements FileUsage, AutoCloseable {
     /** The end user a job was created for (null: shared, or no such job); fine-tuned models inherit it. */
     public String endUserOf(String jobId) {
         FineTuningJob job = ledger.get(jobId);
+        if (job == null) { // made on another server since this one last read the shared store
+            ledger.refresh();
+            job = ledger.get(jobId);
+        }
         return job == null ? null : job.user();
     }
 

@@ -43,7 +43,7 @@ final class JobRequestValidator {
     }
 
     void validate(JobCreateParams p, Caller caller) {
-        if (models.find(p.model(), caller).isEmpty()) {
+        if (models.describe(p.model(), caller).isEmpty()) {
             throw new InvalidRequestException("Model " + Quoted.prefix(p.model()) + " not found.", "model", "model_not_found");
         }
         checkFile(p.trainingFile(), "training_file", "invalid_training_file", caller);

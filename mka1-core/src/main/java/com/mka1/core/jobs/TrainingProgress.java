@@ -93,11 +93,12 @@ final class TrainingProgress implements TrainingListener {
 
     /**
      * The trainer keeps only its last few checkpoint directories: a checkpoint whose directory is
-     * gone stays listed with its metrics, but its model leaves the registry.
+     * gone stays listed with its metrics, but its model leaves the registry. Checkpoints an earlier
+     * run registered on another server are not this run's to prune (their copies are shared).
      */
     private void unregisterPrunedCheckpoints() {
         for (Checkpoint c : ledger.checkpointsOf(jobId)) {
-            models.find(c.fineTunedModelCheckpoint())
+            models.registeredHere(c.fineTunedModelCheckpoint())
                     .filter(m -> m.kind() == ModelKind.CHECKPOINT && !Files.isDirectory(m.dir()))
                     .ifPresent(m -> models.unregister(m.id()));
         }

@@ -1,6 +1,7 @@
 package com.mka1.core.jobs;
 
 import com.mka1.core.storage.blob.BlobStore;
+import com.mka1.core.storage.blob.BlobTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,10 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
-
-import com.mka1.core.storage.AtomicFiles;
 
 /**
  * A job's resumable training state ({@code stateDir}) copied through the shared blob store, so a
@@ -38,23 +36,15 @@ final class TrainingStateSync {
     /** Uploads every file under {@code stateDir} as the job's latest state (nothing when it holds none). */
     void upload(String jobId, Path stateDir) throws IOException {
         if (!Files.isDirectory(stateDir)) return;
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(stateDir)) {
-            files = walk.filter(Files::isRegularFile).filter(p -> !AtomicFiles.isTemp(p)).sorted().toList();
-        }
-        if (files.isEmpty()) return;
         String set = Long.toString(System.currentTimeMillis());
-        for (Path f : files) {
-            try (InputStream in = Files.newInputStream(f)) {
-                blobs.put(prefix(jobId) + set + "/" + stateDir.relativize(f).toString().replace('\\', '/'), in);
-            }
-        }
+        int files = BlobTrees.upload(blobs, stateDir, prefix(jobId) + set + "/");
+        if (files == 0) return;
         String previous = latest(jobId);
         blobs.put(prefix(jobId) + "LATEST", new ByteArrayInputStream(set.getBytes(StandardCharsets.UTF_8)));
         if (previous != null) {
             for (String key : blobs.list(prefix(jobId) + previous + "/")) blobs.delete(key);
         }
-        log.debug("{}: training state uploaded ({} files)", jobId, files.size());
+        log.debug("{}: training state uploaded ({} files)", jobId, files);
     }
 
     /**
@@ -69,14 +59,8 @@ final class TrainingStateSync {
         }
         String set = latest(jobId);
         if (set == null) return;
-        String setPrefix = prefix(jobId) + set + "/";
-        List<String> keys = blobs.list(setPrefix);
-        for (String key : keys) {
-            try (InputStream in = blobs.get(key)) {
-                AtomicFiles.write(stateDir.resolve(key.substring(setPrefix.length())), in::transferTo);
-            }
-        }
-        log.info("{}: resuming from the training state another server saved ({} files)", jobId, keys.size());
+        int files = BlobTrees.download(blobs, prefix(jobId) + set + "/", stateDir);
+        log.info("{}: resuming from the training state another server saved ({} files)", jobId, files);
     }
 
     private String latest(String jobId) throws IOException {

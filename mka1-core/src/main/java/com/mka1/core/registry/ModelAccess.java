@@ -21,14 +21,27 @@ public final class ModelAccess {
         this.jobEndUser = jobEndUser;
     }
 
-    /** The model with this id, if {@code caller} may see it. */
+    /** The model with this id, if {@code caller} may see it; its files are here ({@link ModelRegistry#find}). */
     public Optional<RegisteredModel> find(String id, Caller caller) {
         return id == null ? Optional.empty() : registry.find(id).filter(m -> caller.canSee(endUser(m)));
     }
 
-    /** The model with this id, or NotFound (param "model") when unknown or not visible to {@code caller}. */
+    /**
+     * The model with this id, if {@code caller} may see it, without fetching its files from a
+     * shared store ({@link ModelRegistry#describe}): for what only needs to know it exists.
+     */
+    public Optional<RegisteredModel> describe(String id, Caller caller) {
+        return id == null ? Optional.empty() : registry.describe(id).filter(m -> caller.canSee(endUser(m)));
+    }
+
+    /** The model with this id, its files here, or NotFound (param "model") when unknown or not visible to {@code caller}. */
     public RegisteredModel require(String id, Caller caller) {
         return find(id, caller).orElseThrow(() -> notFound(id));
+    }
+
+    /** As {@link #require}, without fetching the files ({@link #describe}). */
+    public RegisteredModel requireDescribed(String id, Caller caller) {
+        return describe(id, caller).orElseThrow(() -> notFound(id));
     }
 
     /** The models {@code caller} may see, in the registry's order. */

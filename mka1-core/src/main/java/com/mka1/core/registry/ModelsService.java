@@ -48,12 +48,12 @@ public final class ModelsService implements ModelService {
 
     @Override
     public Model retrieve(String modelId) {
-        return toModel(find(modelId));
+        return toModel(access.requireDescribed(modelId, caller));
     }
 
     @Override
     public ModelDeleted delete(String modelId) {
-        RegisteredModel model = find(modelId);
+        RegisteredModel model = access.requireDescribed(modelId, caller);
         if (model.kind() == ModelKind.BASE) {
             throw new PermissionDeniedException("The base model '" + modelId + "' cannot be deleted over the API; remove "
                     + model.dir() + " from the models directory instead.", "model", "model_not_deletable");
@@ -69,11 +69,7 @@ public final class ModelsService implements ModelService {
 
     @Override
     public FileObject export(String modelId, ModelExportParams params) {
-        return exports.export(find(modelId), params, caller);
-    }
-
-    private RegisteredModel find(String modelId) {
-        return access.require(modelId, caller);
+        return exports.export(access.require(modelId, caller), params, caller);
     }
 
     static Model toModel(RegisteredModel m) {

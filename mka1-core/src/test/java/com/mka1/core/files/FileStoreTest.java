@@ -14,6 +14,7 @@ import com.mka1.api.files.FilePurpose;
 import com.mka1.api.files.FileStatus;
 import com.mka1.api.files.FileUpload;
 import com.mka1.core.storage.Ids;
+import com.mka1.core.storage.blob.FileBlobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,5 +177,24 @@ class FileStoreTest {
             assertThat(aside.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder(bad.id() + ".json", bad.id() + ".content");
         }
+    }
+
+    @Test
+    void aFileDeletedThroughAnotherServerIsGoneByIdHereAtOnce() throws IOException {
+        FileBlobStore shared = new FileBlobStore(dir.resolve("blobs"));
+        FileStore a = FileStore.open(dir.resolve("a"), 1000, clock, shared);
+        FileStore b = FileStore.open(dir.resolve("b"), 1000, clock, shared);
+        FileObject f = a.upload(upload("train.jsonl", FilePurpose.FINE_TUNE, "hello"), Caller.NONE);
+        try (InputStream in = b.content(f.id(), Caller.NONE)) { // b caches the record and the content
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello");
+        }
+        assertThat(dir.resolve("b/" + f.id() + ".content")).hasContent("hello");
+
+        assertThat(a.delete(f.id(), Caller.NONE, FileUsage.NONE)).isEqualTo(new FileDeleted(f.id(), true));
+        assertThat(b.find(f.id())).isNull();
+        assertThatThrownBy(() -> b.retrieve(f.id(), Caller.NONE)).isInstanceOf(NotFoundException.class)
+                .hasMessage("No such File object: " + f.id());
+        assertThat(dir.resolve("b/" + f.id() + ".content")).doesNotExist();
+        assertThat(shared.list("files/")).isEmpty();
     }
 }

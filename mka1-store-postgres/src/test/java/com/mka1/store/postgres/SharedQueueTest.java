@@ -1,6 +1,7 @@
 package com.mka1.store.postgres;
 
 import com.mka1.api.Caller;
+import com.mka1.api.NotFoundException;
 import com.mka1.api.PageParams;
 import com.mka1.api.finetuning.EventType;
 import com.mka1.api.finetuning.FineTuningJob;
@@ -40,6 +41,7 @@ import static com.mka1.core.testing.Mka1Fixture.MODEL;
 import static com.mka1.core.testing.Mka1Fixture.chatLines;
 import static com.mka1.core.testing.Mka1Fixture.upload;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Two engines, each with its own workers, connection pool and data directory, share one job
@@ -134,6 +136,22 @@ class SharedQueueTest {
         assertThat(b.mka1().files().list(FileListParams.ALL).data()).containsExactly(uploaded);
         assertThat(b.mka1().files().delete(uploaded.id()).deleted()).isTrue();
         assertThat(a.mka1().files().list(FileListParams.ALL).data()).isEmpty();
+    }
+
+    @Test
+    void aFileDeletedThroughOneNodeIsGoneByIdOnTheOtherAtOnce() throws Exception {
+        PostgresUrl url = LocalPostgres.get().newDatabase();
+        Node a = node("a", url, new StepTrainer(2));
+        Node b = node("b", url, new StepTrainer(2));
+        FileObject uploaded = upload(a.mka1(), Caller.NONE, chatLines(5));
+        try (InputStream in = b.mka1().files().content(uploaded.id())) { // b has the file and its content cached
+            assertThat(in.readAllBytes()).hasSize((int) uploaded.bytes());
+        }
+        assertThat(a.mka1().files().delete(uploaded.id()).deleted()).isTrue();
+        assertThatThrownBy(() -> b.mka1().files().retrieve(uploaded.id())).isInstanceOf(NotFoundException.class)
+                .hasMessage("No such File object: " + uploaded.id());
+        assertThatThrownBy(() -> b.mka1().files().content(uploaded.id())).isInstanceOf(NotFoundException.class);
+        assertThat(root.resolve("b/data/files/" + uploaded.id() + ".content")).doesNotExist();
     }
 
     @Test

@@ -11,9 +11,10 @@ import java.util.Properties;
 
 /**
  * A real S3-protocol server in the test JVM: s3proxy (SigV4 authentication, multipart) over
- * jclouds' filesystem store in a temp directory, on a free loopback port. One per JVM.
+ * jclouds' filesystem store in a temp directory, on a free loopback port. One per JVM; other
+ * modules' tests (this module's test jar) use it too.
  */
-final class LocalS3 {
+public final class LocalS3 {
     static final String ACCESS_KEY = "mka1-test";
     static final String SECRET_KEY = "mka1-test-secret";
     private static S3Proxy proxy;
@@ -21,7 +22,7 @@ final class LocalS3 {
     private LocalS3() {}
 
     /** The server's settings as a node reads them from its environment. */
-    static synchronized S3Settings settings() throws Exception {
+    public static synchronized S3Settings settings() throws Exception {
         if (proxy == null) {
             Properties p = new Properties();
             p.setProperty("jclouds.filesystem.basedir", java.nio.file.Files.createTempDirectory("mka1-s3-").toString());
