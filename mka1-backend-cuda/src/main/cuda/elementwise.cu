@@ -1,5 +1,6 @@
-// Elementwise kernels: add, mul, axpy, scale, fill, bias, SwiGLU, AdamW.
+// Elementwise kernels: add, mul, axpy, scale, fill, bias, SwiGLU, AdamW, F32 <-> BF16 conversion.
 #include "common.cuh"
+#include <cuda_bf16.h>
 
 extern "C" __global__ void add_f32(float* out, const float* a, const float* b, long long n) {
     GRID_STRIDE_LOOP(i, n) out[i] = a[i] + b[i];
@@ -91,4 +92,14 @@ extern "C" __global__ void adamw_f32(float* param, const float* grad, float* m, 
         float vHat = vi / biasCorrection2;
         param[i] = p - lr * mHat / (sqrtf(vHat) + eps);
     }
+}
+
+// Operand conversion for cuBLASLt's BF16 GEMM (round to nearest even) and for widening frozen
+// BF16 weights to FP32 where the GEMM runs in FP32/TF32.
+extern "C" __global__ void f32_to_bf16(uint16_t* out, const float* in, long long n) {
+    GRID_STRIDE_LOOP(i, n) out[i] = __bfloat16_as_ushort(__float2bfloat16_rn(in[i]));
+}
+
+extern "C" __global__ void bf16_to_f32(float* out, const uint16_t* in, long long n) {
+    GRID_STRIDE_LOOP(i, n) out[i] = bf16_to_float(in[i]);
 }

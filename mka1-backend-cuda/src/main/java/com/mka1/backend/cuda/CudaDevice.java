@@ -38,6 +38,7 @@ final class CudaDevice implements ComputeDevice, Workspace {
     private final DevicePool pool = new DevicePool();
     private final DriverLauncher launcher;
     private final CudaKernels kernels;
+    private final CublasLtGemm gemm;
     private final Set<DeviceBlock> liveBlocks = Collections.newSetFromMap(new IdentityHashMap<>());
     private final long totalBytes;
     private long allocatedBytes;
@@ -53,9 +54,28 @@ final class CudaDevice implements ComputeDevice, Workspace {
             context.close();
             throw e;
         }
-        this.description = hardware + ", matmul " + matmulPath.optionValue();
+        GemmEngine engine;
+        try {
+            engine = GemmEngine.select(options.extra().get(GemmEngine.OPTION),
+                    () -> CublasLtLocator.locate(CublasLtLocator.Places.system()), CublasLtApi::load);
+        } catch (IllegalArgumentException e) {
+            context.close();
+            throw e;
+        }
+        CublasLtGemm started = null;
+        if (engine.api() != null) {
+            try {
+                started = new CublasLtGemm(engine.api(), context, this);
+            } catch (RuntimeException e) { // e.g. a CUDA 13 cuBLASLt on a CUDA 12 driver
+                log.warn("cuBLASLt ({}) failed to start, matmul runs on the mka1 kernels: {}", engine.api().library(), e.getMessage());
+                engine.api().close();
+                engine = GemmEngine.kernels("cuBLASLt failed to start: " + e.getMessage());
+            }
+        }
+        this.gemm = started;
+        this.description = hardware + ", matmul " + matmulPath.optionValue() + ", " + engine.description();
         this.launcher = new DriverLauncher(context);
-        this.kernels = new CudaKernels(this, launcher, this, matmulPath);
+        this.kernels = new CudaKernels(this, launcher, this, matmulPath, gemm);
         long[] total = new long[1];
         CudaException.check(cuDeviceTotalMem(total, context.device()), "cuDeviceTotalMem");
         this.totalBytes = total[0];
@@ -199,6 +219,7 @@ final class CudaDevice implements ComputeDevice, Workspace {
         if (closed) return;
         context.bind();
         context.synchronize();
+        if (gemm != null) gemm.close();
         launcher.close();
         for (DeviceBlock block : liveBlocks) cuMemFree(block.pointer());
         liveBlocks.clear();

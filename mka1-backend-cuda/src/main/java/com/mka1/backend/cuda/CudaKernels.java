@@ -30,13 +30,21 @@ final class CudaKernels implements Kernels {
     private final KernelLauncher launcher;
     private final Workspace workspace;
     private final MatmulPath matmulPath;
+    private final Gemm gemm;
+    private long gemmMatmuls;
 
-    /** Kernels over the tensors of {@code owner}, queued through {@code launcher}. */
+    /** Kernels over the tensors of {@code owner}, queued through {@code launcher}; matmul on the mka1 kernels. */
     CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath) {
+        this(owner, launcher, workspace, matmulPath, null);
+    }
+
+    /** As above, with matmul through cuBLASLt where {@code gemm} is not null and has an algorithm for the shape. */
+    CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath, Gemm gemm) {
         this.owner = owner;
         this.launcher = launcher;
         this.workspace = workspace;
         this.matmulPath = matmulPath;
+        this.gemm = gemm;
     }
 
     // ---- dense algebra -------------------------------------------------------------------
@@ -51,6 +59,8 @@ final class CudaKernels implements Kernels {
         if (!transA && transB && m <= SKINNY_ROWS) { // a linear layer on a few tokens (decoding)
             launcher.launch(bf16 ? MATMUL_SKINNY_BF16 : MATMUL_SKINNY_F32, LaunchShape.perWarp(n),
                     cc, ca, cb, m, n, k, alpha, flag(accumulate));
+        } else if (gemm != null && k > 0 && cublasMatmul(cc, ca, cb, m, n, k, transA, transB, alpha, accumulate)) {
+            return;
         } else if (matmulPath.usesTensorCores()) {
             int splits = kSplits(m, n, k);
             if (splits == 1) {
@@ -71,6 +81,59 @@ final class CudaKernels implements Kernels {
             launcher.launch(bf16 ? MATMUL_BF16 : MATMUL_F32, shape,
                     cc, ca, cb, m, n, k, flag(transA), flag(transB), alpha, flag(accumulate));
         }
+    }
+
+    /**
+     * The matmul through cuBLASLt, in the precision of the matmul path: {@code bf16} converts the
+     * FP32 operands to BF16 (round to nearest even, as the wmma kernel does); {@code tf32} uses
+     * TF32 tensor-core compute; {@code 3xtf32} and {@code fp32} use FP32 compute. Frozen BF16
+     * weights are widened to FP32 on the FP32/TF32 paths (exact). All accumulate in FP32. False
+     * (nothing queued) when cuBLASLt has no algorithm for the shape or a tensor used in place is
+     * not 16-byte aligned: the kernels take it.
+     */
+    private boolean cublasMatmul(CudaTensor c, CudaTensor a, CudaTensor b, int m, int n, int k,
+                                 boolean transA, boolean transB, float alpha, boolean accumulate) {
+        boolean bf16Operands = matmulPath == MatmulPath.BF16;
+        var problem = new Gemm.Problem(m, n, k, transA, transB,
+                bf16Operands ? CublasLtApi.CUDA_R_16BF : CublasLtApi.CUDA_R_32F,
+                matmulPath == MatmulPath.TF32 ? CublasLtApi.COMPUTE_32F_FAST_TF32 : CublasLtApi.COMPUTE_32F);
+        boolean convertA = bf16Operands, convertB = bf16Operands != (b.dtype() == DType.BF16);
+        long cAddress = DeviceAddress.of(c.pointer()), aAddress = DeviceAddress.of(a.pointer());
+        long bAddress = DeviceAddress.of(b.pointer());
+        if (!aligned(cAddress) || (!convertA && !aligned(aAddress)) || (!convertB && !aligned(bAddress))
+                || !gemm.supports(problem)) {
+            return false;
+        }
+        long aCount = (long) m * k, bCount = (long) k * n;
+        DeviceBlock aConverted = convertA ? convert(F32_TO_BF16, a, aCount, Short.BYTES) : null;
+        DeviceBlock bConverted = null;
+        try {
+            if (convertB) bConverted = convert(bf16Operands ? F32_TO_BF16 : BF16_TO_F32, b, bCount, bf16Operands ? Short.BYTES : Float.BYTES);
+            gemmMatmuls++;
+            gemm.matmul(problem, cAddress, aConverted != null ? DeviceAddress.of(aConverted.pointer()) : aAddress,
+                    bConverted != null ? DeviceAddress.of(bConverted.pointer()) : bAddress, alpha, accumulate ? 1f : 0f);
+        } finally {
+            if (bConverted != null) workspace.release(bConverted);
+            if (aConverted != null) workspace.release(aConverted);
+        }
+        return true;
+    }
+
+    /** Matmuls handed to the GEMM library so far (tests check which path ran). */
+    long gemmMatmuls() {
+        return gemmMatmuls;
+    }
+
+    /** Whether a device address meets cuBLASLt's operand alignment (16 bytes, asked for in its preference). */
+    static boolean aligned(long address) {
+        return address % CublasLtGemm.ALIGNMENT == 0;
+    }
+
+    /** {@code count} elements of {@code source} converted into a workspace block of {@code bytesEach} per element. */
+    private DeviceBlock convert(KernelSpec kernel, CudaTensor source, long count, int bytesEach) {
+        DeviceBlock block = workspace.acquire(count * bytesEach);
+        launcher.launch(kernel, LaunchShape.elementwise(count), block, source, count);
+        return block;
     }
 
     private void tensorCoreMatmul(Object c, CudaTensor a, CudaTensor b, int m, int n, int k, boolean transA,

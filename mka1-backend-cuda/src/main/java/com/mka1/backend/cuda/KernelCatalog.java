@@ -54,6 +54,8 @@ final class KernelCatalog {
     static final KernelSpec SOFTCAP = KernelSpec.of(ELEMENTWISE, "softcap_f32", PTR, F32, I64);
     static final KernelSpec ADAMW = KernelSpec.of(ELEMENTWISE, "adamw_f32",
             PTR, PTR, PTR, PTR, I64, F32, F32, F32, F32, F32, F32, F32);
+    static final KernelSpec F32_TO_BF16 = KernelSpec.of(ELEMENTWISE, "f32_to_bf16", PTR, PTR, I64);
+    static final KernelSpec BF16_TO_F32 = KernelSpec.of(ELEMENTWISE, "bf16_to_f32", PTR, PTR, I64);
 
     static final KernelSpec EMBEDDING_FORWARD_F32 = KernelSpec.of(EMBEDDING, "embedding_forward_f32", PTR, PTR, PTR, I32, I32);
     static final KernelSpec EMBEDDING_FORWARD_BF16 = KernelSpec.of(EMBEDDING, "embedding_forward_bf16", PTR, PTR, PTR, I32, I32);
@@ -116,7 +118,7 @@ final class KernelCatalog {
     /** Every kernel, for module loading and the PTX signature test. */
     static final List<KernelSpec> ALL = List.of(
             ADD, MUL, AXPY, SCALE, FILL, ADD_BIAS, ADD_BIAS_BACKWARD, SWIGLU_FORWARD, SWIGLU_BACKWARD,
-            GEGLU_FORWARD, GEGLU_BACKWARD, SOFTCAP, ADAMW,
+            GEGLU_FORWARD, GEGLU_BACKWARD, SOFTCAP, ADAMW, F32_TO_BF16, BF16_TO_F32,
             EMBEDDING_FORWARD_F32, EMBEDDING_FORWARD_BF16, EMBEDDING_BACKWARD,
             SUM_PARTIALS, SUM_FINAL,
             RMSNORM_FORWARD, RMSNORM_BACKWARD_DX, RMSNORM_BACKWARD_DWEIGHT, ROPE,

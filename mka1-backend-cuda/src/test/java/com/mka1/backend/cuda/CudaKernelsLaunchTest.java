@@ -47,6 +47,23 @@ class CudaKernelsLaunchTest {
         }
     };
     private final Kernels kernels = new CudaKernels(null, recorder, scratch, MatmulPath.FP32);
+
+    /** What the kernels hand a GEMM library: the problem and the raw addresses. */
+    private record GemmCall(Gemm.Problem problem, long c, long a, long b, float alpha, float beta) {}
+
+    private final List<GemmCall> gemmCalls = new ArrayList<>();
+    private final Set<Gemm.Problem> noAlgorithm = new HashSet<>();
+    private final Gemm gemm = new Gemm() {
+        @Override
+        public boolean supports(Problem problem) {
+            return !noAlgorithm.contains(problem);
+        }
+
+        @Override
+        public void matmul(Problem problem, long c, long a, long b, float alpha, float beta) {
+            gemmCalls.add(new GemmCall(problem, c, a, b, alpha, beta));
+        }
+    };
     // Tensors made here have no device, like these kernels' owner.
     private final Kernels tensorCoreKernels = new CudaKernels(null, recorder, scratch, MatmulPath.TF32X3);
 
@@ -76,6 +93,10 @@ class CudaKernelsLaunchTest {
         Kernels bf16Kernels = new CudaKernels(null, recorder, scratch, MatmulPath.BF16);
         bf16Kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         bf16Kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        new CudaKernels(null, recorder, scratch, MatmulPath.BF16, gemm).matmul(f32(16, 8), f32(16, 8), f32(8, 8), 16, 8, 8,
+                false, false, 1f, false);
+        new CudaKernels(null, recorder, scratch, MatmulPath.TF32, gemm).matmul(f32(16, 8), f32(16, 8),
+                tensor(DType.BF16, 8, 8), 16, 8, 8, false, true, 1f, false);
         kernels.addBias(f32(n, dim), f32(dim), n, dim);
         kernels.addBiasBackward(f32(dim), f32(n, dim), n, dim);
         kernels.embeddingForward(f32(n, dim), f32(vocab, dim), i32(n), n, dim);
@@ -117,6 +138,63 @@ class CudaKernelsLaunchTest {
         Set<KernelSpec> launched = new HashSet<>();
         launches.forEach(l -> launched.add(l.kernel()));
         assertThat(launched).containsExactlyInAnyOrderElementsOf(KernelCatalog.ALL);
+    }
+
+    /** A tensor at a device address (a null base plus the offset: what JCuda holds without a driver). */
+    private static CudaTensor at(long address, DType dtype, int... shape) {
+        long bytes = CudaTensor.elementCount(shape) * dtype.bytes();
+        return new CudaTensor(null, new DeviceBlock(new CUdeviceptr().withByteOffset(address), bytes), 0, dtype, shape, null);
+    }
+
+    @Test
+    void cublasLtGetsTheProblemInThePathsPrecisionWithOperandsConvertedWhereNeeded() {
+        CudaTensor c = at(0x1000, DType.F32, 64, 32), a = at(0x2000, DType.F32, 64, 48);
+        CudaTensor w = at(0x3000, DType.F32, 32, 48), wBf16 = at(0x4000, DType.BF16, 32, 48);
+        // 3xtf32 and fp32: FP32 compute on the tensors in place, beta 1 when accumulating
+        new CudaKernels(null, recorder, scratch, MatmulPath.TF32X3, gemm).matmul(c, a, w, 64, 32, 48, false, true, 0.5f, true);
+        new CudaKernels(null, recorder, scratch, MatmulPath.FP32, gemm).matmul(c, a, w, 64, 32, 48, false, true, 1f, false);
+        assertThat(launches).isEmpty();
+        assertThat(gemmCalls).containsExactly(
+                new GemmCall(new Gemm.Problem(64, 32, 48, false, true, CublasLtApi.CUDA_R_32F, CublasLtApi.COMPUTE_32F),
+                        0x1000, 0x2000, 0x3000, 0.5f, 1f),
+                new GemmCall(new Gemm.Problem(64, 32, 48, false, true, CublasLtApi.CUDA_R_32F, CublasLtApi.COMPUTE_32F),
+                        0x1000, 0x2000, 0x3000, 1f, 0f));
+        gemmCalls.clear();
+
+        // tf32 with a frozen BF16 weight: the weight widened to FP32 (exact) into a workspace block, TF32 compute
+        new CudaKernels(null, recorder, scratch, MatmulPath.TF32, gemm).matmul(c, a, wBf16, 64, 32, 48, false, true, 1f, false);
+        assertThat(launches).extracting(Launch::kernel).containsExactly(KernelCatalog.BF16_TO_F32);
+        assertThat(launches.getFirst().args().subList(1, 3)).containsExactly(wBf16, 32L * 48);
+        assertThat(gemmCalls.getFirst().problem()).isEqualTo(
+                new Gemm.Problem(64, 32, 48, false, true, CublasLtApi.CUDA_R_32F, CublasLtApi.COMPUTE_32F_FAST_TF32));
+        assertThat(gemmCalls.getFirst().a()).isEqualTo(0x2000);
+        launches.clear();
+        gemmCalls.clear();
+
+        // bf16: FP32 activations rounded to BF16; a BF16 weight is used in place
+        new CudaKernels(null, recorder, scratch, MatmulPath.BF16, gemm).matmul(c, a, wBf16, 64, 32, 48, false, true, 1f, false);
+        assertThat(launches).extracting(Launch::kernel).containsExactly(KernelCatalog.F32_TO_BF16);
+        assertThat(launches.getFirst().args().subList(1, 3)).containsExactly(a, 64L * 48);
+        assertThat(gemmCalls).singleElement().satisfies(call -> {
+            assertThat(call.problem()).isEqualTo(
+                    new Gemm.Problem(64, 32, 48, false, true, CublasLtApi.CUDA_R_16BF, CublasLtApi.COMPUTE_32F));
+            assertThat(call.b()).isEqualTo(0x4000);
+        });
+    }
+
+    @Test
+    void shapesWithoutAnAlgorithmMisalignedViewsAndDecodingStayOnTheKernels() {
+        Kernels withGemm = new CudaKernels(null, recorder, scratch, MatmulPath.TF32X3, gemm);
+        noAlgorithm.add(new Gemm.Problem(64, 32, 48, false, true, CublasLtApi.CUDA_R_32F, CublasLtApi.COMPUTE_32F));
+        withGemm.matmul(at(0x1000, DType.F32, 64, 32), at(0x2000, DType.F32, 64, 48), at(0x3000, DType.F32, 32, 48),
+                64, 32, 48, false, true, 1f, false);
+        withGemm.matmul(at(0x1000, DType.F32, 64, 32), at(0x2004, DType.F32, 64, 40), at(0x3000, DType.F32, 32, 40),
+                64, 32, 40, false, true, 1f, false); // A one float off the 16-byte grid
+        withGemm.matmul(at(0x1000, DType.F32, 2, 32), at(0x2000, DType.F32, 2, 40), at(0x3000, DType.F32, 32, 40),
+                2, 32, 40, false, true, 1f, false); // two tokens: the per-warp kernel
+        assertThat(gemmCalls).isEmpty();
+        assertThat(launches).extracting(Launch::kernel)
+                .containsExactly(KernelCatalog.MATMUL_TC_F32, KernelCatalog.MATMUL_TC_F32, KernelCatalog.MATMUL_SKINNY_F32);
     }
 
     /** The attention kernels have no soft-capping: asking for it is refused by name, nothing is launched. */
