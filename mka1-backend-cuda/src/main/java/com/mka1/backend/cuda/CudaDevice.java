@@ -48,8 +48,14 @@ final class CudaDevice implements ComputeDevice, Workspace {
     CudaDevice(int ordinal, String hardware, BackendOptions options) {
         this.context = new CudaContext(ordinal);
         MatmulPath matmulPath;
+        boolean flash;
         try {
             matmulPath = MatmulPath.choose(options.extra().get(MatmulPath.OPTION), context.computeCapability());
+            flash = FlashAttention.requested(options.extra().get(FlashAttention.OPTION));
+            if (flash && context.computeCapability() < FlashAttention.MIN_COMPUTE_CAPABILITY) {
+                throw new IllegalArgumentException(FlashAttention.OPTION + "=flash needs compute capability 8.0, this GPU has "
+                        + context.computeCapability() / 10 + "." + context.computeCapability() % 10);
+            }
         } catch (IllegalArgumentException e) {
             context.close();
             throw e;
@@ -73,9 +79,10 @@ final class CudaDevice implements ComputeDevice, Workspace {
             }
         }
         this.gemm = started;
-        this.description = hardware + ", matmul " + matmulPath.optionValue() + ", " + engine.description();
+        this.description = hardware + ", matmul " + matmulPath.optionValue() + ", " + engine.description()
+                + (flash ? ", flash attention" : "");
         this.launcher = new DriverLauncher(context);
-        this.kernels = new CudaKernels(this, launcher, this, matmulPath, gemm);
+        this.kernels = new CudaKernels(this, launcher, this, matmulPath, gemm, flash ? context.maxSharedMemoryOptin() : 0);
         long[] total = new long[1];
         CudaException.check(cuDeviceTotalMem(total, context.device()), "cuDeviceTotalMem");
         this.totalBytes = total[0];

@@ -31,6 +31,7 @@ final class CudaKernels implements Kernels {
     private final Workspace workspace;
     private final MatmulPath matmulPath;
     private final Gemm gemm;
+    private final int flashSharedLimit;
     private long gemmMatmuls;
 
     /** Kernels over the tensors of {@code owner}, queued through {@code launcher}; matmul on the mka1 kernels. */
@@ -40,11 +41,21 @@ final class CudaKernels implements Kernels {
 
     /** As above, with matmul through cuBLASLt where {@code gemm} is not null and has an algorithm for the shape. */
     CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath, Gemm gemm) {
+        this(owner, launcher, workspace, matmulPath, gemm, 0);
+    }
+
+    /**
+     * As above; {@code flashSharedLimit > 0} turns on the tensor-core flash attention kernels for
+     * head dims 64 and 128 whose passes fit that much shared memory per block (the device's opt-in limit).
+     */
+    CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath, Gemm gemm,
+                int flashSharedLimit) {
         this.owner = owner;
         this.launcher = launcher;
         this.workspace = workspace;
         this.matmulPath = matmulPath;
         this.gemm = gemm;
+        this.flashSharedLimit = flashSharedLimit;
     }
 
     // ---- dense algebra -------------------------------------------------------------------
@@ -265,6 +276,12 @@ final class CudaKernels implements Kernels {
         if (rows == 0) return;
         long pairs = rows * heads;
         int chunks = splitChunks(pairs, kvLen);
+        if (chunks == 1 && flash(headDim, o, cq, ck, cv)) {
+            launcher.launch(FlashAttention.kernel(FlashAttention.Pass.FORWARD, headDim),
+                    FlashAttention.shape(FlashAttention.Pass.FORWARD, headDim, qLen, batch * heads),
+                    o, l, cq, ck, cv, seg, qLen, kvLen, heads, kvHeads, scale);
+            return;
+        }
         if (chunks == 1 && tiled(headDim, o, cq, ck, cv)) {
             int tpq = threadsPerRow(headDim);
             launcher.launch(ATTENTION_FORWARD_TILED, tileGrid(qLen, batch * heads, tpq),
@@ -317,6 +334,15 @@ final class CudaKernels implements Kernels {
         try {
             int rowCount = Math.toIntExact(rows);
             launcher.launch(ATTENTION_BACKWARD_DELTA, LaunchShape.perWarp(rows * heads), delta, d, o, rowCount, heads, headDim);
+            if (flash(headDim, cdq, cdk, cdv, d, cq, ck, cv)) {
+                launcher.launch(FlashAttention.kernel(FlashAttention.Pass.BACKWARD_DQ, headDim),
+                        FlashAttention.shape(FlashAttention.Pass.BACKWARD_DQ, headDim, seqLen, batch * heads),
+                        cdq, d, l, delta, cq, ck, cv, seg, seqLen, heads, kvHeads, scale);
+                launcher.launch(FlashAttention.kernel(FlashAttention.Pass.BACKWARD_DKDV, headDim),
+                        FlashAttention.shape(FlashAttention.Pass.BACKWARD_DKDV, headDim, seqLen, batch * kvHeads),
+                        cdk, cdv, d, l, delta, cq, ck, cv, seg, seqLen, heads, kvHeads, scale);
+                return;
+            }
             if (tiled(headDim, cdq, cdk, cdv, d, cq, ck, cv)) {
                 int tpq = threadsPerRow(headDim);
                 launcher.launch(ATTENTION_BACKWARD_DQ_TILED, tileGrid(seqLen, batch * heads, tpq),
@@ -342,6 +368,12 @@ final class CudaKernels implements Kernels {
         if (headDim % 4 != 0 || headDim > MAX_TILED_HEAD_DIM) return false;
         for (CudaTensor t : tensors) if (t.offset() % 4 != 0) return false;
         return true;
+    }
+
+    /** Whether the flash kernels take this attention: turned on, head dim 64 or 128 within the shared memory, aligned tensors. */
+    private boolean flash(int headDim, CudaTensor... tensors) {
+        return flashSharedLimit > 0 && FlashAttention.supportsHeadDim(headDim) && FlashAttention.fits(headDim, flashSharedLimit)
+                && tiled(headDim, tensors);
     }
 
     /** Threads that share one row in the tiled kernels: 32 dimensions each, a power of two. */

@@ -28,14 +28,15 @@ final class KernelCatalog {
     static final String MATMUL_TC = "matmul_tc";
     static final String ATTENTION = "attention";
     static final String ATTENTION_TILED = "attention_tiled";
+    static final String FLASH_ATTENTION = "flash_attention";
 
     /** The module names, each a resource {@code ptx/<name>.ptx} and a source {@code <name>.cu}. */
     static final List<String> MODULES = List.of(ELEMENTWISE, EMBEDDING, REDUCE, NORM, LOSS, MATMUL, MATMUL_TC,
-            ATTENTION, ATTENTION_TILED);
+            ATTENTION, ATTENTION_TILED, FLASH_ATTENTION);
 
     /** The lowest compute capability (major*10 + minor) a module's PTX targets. */
     static int targetComputeCapability(String module) {
-        return module.equals(MATMUL_TC) ? 80 : 70;
+        return module.equals(MATMUL_TC) || module.equals(FLASH_ATTENTION) ? 80 : 70;
     }
 
     static final KernelSpec ADD = KernelSpec.of(ELEMENTWISE, "add_f32", PTR, PTR, PTR, I64);
@@ -115,6 +116,25 @@ final class KernelCatalog {
     static final KernelSpec ATTENTION_BACKWARD_DKDV_TILED = KernelSpec.of(ATTENTION_TILED,
             "attention_backward_dkdv_tiled_f32", PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
 
+    static final KernelSpec FLASH_FORWARD_D64 = flashForward(64), FLASH_FORWARD_D128 = flashForward(128);
+    static final KernelSpec FLASH_BACKWARD_DQ_D64 = flashDq(64), FLASH_BACKWARD_DQ_D128 = flashDq(128);
+    static final KernelSpec FLASH_BACKWARD_DKDV_D64 = flashDkDv(64), FLASH_BACKWARD_DKDV_D128 = flashDkDv(128);
+
+    private static KernelSpec flashForward(int headDim) {
+        return KernelSpec.of(FLASH_ATTENTION, "flash_attention_forward_d" + headDim,
+                PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, I32, F32);
+    }
+
+    private static KernelSpec flashDq(int headDim) {
+        return KernelSpec.of(FLASH_ATTENTION, "flash_attention_backward_dq_d" + headDim,
+                PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, F32);
+    }
+
+    private static KernelSpec flashDkDv(int headDim) {
+        return KernelSpec.of(FLASH_ATTENTION, "flash_attention_backward_dkdv_d" + headDim,
+                PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, I32, F32);
+    }
+
     /** Every kernel, for module loading and the PTX signature test. */
     static final List<KernelSpec> ALL = List.of(
             ADD, MUL, AXPY, SCALE, FILL, ADD_BIAS, ADD_BIAS_BACKWARD, SWIGLU_FORWARD, SWIGLU_BACKWARD,
@@ -126,7 +146,9 @@ final class KernelCatalog {
             MATMUL_F32, MATMUL_BF16, MATMUL_SKINNY_F32, MATMUL_SKINNY_BF16, MATMUL_SUM_SPLITS, MATMUL_TC_F32, MATMUL_TC_BF16,
             MATMUL_TC_BF16MMA_F32, MATMUL_TC_BF16MMA_BF16,
             ATTENTION_FORWARD, ATTENTION_FORWARD_SPLIT, ATTENTION_COMBINE, ATTENTION_BACKWARD_DELTA, ATTENTION_BACKWARD_DQ, ATTENTION_BACKWARD_DKDV,
-            ATTENTION_FORWARD_TILED, ATTENTION_BACKWARD_DQ_TILED, ATTENTION_BACKWARD_DKDV_TILED);
+            ATTENTION_FORWARD_TILED, ATTENTION_BACKWARD_DQ_TILED, ATTENTION_BACKWARD_DKDV_TILED,
+            FLASH_FORWARD_D64, FLASH_FORWARD_D128, FLASH_BACKWARD_DQ_D64, FLASH_BACKWARD_DQ_D128,
+            FLASH_BACKWARD_DKDV_D64, FLASH_BACKWARD_DKDV_D128);
 
     /** The PTX text of a module, read from the jar. */
     static String ptx(String module) {

@@ -120,6 +120,14 @@ class CudaKernelsLaunchTest {
         kernels.attentionBackward(f32(n, heads * odd), f32(n, kvHeads * odd), f32(n, kvHeads * odd),
                 f32(n, heads * odd), f32(n, heads * odd), f32(n, heads), f32(n, heads * odd),
                 f32(n, kvHeads * odd), f32(n, kvHeads * odd), i32(n), 2, 3, heads, kvHeads, odd, 0.5f);
+        for (int flashDim : new int[] {64, 128}) {
+            Kernels flash = new CudaKernels(null, recorder, scratch, MatmulPath.BF16, null, H100_SHARED_OPTIN);
+            flash.attentionForward(f32(n, heads * flashDim), f32(n, heads), f32(n, heads * flashDim),
+                    f32(n, kvHeads * flashDim), f32(n, kvHeads * flashDim), i32(n), 2, 3, 3, heads, kvHeads, flashDim, 0.5f);
+            flash.attentionBackward(f32(n, heads * flashDim), f32(n, kvHeads * flashDim), f32(n, kvHeads * flashDim),
+                    f32(n, heads * flashDim), f32(n, heads * flashDim), f32(n, heads), f32(n, heads * flashDim),
+                    f32(n, kvHeads * flashDim), f32(n, kvHeads * flashDim), i32(n), 2, 3, heads, kvHeads, flashDim, 0.5f);
+        }
         kernels.swigluForward(f32(n), f32(n), f32(n), n);
         kernels.swigluBackward(f32(n), f32(n), f32(n), f32(n), f32(n), n);
         kernels.gegluForward(f32(n), f32(n), f32(n), n);
@@ -138,6 +146,56 @@ class CudaKernelsLaunchTest {
         Set<KernelSpec> launched = new HashSet<>();
         launches.forEach(l -> launched.add(l.kernel()));
         assertThat(launched).containsExactlyInAnyOrderElementsOf(KernelCatalog.ALL);
+    }
+
+    /** cudaDevAttrMaxSharedMemoryPerBlockOptin of an H100 (227 KB) and of an sm_86/89 GPU (99 KB). */
+    private static final int H100_SHARED_OPTIN = 232_448, ADA_SHARED_OPTIN = 101_376;
+
+    @Test
+    void flashAttentionSharedMemoryFollowsTheTileLayout() {
+        // 3 staged BF16 tiles 64 x (d + 8), 4 warps x (16 x 68 FP32 scores, 16 x 72 BF16 probabilities, 16 x (d + 4) FP32 rows)
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.FORWARD, 64)).isEqualTo(3 * 9216 + 17408 + 9216 + 17408);
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.FORWARD, 128)).isEqualTo(112_640);
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.BACKWARD_DQ, 64)).isEqualTo(80_896);
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.BACKWARD_DQ, 128)).isEqualTo(113_664);
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.BACKWARD_DKDV, 64)).isEqualTo(90_880);
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.BACKWARD_DKDV, 128)).isEqualTo(123_648);
+        assertThat(FlashAttention.fits(128, H100_SHARED_OPTIN)).isTrue();
+        assertThat(FlashAttention.fits(128, ADA_SHARED_OPTIN)).isFalse();
+        assertThat(FlashAttention.fits(64, ADA_SHARED_OPTIN)).isTrue();
+    }
+
+    @Test
+    void flashAttentionLaunchesOneBlockPer64RowsWithItsSharedMemory() {
+        int batch = 2, seq = 1000, heads = 32, kvHeads = 8, d = 64; // the Llama-3.2-1B attention at 2 x 1000 tokens
+        int rows = batch * seq;
+        Kernels flash = new CudaKernels(null, recorder, scratch, MatmulPath.BF16, null, H100_SHARED_OPTIN);
+        flash.attentionForward(f32(rows, heads * d), f32(rows, heads), f32(rows, heads * d), f32(rows, kvHeads * d),
+                f32(rows, kvHeads * d), i32(rows), batch, seq, seq, heads, kvHeads, d, 0.125f);
+        flash.attentionBackward(f32(rows, heads * d), f32(rows, kvHeads * d), f32(rows, kvHeads * d), f32(rows, heads * d),
+                f32(rows, heads * d), f32(rows, heads), f32(rows, heads * d), f32(rows, kvHeads * d), f32(rows, kvHeads * d),
+                i32(rows), batch, seq, heads, kvHeads, d, 0.125f);
+        assertThat(launches).extracting(Launch::kernel).containsExactly(KernelCatalog.FLASH_FORWARD_D64,
+                KernelCatalog.ATTENTION_BACKWARD_DELTA, KernelCatalog.FLASH_BACKWARD_DQ_D64, KernelCatalog.FLASH_BACKWARD_DKDV_D64);
+        assertThat(launches.get(0).shape()).isEqualTo(new LaunchShape(16, batch * heads, 1, 128, 71_680));
+        assertThat(launches.get(2).shape()).isEqualTo(new LaunchShape(16, batch * heads, 1, 128, 80_896));
+        assertThat(launches.get(3).shape()).isEqualTo(new LaunchShape(16, batch * kvHeads, 1, 128, 90_880));
+        assertThat(launches.get(0).args().subList(6, 11)).containsExactly(seq, seq, heads, kvHeads, 0.125f);
+        launches.clear();
+
+        // head dim 128 where it does not fit (a 99 KB GPU), other head dims, and flash turned off: the FP32 tiled kernels
+        new CudaKernels(null, recorder, scratch, MatmulPath.BF16, null, ADA_SHARED_OPTIN).attentionForward(f32(rows, heads * 128),
+                f32(rows, heads), f32(rows, heads * 128), f32(rows, kvHeads * 128), f32(rows, kvHeads * 128), i32(rows),
+                batch, seq, seq, heads, kvHeads, 128, 0.1f);
+        flash.attentionForward(f32(rows, heads * 96), f32(rows, heads), f32(rows, heads * 96), f32(rows, kvHeads * 96),
+                f32(rows, kvHeads * 96), i32(rows), batch, seq, seq, heads, kvHeads, 96, 0.1f);
+        new CudaKernels(null, recorder, scratch, MatmulPath.BF16, null, 0).attentionForward(f32(rows, heads * d),
+                f32(rows, heads), f32(rows, heads * d), f32(rows, kvHeads * d), f32(rows, kvHeads * d), i32(rows),
+                batch, seq, seq, heads, kvHeads, d, 0.1f);
+        assertThat(launches).extracting(Launch::kernel).containsOnly(KernelCatalog.ATTENTION_FORWARD_TILED);
+        assertThat(FlashAttention.requested(null)).isFalse();
+        assertThat(FlashAttention.requested("FLASH")).isTrue();
+        assertThatThrownBy(() -> FlashAttention.requested("fa2")).hasMessage("cuda.attention must be tiled or flash, got 'fa2'");
     }
 
     /** A tensor at a device address (a null base plus the offset: what JCuda holds without a driver). */
