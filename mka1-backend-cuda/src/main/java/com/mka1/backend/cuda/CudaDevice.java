@@ -253,6 +253,14 @@ final class CudaDevice implements ComputeDevice, Workspace {
     }
 
     @Override
+    public void write(DeviceBlock block, long[] values) {
+        if (values.length == 0) return;
+        context.bind();
+        context.synchronize();
+        CudaException.check(cuMemcpyHtoD(block.pointer(), Pointer.to(values), (long) values.length * Long.BYTES), "cuMemcpyHtoD");
+    }
+
+    @Override
     public double readDouble(DeviceBlock block) {
         context.bind();
         context.synchronize();

@@ -2,6 +2,9 @@ package com.mka1.backend.cuda;
 
 import static com.mka1.backend.cuda.KernelCatalog.*;
 
+import java.util.List;
+
+import com.mka1.spi.AdamWParameter;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
@@ -33,6 +36,9 @@ final class CudaKernels implements Kernels {
     private final Gemm gemm;
     private final int flashSharedLimit;
     private long gemmMatmuls;
+    private List<AdamWParameter> adamwList; // the list the table below describes (AdamW passes the same one each step)
+    private DeviceBlock adamwTable;
+    private long adamwTotal;
 
     /** Kernels over the tensors of {@code owner}, queued through {@code launcher}; matmul on the mka1 kernels. */
     CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath) {
@@ -232,15 +238,41 @@ final class CudaKernels implements Kernels {
         }
     }
 
+    @Override
+    public void addRmsnormForward(Tensor sum, Tensor out, Tensor rstd, Tensor x, Tensor branch, Tensor weight,
+                                  int n, int dim, float eps) {
+        long count = (long) n * dim;
+        CudaTensor s = f32(sum, "sum", count), o = f32(out, "out", count), r = optionalF32(rstd, "rstd", n);
+        CudaTensor cx = f32(x, "x", count), br = f32(branch, "branch", count), w = f32(weight, "weight", dim);
+        if (n == 0) return;
+        launcher.launch(ADD_RMSNORM_FORWARD, LaunchShape.perRow(n, ROW_THREADS), s, o, r, cx, br, w, n, dim, eps);
+    }
+
     // ---- rotary position embedding -------------------------------------------------------
 
     @Override
-    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
-                     float attentionFactor, boolean inverse) {
+    public void ropeQK(Tensor q, Tensor k, Tensor positions, Tensor invFreq, int n, int heads, int kvHeads, int headDim,
+                       int rotaryDim, float attentionFactor, boolean inverse) {
+        checkRope(headDim, rotaryDim);
+        CudaTensor cq = f32(q, "q", (long) n * heads * headDim), ck = f32(k, "k", (long) n * kvHeads * headDim);
+        CudaTensor pos = i32(positions, "positions", n), freq = f32(invFreq, "invFreq", rotaryDim / 2);
+        long pairs = (long) n * (heads + kvHeads) * (rotaryDim / 2);
+        if (pairs == 0) return;
+        launcher.launch(ROPE_QK, LaunchShape.elementwise(pairs), cq, ck, pos, freq, n, heads, kvHeads, headDim, rotaryDim,
+                attentionFactor, flag(inverse));
+    }
+
+    private static void checkRope(int headDim, int rotaryDim) {
         if (headDim % 2 != 0) throw new IllegalArgumentException("rope: headDim must be even, got " + headDim);
         if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim) {
             throw new IllegalArgumentException("rope: rotaryDim " + rotaryDim + " must be even and within headDim " + headDim);
         }
+    }
+
+    @Override
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+                     float attentionFactor, boolean inverse) {
+        checkRope(headDim, rotaryDim);
         long count = (long) n * heads * headDim;
         CudaTensor cx = f32(x, "x", count), pos = i32(positions, "positions", n);
         CudaTensor freq = f32(invFreq, "invFreq", rotaryDim / 2);
@@ -517,6 +549,54 @@ final class CudaKernels implements Kernels {
         float biasCorrection2 = (float) (1.0 - Math.pow(beta2, step));
         launcher.launch(ADAMW, LaunchShape.elementwise(n), p, g, cm, cv, n,
                 lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
+    }
+
+    /** Bytes of one adamw_multi_f32 table entry: four pointers, the start (long long), the decay (float) and padding. */
+    static final int ADAMW_ENTRY_LONGS = 6;
+
+    /**
+     * Every parameter in one launch over a table of their addresses and offsets, uploaded once
+     * for the list AdamW passes each step (a new list uploads a new table).
+     */
+    @Override
+    public void adamw(List<AdamWParameter> parameters, float lr, float beta1, float beta2, float eps, int step) {
+        if (step < 1) throw new IllegalArgumentException("adamw: step starts at 1, got " + step);
+        if (parameters.isEmpty()) return;
+        if (parameters != adamwList) {
+            long[] table = adamwTable(parameters);
+            if (adamwTable != null) workspace.release(adamwTable);
+            adamwTable = workspace.acquire((long) table.length * Long.BYTES);
+            workspace.write(adamwTable, table);
+            adamwList = parameters;
+            adamwTotal = 0;
+            for (AdamWParameter p : parameters) adamwTotal += p.param().size();
+        }
+        if (adamwTotal == 0) return;
+        float biasCorrection1 = (float) (1.0 - Math.pow(beta1, step));
+        float biasCorrection2 = (float) (1.0 - Math.pow(beta2, step));
+        launcher.launch(ADAMW_MULTI, LaunchShape.elementwise(adamwTotal), adamwTable, parameters.size(), adamwTotal,
+                lr, beta1, beta2, eps, biasCorrection1, biasCorrection2);
+    }
+
+    /** The adamw_multi_f32 table (struct AdamwEntry in elementwise.cu), as longs. */
+    long[] adamwTable(List<AdamWParameter> parameters) {
+        long[] table = new long[parameters.size() * ADAMW_ENTRY_LONGS];
+        long start = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            AdamWParameter p = parameters.get(i);
+            long n = p.param().size();
+            CudaTensor param = f32(p.param(), "param", n), grad = f32(p.grad(), "grad", n);
+            CudaTensor m = f32(p.m(), "m", n), v = f32(p.v(), "v", n);
+            int e = i * ADAMW_ENTRY_LONGS;
+            table[e] = DeviceAddress.of(param.pointer());
+            table[e + 1] = DeviceAddress.of(grad.pointer());
+            table[e + 2] = DeviceAddress.of(m.pointer());
+            table[e + 3] = DeviceAddress.of(v.pointer());
+            table[e + 4] = start;
+            table[e + 5] = Float.floatToRawIntBits(p.weightDecay()) & 0xffff_ffffL; // little-endian: the float, then padding
+            start += n;
+        }
+        return table;
     }
 
     // ---- argument checks -----------------------------------------------------------------

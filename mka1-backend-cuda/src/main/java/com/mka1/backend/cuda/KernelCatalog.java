@@ -55,6 +55,8 @@ final class KernelCatalog {
     static final KernelSpec SOFTCAP = KernelSpec.of(ELEMENTWISE, "softcap_f32", PTR, F32, I64);
     static final KernelSpec ADAMW = KernelSpec.of(ELEMENTWISE, "adamw_f32",
             PTR, PTR, PTR, PTR, I64, F32, F32, F32, F32, F32, F32, F32);
+    static final KernelSpec ADAMW_MULTI = KernelSpec.of(ELEMENTWISE, "adamw_multi_f32",
+            PTR, I32, I64, F32, F32, F32, F32, F32, F32);
     static final KernelSpec F32_TO_BF16 = KernelSpec.of(ELEMENTWISE, "f32_to_bf16", PTR, PTR, I64);
     static final KernelSpec BF16_TO_F32 = KernelSpec.of(ELEMENTWISE, "bf16_to_f32", PTR, PTR, I64);
 
@@ -71,6 +73,9 @@ final class KernelCatalog {
     static final KernelSpec RMSNORM_BACKWARD_DWEIGHT = KernelSpec.of(NORM, "rmsnorm_backward_dweight_f32",
             PTR, PTR, PTR, PTR, I32, I32);
     static final KernelSpec ROPE = KernelSpec.of(NORM, "rope_f32", PTR, PTR, PTR, I32, I32, I32, I32, F32, I32);
+    static final KernelSpec ROPE_QK = KernelSpec.of(NORM, "rope_qk_f32", PTR, PTR, PTR, PTR, I32, I32, I32, I32, I32, F32, I32);
+    static final KernelSpec ADD_RMSNORM_FORWARD = KernelSpec.of(NORM, "add_rmsnorm_forward_f32",
+            PTR, PTR, PTR, PTR, PTR, PTR, I32, I32, F32);
 
     static final KernelSpec SOFTMAX_CROSS_ENTROPY = KernelSpec.of(LOSS, "softmax_cross_entropy_f32",
             PTR, PTR, PTR, PTR, I32, I32, F32, I32);
@@ -138,10 +143,10 @@ final class KernelCatalog {
     /** Every kernel, for module loading and the PTX signature test. */
     static final List<KernelSpec> ALL = List.of(
             ADD, MUL, AXPY, SCALE, FILL, ADD_BIAS, ADD_BIAS_BACKWARD, SWIGLU_FORWARD, SWIGLU_BACKWARD,
-            GEGLU_FORWARD, GEGLU_BACKWARD, SOFTCAP, ADAMW, F32_TO_BF16, BF16_TO_F32,
+            GEGLU_FORWARD, GEGLU_BACKWARD, SOFTCAP, ADAMW, ADAMW_MULTI, F32_TO_BF16, BF16_TO_F32,
             EMBEDDING_FORWARD_F32, EMBEDDING_FORWARD_BF16, EMBEDDING_BACKWARD,
             SUM_PARTIALS, SUM_FINAL,
-            RMSNORM_FORWARD, RMSNORM_BACKWARD_DX, RMSNORM_BACKWARD_DWEIGHT, ROPE,
+            RMSNORM_FORWARD, RMSNORM_BACKWARD_DX, RMSNORM_BACKWARD_DWEIGHT, ROPE, ROPE_QK, ADD_RMSNORM_FORWARD,
             SOFTMAX_CROSS_ENTROPY,
             MATMUL_F32, MATMUL_BF16, MATMUL_SKINNY_F32, MATMUL_SKINNY_BF16, MATMUL_SUM_SPLITS, MATMUL_TC_F32, MATMUL_TC_BF16,
             MATMUL_TC_BF16MMA_F32, MATMUL_TC_BF16MMA_BF16,

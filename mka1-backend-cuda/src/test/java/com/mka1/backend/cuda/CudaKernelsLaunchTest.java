@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import com.mka1.spi.AdamWParameter;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
@@ -28,6 +29,7 @@ class CudaKernelsLaunchTest {
     private record Launch(KernelSpec kernel, LaunchShape shape, List<Object> args) {}
 
     private final List<Launch> launches = new ArrayList<>();
+    private final List<long[]> written = new ArrayList<>();
     private final KernelLauncher recorder = (kernel, shape, args) -> {
         kernel.checkArguments(args);
         launches.add(new Launch(kernel, shape, Arrays.asList(args)));
@@ -40,6 +42,11 @@ class CudaKernelsLaunchTest {
 
         @Override
         public void release(DeviceBlock block) {}
+
+        @Override
+        public void write(DeviceBlock block, long[] values) {
+            written.add(values.clone());
+        }
 
         @Override
         public double readDouble(DeviceBlock block) {
@@ -142,10 +149,45 @@ class CudaKernelsLaunchTest {
         kernels.sum(f32(n), n);
         kernels.sumOfSquares(f32(n), n);
         kernels.adamw(f32(n), f32(n), f32(n), f32(n), n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 1);
+        kernels.adamw(List.of(new AdamWParameter(f32(n), f32(n), f32(n), f32(n), 0.01f)), 1e-3f, 0.9f, 0.999f, 1e-8f, 1);
+        kernels.addRmsnormForward(f32(n, dim), f32(n, dim), f32(n), f32(n, dim), f32(n, dim), f32(dim), n, dim, 1e-5f);
+        kernels.ropeQK(f32(n, heads * headDim), f32(n, kvHeads * headDim), i32(n), f32(headDim / 2), n, heads, kvHeads,
+                headDim, headDim, 1f, false);
 
         Set<KernelSpec> launched = new HashSet<>();
         launches.forEach(l -> launched.add(l.kernel()));
         assertThat(launched).containsExactlyInAnyOrderElementsOf(KernelCatalog.ALL);
+    }
+
+    @Test
+    void multiTensorAdamWUploadsItsTableOnceAndUpdatesEveryElementInOneLaunch() {
+        CudaTensor p1 = at(0x10000, DType.F32, 3, 5), p2 = at(0x20000, DType.F32, 7);
+        var parameters = List.of(
+                new AdamWParameter(p1, at(0x11000, DType.F32, 15), at(0x12000, DType.F32, 15), at(0x13000, DType.F32, 15), 0.1f),
+                new AdamWParameter(p2, at(0x21000, DType.F32, 7), at(0x22000, DType.F32, 7), at(0x23000, DType.F32, 7), 0f));
+        for (int step = 1; step <= 3; step++) kernels.adamw(parameters, 1e-3f, 0.9f, 0.999f, 1e-8f, step);
+        assertThat(written).hasSize(1); // the same list each step: the table is uploaded once
+        assertThat(written.getFirst()).containsExactly(0x10000, 0x11000, 0x12000, 0x13000, 0, Float.floatToRawIntBits(0.1f),
+                0x20000, 0x21000, 0x22000, 0x23000, 15, 0);
+        assertThat(launches).hasSize(3).allSatisfy(l -> assertThat(l.kernel()).isEqualTo(KernelCatalog.ADAMW_MULTI));
+        assertThat(launches.get(2).args().subList(1, 9)).containsExactly(2, 22L, 1e-3f, 0.9f, 0.999f, 1e-8f,
+                (float) (1 - Math.pow(0.9f, 3)), (float) (1 - Math.pow(0.999f, 3)));
+        kernels.adamw(List.copyOf(new ArrayList<>(parameters)), 1e-3f, 0.9f, 0.999f, 1e-8f, 4);
+        assertThat(written).hasSize(2); // another list: a new table
+    }
+
+    @Test
+    void ropeOnQueriesAndKeysIsOneLaunchOverBothHalves() {
+        int n = 5, heads = 8, kvHeads = 2, headDim = 64, rotaryDim = 32;
+        CudaTensor q = f32(n, heads * headDim), k = f32(n, kvHeads * headDim);
+        kernels.ropeQK(q, k, i32(n), f32(rotaryDim / 2), n, heads, kvHeads, headDim, rotaryDim, 1.5f, true);
+        assertThat(launches).singleElement().satisfies(l -> {
+            assertThat(l.kernel()).isEqualTo(KernelCatalog.ROPE_QK);
+            assertThat(l.shape()).isEqualTo(LaunchShape.elementwise((long) n * (heads + kvHeads) * rotaryDim / 2));
+            assertThat(l.args().subList(4, 11)).containsExactly(n, heads, kvHeads, headDim, rotaryDim, 1.5f, 1);
+        });
+        assertThatThrownBy(() -> kernels.ropeQK(q, k, i32(n), f32(8), n, heads, kvHeads, headDim, 66, 1f, false))
+                .hasMessage("rope: rotaryDim 66 must be even and within headDim 64");
     }
 
     /** cudaDevAttrMaxSharedMemoryPerBlockOptin of an H100 (227 KB) and of an sm_86/89 GPU (99 KB). */
