@@ -13,6 +13,7 @@
 # Logs and JUnit XML go to $OUT (else target/gpu-out).
 #   BUDGET=seconds  SKIP_TESTS=1  SKIP_BENCH=1  TORCH=0 (no PyTorch)  STEPS=3
 #   STAGES="1b 8b 135m" (which benchmark stages, in order)
+#   BENCH_ARGS extra benchmark arguments; STAGES=tiny BENCH_ARGS="--backend cpu --peak-tflops 1" checks the stages without a GPU
 #   TEST_BACKEND=cpu checks this harness on a machine without a GPU (gpu-tagged tests on the CPU backend)
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -8,7 +8,7 @@ bench() {
   local t; t=$(allow "$cap")
   if [ "$t" -lt 30 ]; then echo "gpu-run: no time left for $name" | summary; return; fi
   echo "== $name (limit ${t}s): $*" >>"$out/bench.log"
-  timeout "$t" "${bench_java[@]}" com.mka1.backend.cuda.TrainingStepBenchmark "$@" \
+  timeout "$t" "${bench_java[@]}" com.mka1.backend.cuda.TrainingStepBenchmark "$@" ${BENCH_ARGS:-} \
       >>"$out/bench.log" 2>&1 || echo "gpu-run: $name benchmark exit $? (see bench.log)" | summary
 }
 # PyTorch on the same shapes: NAME CAP CONFIG [ENV...]
@@ -45,6 +45,9 @@ if [ "${SKIP_BENCH:-0}" != 1 ]; then
         bench "smollm-135m" 60 --config smollm-135m --batch 8 --seq 512 --parts lora,full --lora-rank 8 "${common[@]}"
         torchrun "smollm-135m LoRA r=8" 30 smollm-lora TORCH_BATCH=8
         torchrun "smollm-135m full" 30 smollm-full TORCH_BATCH=8 ;;
+      tiny) # checks this harness without a GPU: STAGES=tiny BENCH_ARGS="--backend cpu --peak-tflops 1"
+        bench "tiny" 60 --config tiny --batch 2 --seq 64 --parts lora,full --lora-rank 16 --recompute --steps 1 --warmup 1 \
+            --profile false ;;
     esac
   done
   grep -E "^(device|train|memory|wrote)|Exception|Error" "$out/bench.log" | sed 's/^/mka1: /' >>"$out/summary.txt"

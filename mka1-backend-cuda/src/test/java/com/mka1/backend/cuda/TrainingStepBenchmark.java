@@ -177,7 +177,7 @@ public final class TrainingStepBenchmark {
                 double loss = 0;
                 for (int i = 0; i < warmup; i++) loss = stepper.step(batch);
                 double[] lossHolder = {loss};
-                double total = millis(dev, () -> {
+                double total = timed(dev, () -> { // warmed up above: the big shapes run each step once
                     for (int i = 0; i < steps; i++) lossHolder[0] = stepper.step(batch);
                 });
                 double stepMillis = total / steps;
@@ -263,9 +263,14 @@ public final class TrainingStepBenchmark {
         }
     }
 
-    /** GPU time from CUDA events on the cuda backend, wall time after a synchronize elsewhere. */
+    /** GPU time from CUDA events on the cuda backend, wall time after a synchronize elsewhere; after one warm-up run. */
     private static double millis(ComputeDevice dev, Runnable work) {
         work.run(); // warm (module load, allocator)
+        return timed(dev, work);
+    }
+
+    /** {@link #millis} without the warm-up run. */
+    private static double timed(ComputeDevice dev, Runnable work) {
         dev.synchronize();
         if (dev instanceof CudaDevice cuda) return cuda.timeMillis(work);
         long start = System.nanoTime();
