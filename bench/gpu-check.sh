@@ -36,8 +36,6 @@ mkdir -p "$out"
 start=$(date +%s)
 budget=${BUDGET:-3600}
 steps=${STEPS:-3}
-allow() { local left=$((budget - ($(date +%s) - start) - 10)); echo $((left < $1 ? left : $1)); }
-summary() { tee -a "$out/summary.txt"; }
 bench_java=(java -Xmx"${BENCH_HEAP:-48g}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$classpath")
 set +e  # the stages report failures in the summary and go on
 source bench/gpu-stages.sh

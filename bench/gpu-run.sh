@@ -23,10 +23,8 @@ mkdir -p "$out"
 start=$(date +%s)
 budget=${BUDGET:-560}
 steps=${STEPS:-3}
-# Seconds a stage may run: its cap, or what is left of the budget (minus a margin), whichever is less.
-allow() { local left=$((budget - ($(date +%s) - start) - 10)); echo $((left < $1 ? left : $1)); }
-summary() { tee -a "$out/summary.txt"; }
 : >"$out/summary.txt"
+source "$root/bench/gpu-stages.sh"
 b=$(mktemp -d /tmp/mka1-gpu.XXXX)
 xz -dc "$root/target/gpu/bundle.tar.xz" | tar -C "$b" -xf - || { echo "gpu-run: no bundle; run bench/gpu-bundle.sh" >&2; exit 1; }
 java="$b/jdk/bin/java"
@@ -66,7 +64,6 @@ if [ "${SKIP_TESTS:-0}" != 1 ]; then
 fi
 
 bench_java=("$java" -Xmx"${BENCH_HEAP:-48g}" "${jvm[@]}" -cp "$cp")
-source "$root/bench/gpu-stages.sh"
 run_stages
 echo "gpu-run: done in $(($(date +%s) - start)) s" >>"$out/summary.txt"
 echo "==== summary ($out/summary.txt)"

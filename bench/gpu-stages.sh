@@ -1,7 +1,11 @@
 # The benchmark stages of bench/gpu-run.sh and bench/gpu-check.sh (sourced, not run). Expects:
 #   out (folder for bench.log, torch.log, summary.txt), root (repository), start and budget (seconds),
-#   steps, bench_java (the java command line and class path, as an array) and the functions allow, summary.
-# Defines bench (mka1's TrainingStepBenchmark), torchrun (bench/torch_llama.py on CUDA) and run_stages.
+#   steps and bench_java (the java command line and class path, as an array).
+# Defines allow, summary, bench (mka1's TrainingStepBenchmark), torchrun (bench/torch_llama.py on CUDA)
+# and run_stages.
+# Seconds a stage may run: its cap, or what is left of the budget (minus a margin), whichever is less.
+allow() { local left=$((budget - ($(date +%s) - start) - 10)); echo $((left < $1 ? left : $1)); }
+summary() { tee -a "$out/summary.txt"; }
 # mka1 benchmark: NAME CAP ARGS...
 bench() {
   local name=$1 cap=$2; shift 2
