@@ -2,11 +2,11 @@
 # GPU check for mka1-backend-cuda, to run on a machine with an NVIDIA GPU (driver >= CUDA 12):
 #   1. builds the modules it needs and runs their tests with the gpu-tagged ones included
 #      (every kernel against the reference backend, the stories260k LoRA run);
-#   2. runs the training benchmark for each tensor-core matmul path (3xtf32, the default; tf32;
-#      bf16): matmul GFLOP/s for the SmolLM-135M shapes, then full fine-tuning tokens/s and MFU
-#      of a random SmolLM-135M-sized model.
-# Arguments go to the benchmark (e.g. --batch 16 --steps 20 --peak-tflops 989).
-# Set SKIP_TESTS=1 to run the benchmark only.
+#   2. runs the benchmark stages of bench/gpu-stages.sh, as bench/gpu-run.sh does: the Llama-3.2-1B
+#      shape (LoRA r=16 and full fine-tuning, bf16, flash attention), the Llama-3.1-8B shape (LoRA
+#      with recomputation) and SmolLM-135M, each beside PyTorch bf16 + SDPA where torch is installed,
+#      printing tokens/s, MFU and peak GPU memory ($OUT or target/gpu-out: summary.txt, bench.log).
+# Set SKIP_TESTS=1 to run the benchmark only; STAGES, STEPS, BUDGET, TORCH=0 as for gpu-run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/jdk.sh
@@ -29,8 +29,16 @@ else
   grep -h "Tests run" "$module"/target/surefire-reports/*.txt || true
 fi
 classpath="$module/target/test-classes:$module/target/classes:$(cat "$cp_file")"
-for matmul in 3xtf32 tf32 bf16; do
-  echo "gpu-check: benchmark, cuda.matmul=$matmul"
-  java --enable-native-access=ALL-UNNAMED -cp "$classpath" \
-    com.mka1.backend.cuda.TrainingStepBenchmark --matmul "$matmul" "$@"
-done
+root=$(pwd)
+out=${OUT:-$root/target/gpu-out}
+mkdir -p "$out"
+: >"$out/summary.txt"
+start=$(date +%s)
+budget=${BUDGET:-3600}
+steps=${STEPS:-3}
+bench_java=(java -Xmx"${BENCH_HEAP:-48g}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$classpath")
+set +e  # the stages report failures in the summary and go on
+source bench/gpu-stages.sh
+run_stages
+echo "==== summary ($out/summary.txt)"
+cat "$out/summary.txt"

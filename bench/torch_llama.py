@@ -4,7 +4,12 @@ greedy decode tokens/s with a KV cache. Prints one JSON line. On the CPU by defa
 where training attention goes through scaled_dot_product_attention (PyTorch's fused kernels), as it
 does on the CPU where PyTorch has it (2.0 and later; TORCH_SDPA=0 turns it off).
 
-usage: torch_llama.py CONFIG THREADS [STEPS]   (CONFIG: smollm-lora, smollm-full, tinystories-full, qwen05b-lora)
+usage: torch_llama.py CONFIG THREADS [STEPS]   (CONFIG: smollm-lora, smollm-full, tinystories-full, qwen05b-lora,
+       llama1b-lora, llama1b-full, llama8b-lora: the Llama-3.2-1B and Llama-3.1-8B shapes, batch 8 x 1024, LoRA r=16)
+
+TORCH_CHECKPOINT=1 recomputes each block in the backward pass (torch.utils.checkpoint), as mka1's
+recompute setting does; TORCH_SKIP_DECODE=1 skips the prompt/decode timings (training only). On CUDA
+the JSON line adds peak_gpu_mb (torch.cuda.max_memory_allocated).
 
 qwen05b-lora keeps its frozen weights in bfloat16, as mka1 does, and widens them to float where they
 are used (CPU bfloat16 matmuls are not the fast path on this PyTorch). peak_rss_mb is the process's
@@ -20,6 +25,7 @@ if os.environ.get("TORCH_BLAS_THREADS"):  # the BLAS's own pool size, when it fi
     os.environ["OPENBLAS_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = os.environ["TORCH_BLAS_THREADS"]
 import torch
 import torch.nn.functional as F
+import torch.utils.checkpoint
 
 torch.set_num_threads(threads)
 torch.manual_seed(1234)
@@ -29,11 +35,16 @@ SHAPES = {  # dim, layers, heads, kv heads, hidden, vocab, seq, batch, lora rank
     "smollm-full": (576, 30, 9, 3, 1536, 49152, 512, 1, 0, torch.float32),
     "tinystories-full": (288, 6, 6, 6, 768, 32000, 256, 8, 0, torch.float32),
     "qwen05b-lora": (896, 24, 14, 2, 4864, 151936, 512, 1, 16, torch.bfloat16),
+    "llama1b-lora": (2048, 16, 32, 8, 8192, 128256, 1024, 8, 16, torch.bfloat16),
+    "llama1b-full": (2048, 16, 32, 8, 8192, 128256, 1024, 8, 0, torch.float32),
+    "llama8b-lora": (4096, 32, 32, 8, 14336, 128256, 1024, 8, 16, torch.bfloat16),
 }
 DIM, LAYERS, HEADS, KV, HIDDEN, VOCAB, SEQ, BATCH, RANK, FROZEN = SHAPES[config]
 BATCH = int(os.environ.get("TORCH_BATCH", BATCH))
 DEV = torch.device(os.environ.get("TORCH_DEVICE", "cpu"))
 AMP = os.environ.get("TORCH_AMP", "fp32")
+CHECKPOINT = os.environ.get("TORCH_CHECKPOINT") == "1"
+SKIP_DECODE = os.environ.get("TORCH_SKIP_DECODE") == "1"
 HD = DIM // HEADS
 # PyTorch 2's fused attention (flash attention on the CPU too) is its fastest path; TORCH_SDPA=0
 # (or PyTorch 1.x, which has none) uses the explicit softmax(QK^T)V.
@@ -55,7 +66,8 @@ class Linear(torch.nn.Module):
             self.b = torch.nn.Parameter(torch.randn(n_out, RANK) * 0.01)
 
     def forward(self, x):
-        y = F.linear(x, self.weight.float())
+        # under CUDA bf16 autocast F.linear casts the (bf16) weight itself: no float copy
+        y = F.linear(x, self.weight if DEV.type == "cuda" and AMP == "bf16" else self.weight.float())
         if RANK:
             y = y + F.linear(F.linear(x, self.a), self.b) * (16.0 / RANK)
         return y
@@ -126,7 +138,10 @@ class Llama(torch.nn.Module):
         emb = self.emb.float()  # the same tensor when already float
         x = F.embedding(tokens, emb)
         for i, blk in enumerate(self.blocks):
-            x = blk(x, pos, None if caches is None else caches[i])
+            if CHECKPOINT and caches is None and torch.is_grad_enabled():
+                x = torch.utils.checkpoint.checkpoint(blk, x, pos, use_reentrant=False)
+            else:
+                x = blk(x, pos, None if caches is None else caches[i])
         return F.linear(self.norm(x), emb)
 
 
@@ -174,17 +189,19 @@ def generate(prompt, count):
     return out
 
 
-prompt = tokens[0, :PROMPT]
-generate(prompt, 2)
-prefills = []
-for _ in range(PREFILLS):  # median of several: one prefill is a few milliseconds
+prefill = decode = float("nan")
+if not SKIP_DECODE:
+    prompt = tokens[0, :PROMPT]
+    generate(prompt, 2)
+    prefills = []
+    for _ in range(PREFILLS):  # median of several: one prefill is a few milliseconds
+        start = time.perf_counter()
+        generate(prompt, 1)
+        prefills.append(time.perf_counter() - start)
+    prefill = sorted(prefills)[PREFILLS // 2]
     start = time.perf_counter()
-    generate(prompt, 1)
-    prefills.append(time.perf_counter() - start)
-prefill = sorted(prefills)[PREFILLS // 2]
-start = time.perf_counter()
-generate(prompt, DECODE + 1)
-decode = time.perf_counter() - start - prefill
+    generate(prompt, DECODE + 1)
+    decode = time.perf_counter() - start - prefill
 device = torch.cuda.get_device_name() + " " + AMP if DEV.type == "cuda" else "cpu"
 print(json.dumps({"config": config, "backend": "pytorch " + torch.__version__, "sdpa": SDPA, "device": device, "batch": BATCH, "blas": blas(), "threads": threads,
                   "torch_threads": torch.get_num_threads(),
@@ -192,4 +209,6 @@ print(json.dumps({"config": config, "backend": "pytorch " + torch.__version__, "
                   "trainable_parameters": sum(p.numel() for p in params), "loss": round(loss, 4),
                   "train_tokens_per_s": round(BATCH * SEQ * steps / train_s, 1),
                   "prompt_tokens_per_s": round(PROMPT / prefill, 1), "decode_tokens_per_s": round(DECODE / decode, 2),
+                  "checkpointing": CHECKPOINT,
+                  "peak_gpu_mb": round(torch.cuda.max_memory_allocated() / 2**20) if DEV.type == "cuda" else None,
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 * 1.048576)}))

@@ -1,5 +1,6 @@
-// Elementwise kernels: add, mul, axpy, scale, fill, bias, SwiGLU, AdamW.
+// Elementwise kernels: add, mul, axpy, scale, fill, bias, SwiGLU, AdamW, F32 <-> BF16 conversion.
 #include "common.cuh"
+#include <cuda_bf16.h>
 
 extern "C" __global__ void add_f32(float* out, const float* a, const float* b, long long n) {
     GRID_STRIDE_LOOP(i, n) out[i] = a[i] + b[i];
@@ -91,4 +92,48 @@ extern "C" __global__ void adamw_f32(float* param, const float* grad, float* m, 
         float vHat = vi / biasCorrection2;
         param[i] = p - lr * mHat / (sqrtf(vHat) + eps);
     }
+}
+
+// One parameter of the multi-tensor AdamW: its four tensors, its first element in the
+// concatenation of all parameters, and its weight decay. 48 bytes (AdamWTable.java writes them).
+struct AdamwEntry {
+    float* param;
+    const float* grad;
+    float* m;
+    float* v;
+    long long start;
+    float weightDecay;
+    int pad;
+};
+
+// adamw_f32 over every parameter in one launch: element idx of the concatenation belongs to the
+// last entry whose start <= idx (binary search over the table).
+extern "C" __global__ void adamw_multi_f32(const AdamwEntry* table, int count, long long total, float lr, float beta1,
+                                           float beta2, float eps, float biasCorrection1, float biasCorrection2) {
+    GRID_STRIDE_LOOP(idx, total) {
+        int lo = 0, hi = count - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) / 2;
+            if (table[mid].start <= idx) lo = mid; else hi = mid - 1;
+        }
+        const AdamwEntry& e = table[lo];
+        long long i = idx - e.start;
+        float g = e.grad[i];
+        float p = e.param[i] * (1.0f - lr * e.weightDecay);
+        float mi = beta1 * e.m[i] + (1.0f - beta1) * g;
+        float vi = beta2 * e.v[i] + (1.0f - beta2) * g * g;
+        e.m[i] = mi;
+        e.v[i] = vi;
+        e.param[i] = p - lr * (mi / biasCorrection1) / (sqrtf(vi / biasCorrection2) + eps);
+    }
+}
+
+// Operand conversion for cuBLASLt's BF16 GEMM (round to nearest even) and for widening frozen
+// BF16 weights to FP32 where the GEMM runs in FP32/TF32.
+extern "C" __global__ void f32_to_bf16(uint16_t* out, const float* in, long long n) {
+    GRID_STRIDE_LOOP(i, n) out[i] = __bfloat16_as_ushort(__float2bfloat16_rn(in[i]));
+}
+
+extern "C" __global__ void bf16_to_f32(float* out, const uint16_t* in, long long n) {
+    GRID_STRIDE_LOOP(i, n) out[i] = bf16_to_float(in[i]);
 }

@@ -1,4 +1,5 @@
-// RMSNorm forward/backward and rotary position embedding.
+// RMSNorm forward/backward (and fused with the residual add before it), rotary position embedding
+// (and on q and k in one launch).
 #include "common.cuh"
 
 // One block per row.
@@ -67,6 +68,49 @@ extern "C" __global__ void rope_f32(float* x, const int* positions, const float*
         float c = factor * cosf(angle), s = factor * sinf(angle);
         if (inverse) s = -s;
         float* base = x + th * headDim;
+        float x1 = base[i], x2 = base[i + half];
+        base[i] = x1 * c - x2 * s;
+        base[i + half] = x2 * c + x1 * s;
+    }
+}
+
+// sum = x + branch, out = RMSNorm(sum) * weight: the residual add and the next pre-norm in one
+// pass over the row (the separate kernels read sum back). Same per-thread order as
+// rmsnorm_forward_f32, so the results are bit-identical to add_f32 then rmsnorm_forward_f32.
+extern "C" __global__ void add_rmsnorm_forward_f32(float* sum, float* out, float* rstd, const float* x,
+                                                   const float* branch, const float* weight, int n, int dim, float eps) {
+    int row = blockIdx.x;
+    if (row >= n) return;
+    size_t base = (size_t)row * dim;
+    float ss = 0.0f;
+    for (int j = threadIdx.x; j < dim; j += blockDim.x) {
+        float v = x[base + j] + branch[base + j];
+        sum[base + j] = v;
+        ss += v * v;
+    }
+    ss = block_sum(ss);
+    float r = rsqrtf(ss / dim + eps);
+    if (rstd != nullptr && threadIdx.x == 0) rstd[row] = r;
+    for (int j = threadIdx.x; j < dim; j += blockDim.x) out[base + j] = sum[base + j] * r * weight[j];
+}
+
+// rope_f32 on q[n, heads, headDim] and k[n, kvHeads, headDim] in one launch: index space
+// n * (heads + kvHeads) * half, queries first.
+extern "C" __global__ void rope_qk_f32(float* q, float* k, const int* positions, const float* invFreq, int n, int heads,
+                                       int kvHeads, int headDim, int rotaryDim, float factor, int inverse) {
+    int half = rotaryDim / 2;
+    long long qPairs = (long long)n * heads * half;
+    GRID_STRIDE_LOOP(idx, (long long)n * (heads + kvHeads) * half) {
+        bool isQ = idx < qPairs;
+        long long local = isQ ? idx : idx - qPairs;
+        int width = isQ ? heads : kvHeads;
+        int i = (int)(local % half);
+        long long th = local / half;
+        long long t = th / width;
+        float angle = (float)positions[t] * invFreq[i];
+        float c = factor * cosf(angle), s = factor * sinf(angle);
+        if (inverse) s = -s;
+        float* base = (isQ ? q : k) + th * headDim;
         float x1 = base[i], x2 = base[i + half];
         base[i] = x1 * c - x2 * s;
         base[i + half] = x2 * c + x1 * s;

@@ -1,5 +1,7 @@
 package com.mka1.spi;
 
+import java.util.List;
+
 /**
  * The numerical kernels a backend provides. Model math in mka1-core is written once as a list of
  * these calls over {@link Tensor}s of one device (llm.c style: every op a forward/backward pair
@@ -58,6 +60,17 @@ public interface Kernels {
      */
     void rmsnormForward(Tensor out, Tensor rstd, Tensor x, Tensor weight, int n, int dim, float eps);
 
+    /**
+     * The residual add and the RMSNorm after it: {@code sum = x + branch}, then
+     * {@link #rmsnormForward}{@code (out, rstd, sum, weight, n, dim, eps)}. The default makes the
+     * two calls; a backend may fuse them into one pass (the results must be the same).
+     */
+    default void addRmsnormForward(Tensor sum, Tensor out, Tensor rstd, Tensor x, Tensor branch, Tensor weight,
+                                   int n, int dim, float eps) {
+        add(sum, x, branch, (long) n * dim);
+        rmsnormForward(out, rstd, sum, weight, n, dim, eps);
+    }
+
     /** Accumulates {@code dx} and {@code dweight} from {@code dout}; {@code dweight} may be null (frozen). */
     void rmsnormBackward(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
                          int n, int dim);
@@ -86,6 +99,16 @@ public interface Kernels {
      */
     void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
               float attentionFactor, boolean inverse);
+
+    /**
+     * {@link #rope} with the same positions on queries {@code q[n, heads, headDim]} and keys
+     * {@code k[n, kvHeads, headDim]}. The default makes the two calls; a backend may do both in one launch.
+     */
+    default void ropeQK(Tensor q, Tensor k, Tensor positions, Tensor invFreq, int n, int heads, int kvHeads, int headDim,
+                        int rotaryDim, float attentionFactor, boolean inverse) {
+        rope(q, positions, invFreq, n, heads, headDim, rotaryDim, attentionFactor, inverse);
+        rope(k, positions, invFreq, n, kvHeads, headDim, rotaryDim, attentionFactor, inverse);
+    }
 
     // ---- attention -----------------------------------------------------------------------
 
@@ -194,4 +217,14 @@ public interface Kernels {
      */
     void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, long n,
                float lr, float beta1, float beta2, float eps, float weightDecay, int step);
+
+    /**
+     * {@link #adamw} on every parameter of a model, each over all its elements with its own weight
+     * decay. The default loops; a backend may update them all in one pass (the results must be the same).
+     */
+    default void adamw(List<AdamWParameter> parameters, float lr, float beta1, float beta2, float eps, int step) {
+        for (AdamWParameter p : parameters) {
+            adamw(p.param(), p.grad(), p.m(), p.v(), p.param().size(), lr, beta1, beta2, eps, p.weightDecay(), step);
+        }
+    }
 }

@@ -38,6 +38,7 @@ final class CudaDevice implements ComputeDevice, Workspace {
     private final DevicePool pool = new DevicePool();
     private final DriverLauncher launcher;
     private final CudaKernels kernels;
+    private final CublasLtGemm gemm;
     private final Set<DeviceBlock> liveBlocks = Collections.newSetFromMap(new IdentityHashMap<>());
     private final long totalBytes;
     private long allocatedBytes;
@@ -47,15 +48,41 @@ final class CudaDevice implements ComputeDevice, Workspace {
     CudaDevice(int ordinal, String hardware, BackendOptions options) {
         this.context = new CudaContext(ordinal);
         MatmulPath matmulPath;
+        boolean flash;
         try {
             matmulPath = MatmulPath.choose(options.extra().get(MatmulPath.OPTION), context.computeCapability());
+            flash = FlashAttention.requested(options.extra().get(FlashAttention.OPTION));
+            if (flash && context.computeCapability() < FlashAttention.MIN_COMPUTE_CAPABILITY) {
+                throw new IllegalArgumentException(FlashAttention.OPTION + "=flash needs compute capability 8.0, this GPU has "
+                        + context.computeCapability() / 10 + "." + context.computeCapability() % 10);
+            }
         } catch (IllegalArgumentException e) {
             context.close();
             throw e;
         }
-        this.description = hardware + ", matmul " + matmulPath.optionValue();
+        GemmEngine engine;
+        try {
+            engine = GemmEngine.select(options.extra().get(GemmEngine.OPTION),
+                    () -> CublasLtLocator.locate(CublasLtLocator.Places.system()), CublasLtApi::load);
+        } catch (IllegalArgumentException e) {
+            context.close();
+            throw e;
+        }
+        CublasLtGemm started = null;
+        if (engine.api() != null) {
+            try {
+                started = new CublasLtGemm(engine.api(), context, this);
+            } catch (RuntimeException e) { // e.g. a CUDA 13 cuBLASLt on a CUDA 12 driver
+                log.warn("cuBLASLt ({}) failed to start, matmul runs on the mka1 kernels: {}", engine.api().library(), e.getMessage());
+                engine.api().close();
+                engine = GemmEngine.kernels("cuBLASLt failed to start: " + e.getMessage());
+            }
+        }
+        this.gemm = started;
+        this.description = hardware + ", matmul " + matmulPath.optionValue() + ", " + engine.description()
+                + (flash ? ", flash attention" : "");
         this.launcher = new DriverLauncher(context);
-        this.kernels = new CudaKernels(this, launcher, this, matmulPath);
+        this.kernels = new CudaKernels(this, launcher, this, matmulPath, gemm, flash ? context.maxSharedMemoryOptin() : 0);
         long[] total = new long[1];
         CudaException.check(cuDeviceTotalMem(total, context.device()), "cuDeviceTotalMem");
         this.totalBytes = total[0];
@@ -199,6 +226,7 @@ final class CudaDevice implements ComputeDevice, Workspace {
         if (closed) return;
         context.bind();
         context.synchronize();
+        if (gemm != null) gemm.close();
         launcher.close();
         for (DeviceBlock block : liveBlocks) cuMemFree(block.pointer());
         liveBlocks.clear();
@@ -222,6 +250,14 @@ final class CudaDevice implements ComputeDevice, Workspace {
     public void release(DeviceBlock block) {
         liveBlocks.remove(block);
         pool.release(block);
+    }
+
+    @Override
+    public void write(DeviceBlock block, long[] values) {
+        if (values.length == 0) return;
+        context.bind();
+        context.synchronize();
+        CudaException.check(cuMemcpyHtoD(block.pointer(), Pointer.to(values), (long) values.length * Long.BYTES), "cuMemcpyHtoD");
     }
 
     @Override

@@ -2,6 +2,9 @@ package com.mka1.backend.cuda;
 
 import static com.mka1.backend.cuda.KernelCatalog.*;
 
+import java.util.List;
+
+import com.mka1.spi.AdamWParameter;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
@@ -30,13 +33,35 @@ final class CudaKernels implements Kernels {
     private final KernelLauncher launcher;
     private final Workspace workspace;
     private final MatmulPath matmulPath;
+    private final Gemm gemm;
+    private final int flashSharedLimit;
+    private long gemmMatmuls;
+    private List<AdamWParameter> adamwList; // the list the table below describes (AdamW passes the same one each step)
+    private DeviceBlock adamwTable;
+    private long adamwTotal;
 
-    /** Kernels over the tensors of {@code owner}, queued through {@code launcher}. */
+    /** Kernels over the tensors of {@code owner}, queued through {@code launcher}; matmul on the mka1 kernels. */
     CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath) {
+        this(owner, launcher, workspace, matmulPath, null);
+    }
+
+    /** As above, with matmul through cuBLASLt where {@code gemm} is not null and has an algorithm for the shape. */
+    CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath, Gemm gemm) {
+        this(owner, launcher, workspace, matmulPath, gemm, 0);
+    }
+
+    /**
+     * As above; {@code flashSharedLimit > 0} turns on the tensor-core flash attention kernels for
+     * head dims 64 and 128 whose passes fit that much shared memory per block (the device's opt-in limit).
+     */
+    CudaKernels(ComputeDevice owner, KernelLauncher launcher, Workspace workspace, MatmulPath matmulPath, Gemm gemm,
+                int flashSharedLimit) {
         this.owner = owner;
         this.launcher = launcher;
         this.workspace = workspace;
         this.matmulPath = matmulPath;
+        this.gemm = gemm;
+        this.flashSharedLimit = flashSharedLimit;
     }
 
     // ---- dense algebra -------------------------------------------------------------------
@@ -51,6 +76,8 @@ final class CudaKernels implements Kernels {
         if (!transA && transB && m <= SKINNY_ROWS) { // a linear layer on a few tokens (decoding)
             launcher.launch(bf16 ? MATMUL_SKINNY_BF16 : MATMUL_SKINNY_F32, LaunchShape.perWarp(n),
                     cc, ca, cb, m, n, k, alpha, flag(accumulate));
+        } else if (gemm != null && k > 0 && cublasMatmul(cc, ca, cb, m, n, k, transA, transB, alpha, accumulate)) {
+            return;
         } else if (matmulPath.usesTensorCores()) {
             int splits = kSplits(m, n, k);
             if (splits == 1) {
@@ -71,6 +98,59 @@ final class CudaKernels implements Kernels {
             launcher.launch(bf16 ? MATMUL_BF16 : MATMUL_F32, shape,
                     cc, ca, cb, m, n, k, flag(transA), flag(transB), alpha, flag(accumulate));
         }
+    }
+
+    /**
+     * The matmul through cuBLASLt, in the precision of the matmul path: {@code bf16} converts the
+     * FP32 operands to BF16 (round to nearest even, as the wmma kernel does); {@code tf32} uses
+     * TF32 tensor-core compute; {@code 3xtf32} and {@code fp32} use FP32 compute. Frozen BF16
+     * weights are widened to FP32 on the FP32/TF32 paths (exact). All accumulate in FP32. False
+     * (nothing queued) when cuBLASLt has no algorithm for the shape or a tensor used in place is
+     * not 16-byte aligned: the kernels take it.
+     */
+    private boolean cublasMatmul(CudaTensor c, CudaTensor a, CudaTensor b, int m, int n, int k,
+                                 boolean transA, boolean transB, float alpha, boolean accumulate) {
+        boolean bf16Operands = matmulPath == MatmulPath.BF16;
+        var problem = new Gemm.Problem(m, n, k, transA, transB,
+                bf16Operands ? CublasLtApi.CUDA_R_16BF : CublasLtApi.CUDA_R_32F,
+                matmulPath == MatmulPath.TF32 ? CublasLtApi.COMPUTE_32F_FAST_TF32 : CublasLtApi.COMPUTE_32F);
+        boolean convertA = bf16Operands, convertB = bf16Operands != (b.dtype() == DType.BF16);
+        long cAddress = DeviceAddress.of(c.pointer()), aAddress = DeviceAddress.of(a.pointer());
+        long bAddress = DeviceAddress.of(b.pointer());
+        if (!aligned(cAddress) || (!convertA && !aligned(aAddress)) || (!convertB && !aligned(bAddress))
+                || !gemm.supports(problem)) {
+            return false;
+        }
+        long aCount = (long) m * k, bCount = (long) k * n;
+        DeviceBlock aConverted = convertA ? convert(F32_TO_BF16, a, aCount, Short.BYTES) : null;
+        DeviceBlock bConverted = null;
+        try {
+            if (convertB) bConverted = convert(bf16Operands ? F32_TO_BF16 : BF16_TO_F32, b, bCount, bf16Operands ? Short.BYTES : Float.BYTES);
+            gemmMatmuls++;
+            gemm.matmul(problem, cAddress, aConverted != null ? DeviceAddress.of(aConverted.pointer()) : aAddress,
+                    bConverted != null ? DeviceAddress.of(bConverted.pointer()) : bAddress, alpha, accumulate ? 1f : 0f);
+        } finally {
+            if (bConverted != null) workspace.release(bConverted);
+            if (aConverted != null) workspace.release(aConverted);
+        }
+        return true;
+    }
+
+    /** Matmuls handed to the GEMM library so far (tests check which path ran). */
+    long gemmMatmuls() {
+        return gemmMatmuls;
+    }
+
+    /** Whether a device address meets cuBLASLt's operand alignment (16 bytes, asked for in its preference). */
+    static boolean aligned(long address) {
+        return address % CublasLtGemm.ALIGNMENT == 0;
+    }
+
+    /** {@code count} elements of {@code source} converted into a workspace block of {@code bytesEach} per element. */
+    private DeviceBlock convert(KernelSpec kernel, CudaTensor source, long count, int bytesEach) {
+        DeviceBlock block = workspace.acquire(count * bytesEach);
+        launcher.launch(kernel, LaunchShape.elementwise(count), block, source, count);
+        return block;
     }
 
     private void tensorCoreMatmul(Object c, CudaTensor a, CudaTensor b, int m, int n, int k, boolean transA,
@@ -158,15 +238,41 @@ final class CudaKernels implements Kernels {
         }
     }
 
+    @Override
+    public void addRmsnormForward(Tensor sum, Tensor out, Tensor rstd, Tensor x, Tensor branch, Tensor weight,
+                                  int n, int dim, float eps) {
+        long count = (long) n * dim;
+        CudaTensor s = f32(sum, "sum", count), o = f32(out, "out", count), r = optionalF32(rstd, "rstd", n);
+        CudaTensor cx = f32(x, "x", count), br = f32(branch, "branch", count), w = f32(weight, "weight", dim);
+        if (n == 0) return;
+        launcher.launch(ADD_RMSNORM_FORWARD, LaunchShape.perRow(n, ROW_THREADS), s, o, r, cx, br, w, n, dim, eps);
+    }
+
     // ---- rotary position embedding -------------------------------------------------------
 
     @Override
-    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
-                     float attentionFactor, boolean inverse) {
+    public void ropeQK(Tensor q, Tensor k, Tensor positions, Tensor invFreq, int n, int heads, int kvHeads, int headDim,
+                       int rotaryDim, float attentionFactor, boolean inverse) {
+        checkRope(headDim, rotaryDim);
+        CudaTensor cq = f32(q, "q", (long) n * heads * headDim), ck = f32(k, "k", (long) n * kvHeads * headDim);
+        CudaTensor pos = i32(positions, "positions", n), freq = f32(invFreq, "invFreq", rotaryDim / 2);
+        long pairs = (long) n * (heads + kvHeads) * (rotaryDim / 2);
+        if (pairs == 0) return;
+        launcher.launch(ROPE_QK, LaunchShape.elementwise(pairs), cq, ck, pos, freq, n, heads, kvHeads, headDim, rotaryDim,
+                attentionFactor, flag(inverse));
+    }
+
+    private static void checkRope(int headDim, int rotaryDim) {
         if (headDim % 2 != 0) throw new IllegalArgumentException("rope: headDim must be even, got " + headDim);
         if (rotaryDim <= 0 || rotaryDim % 2 != 0 || rotaryDim > headDim) {
             throw new IllegalArgumentException("rope: rotaryDim " + rotaryDim + " must be even and within headDim " + headDim);
         }
+    }
+
+    @Override
+    public void rope(Tensor x, Tensor positions, Tensor invFreq, int n, int heads, int headDim, int rotaryDim,
+                     float attentionFactor, boolean inverse) {
+        checkRope(headDim, rotaryDim);
         long count = (long) n * heads * headDim;
         CudaTensor cx = f32(x, "x", count), pos = i32(positions, "positions", n);
         CudaTensor freq = f32(invFreq, "invFreq", rotaryDim / 2);
@@ -202,6 +308,12 @@ final class CudaKernels implements Kernels {
         if (rows == 0) return;
         long pairs = rows * heads;
         int chunks = splitChunks(pairs, kvLen);
+        if (chunks == 1 && flash(headDim, o, cq, ck, cv)) {
+            launcher.launch(FlashAttention.kernel(FlashAttention.Pass.FORWARD, headDim),
+                    FlashAttention.shape(FlashAttention.Pass.FORWARD, headDim, qLen, batch * heads),
+                    o, l, cq, ck, cv, seg, qLen, kvLen, heads, kvHeads, scale);
+            return;
+        }
         if (chunks == 1 && tiled(headDim, o, cq, ck, cv)) {
             int tpq = threadsPerRow(headDim);
             launcher.launch(ATTENTION_FORWARD_TILED, tileGrid(qLen, batch * heads, tpq),
@@ -254,6 +366,15 @@ final class CudaKernels implements Kernels {
         try {
             int rowCount = Math.toIntExact(rows);
             launcher.launch(ATTENTION_BACKWARD_DELTA, LaunchShape.perWarp(rows * heads), delta, d, o, rowCount, heads, headDim);
+            if (flash(headDim, cdq, cdk, cdv, d, cq, ck, cv)) {
+                launcher.launch(FlashAttention.kernel(FlashAttention.Pass.BACKWARD_DQ, headDim),
+                        FlashAttention.shape(FlashAttention.Pass.BACKWARD_DQ, headDim, seqLen, batch * heads),
+                        cdq, d, l, delta, cq, ck, cv, seg, seqLen, heads, kvHeads, scale);
+                launcher.launch(FlashAttention.kernel(FlashAttention.Pass.BACKWARD_DKDV, headDim),
+                        FlashAttention.shape(FlashAttention.Pass.BACKWARD_DKDV, headDim, seqLen, batch * kvHeads),
+                        cdk, cdv, d, l, delta, cq, ck, cv, seg, seqLen, heads, kvHeads, scale);
+                return;
+            }
             if (tiled(headDim, cdq, cdk, cdv, d, cq, ck, cv)) {
                 int tpq = threadsPerRow(headDim);
                 launcher.launch(ATTENTION_BACKWARD_DQ_TILED, tileGrid(seqLen, batch * heads, tpq),
@@ -279,6 +400,12 @@ final class CudaKernels implements Kernels {
         if (headDim % 4 != 0 || headDim > MAX_TILED_HEAD_DIM) return false;
         for (CudaTensor t : tensors) if (t.offset() % 4 != 0) return false;
         return true;
+    }
+
+    /** Whether the flash kernels take this attention: turned on, head dim 64 or 128 within the shared memory, aligned tensors. */
+    private boolean flash(int headDim, CudaTensor... tensors) {
+        return flashSharedLimit > 0 && FlashAttention.supportsHeadDim(headDim) && FlashAttention.fits(headDim, flashSharedLimit)
+                && tiled(headDim, tensors);
     }
 
     /** Threads that share one row in the tiled kernels: 32 dimensions each, a power of two. */
@@ -422,6 +549,54 @@ final class CudaKernels implements Kernels {
         float biasCorrection2 = (float) (1.0 - Math.pow(beta2, step));
         launcher.launch(ADAMW, LaunchShape.elementwise(n), p, g, cm, cv, n,
                 lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
+    }
+
+    /** Bytes of one adamw_multi_f32 table entry: four pointers, the start (long long), the decay (float) and padding. */
+    static final int ADAMW_ENTRY_LONGS = 6;
+
+    /**
+     * Every parameter in one launch over a table of their addresses and offsets, uploaded once
+     * for the list AdamW passes each step (a new list uploads a new table).
+     */
+    @Override
+    public void adamw(List<AdamWParameter> parameters, float lr, float beta1, float beta2, float eps, int step) {
+        if (step < 1) throw new IllegalArgumentException("adamw: step starts at 1, got " + step);
+        if (parameters.isEmpty()) return;
+        if (parameters != adamwList) {
+            long[] table = adamwTable(parameters);
+            if (adamwTable != null) workspace.release(adamwTable);
+            adamwTable = workspace.acquire((long) table.length * Long.BYTES);
+            workspace.write(adamwTable, table);
+            adamwList = parameters;
+            adamwTotal = 0;
+            for (AdamWParameter p : parameters) adamwTotal += p.param().size();
+        }
+        if (adamwTotal == 0) return;
+        float biasCorrection1 = (float) (1.0 - Math.pow(beta1, step));
+        float biasCorrection2 = (float) (1.0 - Math.pow(beta2, step));
+        launcher.launch(ADAMW_MULTI, LaunchShape.elementwise(adamwTotal), adamwTable, parameters.size(), adamwTotal,
+                lr, beta1, beta2, eps, biasCorrection1, biasCorrection2);
+    }
+
+    /** The adamw_multi_f32 table (struct AdamwEntry in elementwise.cu), as longs. */
+    long[] adamwTable(List<AdamWParameter> parameters) {
+        long[] table = new long[parameters.size() * ADAMW_ENTRY_LONGS];
+        long start = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            AdamWParameter p = parameters.get(i);
+            long n = p.param().size();
+            CudaTensor param = f32(p.param(), "param", n), grad = f32(p.grad(), "grad", n);
+            CudaTensor m = f32(p.m(), "m", n), v = f32(p.v(), "v", n);
+            int e = i * ADAMW_ENTRY_LONGS;
+            table[e] = DeviceAddress.of(param.pointer());
+            table[e + 1] = DeviceAddress.of(grad.pointer());
+            table[e + 2] = DeviceAddress.of(m.pointer());
+            table[e + 3] = DeviceAddress.of(v.pointer());
+            table[e + 4] = start;
+            table[e + 5] = Float.floatToRawIntBits(p.weightDecay()) & 0xffff_ffffL; // little-endian: the float, then padding
+            start += n;
+        }
+        return table;
     }
 
     // ---- argument checks -----------------------------------------------------------------

@@ -1,5 +1,6 @@
 package com.mka1.backend.cuda;
 
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
@@ -13,6 +14,7 @@ import java.util.Map;
 
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUjit_option;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
@@ -28,6 +30,7 @@ final class DriverLauncher implements KernelLauncher, AutoCloseable {
     private final CUstream stream;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<KernelSpec, CUfunction> functions = new HashMap<>();
+    private final Map<KernelSpec, Integer> sharedLimits = new HashMap<>();
 
     DriverLauncher(CudaContext context) {
         this.context = context;
@@ -40,9 +43,18 @@ final class DriverLauncher implements KernelLauncher, AutoCloseable {
         context.bind(); // callers may keep the Kernels and call from another thread
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) params[i] = parameter(args[i]);
-        CudaException.check(cuLaunchKernel(function(kernel), shape.gridX(), shape.gridY(), shape.gridZ(), shape.blockX(), 1, 1,
-                0, stream, Pointer.to(params), null), "cuLaunchKernel(" + kernel.entry() + ")");
+        CUfunction function = function(kernel);
+        if (shape.sharedBytes() > DEFAULT_SHARED_LIMIT && sharedLimits.getOrDefault(kernel, 0) < shape.sharedBytes()) {
+            CudaException.check(cuFuncSetAttribute(function, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    shape.sharedBytes()), "cuFuncSetAttribute(" + kernel.entry() + ", " + shape.sharedBytes() + " bytes shared)");
+            sharedLimits.put(kernel, shape.sharedBytes());
+        }
+        CudaException.check(cuLaunchKernel(function, shape.gridX(), shape.gridY(), shape.gridZ(), shape.blockX(), 1, 1,
+                shape.sharedBytes(), stream, Pointer.to(params), null), "cuLaunchKernel(" + kernel.entry() + ")");
     }
+
+    /** Dynamic shared memory a kernel may use without raising its limit. */
+    private static final int DEFAULT_SHARED_LIMIT = 48 * 1024;
 
     private static Pointer parameter(Object arg) {
         return switch (arg) {
@@ -102,5 +114,6 @@ final class DriverLauncher implements KernelLauncher, AutoCloseable {
         for (CUmodule module : modules.values()) cuModuleUnload(module);
         modules.clear();
         functions.clear();
+        sharedLimits.clear();
     }
 }

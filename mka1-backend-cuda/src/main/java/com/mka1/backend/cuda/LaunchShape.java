@@ -1,7 +1,7 @@
 package com.mka1.backend.cuda;
 
-/** Grid and block dimensions of one launch (blocks are one-dimensional). */
-record LaunchShape(int gridX, int gridY, int gridZ, int blockX) {
+/** Grid and block dimensions of one launch (blocks are one-dimensional) and its dynamic shared memory in bytes. */
+record LaunchShape(int gridX, int gridY, int gridZ, int blockX, int sharedBytes) {
     static final int THREADS = 256;
     /** Grid-stride kernels need no more blocks than this to fill any current GPU. */
     private static final long MAX_STRIDE_BLOCKS = 65_536;
@@ -10,6 +10,11 @@ record LaunchShape(int gridX, int gridY, int gridZ, int blockX) {
         if (gridX < 1 || gridY < 1 || gridZ < 1 || gridY > 65_535 || gridZ > 65_535 || blockX < 1 || blockX > 1024) {
             throw new IllegalArgumentException("bad launch shape grid=" + gridX + "x" + gridY + "x" + gridZ + " block=" + blockX);
         }
+        if (sharedBytes < 0) throw new IllegalArgumentException("negative shared memory " + sharedBytes);
+    }
+
+    LaunchShape(int gridX, int gridY, int gridZ, int blockX) {
+        this(gridX, gridY, gridZ, blockX, 0);
     }
 
     LaunchShape(int gridX, int gridY, int blockX) {

@@ -196,6 +196,62 @@ class CudaKernelsGpuTest {
         });
     }
 
+    // ---- fused kernels: against the reference's separate calls ---------------------------
+
+    @ParameterizedTest(name = "n={0} dim={1}")
+    @CsvSource({"7, 576", "3, 2048", "1, 33"})
+    void addRmsnormForward(int n, int dim) {
+        float[] x = gaussian(n * dim), branch = gaussian(n * dim), w = gaussian(dim);
+        compare("add + rmsnorm", TOL, dev -> {
+            Tensor sum = dev.allocate(DType.F32, n, dim), out = dev.allocate(DType.F32, n, dim), rstd = dev.allocate(DType.F32, n);
+            dev.kernels().addRmsnormForward(sum, out, rstd, dev.upload(x, n, dim), dev.upload(branch, n, dim), dev.upload(w, dim),
+                    n, dim, 1e-5f);
+            return new float[][] {dev.download(sum), dev.download(out), dev.download(rstd)};
+        });
+    }
+
+    @ParameterizedTest(name = "heads={0} kvHeads={1} headDim={2} rotaryDim={3} inverse={4}")
+    @CsvSource({"32, 8, 64, 64, false", "9, 3, 64, 32, true", "4, 4, 128, 128, false"})
+    void ropeOnQueriesAndKeys(int heads, int kvHeads, int headDim, int rotaryDim, boolean inverse) {
+        int n = 13;
+        float[] q = gaussian(n * heads * headDim), k = gaussian(n * kvHeads * headDim), freq = new float[rotaryDim / 2];
+        for (int i = 0; i < freq.length; i++) freq[i] = (float) Math.pow(10000, -2.0 * i / rotaryDim);
+        int[] positions = new int[n];
+        for (int t = 0; t < n; t++) positions[t] = 3 * t + 1;
+        compare("rope q+k", TOL, dev -> {
+            Tensor tq = dev.upload(q, n, heads * headDim), tk = dev.upload(k, n, kvHeads * headDim);
+            dev.kernels().ropeQK(tq, tk, dev.upload(positions, n), dev.upload(freq, freq.length), n, heads, kvHeads, headDim,
+                    rotaryDim, 1.25f, inverse);
+            return new float[][] {dev.download(tq), dev.download(tk)};
+        });
+    }
+
+    @Test
+    void multiTensorAdamW() {
+        int[] sizes = {576 * 3, 1, 4097, 64};
+        float[][] init = new float[sizes.length * 4][];
+        for (int i = 0; i < init.length; i++) {
+            init[i] = gaussian(sizes[i / 4]);
+            if (i % 4 == 3) for (int j = 0; j < init[i].length; j++) init[i][j] = Math.abs(init[i][j]); // v >= 0
+        }
+        compare("adamw (all parameters)", TOL, dev -> {
+            java.util.List<com.mka1.spi.AdamWParameter> ps = new java.util.ArrayList<>();
+            Tensor[] t = new Tensor[init.length];
+            for (int i = 0; i < init.length; i++) t[i] = dev.upload(init[i], init[i].length);
+            for (int p = 0; p < sizes.length; p++) {
+                ps.add(new com.mka1.spi.AdamWParameter(t[4 * p], t[4 * p + 1], t[4 * p + 2], t[4 * p + 3], p % 2 == 0 ? 0.1f : 0f));
+            }
+            for (int step = 1; step <= 3; step++) dev.kernels().adamw(ps, 1e-2f, 0.9f, 0.999f, 1e-8f, step);
+            float[][] out = new float[sizes.length * 3][];
+            for (int p = 0; p < sizes.length; p++) {
+                out[3 * p] = dev.download(t[4 * p]);
+                out[3 * p + 1] = dev.download(t[4 * p + 2]);
+                out[3 * p + 2] = dev.download(t[4 * p + 3]);
+            }
+            return out;
+        });
+    }
+
     // ---- MLP, loss, elementwise ----------------------------------------------------------
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import com.mka1.spi.AdamWParameter;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Kernels;
@@ -28,6 +29,7 @@ class CudaKernelsLaunchTest {
     private record Launch(KernelSpec kernel, LaunchShape shape, List<Object> args) {}
 
     private final List<Launch> launches = new ArrayList<>();
+    private final List<long[]> written = new ArrayList<>();
     private final KernelLauncher recorder = (kernel, shape, args) -> {
         kernel.checkArguments(args);
         launches.add(new Launch(kernel, shape, Arrays.asList(args)));
@@ -42,11 +44,33 @@ class CudaKernelsLaunchTest {
         public void release(DeviceBlock block) {}
 
         @Override
+        public void write(DeviceBlock block, long[] values) {
+            written.add(values.clone());
+        }
+
+        @Override
         public double readDouble(DeviceBlock block) {
             return 0.0; // no device here: only the launches are under test
         }
     };
     private final Kernels kernels = new CudaKernels(null, recorder, scratch, MatmulPath.FP32);
+
+    /** What the kernels hand a GEMM library: the problem and the raw addresses. */
+    private record GemmCall(Gemm.Problem problem, long c, long a, long b, float alpha, float beta) {}
+
+    private final List<GemmCall> gemmCalls = new ArrayList<>();
+    private final Set<Gemm.Problem> noAlgorithm = new HashSet<>();
+    private final Gemm gemm = new Gemm() {
+        @Override
+        public boolean supports(Problem problem) {
+            return !noAlgorithm.contains(problem);
+        }
+
+        @Override
+        public void matmul(Problem problem, long c, long a, long b, float alpha, float beta) {
+            gemmCalls.add(new GemmCall(problem, c, a, b, alpha, beta));
+        }
+    };
     // Tensors made here have no device, like these kernels' owner.
     private final Kernels tensorCoreKernels = new CudaKernels(null, recorder, scratch, MatmulPath.TF32X3);
 
@@ -76,6 +100,10 @@ class CudaKernelsLaunchTest {
         Kernels bf16Kernels = new CudaKernels(null, recorder, scratch, MatmulPath.BF16);
         bf16Kernels.matmul(f32(3, 5), f32(3, 4), f32(4, 5), 3, 5, 4, false, false, 1f, false);
         bf16Kernels.matmul(f32(3, 5), f32(4, 3), tensor(DType.BF16, 5, 4), 3, 5, 4, true, true, 0.5f, true);
+        new CudaKernels(null, recorder, scratch, MatmulPath.BF16, gemm).matmul(f32(16, 8), f32(16, 8), f32(8, 8), 16, 8, 8,
+                false, false, 1f, false);
+        new CudaKernels(null, recorder, scratch, MatmulPath.TF32, gemm).matmul(f32(16, 8), f32(16, 8),
+                tensor(DType.BF16, 8, 8), 16, 8, 8, false, true, 1f, false);
         kernels.addBias(f32(n, dim), f32(dim), n, dim);
         kernels.addBiasBackward(f32(dim), f32(n, dim), n, dim);
         kernels.embeddingForward(f32(n, dim), f32(vocab, dim), i32(n), n, dim);
@@ -99,6 +127,14 @@ class CudaKernelsLaunchTest {
         kernels.attentionBackward(f32(n, heads * odd), f32(n, kvHeads * odd), f32(n, kvHeads * odd),
                 f32(n, heads * odd), f32(n, heads * odd), f32(n, heads), f32(n, heads * odd),
                 f32(n, kvHeads * odd), f32(n, kvHeads * odd), i32(n), 2, 3, heads, kvHeads, odd, 0.5f);
+        for (int flashDim : new int[] {64, 128}) {
+            Kernels flash = new CudaKernels(null, recorder, scratch, MatmulPath.BF16, null, H100_SHARED_OPTIN);
+            flash.attentionForward(f32(n, heads * flashDim), f32(n, heads), f32(n, heads * flashDim),
+                    f32(n, kvHeads * flashDim), f32(n, kvHeads * flashDim), i32(n), 2, 3, 3, heads, kvHeads, flashDim, 0.5f);
+            flash.attentionBackward(f32(n, heads * flashDim), f32(n, kvHeads * flashDim), f32(n, kvHeads * flashDim),
+                    f32(n, heads * flashDim), f32(n, heads * flashDim), f32(n, heads), f32(n, heads * flashDim),
+                    f32(n, kvHeads * flashDim), f32(n, kvHeads * flashDim), i32(n), 2, 3, heads, kvHeads, flashDim, 0.5f);
+        }
         kernels.swigluForward(f32(n), f32(n), f32(n), n);
         kernels.swigluBackward(f32(n), f32(n), f32(n), f32(n), f32(n), n);
         kernels.gegluForward(f32(n), f32(n), f32(n), n);
@@ -113,10 +149,152 @@ class CudaKernelsLaunchTest {
         kernels.sum(f32(n), n);
         kernels.sumOfSquares(f32(n), n);
         kernels.adamw(f32(n), f32(n), f32(n), f32(n), n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 1);
+        kernels.adamw(List.of(new AdamWParameter(f32(n), f32(n), f32(n), f32(n), 0.01f)), 1e-3f, 0.9f, 0.999f, 1e-8f, 1);
+        kernels.addRmsnormForward(f32(n, dim), f32(n, dim), f32(n), f32(n, dim), f32(n, dim), f32(dim), n, dim, 1e-5f);
+        kernels.ropeQK(f32(n, heads * headDim), f32(n, kvHeads * headDim), i32(n), f32(headDim / 2), n, heads, kvHeads,
+                headDim, headDim, 1f, false);
 
         Set<KernelSpec> launched = new HashSet<>();
         launches.forEach(l -> launched.add(l.kernel()));
         assertThat(launched).containsExactlyInAnyOrderElementsOf(KernelCatalog.ALL);
+    }
+
+    @Test
+    void multiTensorAdamWUploadsItsTableOnceAndUpdatesEveryElementInOneLaunch() {
+        CudaTensor p1 = at(0x10000, DType.F32, 3, 5), p2 = at(0x20000, DType.F32, 7);
+        var parameters = List.of(
+                new AdamWParameter(p1, at(0x11000, DType.F32, 15), at(0x12000, DType.F32, 15), at(0x13000, DType.F32, 15), 0.1f),
+                new AdamWParameter(p2, at(0x21000, DType.F32, 7), at(0x22000, DType.F32, 7), at(0x23000, DType.F32, 7), 0f));
+        for (int step = 1; step <= 3; step++) kernels.adamw(parameters, 1e-3f, 0.9f, 0.999f, 1e-8f, step);
+        assertThat(written).hasSize(1); // the same list each step: the table is uploaded once
+        assertThat(written.getFirst()).containsExactly(0x10000, 0x11000, 0x12000, 0x13000, 0, Float.floatToRawIntBits(0.1f),
+                0x20000, 0x21000, 0x22000, 0x23000, 15, 0);
+        assertThat(launches).hasSize(3).allSatisfy(l -> assertThat(l.kernel()).isEqualTo(KernelCatalog.ADAMW_MULTI));
+        assertThat(launches.get(2).args().subList(1, 9)).containsExactly(2, 22L, 1e-3f, 0.9f, 0.999f, 1e-8f,
+                (float) (1 - Math.pow(0.9f, 3)), (float) (1 - Math.pow(0.999f, 3)));
+        kernels.adamw(List.copyOf(new ArrayList<>(parameters)), 1e-3f, 0.9f, 0.999f, 1e-8f, 4);
+        assertThat(written).hasSize(2); // another list: a new table
+    }
+
+    @Test
+    void ropeOnQueriesAndKeysIsOneLaunchOverBothHalves() {
+        int n = 5, heads = 8, kvHeads = 2, headDim = 64, rotaryDim = 32;
+        CudaTensor q = f32(n, heads * headDim), k = f32(n, kvHeads * headDim);
+        kernels.ropeQK(q, k, i32(n), f32(rotaryDim / 2), n, heads, kvHeads, headDim, rotaryDim, 1.5f, true);
+        assertThat(launches).singleElement().satisfies(l -> {
+            assertThat(l.kernel()).isEqualTo(KernelCatalog.ROPE_QK);
+            assertThat(l.shape()).isEqualTo(LaunchShape.elementwise((long) n * (heads + kvHeads) * rotaryDim / 2));
+            assertThat(l.args().subList(4, 11)).containsExactly(n, heads, kvHeads, headDim, rotaryDim, 1.5f, 1);
+        });
+        assertThatThrownBy(() -> kernels.ropeQK(q, k, i32(n), f32(8), n, heads, kvHeads, headDim, 66, 1f, false))
+                .hasMessage("rope: rotaryDim 66 must be even and within headDim 64");
+    }
+
+    /** cudaDevAttrMaxSharedMemoryPerBlockOptin of an H100 (227 KB) and of an sm_86/89 GPU (99 KB). */
+    private static final int H100_SHARED_OPTIN = 232_448, ADA_SHARED_OPTIN = 101_376;
+
+    @Test
+    void flashAttentionSharedMemoryFollowsTheTileLayout() {
+        // 3 staged BF16 tiles 64 x (d + 8), 4 warps x (16 x 68 FP32 scores, 16 x 72 BF16 probabilities, 16 x (d + 4) FP32 rows)
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.FORWARD, 64)).isEqualTo(3 * 9216 + 17408 + 9216 + 17408);
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.FORWARD, 128)).isEqualTo(112_640);
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.BACKWARD_DQ, 64)).isEqualTo(80_896);
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.BACKWARD_DQ, 128)).isEqualTo(113_664);
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.BACKWARD_DKDV, 64)).isEqualTo(90_880);
+        assertThat(FlashAttention.sharedBytes(FlashAttention.Pass.BACKWARD_DKDV, 128)).isEqualTo(123_648);
+        assertThat(FlashAttention.fits(128, H100_SHARED_OPTIN)).isTrue();
+        assertThat(FlashAttention.fits(128, ADA_SHARED_OPTIN)).isFalse();
+        assertThat(FlashAttention.fits(64, ADA_SHARED_OPTIN)).isTrue();
+    }
+
+    @Test
+    void flashAttentionLaunchesOneBlockPer64RowsWithItsSharedMemory() {
+        int batch = 2, seq = 1000, heads = 32, kvHeads = 8, d = 64; // the Llama-3.2-1B attention at 2 x 1000 tokens
+        int rows = batch * seq;
+        Kernels flash = new CudaKernels(null, recorder, scratch, MatmulPath.BF16, null, H100_SHARED_OPTIN);
+        flash.attentionForward(f32(rows, heads * d), f32(rows, heads), f32(rows, heads * d), f32(rows, kvHeads * d),
+                f32(rows, kvHeads * d), i32(rows), batch, seq, seq, heads, kvHeads, d, 0.125f);
+        flash.attentionBackward(f32(rows, heads * d), f32(rows, kvHeads * d), f32(rows, kvHeads * d), f32(rows, heads * d),
+                f32(rows, heads * d), f32(rows, heads), f32(rows, heads * d), f32(rows, kvHeads * d), f32(rows, kvHeads * d),
+                i32(rows), batch, seq, heads, kvHeads, d, 0.125f);
+        assertThat(launches).extracting(Launch::kernel).containsExactly(KernelCatalog.FLASH_FORWARD_D64,
+                KernelCatalog.ATTENTION_BACKWARD_DELTA, KernelCatalog.FLASH_BACKWARD_DQ_D64, KernelCatalog.FLASH_BACKWARD_DKDV_D64);
+        assertThat(launches.get(0).shape()).isEqualTo(new LaunchShape(16, batch * heads, 1, 128, 71_680));
+        assertThat(launches.get(2).shape()).isEqualTo(new LaunchShape(16, batch * heads, 1, 128, 80_896));
+        assertThat(launches.get(3).shape()).isEqualTo(new LaunchShape(16, batch * kvHeads, 1, 128, 90_880));
+        assertThat(launches.get(0).args().subList(6, 11)).containsExactly(seq, seq, heads, kvHeads, 0.125f);
+        launches.clear();
+
+        // head dim 128 where it does not fit (a 99 KB GPU), other head dims, and flash turned off: the FP32 tiled kernels
+        new CudaKernels(null, recorder, scratch, MatmulPath.BF16, null, ADA_SHARED_OPTIN).attentionForward(f32(rows, heads * 128),
+                f32(rows, heads), f32(rows, heads * 128), f32(rows, kvHeads * 128), f32(rows, kvHeads * 128), i32(rows),
+                batch, seq, seq, heads, kvHeads, 128, 0.1f);
+        flash.attentionForward(f32(rows, heads * 96), f32(rows, heads), f32(rows, heads * 96), f32(rows, kvHeads * 96),
+                f32(rows, kvHeads * 96), i32(rows), batch, seq, seq, heads, kvHeads, 96, 0.1f);
+        new CudaKernels(null, recorder, scratch, MatmulPath.BF16, null, 0).attentionForward(f32(rows, heads * d),
+                f32(rows, heads), f32(rows, heads * d), f32(rows, kvHeads * d), f32(rows, kvHeads * d), i32(rows),
+                batch, seq, seq, heads, kvHeads, d, 0.1f);
+        assertThat(launches).extracting(Launch::kernel).containsOnly(KernelCatalog.ATTENTION_FORWARD_TILED);
+        assertThat(FlashAttention.requested(null)).isFalse();
+        assertThat(FlashAttention.requested("FLASH")).isTrue();
+        assertThatThrownBy(() -> FlashAttention.requested("fa2")).hasMessage("cuda.attention must be tiled or flash, got 'fa2'");
+    }
+
+    /** A tensor at a device address (a null base plus the offset: what JCuda holds without a driver). */
+    private static CudaTensor at(long address, DType dtype, int... shape) {
+        long bytes = CudaTensor.elementCount(shape) * dtype.bytes();
+        return new CudaTensor(null, new DeviceBlock(new CUdeviceptr().withByteOffset(address), bytes), 0, dtype, shape, null);
+    }
+
+    @Test
+    void cublasLtGetsTheProblemInThePathsPrecisionWithOperandsConvertedWhereNeeded() {
+        CudaTensor c = at(0x1000, DType.F32, 64, 32), a = at(0x2000, DType.F32, 64, 48);
+        CudaTensor w = at(0x3000, DType.F32, 32, 48), wBf16 = at(0x4000, DType.BF16, 32, 48);
+        // 3xtf32 and fp32: FP32 compute on the tensors in place, beta 1 when accumulating
+        new CudaKernels(null, recorder, scratch, MatmulPath.TF32X3, gemm).matmul(c, a, w, 64, 32, 48, false, true, 0.5f, true);
+        new CudaKernels(null, recorder, scratch, MatmulPath.FP32, gemm).matmul(c, a, w, 64, 32, 48, false, true, 1f, false);
+        assertThat(launches).isEmpty();
+        assertThat(gemmCalls).containsExactly(
+                new GemmCall(new Gemm.Problem(64, 32, 48, false, true, CublasLtApi.CUDA_R_32F, CublasLtApi.COMPUTE_32F),
+                        0x1000, 0x2000, 0x3000, 0.5f, 1f),
+                new GemmCall(new Gemm.Problem(64, 32, 48, false, true, CublasLtApi.CUDA_R_32F, CublasLtApi.COMPUTE_32F),
+                        0x1000, 0x2000, 0x3000, 1f, 0f));
+        gemmCalls.clear();
+
+        // tf32 with a frozen BF16 weight: the weight widened to FP32 (exact) into a workspace block, TF32 compute
+        new CudaKernels(null, recorder, scratch, MatmulPath.TF32, gemm).matmul(c, a, wBf16, 64, 32, 48, false, true, 1f, false);
+        assertThat(launches).extracting(Launch::kernel).containsExactly(KernelCatalog.BF16_TO_F32);
+        assertThat(launches.getFirst().args().subList(1, 3)).containsExactly(wBf16, 32L * 48);
+        assertThat(gemmCalls.getFirst().problem()).isEqualTo(
+                new Gemm.Problem(64, 32, 48, false, true, CublasLtApi.CUDA_R_32F, CublasLtApi.COMPUTE_32F_FAST_TF32));
+        assertThat(gemmCalls.getFirst().a()).isEqualTo(0x2000);
+        launches.clear();
+        gemmCalls.clear();
+
+        // bf16: FP32 activations rounded to BF16; a BF16 weight is used in place
+        new CudaKernels(null, recorder, scratch, MatmulPath.BF16, gemm).matmul(c, a, wBf16, 64, 32, 48, false, true, 1f, false);
+        assertThat(launches).extracting(Launch::kernel).containsExactly(KernelCatalog.F32_TO_BF16);
+        assertThat(launches.getFirst().args().subList(1, 3)).containsExactly(a, 64L * 48);
+        assertThat(gemmCalls).singleElement().satisfies(call -> {
+            assertThat(call.problem()).isEqualTo(
+                    new Gemm.Problem(64, 32, 48, false, true, CublasLtApi.CUDA_R_16BF, CublasLtApi.COMPUTE_32F));
+            assertThat(call.b()).isEqualTo(0x4000);
+        });
+    }
+
+    @Test
+    void shapesWithoutAnAlgorithmMisalignedViewsAndDecodingStayOnTheKernels() {
+        Kernels withGemm = new CudaKernels(null, recorder, scratch, MatmulPath.TF32X3, gemm);
+        noAlgorithm.add(new Gemm.Problem(64, 32, 48, false, true, CublasLtApi.CUDA_R_32F, CublasLtApi.COMPUTE_32F));
+        withGemm.matmul(at(0x1000, DType.F32, 64, 32), at(0x2000, DType.F32, 64, 48), at(0x3000, DType.F32, 32, 48),
+                64, 32, 48, false, true, 1f, false);
+        withGemm.matmul(at(0x1000, DType.F32, 64, 32), at(0x2004, DType.F32, 64, 40), at(0x3000, DType.F32, 32, 40),
+                64, 32, 40, false, true, 1f, false); // A one float off the 16-byte grid
+        withGemm.matmul(at(0x1000, DType.F32, 2, 32), at(0x2000, DType.F32, 2, 40), at(0x3000, DType.F32, 32, 40),
+                2, 32, 40, false, true, 1f, false); // two tokens: the per-warp kernel
+        assertThat(gemmCalls).isEmpty();
+        assertThat(launches).extracting(Launch::kernel)
+                .containsExactly(KernelCatalog.MATMUL_TC_F32, KernelCatalog.MATMUL_TC_F32, KernelCatalog.MATMUL_SKINNY_F32);
     }
 
     /** The attention kernels have no soft-capping: asking for it is refused by name, nothing is launched. */

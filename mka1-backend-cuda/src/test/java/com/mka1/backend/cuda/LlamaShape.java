@@ -19,7 +19,11 @@ record LlamaShape(String name, int dim, int hidden, int layers, int heads, int k
             case "smollm-135m" -> new LlamaShape(name, 576, 1536, 30, 9, 3, 49152, batch, seqLen);
             case "tinystories-15m" -> new LlamaShape(name, 288, 768, 6, 6, 6, 32000, batch, seqLen);
             case "tiny" -> new LlamaShape(name, 64, 160, 2, 4, 2, 256, batch, seqLen);
-            default -> throw new IllegalArgumentException("unknown config '" + name + "' (smollm-135m, tinystories-15m, tiny)");
+            // Llama-3.2-1B and Llama-3.1-8B (the 8B's LM head is untied in the release; tied here, same FLOPs)
+            case "llama-3.2-1b" -> new LlamaShape(name, 2048, 8192, 16, 32, 8, 128256, batch, seqLen);
+            case "llama-3.1-8b" -> new LlamaShape(name, 4096, 14336, 32, 32, 8, 128256, batch, seqLen);
+            default -> throw new IllegalArgumentException(
+                    "unknown config '" + name + "' (smollm-135m, tinystories-15m, tiny, llama-3.2-1b, llama-3.1-8b)");
         };
     }
 

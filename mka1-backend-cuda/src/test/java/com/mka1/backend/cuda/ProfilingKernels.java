@@ -197,4 +197,23 @@ final class ProfilingKernels implements Kernels {
                       float lr, float beta1, float beta2, float eps, float weightDecay, int step) {
         time("adamw", () -> inner.adamw(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, step));
     }
+
+    @Override
+    public void adamw(java.util.List<com.mka1.spi.AdamWParameter> parameters, float lr, float beta1, float beta2, float eps,
+                      int step) {
+        time("adamw (all)", () -> inner.adamw(parameters, lr, beta1, beta2, eps, step));
+    }
+
+    @Override
+    public void addRmsnormForward(Tensor sum, Tensor out, Tensor rstd, Tensor x, Tensor branch, Tensor weight,
+                                  int n, int dim, float eps) {
+        time("add+rmsnorm", () -> inner.addRmsnormForward(sum, out, rstd, x, branch, weight, n, dim, eps));
+    }
+
+    @Override
+    public void ropeQK(Tensor q, Tensor k, Tensor positions, Tensor invFreq, int n, int heads, int kvHeads, int headDim,
+                       int rotaryDim, float attentionFactor, boolean inverse) {
+        time("rope q+k", () -> inner.ropeQK(q, k, positions, invFreq, n, heads, kvHeads, headDim, rotaryDim, attentionFactor,
+                inverse));
+    }
 }

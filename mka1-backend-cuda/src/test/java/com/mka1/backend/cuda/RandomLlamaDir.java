@@ -57,9 +57,12 @@ final class RandomLlamaDir {
         }
     }
 
+    /** Uniform in [-0.04, 0.04); past 1M elements a random 1M-element block repeats (8B models are written in seconds). */
     private static Entry matrix(String name, int rows, int cols, SplittableRandom random) {
         short[] data = new short[Math.multiplyExact(rows, cols)];
-        for (int i = 0; i < data.length; i++) data[i] = Bf16.fromFloat((float) (random.nextDouble() * 0.08 - 0.04));
+        int block = Math.min(data.length, 1 << 20);
+        for (int i = 0; i < block; i++) data[i] = Bf16.fromFloat((float) (random.nextDouble() * 0.08 - 0.04));
+        for (int at = block; at < data.length; at += block) System.arraycopy(data, 0, data, at, Math.min(block, data.length - at));
         return new Entry.Bf16(name, new int[] {rows, cols}, data);
     }
 

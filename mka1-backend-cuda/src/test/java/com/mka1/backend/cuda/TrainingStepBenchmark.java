@@ -20,6 +20,7 @@ import com.mka1.core.model.Projection;
 import com.mka1.core.model.BatchResult;
 import com.mka1.core.model.PackedBatch;
 import com.mka1.core.model.Parameter;
+import com.mka1.spi.AdamWParameter;
 import com.mka1.spi.BackendOptions;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
@@ -27,14 +28,19 @@ import com.mka1.spi.Kernels;
 import com.mka1.spi.Tensor;
 
 /**
- * GPU benchmark (run by bench/gpu-check.sh): matmul throughput for the SmolLM-135M shapes, full
- * fine-tuning steps of a random SmolLM-135M-sized model written with the SPI kernels (with a
- * per-kernel time breakdown), and LoRA steps of mka1-core's LlamaModel on a random model of the
- * same size, reported as tokens/s and as MFU against the GPU's dense BF16 tensor-core peak.
+ * GPU benchmark (run by bench/gpu-check.sh and bench/gpu-run.sh), in parts ({@code --parts}):
+ * {@code matmul}: matmul throughput for the model's projection shapes; {@code synthetic}: full
+ * fine-tuning steps of a random model written with the SPI kernels (with a per-kernel time
+ * breakdown); {@code lora} and {@code full}: LoRA (all seven projections, rank {@code --lora-rank})
+ * and full fine-tuning steps of mka1-core's LlamaModel on a random model of the shape, optionally
+ * recomputing activations in the backward pass ({@code --recompute}). Reported as tokens/s, MFU
+ * against the GPU's dense BF16 tensor-core peak, and peak GPU memory.
  *
  * <pre>
- * java ... com.mka1.backend.cuda.TrainingStepBenchmark [--backend cuda] [--config smollm-135m]
+ * java ... com.mka1.backend.cuda.TrainingStepBenchmark [--backend cuda] [--config smollm-135m|llama-3.2-1b|llama-3.1-8b]
  *      [--batch 8] [--seq 512] [--steps 10] [--warmup 2] [--peak-tflops 989] [--matmul 3xtf32|tf32|bf16|fp32]
+ *      [--gemm auto|cublaslt|kernels] [--attention tiled|flash] [--parts matmul,synthetic,lora[,full]]
+ *      [--lora-rank 8] [--recompute] [--profile true|false]
  * </pre>
  */
 public final class TrainingStepBenchmark {
@@ -46,20 +52,35 @@ public final class TrainingStepBenchmark {
                 Integer.parseInt(option(args, "--batch", "8")), Integer.parseInt(option(args, "--seq", "512")));
         int steps = Integer.parseInt(option(args, "--steps", "10"));
         int warmup = Integer.parseInt(option(args, "--warmup", "2"));
-        String matmul = option(args, "--matmul", null);
-        var options = new BackendOptions(0, 0, matmul == null ? Map.of() : Map.of(MatmulPath.OPTION, matmul));
-        try (ComputeDevice dev = BackendUnderTest.open(backend, options)) {
+        Map<String, String> extra = new java.util.HashMap<>();
+        for (String[] o : new String[][] {{"--matmul", MatmulPath.OPTION}, {"--gemm", GemmEngine.OPTION},
+                {"--attention", FlashAttention.OPTION}}) {
+            String value = option(args, o[0], null);
+            if (value != null) extra.put(o[1], value);
+        }
+        List<String> parts = List.of(option(args, "--parts", "matmul,synthetic,lora").split(","));
+        int loraRank = Integer.parseInt(option(args, "--lora-rank", "8"));
+        boolean recompute = List.of(args).contains("--recompute");
+        boolean profile = Boolean.parseBoolean(option(args, "--profile", "true"));
+        try (ComputeDevice dev = BackendUnderTest.open(backend, new BackendOptions(0, 0, Map.copyOf(extra)))) {
             double peak = peakTflops(dev.description(), option(args, "--peak-tflops", null));
             System.out.printf(Locale.ROOT, "device: %s (%s); BF16 dense peak used for MFU: %.0f TFLOP/s%n",
                     dev.description(), dev.backendName(), peak);
-            matmuls(dev, shape.tokens());
-            train(dev, shape, steps, warmup, peak);
-            trainLora(dev, shape, steps, warmup, peak);
+            if (parts.contains("matmul")) matmuls(dev, shape);
+            if (parts.contains("synthetic")) train(dev, shape, steps, warmup, peak);
+            for (String part : List.of("lora", "full")) {
+                if (!parts.contains(part)) continue;
+                var weights = part.equals("full") ? new TrainableWeights.Full()
+                        : new TrainableWeights.Lora(new LoraSpec(loraRank, 2.0 * loraRank, 0.0, EnumSet.allOf(Projection.class), 7));
+                trainModel(dev, shape, weights, recompute, steps, warmup, peak, profile);
+            }
         }
     }
 
-    private static void matmuls(ComputeDevice dev, int tokens) {
-        int[][] shapes = {{576, 576}, {1536, 576}, {576, 1536}, {49152, 576}}; // {out, in}
+    private static void matmuls(ComputeDevice dev, LlamaShape shape) {
+        int tokens = shape.tokens();
+        int[][] shapes = {{shape.qDim(), shape.dim()}, {shape.kvDim(), shape.dim()}, {shape.hidden(), shape.dim()},
+                {shape.dim(), shape.hidden()}, {shape.vocab(), shape.dim()}}; // {out, in}
         for (int[] s : shapes) {
             int out = s[0], in = s[1];
             Tensor x = random(dev, DType.F32, tokens, in), w = random(dev, DType.F32, out, in);
@@ -118,7 +139,7 @@ public final class TrainingStepBenchmark {
                             + "%.2f model TFLOP/s, MFU %.2f%% (loss after %d steps %.4f)%n",
                     shape.name(), shape.parameters(), shape.batch(), shape.seqLen(), stepMillis, tokensPerSecond,
                     tflops, 100 * tflops / peakTflops, warmup + steps, lossHolder[0]);
-            System.out.printf(Locale.ROOT, "memory: %.2f GiB peak in tensors%n", dev.memoryInfo().peak() / (double) (1L << 30));
+            printMemory(dev);
         }
         // Where the time goes: one more step with every kernel call timed on its own.
         ProfilingKernels profile = new ProfilingKernels(dev);
@@ -129,11 +150,16 @@ public final class TrainingStepBenchmark {
     }
 
     /**
-     * mka1-core's LlamaModel on a random model of the shape written to a temporary directory
-     * (frozen BF16 base, LoRA r=8 on all seven projections, AdamW on the adapters). FLOPs per token
-     * counted as 4 per base weight (forward and input gradient; no weight gradient) plus attention.
+     * mka1-core's LlamaModel on a random model of the shape written to a temporary directory:
+     * LoRA (frozen BF16 base, adapters on all seven projections) or full fine-tuning, AdamW on what
+     * trains (one multi-tensor call). FLOPs per token: 4 per base weight for LoRA (forward and input
+     * gradient; no weight gradient), 6 for full fine-tuning, plus attention; adapters not counted.
      */
-    private static void trainLora(ComputeDevice dev, LlamaShape shape, int steps, int warmup, double peakTflops) {
+    private static void trainModel(ComputeDevice dev, LlamaShape shape, TrainableWeights weights, boolean recompute,
+                                   int steps, int warmup, double peakTflops, boolean profileStep) {
+        boolean lora = weights instanceof TrainableWeights.Lora;
+        String what = lora ? "LoRA r=" + ((TrainableWeights.Lora) weights).spec().rank() + " all projections (LlamaModel, BF16 base)"
+                : "full fine-tune (LlamaModel, F32 weights)";
         Path dir;
         try {
             dir = Files.createTempDirectory("mka1-bench-model");
@@ -141,35 +167,39 @@ public final class TrainingStepBenchmark {
             throw new UncheckedIOException(e);
         }
         try {
+            long written = System.nanoTime();
             RandomLlamaDir.write(shape, dir, 42);
-            var lora = new LoraSpec(8, 16, 0.0, EnumSet.allOf(Projection.class), 7);
-            try (LlamaModel model = LlamaModel.load(dir, dev, new TrainableWeights.Lora(lora), false)) {
-                PackedBatch batch = randomBatch(shape);
-                LoraStepper stepper = new LoraStepper(dev, model);
+            System.out.printf(Locale.ROOT, "wrote a random %s (%d parameters) in %.1f s%n", shape.name(), shape.parameters(),
+                    (System.nanoTime() - written) / 1e9);
+            PackedBatch batch = randomBatch(shape);
+            try (LlamaModel model = LlamaModel.load(dir, dev, weights, recompute)) {
+                ModelStepper stepper = new ModelStepper(dev, model);
                 double loss = 0;
                 for (int i = 0; i < warmup; i++) loss = stepper.step(batch);
                 double[] lossHolder = {loss};
-                double total = millis(dev, () -> {
+                double total = timed(dev, () -> { // warmed up above: the big shapes run each step once
                     for (int i = 0; i < steps; i++) lossHolder[0] = stepper.step(batch);
                 });
                 double stepMillis = total / steps;
                 double tokensPerSecond = shape.tokens() / (stepMillis / 1000);
-                double tflops = tokensPerSecond * shape.loraFlopsPerToken() / 1e12;
+                double tflops = tokensPerSecond * (lora ? shape.loraFlopsPerToken() : shape.trainingFlopsPerToken()) / 1e12;
                 System.out.printf(Locale.ROOT,
-                        "train %s LoRA r=8 all projections (LlamaModel, BF16 base), batch %d x %d tokens: %.1f ms/step, "
-                                + "%.0f tokens/s, %.2f model TFLOP/s, MFU %.2f%% (loss %.4f)%n",
-                        shape.name(), shape.batch(), shape.seqLen(), stepMillis, tokensPerSecond, tflops,
-                        100 * tflops / peakTflops, lossHolder[0]);
+                        "train %s %s%s, batch %d x %d tokens: %.1f ms/step, %.0f tokens/s, %.2f model TFLOP/s, MFU %.2f%% "
+                                + "(loss %.4f)%n",
+                        shape.name(), what, recompute ? ", recomputing activations" : "", shape.batch(), shape.seqLen(),
+                        stepMillis, tokensPerSecond, tflops, 100 * tflops / peakTflops, lossHolder[0]);
+                printMemory(dev);
                 stepper.close();
             }
-            // Where the time goes, as for full fine-tuning: one step with every kernel timed alone.
+            if (!profileStep) return;
+            // Where the time goes: one step with every kernel timed alone.
             ProfilingDevice profile = new ProfilingDevice(dev);
-            try (LlamaModel model = LlamaModel.load(dir, profile, new TrainableWeights.Lora(lora), false)) {
-                LoraStepper stepper = new LoraStepper(profile, model);
-                stepper.step(randomBatch(shape));
+            try (LlamaModel model = LlamaModel.load(dir, profile, weights, recompute)) {
+                ModelStepper stepper = new ModelStepper(profile, model);
+                stepper.step(batch);
                 stepper.close();
             }
-            System.out.print("time per kernel, one LoRA step (each call timed alone):\n" + profile.report());
+            System.out.print("time per kernel, one step (each call timed alone):\n" + profile.report());
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -177,6 +207,13 @@ public final class TrainingStepBenchmark {
                 System.err.println("could not delete " + dir + ": " + e.getMessage());
             }
         }
+    }
+
+    /** Peak bytes in tensors (what the model asked for) and what the caching allocator holds from the driver. */
+    private static void printMemory(ComputeDevice dev) {
+        String held = dev instanceof CudaDevice cuda
+                ? String.format(Locale.ROOT, ", %.2f GiB held by the allocator", cuda.reservedBytes() / (double) (1L << 30)) : "";
+        System.out.printf(Locale.ROOT, "memory: %.2f GiB peak in tensors%s%n", dev.memoryInfo().peak() / (double) (1L << 30), held);
     }
 
     /** One example per row, random tokens, every position but the last carrying a loss. */
@@ -193,19 +230,22 @@ public final class TrainingStepBenchmark {
         return new PackedBatch(shape.batch(), shape.seqLen(), tokens, targets, positions, segStart);
     }
 
-    /** zero gradients, forward and backward, AdamW on every adapter. */
-    private static final class LoraStepper implements AutoCloseable {
+    /** Zero gradients, forward and backward, AdamW on what trains (one multi-tensor call, as mka1-core's AdamW makes). */
+    private static final class ModelStepper implements AutoCloseable {
         private final ComputeDevice dev;
         private final LlamaModel model;
-        private final List<Tensor[]> moments = new ArrayList<>();
+        private final List<Tensor> moments = new ArrayList<>();
+        private final List<AdamWParameter> parameters = new ArrayList<>();
         private int step;
 
-        LoraStepper(ComputeDevice dev, LlamaModel model) {
+        ModelStepper(ComputeDevice dev, LlamaModel model) {
             this.dev = dev;
             this.model = model;
             for (Parameter p : model.trainableParameters()) {
-                int size = Math.toIntExact(p.value().size());
-                moments.add(new Tensor[] {dev.allocate(DType.F32, size), dev.allocate(DType.F32, size)});
+                Tensor m = dev.allocate(DType.F32, p.value().shape()), v = dev.allocate(DType.F32, p.value().shape());
+                moments.add(m);
+                moments.add(v);
+                parameters.add(new AdamWParameter(p.value(), p.gradient(), m, v, 0f));
             }
         }
 
@@ -213,24 +253,24 @@ public final class TrainingStepBenchmark {
             step++;
             model.zeroGradients();
             BatchResult result = model.forwardBackward(batch, 1f / batch.targetCount(), step);
-            List<Parameter> params = model.trainableParameters();
-            for (int i = 0; i < params.size(); i++) {
-                Parameter p = params.get(i);
-                dev.kernels().adamw(p.value(), p.gradient(), moments.get(i)[0], moments.get(i)[1], p.value().size(),
-                        1e-4f, 0.9f, 0.999f, 1e-8f, 0f, step);
-            }
+            dev.kernels().adamw(parameters, 1e-4f, 0.9f, 0.999f, 1e-8f, step);
             return result.meanLoss();
         }
 
         @Override
         public void close() {
-            for (Tensor[] pair : moments) for (Tensor t : pair) dev.free(t);
+            for (Tensor t : moments) dev.free(t);
         }
     }
 
-    /** GPU time from CUDA events on the cuda backend, wall time after a synchronize elsewhere. */
+    /** GPU time from CUDA events on the cuda backend, wall time after a synchronize elsewhere; after one warm-up run. */
     private static double millis(ComputeDevice dev, Runnable work) {
         work.run(); // warm (module load, allocator)
+        return timed(dev, work);
+    }
+
+    /** {@link #millis} without the warm-up run. */
+    private static double timed(ComputeDevice dev, Runnable work) {
         dev.synchronize();
         if (dev instanceof CudaDevice cuda) return cuda.timeMillis(work);
         long start = System.nanoTime();

@@ -325,8 +325,7 @@ public final class LlamaModel implements TrainableModel {
                 config.numHeads(), config.numKvHeads(), config.headDim(), attentionScale, traits.attnLogitSoftcap());
         w.o().forward(device, w.postAttnNorm() != null ? a.attnOut() : b.projected, a.att(), n, hidden[Projection.O.ordinal()], b.linear, mode);
         postNorm(b.projected, a.rstd3(), a.attnOut(), w.postAttnNorm(), n);
-        residualAdd(a.mid(), x, b.projected, (long) n * h);
-        Tensor mlpIn = preNorm(b.normed, a.rstd2(), a.mid(), w.preMlpNorm(), n);
+        Tensor mlpIn = residualAddPreNorm(a.mid(), b.normed, a.rstd2(), x, b.projected, w.preMlpNorm(), n);
         w.gate().forward(device, a.gate(), mlpIn, n, hidden[Projection.GATE.ordinal()], b.linear, mode);
         w.up().forward(device, a.up(), mlpIn, n, hidden[Projection.UP.ordinal()], b.linear, mode);
         activation(b.act, a.gate(), a.up(), (long) n * config.intermediateSize());
@@ -407,6 +406,16 @@ public final class LlamaModel implements TrainableModel {
         return b.dPost;
     }
 
+    /** {@link #residualAdd} into {@code sum} then {@link #preNorm} of it: one fused call where the family allows. */
+    private Tensor residualAddPreNorm(Tensor sum, Tensor out, Tensor rstd, Tensor x, Tensor branch, DecoderLayer.Norm norm, int n) {
+        if (norm == null || traits.residualScale() != 1) {
+            residualAdd(sum, x, branch, (long) n * config.hiddenSize());
+            return preNorm(out, rstd, sum, norm, n);
+        }
+        k.addRmsnormForward(sum, out, rstd, x, branch, norm.weight(), n, config.hiddenSize(), (float) config.rmsNormEps());
+        return out;
+    }
+
     /** {@code out = x + residualScale * branch} (Granite scales each block's output). */
     private void residualAdd(Tensor out, Tensor x, Tensor branch, long count) {
         if (traits.residualScale() == 1) {
@@ -434,8 +443,7 @@ public final class LlamaModel implements TrainableModel {
         Tensor invFreq = rope.invFreq(layer);
         int rotaryDim = layer.rope().rotaryDim();
         float factor = (float) layer.rope().scaling().attentionFactor();
-        k.rope(q, positions, invFreq, n, config.numHeads(), config.headDim(), rotaryDim, factor, inverse);
-        k.rope(key, positions, invFreq, n, config.numKvHeads(), config.headDim(), rotaryDim, factor, inverse);
+        k.ropeQK(q, key, positions, invFreq, n, config.numHeads(), config.numKvHeads(), config.headDim(), rotaryDim, factor, inverse);
     }
 
     /** Qwen3/Gemma 3 (per head) and OLMo2 (whole projection): RMSNorm on q and k before RoPE. */

@@ -1,6 +1,7 @@
 package com.mka1.core.train.optim;
 
 import com.mka1.core.model.Parameter;
+import com.mka1.spi.AdamWParameter;
 import com.mka1.spi.ComputeDevice;
 import com.mka1.spi.DType;
 import com.mka1.spi.Tensor;
@@ -24,6 +25,7 @@ public final class AdamW implements AutoCloseable {
     private final Config config;
     private final List<Tensor> firstMoments = new ArrayList<>();
     private final List<Tensor> secondMoments = new ArrayList<>();
+    private List<AdamWParameter> batch;
 
     public AdamW(List<Parameter> parameters, Config config) {
         this.parameters = List.copyOf(parameters);
@@ -51,12 +53,31 @@ public final class AdamW implements AutoCloseable {
 
     /** One update with learning rate {@code lr}; {@code step} is 1-based (bias correction). */
     public void step(int step, double lr) {
+        if (parameters.isEmpty()) return;
+        if (batch == null) batch = batch();
+        if (batch.isEmpty()) { // parameters on several devices: one call each
+            for (int i = 0; i < parameters.size(); i++) {
+                Parameter p = parameters.get(i);
+                float decay = p.weightDecay() ? config.weightDecay() : 0f;
+                p.value().device().kernels().adamw(p.value(), p.gradient(), firstMoments.get(i), secondMoments.get(i),
+                        p.value().size(), (float) lr, config.beta1(), config.beta2(), config.eps(), decay, step);
+            }
+            return;
+        }
+        parameters.getFirst().value().device().kernels().adamw(batch, (float) lr, config.beta1(), config.beta2(), config.eps(), step);
+    }
+
+    /** Every parameter as one multi-tensor update (the same list each step, so a backend may cache it), or empty across devices. */
+    private List<AdamWParameter> batch() {
+        ComputeDevice device = parameters.getFirst().value().device();
+        List<AdamWParameter> all = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            float decay = p.weightDecay() ? config.weightDecay() : 0f;
-            p.value().device().kernels().adamw(p.value(), p.gradient(), firstMoments.get(i), secondMoments.get(i),
-                    p.value().size(), (float) lr, config.beta1(), config.beta2(), config.eps(), decay, step);
+            if (p.value().device() != device) return List.of();
+            all.add(new AdamWParameter(p.value(), p.gradient(), firstMoments.get(i), secondMoments.get(i),
+                    p.weightDecay() ? config.weightDecay() : 0f));
         }
+        return List.copyOf(all);
     }
 
     @Override
@@ -68,5 +89,6 @@ public final class AdamW implements AutoCloseable {
         }
         firstMoments.clear();
         secondMoments.clear();
+        batch = null;
     }
 }

@@ -1,0 +1,121 @@
+package com.mka1.backend.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.mka1.spi.BackendOptions;
+import com.mka1.spi.ComputeDevice;
+import com.mka1.spi.DType;
+import com.mka1.spi.Kernels;
+import com.mka1.spi.Tensor;
+
+/**
+ * The tensor-core flash attention kernels ({@code cuda.attention=flash}) against the reference
+ * backend: odd lengths (partial 64-row tiles), GQA groups of 1, 4 and 8, packed segments, fewer
+ * queries than keys, head dims 64 and 128. Q, K, V, P and dS are rounded to BF16 inside the
+ * kernels, so each output is compared by ||out - ref|| / ||ref|| against 1.5e-2 (BF16's unit
+ * roundoff is 3.9e-3; softmax averages it down).
+ */
+@Tag("gpu")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FlashAttentionGpuTest {
+    private static final double TOLERANCE = 1.5e-2;
+    private final Random random = new Random(2026_12_07);
+    private ComputeDevice reference;
+    private ComputeDevice flash;
+
+    @BeforeAll
+    void open() {
+        reference = BackendUnderTest.openOracle();
+        flash = BackendUnderTest.open("cuda", new BackendOptions(0, 0, Map.of(FlashAttention.OPTION, "flash")));
+        assertThat(flash.description()).endsWith(", flash attention");
+    }
+
+    @AfterAll
+    void close() {
+        if (flash != null) flash.close();
+        if (reference != null) reference.close();
+    }
+
+    @ParameterizedTest(name = "batch={0} qLen={1} kvLen={2} heads={3} kvHeads={4} headDim={5}")
+    @CsvSource({"2, 77, 77, 8, 2, 64", "1, 200, 200, 4, 4, 128", "1, 33, 100, 8, 1, 64", "2, 129, 129, 32, 8, 64",
+            "1, 64, 64, 2, 1, 128", "1, 1000, 1000, 4, 1, 128"})
+    void forwardMatchesTheReference(int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim) {
+        float[] q = gaussian(batch * qLen * heads * headDim);
+        float[] k = gaussian(batch * kvLen * kvHeads * headDim), v = gaussian(batch * kvLen * kvHeads * headDim);
+        int[] seg = segments(batch, qLen, kvLen);
+        float scale = (float) (1 / Math.sqrt(headDim));
+        compare("flash forward", dev -> {
+            Tensor out = dev.allocate(DType.F32, batch * qLen, heads * headDim);
+            Tensor lse = dev.allocate(DType.F32, batch * qLen, heads);
+            dev.kernels().attentionForward(out, lse, dev.upload(q, batch * qLen, heads * headDim),
+                    dev.upload(k, batch * kvLen, kvHeads * headDim), dev.upload(v, batch * kvLen, kvHeads * headDim),
+                    dev.upload(seg, batch * qLen), batch, qLen, kvLen, heads, kvHeads, headDim, scale);
+            return new float[][] {dev.download(out), dev.download(lse)};
+        });
+    }
+
+    @ParameterizedTest(name = "batch={0} seqLen={1} heads={2} kvHeads={3} headDim={4}")
+    @CsvSource({"2, 77, 8, 2, 64", "1, 200, 4, 4, 128", "2, 129, 32, 8, 64", "1, 130, 2, 1, 128", "1, 1000, 4, 1, 64"})
+    void backwardMatchesTheReference(int batch, int seqLen, int heads, int kvHeads, int headDim) {
+        int rows = batch * seqLen, qw = heads * headDim, kw = kvHeads * headDim;
+        float[] q = gaussian(rows * qw), k = gaussian(rows * kw), v = gaussian(rows * kw), dout = gaussian(rows * qw);
+        float[] dq = gaussian(rows * qw), dk = gaussian(rows * kw), dv = gaussian(rows * kw);
+        int[] seg = segments(batch, seqLen, seqLen);
+        float scale = (float) (1 / Math.sqrt(headDim));
+        compare("flash backward", dev -> {
+            Kernels kn = dev.kernels();
+            Tensor tq = dev.upload(q, rows, qw), tk = dev.upload(k, rows, kw), tv = dev.upload(v, rows, kw);
+            Tensor tseg = dev.upload(seg, rows), out = dev.allocate(DType.F32, rows, qw), lse = dev.allocate(DType.F32, rows, heads);
+            kn.attentionForward(out, lse, tq, tk, tv, tseg, batch, seqLen, seqLen, heads, kvHeads, headDim, scale);
+            Tensor tdq = dev.upload(dq, rows, qw), tdk = dev.upload(dk, rows, kw), tdv = dev.upload(dv, rows, kw);
+            kn.attentionBackward(tdq, tdk, tdv, dev.upload(dout, rows, qw), out, lse, tq, tk, tv, tseg,
+                    batch, seqLen, heads, kvHeads, headDim, scale);
+            return new float[][] {dev.download(tdq), dev.download(tdk), dev.download(tdv)};
+        });
+    }
+
+    private void compare(String what, Function<ComputeDevice, float[][]> kernelCase) {
+        float[][] expected = kernelCase.apply(reference), actual = kernelCase.apply(flash);
+        for (int o = 0; o < expected.length; o++) {
+            double diff = 0, norm = 0;
+            for (int i = 0; i < expected[o].length; i++) {
+                assertThat(actual[o][i]).as("%s output %d element %d", what, o, i).isFinite();
+                diff += Math.pow((double) actual[o][i] - expected[o][i], 2);
+                norm += Math.pow(expected[o][i], 2);
+            }
+            assertThat(Math.sqrt(diff / norm)).as("%s output %d: ||out - ref|| / ||ref||", what, o).isLessThanOrEqualTo(TOLERANCE);
+        }
+    }
+
+    private float[] gaussian(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) random.nextGaussian();
+        return x;
+    }
+
+    /** Packed rows: a new segment starts at a key with probability 1/50 (long segments, as in real packing). */
+    private int[] segments(int batch, int qLen, int kvLen) {
+        int[] seg = new int[batch * qLen];
+        for (int b = 0; b < batch; b++) {
+            int[] startOf = new int[kvLen];
+            int start = 0;
+            for (int j = 0; j < kvLen; j++) {
+                if (j > 0 && random.nextInt(50) == 0) start = j;
+                startOf[j] = start;
+            }
+            for (int i = 0; i < qLen; i++) seg[b * qLen + i] = startOf[kvLen - qLen + i];
+        }
+        return seg;
+    }
+}
