@@ -20,14 +20,26 @@ import java.util.List;
  * @param maxSeqLength           packed row length in tokens
  * @param backend                compute backend name ("reference", "cpu", "cuda") or null for the best available
  * @param trainableTokens        with LoRA, token ids whose embedding rows train; null: the template's end-of-turn tokens
+ * @param recomputeActivations   re-run each layer's forward during its backward (activation checkpointing: less
+ *                               memory, about a third more compute); null: the trainer's own setting
  */
 public record TrainingSettings(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Double beta,
                                Boolean fullFineTune, Integer loraRank, Double loraAlpha, Double loraDropout,
                                List<String> loraTargets, Double warmupRatio, String lrScheduler,
-                               Integer maxSeqLength, String backend, List<Integer> trainableTokens) {
+                               Integer maxSeqLength, String backend, List<Integer> trainableTokens,
+                               Boolean recomputeActivations) {
     public TrainingSettings {
         loraTargets = loraTargets == null ? null : List.copyOf(loraTargets);
         trainableTokens = trainableTokens == null ? null : List.copyOf(trainableTokens);
+    }
+
+    /** Settings with the trainer's own activation recomputation. */
+    public TrainingSettings(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Double beta,
+                            Boolean fullFineTune, Integer loraRank, Double loraAlpha, Double loraDropout,
+                            List<String> loraTargets, Double warmupRatio, String lrScheduler,
+                            Integer maxSeqLength, String backend, List<Integer> trainableTokens) {
+        this(nEpochs, batchSize, learningRateMultiplier, beta, fullFineTune, loraRank, loraAlpha, loraDropout, loraTargets,
+                warmupRatio, lrScheduler, maxSeqLength, backend, trainableTokens, null);
     }
 
     /** Settings with the default trainable tokens. */
@@ -36,7 +48,18 @@ public record TrainingSettings(Integer nEpochs, Integer batchSize, Double learni
                             List<String> loraTargets, Double warmupRatio, String lrScheduler,
                             Integer maxSeqLength, String backend) {
         this(nEpochs, batchSize, learningRateMultiplier, beta, fullFineTune, loraRank, loraAlpha, loraDropout, loraTargets,
-                warmupRatio, lrScheduler, maxSeqLength, backend, null);
+                warmupRatio, lrScheduler, maxSeqLength, backend, null, null);
+    }
+
+    /**
+     * These settings with the engine's defaults where they leave the choice open: {@code backend}
+     * when none is named, {@code recomputeActivations} when it is null.
+     */
+    public TrainingSettings withEngineDefaults(String defaultBackend, Boolean defaultRecompute) {
+        String b = backend != null ? backend : defaultBackend;
+        Boolean r = recomputeActivations != null ? recomputeActivations : defaultRecompute;
+        return new TrainingSettings(nEpochs, batchSize, learningRateMultiplier, beta, fullFineTune, loraRank, loraAlpha,
+                loraDropout, loraTargets, warmupRatio, lrScheduler, maxSeqLength, b, trainableTokens, r);
     }
 
     /** All "auto". */

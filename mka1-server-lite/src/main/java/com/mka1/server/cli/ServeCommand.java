@@ -98,6 +98,9 @@ public final class ServeCommand implements Command {
                 .maxUploadBytes(config.limits().maxUploadBytes())
                 .modelCacheBytes(config.modelCacheBytes())
                 .responseRetention(Duration.ofDays(config.responseRetentionDays()));
+        if (config.recomputeActivations()) {
+            builder.recomputeActivations(true);
+        }
         if (trainers != null) {
             builder.trainer(trainers.get());
         }

@@ -27,6 +27,7 @@ import java.util.Map;
  * --idle-timeout-seconds MKA1_IDLE_TIMEOUT_SECONDS 30 (an idle keep-alive connection)
  * --max-connections MKA1_MAX_CONNECTIONS 1000 (open at once)
  * --response-retention-days MKA1_RESPONSE_RETENTION_DAYS 30 (stored responses older than this are removed)
+ * --recompute-activations MKA1_RECOMPUTE_ACTIVATIONS false (activation checkpointing: less memory, more compute)
  * --database        MKA1_DATABASE_URL     (none: jobs in the data directory; postgresql://USER@HOST:PORT/DB shares them)
  * --blobs           MKA1_BLOBS            (none: files in the data directory; s3://BUCKET/PREFIX shares them)
  * --worker-id       MKA1_WORKER_ID        the host name (this server's name in job leases)
@@ -35,7 +36,8 @@ import java.util.Map;
  */
 public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, ApiKeys apiKeys, String backend,
                            int concurrentJobs, HttpLimits limits, int shutdownGraceSeconds, long modelCacheBytes,
-                           ConnectionLimits connections, int responseRetentionDays, Scale scale) {
+                           ConnectionLimits connections, int responseRetentionDays, boolean recomputeActivations,
+                           Scale scale) {
     /**
      * Where job state and files are shared with other servers (docs/scale-out.md).
      *
@@ -65,6 +67,9 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
               --idle-timeout-seconds    MKA1_IDLE_TIMEOUT_SECONDS    30 (an idle keep-alive connection)
               --max-connections         MKA1_MAX_CONNECTIONS         1000 (open at once)
               --response-retention-days MKA1_RESPONSE_RETENTION_DAYS 30 (stored responses older than this are removed)
+              --recompute-activations   MKA1_RECOMPUTE_ACTIVATIONS   false; true re-runs each layer's forward in its
+                                                                     backward (activation checkpointing: memory of one
+                                                                     layer's activations, about a third more compute)
               --database                MKA1_DATABASE_URL            none: jobs in the data directory;
                                                                      postgresql://USER@HOST:PORT/DB shares them (PGPASSWORD)
               --blobs                   MKA1_BLOBS                   none: files in the data directory; s3://BUCKET/PREFIX
@@ -77,7 +82,7 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
     public static final List<String> FLAGS = List.of("host", "port", "data-dir", "models-dir",
             "api-keys-file", "backend", "concurrent-jobs", "max-body-bytes", "max-upload-bytes",
             "shutdown-grace-seconds", "model-cache-bytes", "request-timeout-seconds", "idle-timeout-seconds",
-            "max-connections", "response-retention-days", "database", "blobs", "worker-id", "lease-seconds");
+            "max-connections", "response-retention-days", "recompute-activations", "database", "blobs", "worker-id", "lease-seconds");
 
     public static ServerConfig resolve(Map<String, String> flags, Map<String, String> env) {
         Settings s = new Settings(flags, env);
@@ -103,6 +108,7 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
                         (int) s.number("max-connections", "MKA1_MAX_CONNECTIONS",
                                 ConnectionLimits.DEFAULTS.maxConnections(), 1, 1_000_000)),
                 (int) s.number("response-retention-days", "MKA1_RESPONSE_RETENTION_DAYS", 30, 1, 36_500),
+                s.bool("recompute-activations", "MKA1_RECOMPUTE_ACTIVATIONS", false),
                 new Scale(s.text("database", "MKA1_DATABASE_URL", null), s.text("blobs", "MKA1_BLOBS", null),
                         s.text("worker-id", "MKA1_WORKER_ID", hostName()),
                         (int) s.number("lease-seconds", "MKA1_LEASE_SECONDS", 30, 3, 86_400)));
@@ -155,6 +161,19 @@ public record ServerConfig(String host, int port, Path dataDir, Path modelsDir, 
                 // reported below
             }
             throw new ConfigException(source + " must be an integer from " + min + " to " + max + ", got '" + text + "'");
+        }
+
+        boolean bool(String flag, String variable, boolean fallback) {
+            String text = text(flag, variable, null);
+            if (text == null) {
+                return fallback;
+            }
+            return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "yes", "1", "on" -> true;
+                case "false", "no", "0", "off" -> false;
+                default -> throw new ConfigException((flags.containsKey(flag) ? "--" + flag : variable)
+                        + " must be true or false, got '" + text + "'");
+            };
         }
 
         /** A positive byte count: digits with an optional binary suffix k, m, g or t ({@code 512m}, {@code 2g}). */

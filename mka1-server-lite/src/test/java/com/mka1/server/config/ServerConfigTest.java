@@ -39,6 +39,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void recomputeActivationsIsOffUnlessAFlagOrTheEnvironmentSaysTrue() {
+        assertThat(ServerConfig.resolve(Map.of(), Map.of()).recomputeActivations()).isFalse();
+        assertThat(ServerConfig.resolve(Map.of("recompute-activations", "true"), Map.of()).recomputeActivations()).isTrue();
+        assertThat(ServerConfig.resolve(Map.of("recompute-activations", "false"),
+                Map.of("MKA1_RECOMPUTE_ACTIVATIONS", "true")).recomputeActivations()).isFalse();
+        assertThat(ServerConfig.resolve(Map.of(), Map.of("MKA1_RECOMPUTE_ACTIVATIONS", "yes")).recomputeActivations()).isTrue();
+        assertThatThrownBy(() -> ServerConfig.resolve(Map.of(), Map.of("MKA1_RECOMPUTE_ACTIVATIONS", "maybe")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("MKA1_RECOMPUTE_ACTIVATIONS must be true or false, got 'maybe'");
+    }
+
+    @Test
     void modelCacheBytesTakesPlainBytesOrABinarySuffix() {
         assertThat(ServerConfig.resolve(Map.of("model-cache-bytes", "512m"), Map.of()).modelCacheBytes()).isEqualTo(512L << 20);
         assertThat(ServerConfig.resolve(Map.of(), Map.of("MKA1_MODEL_CACHE_BYTES", "2g")).modelCacheBytes()).isEqualTo(2L << 30);

@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import com.mka1.core.train.Trainer;
 import com.mka1.core.train.TrainingRun;
+import com.mka1.core.train.TrainingSettings;
 import com.mka1.core.train.TrainingResult;
 import com.mka1.core.train.TrainingListener;
 import com.mka1.core.train.TrainingFailedException;
@@ -110,7 +111,7 @@ public final class LlamaTrainer implements Trainer {
                     + "or train every weight with hyperparameters.full_fine_tune");
         }
         try (ComputeDevice device = openDevice(run.settings().backend());
-             LlamaModel model = base.load(device, hp.weights(), options.recomputeActivations())) {
+             LlamaModel model = base.load(device, hp.weights(), recompute(run.settings()))) {
             int rows = rowsPerMicroBatch(model, device, hp.maxSeqLength());
             log.info("job {}: training {} on {} ({}), {} examples, micro-batches of {} rows x {} tokens", run.jobId(),
                     run.baseModelDir(), device.backendName(), device.description(), data.trainingCount(), rows, hp.maxSeqLength());
@@ -118,9 +119,16 @@ public final class LlamaTrainer implements Trainer {
             LoopOptions loopOptions = new LoopOptions(options.stateSaveInterval(), options.keepCheckpoints(), AdamW.Config.defaults());
             TrainingLoop loop = new TrainingLoop(model, objective, hp, run.seed(),
                     new TrainingLoop.Directories(run.stateDir(), run.outputDir()),
-                    new ModelOutput(model, base.weightsDir())::export, backends.describe(device), loopOptions);
+                    new ModelOutput(model, base.weightsDir())::export,
+                    backends.describe(device) + (recompute(run.settings()) ? ", activations recomputed in backward" : ""),
+                    loopOptions);
             return loop.run(listener);
         }
+    }
+
+    /** The job's choice of activation recomputation, else this trainer's. */
+    private boolean recompute(TrainingSettings settings) {
+        return settings.recomputeActivations() != null ? settings.recomputeActivations() : options.recomputeActivations();
     }
 
     /**

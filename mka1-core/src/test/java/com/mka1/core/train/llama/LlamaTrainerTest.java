@@ -114,6 +114,24 @@ class LlamaTrainerTest {
     }
 
     @Test
+    void recomputingActivationsTrainsTheSameWeightsBitForBit() throws Exception {
+        Path training = chatFile("train.jsonl", 0, 4);
+        TrainingSettings full = new TrainingSettings(1, 2, 10.0, null, true, null, null, null, null, null, null, 160, null);
+        RecordingListener kept = new RecordingListener(-1);
+        RecordingListener recomputed = new RecordingListener(-1);
+        TrainingResult.Completed a = (TrainingResult.Completed) trainer.train(
+                run("kept", training, null, TrainingMethod.SUPERVISED, full), kept);
+        TrainingResult.Completed b = (TrainingResult.Completed) trainer.train(
+                run("recomputed", training, null, TrainingMethod.SUPERVISED, full.withEngineDefaults(null, true)), recomputed);
+        assertThat(recomputed.plans.getFirst().backend())
+                .isEqualTo("reference (plain Java reference, double precision, 1 thread), activations recomputed in backward");
+        assertThat(recomputed.steps).extracting(StepMetrics::trainLoss)
+                .containsExactlyElementsOf(kept.steps.stream().map(StepMetrics::trainLoss).toList());
+        assertThat(Files.readAllBytes(b.modelDir().resolve("model.safetensors")))
+                .isEqualTo(Files.readAllBytes(a.modelDir().resolve("model.safetensors")));
+    }
+
+    @Test
     void fullFineTuningWritesALoadableModelDirectory() throws Exception {
         Path training = chatFile("train.jsonl", 0, 4);
         TrainingSettings full = new TrainingSettings(1, 2, 10.0, null, true, null, null, null, null, null, null, 160, null);
