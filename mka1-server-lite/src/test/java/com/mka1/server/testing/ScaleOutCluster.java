@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /**
  * {@code nodes} real {@code mka1 serve} processes ({@link ServerProcess}, the installed trainer on
@@ -28,15 +29,16 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ScaleOutCluster implements AutoCloseable {
     private final PostgresUrl database;
-    private final List<ServerProcess> nodes;
+    private final IntFunction<ServerProcess> launcher;
+    private final List<ServerProcess> nodes = new ArrayList<>();
     private S3BlobStore blobs;
 
     /** One claim or status change of a job, as the trigger saw it. {@code kind}: created, claimed or status. */
     public record Change(String jobId, String kind, String status, String worker, long atMicros) {}
 
-    private ScaleOutCluster(PostgresUrl database, List<ServerProcess> nodes) {
+    private ScaleOutCluster(PostgresUrl database, IntFunction<ServerProcess> launcher) {
         this.database = database;
-        this.nodes = nodes;
+        this.launcher = launcher;
     }
 
     /**
@@ -49,23 +51,23 @@ public final class ScaleOutCluster implements AutoCloseable {
         String databaseUrl = LocalPostgres.get().libpqUrl(name);
         Map<String, String> s3 = LocalS3.environment();
         String blobsUrl = "s3://mka1-scale-out/" + name;
+        IntFunction<ServerProcess> launcher = i -> ServerProcess.startTraining(root.resolve("node" + i), s3,
+                "--database", databaseUrl, "--blobs", blobsUrl, "--worker-id", "node" + i,
+                "--lease-seconds", Integer.toString(leaseSeconds), "--backend", "reference");
         List<CompletableFuture<ServerProcess>> starting = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) {
-            String worker = "node" + i;
-            starting.add(CompletableFuture.supplyAsync(() -> ServerProcess.startTraining(root.resolve(worker), s3,
-                    "--database", databaseUrl, "--blobs", blobsUrl, "--worker-id", worker,
-                    "--lease-seconds", Integer.toString(leaseSeconds), "--backend", "reference")));
+            int node = i;
+            starting.add(CompletableFuture.supplyAsync(() -> launcher.apply(node)));
         }
-        List<ServerProcess> started = new ArrayList<>();
+        ScaleOutCluster cluster = new ScaleOutCluster(LocalPostgres.get().url(name), launcher);
         RuntimeException failed = null;
         for (CompletableFuture<ServerProcess> s : starting) {
             try {
-                started.add(s.join());
+                cluster.nodes.add(s.join());
             } catch (RuntimeException e) {
                 failed = e;
             }
         }
-        ScaleOutCluster cluster = new ScaleOutCluster(LocalPostgres.get().url(name), started);
         if (failed != null) {
             cluster.close();
             throw failed;
@@ -73,6 +75,12 @@ public final class ScaleOutCluster implements AutoCloseable {
         cluster.installHistory();
         cluster.blobs = S3BlobStore.open(S3Location.parse(blobsUrl), LocalS3.settings()); // the nodes created the bucket
         return cluster;
+    }
+
+    /** Starts node {@code i} again (same data directory and worker id) if it is not running. */
+    public ServerProcess restartIfDead(int i) {
+        if (!node(i).alive()) nodes.set(i - 1, launcher.apply(i));
+        return node(i);
     }
 
     /** Node {@code i}, counted from 1 as the worker ids are. */

@@ -135,6 +135,10 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */
     public void kill() {
         try {
