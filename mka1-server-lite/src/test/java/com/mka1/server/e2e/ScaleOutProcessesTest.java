@@ -6,6 +6,7 @@ import com.mka1.server.testing.HttpTestClient;
 import com.mka1.server.testing.Multipart;
 import com.mka1.server.testing.ScaleOutCluster;
 import com.mka1.server.testing.ServerProcess;
+import com.mka1.server.testing.TrainingData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,12 +217,7 @@ class ScaleOutProcessesTest {
     // ---- the API ----
 
     private static String upload(HttpTestClient http) {
-        StringBuilder examples = new StringBuilder();
-        for (int i = 0; i < 10; i++) {
-            examples.append("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi ").append(i)
-                    .append("\"},{\"role\":\"assistant\",\"content\":\"Hello ").append(i).append("!\"}]}\n");
-        }
-        Multipart form = new Multipart().field("purpose", "fine-tune").file("file", "train.jsonl", examples.toString());
+        Multipart form = new Multipart().field("purpose", "fine-tune").file("file", "train.jsonl", TrainingData.shortChatJsonl(10));
         HttpTestClient.Reply reply = http.post("/v1/files", form.contentType(), form.body(), AUTH);
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         return string(Json.parse(reply.body()), "id");
