@@ -54,11 +54,13 @@ jclouds.provider=filesystem
 jclouds.filesystem.basedir=$WORK/s3
 EOF
 mkdir -p "$WORK/s3"
-java -cp "$(cat "$WORK/s3proxy.classpath")" org.gaul.s3proxy.Main --properties "$WORK/s3proxy.conf" >"$WORK/s3proxy.log" 2>&1 &
+# (its log to a file: s3proxy sends System.err to its logger, and slf4j-simple's default is System.err)
+java -Dorg.slf4j.simpleLogger.logFile="$WORK/s3proxy.log" -cp "$(cat "$WORK/s3proxy.classpath")" \
+    org.gaul.s3proxy.Main --properties "$WORK/s3proxy.conf" >"$WORK/s3proxy.out" 2>&1 &
 S3_PID=$!
 PIDS+=("$S3_PID")
 until (exec 3<>"/dev/tcp/127.0.0.1/$S3_PORT") 2>/dev/null; do
-  kill -0 "$S3_PID" 2>/dev/null || { cat "$WORK/s3proxy.log" >&2; exit 1; }
+  kill -0 "$S3_PID" 2>/dev/null || { cat "$WORK/s3proxy.out" "$WORK/s3proxy.log" >&2; exit 1; }
   sleep 0.2
 done
 echo "s3proxy on 127.0.0.1:$S3_PORT, pid $S3_PID" >&2
