@@ -278,7 +278,9 @@ public final class FileStore {
             try (InputStream in = shared.get(contentKey(id))) {
                 AtomicFiles.write(local, in::transferTo);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("could not fetch " + id + " from the shared store", e);
+                // names the store and the cause (a 500 that says the bucket is unreachable); a worker
+                // sees its IOException cause and leaves the job to be claimed again
+                throw StorageFailures.toApi("Could not fetch " + id + " from the shared store", e);
             }
         }
         return local;

@@ -6,6 +6,7 @@ import com.mka1.api.InvalidRequestException;
 import com.mka1.api.NotFoundException;
 import com.mka1.api.Page;
 import com.mka1.api.PayloadTooLargeException;
+import com.mka1.api.ServerException;
 import com.mka1.api.SortOrder;
 import com.mka1.api.files.FileDeleted;
 import com.mka1.api.files.FileListParams;
@@ -14,6 +15,7 @@ import com.mka1.api.files.FilePurpose;
 import com.mka1.api.files.FileStatus;
 import com.mka1.api.files.FileUpload;
 import com.mka1.core.storage.Ids;
+import com.mka1.core.storage.blob.FileBlobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,5 +178,25 @@ class FileStoreTest {
             assertThat(aside.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder(bad.id() + ".json", bad.id() + ".content");
         }
+    }
+
+    /**
+     * A file another server stored whose bytes the shared store cannot give (a bucket unreachable,
+     * here the object gone) is a server error naming the file, the store and the cause, with the
+     * I/O failure as its cause (a job worker leaves the job to be claimed again on it).
+     */
+    @Test
+    void contentTheSharedStoreCannotGiveIsAServerErrorNamingTheStore() throws IOException {
+        FileBlobStore shared = new FileBlobStore(dir.resolve("shared"));
+        FileObject f = FileStore.open(dir.resolve("a"), 1000, clock, shared)
+                .upload(upload("train.jsonl", FilePurpose.FINE_TUNE, "hello"), Caller.NONE);
+        FileStore other = FileStore.open(dir.resolve("b"), 1000, clock, shared);
+        assertThat(other.retrieve(f.id(), Caller.NONE)).isEqualTo(f);
+        shared.delete("files/" + f.id() + ".content");
+
+        assertThatThrownBy(() -> other.content(f.id(), Caller.NONE)).isInstanceOf(ServerException.class)
+                .hasMessageStartingWith("Could not fetch " + f.id() + " from the shared store: ")
+                .hasCauseInstanceOf(IOException.class);
+        assertThat(dir.resolve("b").resolve(f.id() + ".content")).doesNotExist();
     }
 }
