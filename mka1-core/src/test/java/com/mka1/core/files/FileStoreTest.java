@@ -199,4 +199,23 @@ class FileStoreTest {
                 .hasCauseInstanceOf(IOException.class);
         assertThat(dir.resolve("b").resolve(f.id() + ".content")).doesNotExist();
     }
+
+    /**
+     * An upload the shared store refuses (a bucket unreachable; here its directory replaced by a
+     * file) fails naming the upload and the cause, and keeps nothing.
+     */
+    @Test
+    void anUploadTheSharedStoreRefusesFailsNamingTheUploadAndKeepsNothing() throws IOException {
+        Path sharedDir = Files.createDirectories(dir.resolve("shared"));
+        FileStore store = FileStore.open(dir.resolve("a"), 1000, clock, new FileBlobStore(sharedDir));
+        Files.delete(sharedDir);
+        Files.writeString(sharedDir, "not a directory");
+
+        assertThatThrownBy(() -> store.upload(upload("train.jsonl", FilePurpose.FINE_TUNE, "hello"), Caller.NONE))
+                .isInstanceOf(ServerException.class).hasMessageStartingWith("Could not store upload train.jsonl: ")
+                .hasCauseInstanceOf(IOException.class);
+        try (Stream<Path> files = Files.list(dir.resolve("a"))) {
+            assertThat(files).isEmpty();
+        }
+    }
 }
