@@ -151,8 +151,8 @@ public final class FileStore {
         Path aside = Files.createDirectories(dir.resolve(QUARANTINE));
         String id = record.getFileName().toString().replace(".json", "");
         Files.move(record, aside.resolve(record.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        if (Files.exists(contentPath(id))) {
-            Files.move(contentPath(id), aside.resolve(contentPath(id).getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        if (Files.exists(localContent(id))) {
+            Files.move(localContent(id), aside.resolve(localContent(id).getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
         log.error("quarantined unreadable file record {} (and its content) to {}: {}", record, aside, cause.toString());
     }
@@ -165,7 +165,7 @@ public final class FileStore {
         }
         String filename = checkFilename(upload.filename());
         String id = Ids.newId("file");
-        Path content = contentPath(id);
+        Path content = localContent(id);
         try {
             long bytes = copyLimited(upload.content(), content);
             return commit(id, filename, upload.purpose(), bytes, caller.endUserId());
@@ -182,10 +182,10 @@ public final class FileStore {
     public FileObject storeGenerated(String filename, FilePurpose purpose, byte[] bytes, String owner) {
         String id = Ids.newId("file");
         try {
-            AtomicFiles.write(contentPath(id), bytes);
+            AtomicFiles.write(localContent(id), bytes);
             return commit(id, filename, purpose, bytes.length, owner);
         } catch (IOException e) {
-            deleteQuietly(contentPath(id));
+            deleteQuietly(localContent(id));
             throw StorageFailures.toApi("Could not store " + filename, e);
         }
     }
@@ -195,10 +195,10 @@ public final class FileStore {
         String id = Ids.newId("file");
         try {
             long bytes = Files.size(source);
-            Files.move(source, contentPath(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(source, localContent(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return commit(id, filename, purpose, bytes, owner);
         } catch (IOException e) {
-            deleteQuietly(contentPath(id));
+            deleteQuietly(localContent(id));
             throw StorageFailures.toApi("Could not store " + filename, e);
         }
     }
@@ -209,7 +209,7 @@ public final class FileStore {
         StoredFile stored = new StoredFile(file, owner, shared == null ? nextSeq.getAndIncrement() : clock.millis());
         byte[] meta = Json.writeBytes(StoredFileCodec.INSTANCE, stored);
         if (shared != null) { // content first, metadata last: the shared commit point, as here
-            try (InputStream content = Files.newInputStream(contentPath(id))) {
+            try (InputStream content = Files.newInputStream(localContent(id))) {
                 shared.put(contentKey(id), content);
             }
             shared.put(metaKey(id), new java.io.ByteArrayInputStream(meta));
@@ -288,17 +288,24 @@ public final class FileStore {
         }
     }
 
+    /** Where this directory keeps a file's bytes; for writes and local reads: never asks the shared store. */
+    private Path localContent(String id) {
+        return dir.resolve(id + ".content");
+    }
+
     /**
      * Where a stored file's bytes are (the engine reads training files from here); a file another
      * server stored is fetched from the shared store first.
      */
     public Path contentPath(String id) {
-        Path local = dir.resolve(id + ".content");
+        Path local = localContent(id);
         if (shared != null && !Files.exists(local) && find(id) != null) {
             try (InputStream in = shared.get(contentKey(id))) {
                 AtomicFiles.write(local, in::transferTo);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("could not fetch " + id + " from the shared store", e);
+                // names the store and the cause (a 500 that says the bucket is unreachable); a worker
+                // sees its IOException cause and leaves the job to be claimed again
+                throw StorageFailures.toApi("Could not fetch " + id + " from the shared store", e);
             }
         }
         return local;
@@ -319,7 +326,7 @@ public final class FileStore {
             Files.deleteIfExists(metaPath(id)); // the commit point goes first
             AtomicFiles.syncDirectory(dir);
             files.remove(id);
-            Files.deleteIfExists(contentPath(id));
+            Files.deleteIfExists(localContent(id));
         } catch (IOException e) {
             throw new ServerException("Could not delete " + id + ": " + e.getMessage(), null, null, e);
         }

@@ -1,5 +1,6 @@
 package com.mka1.core.model;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,9 @@ public record LoraSpec(int rank, double alpha, double dropout, Set<Projection> t
         if (rank <= 0) throw new IllegalArgumentException("LoRA rank must be positive, got " + rank);
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("LoRA dropout must be in [0, 1), got " + dropout);
         if (targets.isEmpty()) throw new IllegalArgumentException("LoRA needs at least one target module");
-        targets = Set.copyOf(EnumSet.copyOf(targets));
+        // Declaration order, never Set.copyOf's per-JVM order: the run's fingerprint (which a resume on
+        // another server checks against the saved state) prints it.
+        targets = Collections.unmodifiableSet(EnumSet.copyOf(targets));
         trainableTokens = List.copyOf(trainableTokens);
         if (trainableTokens.stream().distinct().count() != trainableTokens.size() || trainableTokens.stream().anyMatch(id -> id < 0)) {
             throw new IllegalArgumentException("trainable token ids must be distinct and non-negative, got " + trainableTokens);

@@ -6,6 +6,7 @@ import com.mka1.api.InvalidRequestException;
 import com.mka1.api.NotFoundException;
 import com.mka1.api.Page;
 import com.mka1.api.PayloadTooLargeException;
+import com.mka1.api.ServerException;
 import com.mka1.api.SortOrder;
 import com.mka1.api.files.FileDeleted;
 import com.mka1.api.files.FileListParams;
@@ -196,5 +197,44 @@ class FileStoreTest {
                 .hasMessage("No such File object: " + f.id());
         assertThat(dir.resolve("b/" + f.id() + ".content")).doesNotExist();
         assertThat(shared.list("files/")).isEmpty();
+    }
+
+    /**
+     * A file another server stored whose bytes the shared store cannot give (a bucket unreachable,
+     * here the object gone) is a server error naming the file, the store and the cause, with the
+     * I/O failure as its cause (a job worker leaves the job to be claimed again on it).
+     */
+    @Test
+    void contentTheSharedStoreCannotGiveIsAServerErrorNamingTheStore() throws IOException {
+        FileBlobStore shared = new FileBlobStore(dir.resolve("shared"));
+        FileObject f = FileStore.open(dir.resolve("a"), 1000, clock, shared)
+                .upload(upload("train.jsonl", FilePurpose.FINE_TUNE, "hello"), Caller.NONE);
+        FileStore other = FileStore.open(dir.resolve("b"), 1000, clock, shared);
+        assertThat(other.retrieve(f.id(), Caller.NONE)).isEqualTo(f);
+        shared.delete("files/" + f.id() + ".content");
+
+        assertThatThrownBy(() -> other.content(f.id(), Caller.NONE)).isInstanceOf(ServerException.class)
+                .hasMessageStartingWith("Could not fetch " + f.id() + " from the shared store: ")
+                .hasCauseInstanceOf(IOException.class);
+        assertThat(dir.resolve("b").resolve(f.id() + ".content")).doesNotExist();
+    }
+
+    /**
+     * An upload the shared store refuses (a bucket unreachable; here its directory replaced by a
+     * file) fails naming the upload and the cause, and keeps nothing.
+     */
+    @Test
+    void anUploadTheSharedStoreRefusesFailsNamingTheUploadAndKeepsNothing() throws IOException {
+        Path sharedDir = Files.createDirectories(dir.resolve("shared"));
+        FileStore store = FileStore.open(dir.resolve("a"), 1000, clock, new FileBlobStore(sharedDir));
+        Files.delete(sharedDir);
+        Files.writeString(sharedDir, "not a directory");
+
+        assertThatThrownBy(() -> store.upload(upload("train.jsonl", FilePurpose.FINE_TUNE, "hello"), Caller.NONE))
+                .isInstanceOf(ServerException.class).hasMessageStartingWith("Could not store upload train.jsonl: ")
+                .hasCauseInstanceOf(IOException.class);
+        try (Stream<Path> files = Files.list(dir.resolve("a"))) {
+            assertThat(files).isEmpty();
+        }
     }
 }

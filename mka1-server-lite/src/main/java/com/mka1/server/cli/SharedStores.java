@@ -36,17 +36,19 @@ final class SharedStores implements AutoCloseable {
         ServerConfig.Scale scale = config.scale();
         PostgresJobStore jobs = null;
         S3BlobStore blobs = null;
+        String flag = "--database ";
         try {
             if (scale.database() != null) {
                 jobs = PostgresJobStore.open(PostgresUrl.parse(scale.database(), env.get("PGPASSWORD")), POOL_SIZE,
                         config.dataDir().resolve("scratch"));
             }
+            flag = "--blobs ";
             if (scale.blobs() != null) {
                 blobs = S3BlobStore.open(S3Location.parse(scale.blobs()), S3Settings.fromEnvironment(env));
             }
         } catch (IOException | IllegalArgumentException e) {
             if (jobs != null) jobs.close();
-            throw new CliException((scale.blobs() != null && jobs != null ? "--blobs " : "--database ") + e.getMessage());
+            throw new CliException(flag + e.getMessage());
         }
         Duration lease = Duration.ofSeconds(scale.leaseSeconds());
         return new SharedStores(jobs, blobs, new LeaseSettings(scale.workerId(), lease, lease.dividedBy(3),

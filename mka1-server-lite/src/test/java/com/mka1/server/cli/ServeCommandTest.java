@@ -55,4 +55,15 @@ class ServeCommandTest {
                 "--data-dir", dir.toString())))
                 .isInstanceOf(CliException.class).hasMessageStartingWith("unknown compute backend 'abacus'; installed: ");
     }
+
+    @Test
+    void anUnreachableDatabaseOrBucketStopsTheStartNamingItsFlag(@TempDir Path dir) {
+        ServeCommand serve = new ServeCommand(() -> new ScriptedTrainer(2, 1, 10));
+        assertThatThrownBy(() -> serve.start(context(Map.of(), "--port", "0", "--data-dir", dir.toString(),
+                "--database", "postgresql://mka1@127.0.0.1:1/mka1")))
+                .isInstanceOf(CliException.class).hasMessageStartingWith("--database the job database is unreachable: ");
+        assertThatThrownBy(() -> serve.start(context(Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1", "AWS_ACCESS_KEY_ID", "k",
+                "AWS_SECRET_ACCESS_KEY", "s"), "--port", "0", "--data-dir", dir.toString(), "--blobs", "s3://mka1/p")))
+                .isInstanceOf(CliException.class).hasMessageStartingWith("--blobs blob store s3://mka1/p/: ");
+    }
 }

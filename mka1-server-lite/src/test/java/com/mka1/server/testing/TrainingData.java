@@ -21,6 +21,16 @@ public final class TrainingData {
         return jsonl.toString();
     }
 
+    /** {@code examples} very short chat lines ("Hi 3" / "Hello 3!"): a few dozen tokens each, quick to train on. */
+    public static String shortChatJsonl(int examples) {
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < examples; i++) {
+            jsonl.append("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi ").append(i)
+                    .append("\"},{\"role\":\"assistant\",\"content\":\"Hello ").append(i).append("!\"}]}\n");
+        }
+        return jsonl.toString();
+    }
+
     public static Path writeChatFile(Path dir, String name, int examples) {
         try {
             return Files.writeString(dir.resolve(name), chatJsonl(examples));

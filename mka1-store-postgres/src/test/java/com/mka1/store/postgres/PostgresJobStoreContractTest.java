@@ -1,5 +1,6 @@
 package com.mka1.store.postgres;
 
+import com.mka1.store.postgres.testing.LocalPostgres;
 import com.mka1.core.jobs.store.JobStore;
 import com.mka1.core.contract.JobStoreContract;
 import org.junit.jupiter.api.AfterEach;

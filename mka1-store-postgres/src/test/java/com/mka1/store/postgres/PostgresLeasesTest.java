@@ -1,5 +1,6 @@
 package com.mka1.store.postgres;
 
+import com.mka1.store.postgres.testing.LocalPostgres;
 import com.mka1.api.finetuning.JobStatus;
 import com.mka1.core.jobs.store.JobRecord;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package com.mka1.store.postgres;
 
+import com.mka1.store.postgres.testing.LocalPostgres;
 import com.mka1.api.Caller;
 import com.mka1.api.NotFoundException;
 import com.mka1.api.PageParams;

@@ -17,6 +17,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -86,15 +87,22 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             try {
                 s3.headBucket(b -> b.bucket(location.bucket()));
             } catch (NoSuchBucketException e) {
-                s3.createBucket(b -> b.bucket(location.bucket()));
-                log.info("created bucket {}", location.bucket());
+                createBucket();
             } catch (S3Exception e) {
                 if (e.statusCode() != 404) throw e;
-                s3.createBucket(b -> b.bucket(location.bucket()));
-                log.info("created bucket {}", location.bucket());
+                createBucket();
             }
             return null;
         });
+    }
+
+    private void createBucket() {
+        try {
+            s3.createBucket(b -> b.bucket(location.bucket()));
+            log.info("created bucket {}", location.bucket());
+        } catch (BucketAlreadyOwnedByYouException e) {
+            log.debug("bucket {} was created by another server starting at the same time", location.bucket());
+        }
     }
 
     private String objectKey(String key) {

@@ -1,5 +1,6 @@
 package com.mka1.store.s3;
 
+import com.mka1.store.s3.testing.LocalS3;
 import com.mka1.core.contract.BlobStoreContract;
 import com.mka1.core.storage.blob.BlobStore;
 import org.junit.jupiter.api.AfterEach;

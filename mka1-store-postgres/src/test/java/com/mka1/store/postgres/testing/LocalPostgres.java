@@ -1,11 +1,13 @@
-package com.mka1.store.postgres;
+package com.mka1.store.postgres.testing;
 
+import com.mka1.store.postgres.PostgresUrl;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,8 +21,9 @@ import java.util.stream.Stream;
  * {@code postgresql} package, which {@code .ci/run} installs) run initdb into a temp directory
  * and serve on a free loopback port, trust authentication, fsync off. PostgreSQL refuses to run
  * as root, so under root it runs as the {@code postgres} user. Each test gets its own database.
+ * In this module's test jar, so the server's multi-process tests run against the same kind of server.
  */
-final class LocalPostgres {
+public final class LocalPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static LocalPostgres instance;
 
@@ -36,28 +39,34 @@ final class LocalPostgres {
         this.asPostgresUser = asPostgresUser;
     }
 
-    static synchronized LocalPostgres get() throws IOException {
+    public static synchronized LocalPostgres get() throws IOException {
         if (instance == null) instance = start();
         return instance;
     }
 
     /** A fresh, empty database on the shared server. */
-    PostgresUrl newDatabase() throws Exception {
-        String name = "mka1_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        PostgresUrl admin = url("postgres");
-        try (ConnectionPool pool = new ConnectionPool(admin, 1)) {
-            Connection c = pool.acquire();
-            c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE " + name);
-            }
-            pool.release(c, false);
-        }
-        return url(name);
+    public PostgresUrl newDatabase() throws Exception {
+        return url(createDatabase());
     }
 
-    PostgresUrl url(String database) {
-        return PostgresUrl.parse("postgresql://mka1@127.0.0.1:" + port + "/" + database, null);
+    /** Creates a fresh, empty database on the shared server and answers its name. */
+    public String createDatabase() throws Exception {
+        String name = "mka1_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        PostgresUrl admin = url("postgres");
+        try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        return name;
+    }
+
+    public PostgresUrl url(String database) {
+        return PostgresUrl.parse(libpqUrl(database), null);
+    }
+
+    /** The database's URL as {@code mka1 serve --database} takes it (trust authentication: no password). */
+    public String libpqUrl(String database) {
+        return "postgresql://mka1@127.0.0.1:" + port + "/" + database;
     }
 
     private static Path binaries() {
