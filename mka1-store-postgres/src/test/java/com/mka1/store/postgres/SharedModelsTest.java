@@ -19,6 +19,7 @@ import com.mka1.api.responses.ResponseCreateParams;
 import com.mka1.core.EmbeddedMka1;
 import com.mka1.core.jobs.store.LeaseSettings;
 import com.mka1.core.testing.Mka1Fixture;
+import com.mka1.store.postgres.testing.LocalPostgres;
 import com.mka1.store.s3.testing.LocalS3;
 import com.mka1.store.s3.S3BlobStore;
 import com.mka1.store.s3.S3Location;
