@@ -3,7 +3,6 @@ package com.mka1.backend.cuda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Percentage.withPercentage;
 
-import java.util.Random;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +32,7 @@ class CudaKernelsGpuTest {
 
     private ComputeDevice reference;
     private ComputeDevice device;
-    private final Random random = new Random(20261127);
+    private final RandomInputs random = new RandomInputs(20261127);
 
     @BeforeAll
     void open() {
@@ -66,7 +65,7 @@ class CudaKernelsGpuTest {
             "5, 7, 0, false, false, true, F32",
     })
     void matmul(int m, int n, int k, boolean transA, boolean transB, boolean accumulate, DType bType) {
-        float[] a = gaussian(m * k), b = gaussian(k * n), c = gaussian(m * n);
+        float[] a = random.gaussian(m * k), b = random.gaussian(k * n), c = random.gaussian(m * n);
         float alpha = 0.75f;
         compare("matmul", Math.max(TOL, 1e-6f * k), dev -> {
             Tensor tc = dev.upload(c, m, n), ta = dev.upload(a, transA ? k : m, transA ? m : k);
@@ -80,7 +79,7 @@ class CudaKernelsGpuTest {
     @Test
     void bias() {
         int rows = 33, cols = 70;
-        float[] out = gaussian(rows * cols), bias = gaussian(cols), dbias = gaussian(cols), dout = gaussian(rows * cols);
+        float[] out = random.gaussian(rows * cols), bias = random.gaussian(cols), dbias = random.gaussian(cols), dout = random.gaussian(rows * cols);
         compare("bias", TOL, dev -> {
             Tensor o = dev.upload(out, rows, cols), b = dev.upload(bias, cols), db = dev.upload(dbias, cols);
             dev.kernels().addBias(o, b, rows, cols);
@@ -95,8 +94,8 @@ class CudaKernelsGpuTest {
     @CsvSource({"F32", "BF16"})
     void embedding(DType tableType) {
         int vocab = 50, dim = 40, n = 64;
-        float[] table = gaussian(vocab * dim), dout = gaussian(n * dim), dtable = gaussian(vocab * dim);
-        int[] tokens = ints(n, vocab); // repeats: the backward must add them all
+        float[] table = random.gaussian(vocab * dim), dout = random.gaussian(n * dim), dtable = random.gaussian(vocab * dim);
+        int[] tokens = random.ints(n, vocab); // repeats: the backward must add them all
         compare("embedding", TOL, dev -> {
             Tensor t = dev.allocate(tableType, vocab, dim);
             dev.copyFromHost(table, 0, t, 0, table.length);
@@ -114,8 +113,8 @@ class CudaKernelsGpuTest {
     @CsvSource({"true", "false"})
     void rmsnorm(boolean trainWeight) {
         int n = 19, dim = 590; // 590: a partial block of 32 columns in the weight gradient
-        float[] x = gaussian(n * dim), w = gaussian(dim), dout = gaussian(n * dim);
-        float[] dx = gaussian(n * dim), dw = gaussian(dim);
+        float[] x = random.gaussian(n * dim), w = random.gaussian(dim), dout = random.gaussian(n * dim);
+        float[] dx = random.gaussian(n * dim), dw = random.gaussian(dim);
         compare("rmsnorm", 1e-4f, dev -> {
             Kernels k = dev.kernels();
             Tensor tx = dev.upload(x, n, dim), tw = dev.upload(w, dim), out = dev.allocate(DType.F32, n, dim);
@@ -130,9 +129,9 @@ class CudaKernelsGpuTest {
     @CsvSource({"false", "true"})
     void rope(boolean inverse) {
         int n = 21, heads = 3, headDim = 64;
-        float[] x = gaussian(n * heads * headDim), invFreq = new float[headDim / 2];
+        float[] x = random.gaussian(n * heads * headDim), invFreq = new float[headDim / 2];
         for (int i = 0; i < invFreq.length; i++) invFreq[i] = (float) Math.pow(10000.0, -2.0 * i / headDim);
-        int[] positions = ints(n, 2048);
+        int[] positions = random.ints(n, 2048);
         compare("rope", 1e-4f, dev -> {
             Tensor t = dev.upload(x, n, heads * headDim);
             dev.kernels().rope(t, dev.upload(positions, n), dev.upload(invFreq, headDim / 2), n, heads, headDim, inverse);
@@ -161,9 +160,9 @@ class CudaKernelsGpuTest {
     void attentionForward(int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim) {
         // head dims of whole float4s up to 128 run the tiled kernels, 30 and 160 the per-warp ones;
         // "2, 5, 300", "1, 1, 33" and "1, 1, 700" split the keys across warps (few query-head pairs: decoding)
-        float[] q = gaussian(batch * qLen * heads * headDim);
-        float[] k = gaussian(batch * kvLen * kvHeads * headDim), v = gaussian(batch * kvLen * kvHeads * headDim);
-        int[] seg = segments(batch, qLen, kvLen);
+        float[] q = random.gaussian(batch * qLen * heads * headDim);
+        float[] k = random.gaussian(batch * kvLen * kvHeads * headDim), v = random.gaussian(batch * kvLen * kvHeads * headDim);
+        int[] seg = random.segments(batch, qLen, kvLen, 9);
         float scale = (float) (1 / Math.sqrt(headDim));
         compare("attention forward", 1e-4f, dev -> {
             Tensor out = dev.allocate(DType.F32, batch * qLen, heads * headDim);
@@ -180,9 +179,9 @@ class CudaKernelsGpuTest {
             "2, 200, 2, 2, 8", "1, 70, 3, 1, 48", "1, 40, 2, 2, 30", "1, 40, 2, 1, 160"})
     void attentionBackward(int batch, int seqLen, int heads, int kvHeads, int headDim) {
         int rows = batch * seqLen, qw = heads * headDim, kw = kvHeads * headDim;
-        float[] q = gaussian(rows * qw), k = gaussian(rows * kw), v = gaussian(rows * kw), dout = gaussian(rows * qw);
-        float[] dq = gaussian(rows * qw), dk = gaussian(rows * kw), dv = gaussian(rows * kw);
-        int[] seg = segments(batch, seqLen, seqLen);
+        float[] q = random.gaussian(rows * qw), k = random.gaussian(rows * kw), v = random.gaussian(rows * kw), dout = random.gaussian(rows * qw);
+        float[] dq = random.gaussian(rows * qw), dk = random.gaussian(rows * kw), dv = random.gaussian(rows * kw);
+        int[] seg = random.segments(batch, seqLen, seqLen, 9);
         float scale = (float) (1 / Math.sqrt(headDim));
         compare("attention backward", 2e-4f, dev -> {
             Kernels kn = dev.kernels();
@@ -201,7 +200,7 @@ class CudaKernelsGpuTest {
     @ParameterizedTest(name = "n={0} dim={1}")
     @CsvSource({"7, 576", "3, 2048", "1, 33"})
     void addRmsnormForward(int n, int dim) {
-        float[] x = gaussian(n * dim), branch = gaussian(n * dim), w = gaussian(dim);
+        float[] x = random.gaussian(n * dim), branch = random.gaussian(n * dim), w = random.gaussian(dim);
         compare("add + rmsnorm", TOL, dev -> {
             Tensor sum = dev.allocate(DType.F32, n, dim), out = dev.allocate(DType.F32, n, dim), rstd = dev.allocate(DType.F32, n);
             dev.kernels().addRmsnormForward(sum, out, rstd, dev.upload(x, n, dim), dev.upload(branch, n, dim), dev.upload(w, dim),
@@ -214,7 +213,7 @@ class CudaKernelsGpuTest {
     @CsvSource({"32, 8, 64, 64, false", "9, 3, 64, 32, true", "4, 4, 128, 128, false"})
     void ropeOnQueriesAndKeys(int heads, int kvHeads, int headDim, int rotaryDim, boolean inverse) {
         int n = 13;
-        float[] q = gaussian(n * heads * headDim), k = gaussian(n * kvHeads * headDim), freq = new float[rotaryDim / 2];
+        float[] q = random.gaussian(n * heads * headDim), k = random.gaussian(n * kvHeads * headDim), freq = new float[rotaryDim / 2];
         for (int i = 0; i < freq.length; i++) freq[i] = (float) Math.pow(10000, -2.0 * i / rotaryDim);
         int[] positions = new int[n];
         for (int t = 0; t < n; t++) positions[t] = 3 * t + 1;
@@ -231,7 +230,7 @@ class CudaKernelsGpuTest {
         int[] sizes = {576 * 3, 1, 4097, 64};
         float[][] init = new float[sizes.length * 4][];
         for (int i = 0; i < init.length; i++) {
-            init[i] = gaussian(sizes[i / 4]);
+            init[i] = random.gaussian(sizes[i / 4]);
             if (i % 4 == 3) for (int j = 0; j < init[i].length; j++) init[i][j] = Math.abs(init[i][j]); // v >= 0
         }
         compare("adamw (all parameters)", TOL, dev -> {
@@ -257,7 +256,7 @@ class CudaKernelsGpuTest {
     @Test
     void swiglu() {
         int n = 1000;
-        float[] gate = gaussian(n), up = gaussian(n), dout = gaussian(n), dgate = gaussian(n), dup = gaussian(n);
+        float[] gate = random.gaussian(n), up = random.gaussian(n), dout = random.gaussian(n), dgate = random.gaussian(n), dup = random.gaussian(n);
         compare("swiglu", TOL, dev -> {
             Kernels k = dev.kernels();
             Tensor g = dev.upload(gate, n), u = dev.upload(up, n), out = dev.allocate(DType.F32, n);
@@ -272,9 +271,9 @@ class CudaKernelsGpuTest {
     @CsvSource({"true", "false"})
     void softmaxCrossEntropy(boolean computeGradient) {
         int n = 9, vocab = 1000;
-        float[] logits = gaussian(n * vocab);
+        float[] logits = random.gaussian(n * vocab);
         for (int i = 0; i < logits.length; i++) logits[i] *= 4;
-        int[] targets = ints(n, vocab);
+        int[] targets = random.ints(n, vocab);
         targets[2] = -100;
         targets[7] = -1;
         // row 4 predicts its target: its maximum sits at the target index
@@ -289,7 +288,7 @@ class CudaKernelsGpuTest {
     @Test
     void elementwiseAndReductions() {
         int n = 100_003;
-        float[] a = gaussian(n), b = gaussian(n);
+        float[] a = random.gaussian(n), b = random.gaussian(n);
         float[][] expected = runOn(reference, elementwise(a, b, n));
         float[][] actual = runOn(device, elementwise(a, b, n));
         assertClose("elementwise", actual, expected, TOL);
@@ -320,8 +319,8 @@ class CudaKernelsGpuTest {
     @Test
     void adamw() {
         int n = 5000;
-        float[] param = gaussian(n), m = new float[n], v = new float[n];
-        float[][] grads = {gaussian(n), gaussian(n), gaussian(n)};
+        float[] param = random.gaussian(n), m = new float[n], v = new float[n];
+        float[][] grads = {random.gaussian(n), random.gaussian(n), random.gaussian(n)};
         compare("adamw", 1e-5f, dev -> {
             Tensor p = dev.upload(param, n), tm = dev.upload(m, n), tv = dev.upload(v, n);
             for (int step = 1; step <= grads.length; step++) {
@@ -335,7 +334,7 @@ class CudaKernelsGpuTest {
 
     @Test
     void copiesViewsAndBf16RoundTrip() {
-        float[] data = gaussian(1000);
+        float[] data = random.gaussian(1000);
         compare("copies", 0f, dev -> {
             Tensor t = dev.upload(data, 10, 100);
             Tensor view = dev.view(t, 250, 5, 50);
@@ -394,35 +393,5 @@ class CudaKernelsGpuTest {
                     + " expected " + expected[o][worstAt];
             assertThat(worst).as(what + ": output " + o + where).isLessThanOrEqualTo(tolerance);
         }
-    }
-
-    private float[] gaussian(int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) random.nextGaussian();
-        return x;
-    }
-
-    private int[] ints(int n, int bound) {
-        int[] x = new int[n];
-        for (int i = 0; i < n; i++) x[i] = random.nextInt(bound);
-        return x;
-    }
-
-    /**
-     * Packed-row segment starts: each row of kvLen keys holds a few examples; query i (at key
-     * position kvLen - qLen + i) gets the first key of its example.
-     */
-    private int[] segments(int batch, int qLen, int kvLen) {
-        int[] seg = new int[batch * qLen];
-        for (int b = 0; b < batch; b++) {
-            int[] startOf = new int[kvLen];
-            int start = 0;
-            for (int j = 0; j < kvLen; j++) {
-                if (j > 0 && random.nextInt(9) == 0) start = j;
-                startOf[j] = start;
-            }
-            for (int i = 0; i < qLen; i++) seg[b * qLen + i] = startOf[kvLen - qLen + i];
-        }
-        return seg;
     }
 }

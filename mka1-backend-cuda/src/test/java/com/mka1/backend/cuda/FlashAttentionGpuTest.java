@@ -3,7 +3,6 @@ package com.mka1.backend.cuda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +29,7 @@ import com.mka1.spi.Tensor;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FlashAttentionGpuTest {
     private static final double TOLERANCE = 1.5e-2;
-    private final Random random = new Random(2026_12_07);
+    private final RandomInputs random = new RandomInputs(2026_12_07);
     private ComputeDevice reference;
     private ComputeDevice flash;
 
@@ -51,9 +50,9 @@ class FlashAttentionGpuTest {
     @CsvSource({"2, 77, 77, 8, 2, 64", "1, 200, 200, 4, 4, 128", "1, 33, 100, 8, 1, 64", "2, 129, 129, 32, 8, 64",
             "1, 64, 64, 2, 1, 128", "1, 1000, 1000, 4, 1, 128"})
     void forwardMatchesTheReference(int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim) {
-        float[] q = gaussian(batch * qLen * heads * headDim);
-        float[] k = gaussian(batch * kvLen * kvHeads * headDim), v = gaussian(batch * kvLen * kvHeads * headDim);
-        int[] seg = segments(batch, qLen, kvLen);
+        float[] q = random.gaussian(batch * qLen * heads * headDim);
+        float[] k = random.gaussian(batch * kvLen * kvHeads * headDim), v = random.gaussian(batch * kvLen * kvHeads * headDim);
+        int[] seg = random.segments(batch, qLen, kvLen, 50);
         float scale = (float) (1 / Math.sqrt(headDim));
         compare("flash forward", dev -> {
             Tensor out = dev.allocate(DType.F32, batch * qLen, heads * headDim);
@@ -69,9 +68,9 @@ class FlashAttentionGpuTest {
     @CsvSource({"2, 77, 8, 2, 64", "1, 200, 4, 4, 128", "2, 129, 32, 8, 64", "1, 130, 2, 1, 128", "1, 1000, 4, 1, 64"})
     void backwardMatchesTheReference(int batch, int seqLen, int heads, int kvHeads, int headDim) {
         int rows = batch * seqLen, qw = heads * headDim, kw = kvHeads * headDim;
-        float[] q = gaussian(rows * qw), k = gaussian(rows * kw), v = gaussian(rows * kw), dout = gaussian(rows * qw);
-        float[] dq = gaussian(rows * qw), dk = gaussian(rows * kw), dv = gaussian(rows * kw);
-        int[] seg = segments(batch, seqLen, seqLen);
+        float[] q = random.gaussian(rows * qw), k = random.gaussian(rows * kw), v = random.gaussian(rows * kw), dout = random.gaussian(rows * qw);
+        float[] dq = random.gaussian(rows * qw), dk = random.gaussian(rows * kw), dv = random.gaussian(rows * kw);
+        int[] seg = random.segments(batch, seqLen, seqLen, 50);
         float scale = (float) (1 / Math.sqrt(headDim));
         compare("flash backward", dev -> {
             Kernels kn = dev.kernels();
@@ -96,26 +95,5 @@ class FlashAttentionGpuTest {
             }
             assertThat(Math.sqrt(diff / norm)).as("%s output %d: ||out - ref|| / ||ref||", what, o).isLessThanOrEqualTo(TOLERANCE);
         }
-    }
-
-    private float[] gaussian(int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) random.nextGaussian();
-        return x;
-    }
-
-    /** Packed rows: a new segment starts at a key with probability 1/50 (long segments, as in real packing). */
-    private int[] segments(int batch, int qLen, int kvLen) {
-        int[] seg = new int[batch * qLen];
-        for (int b = 0; b < batch; b++) {
-            int[] startOf = new int[kvLen];
-            int start = 0;
-            for (int j = 0; j < kvLen; j++) {
-                if (j > 0 && random.nextInt(50) == 0) start = j;
-                startOf[j] = start;
-            }
-            for (int i = 0; i < qLen; i++) seg[b * qLen + i] = startOf[kvLen - qLen + i];
-        }
-        return seg;
     }
 }
