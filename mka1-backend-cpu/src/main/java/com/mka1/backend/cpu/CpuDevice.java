@@ -22,12 +22,12 @@ final class CpuDevice implements ComputeDevice {
     private long peak;
     private boolean closed;
 
-    CpuDevice(FloatOps ops, int threads, PackingClock packingClock, PackedWeights packedWeights) {
+    CpuDevice(FloatOps ops, int threads, PackingClock packingClock, PackedWeights packedWeights, boolean splitDepth) {
         this.ops = ops;
         this.parallel = new Parallel(threads);
         this.packingClock = packingClock;
         this.packedWeights = packedWeights;
-        this.kernels = new CpuKernels(this, ops, parallel, packingClock, packedWeights);
+        this.kernels = new CpuKernels(this, ops, parallel, packingClock, packedWeights, splitDepth);
     }
 
     /** Bytes of frozen BF16 weights held packed as F32 (see {@link PackedWeights}). */

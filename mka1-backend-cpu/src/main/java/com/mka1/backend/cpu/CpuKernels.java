@@ -21,11 +21,12 @@ final class CpuKernels implements Kernels {
     private final Gemm gemm;
     private final Attention attention;
 
-    CpuKernels(CpuDevice owner, FloatOps ops, Parallel parallel, PackingClock packingClock, PackedWeights packedWeights) {
+    CpuKernels(CpuDevice owner, FloatOps ops, Parallel parallel, PackingClock packingClock, PackedWeights packedWeights,
+               boolean splitDepth) {
         this.owner = owner;
         this.ops = ops;
         this.parallel = parallel;
-        this.gemm = new Gemm(ops, parallel, packingClock, packedWeights);
+        this.gemm = new Gemm(ops, parallel, packingClock, packedWeights, splitDepth);
         this.attention = new Attention(ops, parallel);
     }
 

@@ -27,8 +27,10 @@ final class Gemm {
     private final int nr;
     private final PackingClock clock;
     private final PackedWeights packedWeights;
+    private final boolean splitDepth;
 
-    Gemm(FloatOps ops, Parallel parallel, PackingClock clock, PackedWeights packedWeights) {
+    Gemm(FloatOps ops, Parallel parallel, PackingClock clock, PackedWeights packedWeights, boolean splitDepth) {
+        this.splitDepth = splitDepth;
         this.ops = ops;
         this.parallel = parallel;
         this.clock = clock;
@@ -56,16 +58,61 @@ final class Gemm {
             fewColumns(c, co, a, ao, b, m, n, k, transB, alpha, accumulate);
             return;
         }
-        int rowPanels = ceilDiv(m, mr);
-        int colPanels = ceilDiv(n, nr);
         float[] packedB = transB && b.bf16() != null ? packedWeight(b, n, k) : null;
-        if (splitColumns(b.bf16() != null && packedB == null, rowPanels, colPanels)) {
-            parallel.forRange(colPanels, 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB, m, n, k, transA,
-                    transB, alpha, accumulate, 0, m, start * nr, Math.min(n, end * nr)));
-        } else {
-            parallel.forRange(rowPanels, 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB, m, n, k, transA,
-                    transB, alpha, accumulate, start * mr, Math.min(m, end * mr), 0, n));
+        switch (split(m, n, k, b.bf16() != null && packedB == null, packedB != null)) {
+            case COLUMNS -> parallel.forRange(ceilDiv(n, nr), 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB,
+                    m, n, k, transA, transB, alpha, accumulate, 0, m, start * nr, Math.min(n, end * nr), 0, k));
+            case ROWS -> parallel.forRange(ceilDiv(m, mr), 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB,
+                    m, n, k, transA, transB, alpha, accumulate, start * mr, Math.min(m, end * mr), 0, n, 0, k));
+            case DEPTH -> splitDepth(c, co, a, ao, b, packedB, m, n, k, transA, transB, alpha, accumulate);
         }
+    }
+
+    /** How threads share a product: each computes a range of C's rows, of its columns, or of the depth (partial sums added after). */
+    enum Split { ROWS, COLUMNS, DEPTH }
+
+    /**
+     * Rows or columns as {@link #splitColumns} decides, or the depth when that packs clearly fewer
+     * elements per thread (by a fifth): a row split has every thread pack all of op(B), a column
+     * split all of op(A); a depth split packs a share of each and adds an {@code m x n} partial per
+     * extra thread. That wins for few outputs over a long depth: the LM head's input
+     * gradient ({@code 128 x 288 x 32000} NN, where both threads packed the whole 37 MB weight per
+     * 128-row chunk) and the weight gradients over a batch of tokens ({@code 288 x 288 x 2048} TN).
+     */
+    Split split(int m, int n, int k, boolean bf16B, boolean bPacked) {
+        int rowPanels = ceilDiv(m, mr), colPanels = ceilDiv(n, nr);
+        boolean columns = splitColumns(bf16B, rowPanels, colPanels);
+        int t = parallel.threads();
+        if (!splitDepth || t == 1 || bPacked || ceilDiv(k, KC) < 2) return columns ? Split.COLUMNS : Split.ROWS;
+        long aElems = (long) m * k, bElems = (long) k * n * ceilDiv(m, MC); // B is packed once per MC rows
+        long perThread = columns ? aElems + bElems / t : aElems / t + (long) k * n * ceilDiv(ceilDiv(m, t), MC);
+        long depth = (aElems + bElems) / t + (long) m * n * (t - 1) / t;
+        return 5 * depth < 4 * perThread ? Split.DEPTH : columns ? Split.COLUMNS : Split.ROWS;
+    }
+
+    /**
+     * Threads take whole {@code KC} blocks of the depth: the first accumulates into C as asked, the
+     * others into zeroed partials that are then added to C, rows split across threads.
+     */
+    private void splitDepth(float[] c, int co, float[] a, int ao, Operand b, float[] packedB, int m, int n, int k,
+                            boolean transA, boolean transB, float alpha, boolean accumulate) {
+        float[][] partials = new float[parallel.threads()][];
+        int chunks = parallel.forRange(ceilDiv(k, KC), 1, (chunk, start, end) -> {
+            int pStart = start * KC, pEnd = Math.min(k, end * KC);
+            if (chunk == 0) {
+                block(c, co, a, ao, b, packedB, m, n, k, transA, transB, alpha, accumulate, 0, m, 0, n, pStart, pEnd);
+            } else {
+                partials[chunk] = new float[m * n];
+                block(partials[chunk], 0, a, ao, b, packedB, m, n, k, transA, transB, alpha, false, 0, m, 0, n,
+                        pStart, pEnd);
+            }
+        });
+        parallel.forRange(m, Math.max(1, 4096 / n), (chunk, start, end) -> {
+            int rowsLength = (end - start) * n;
+            for (int t = 1; t < chunks; t++) {
+                ops.add(c, co + start * n, partials[t], start * n, c, co + start * n, rowsLength);
+            }
+        });
     }
 
     /**
@@ -149,13 +196,17 @@ final class Gemm {
         });
     }
 
-    /** Rows {@code [rowStart, rowEnd)} x columns {@code [colStart, colEnd)} of C; {@code packedB}, when given, replaces packing B. */
+    /**
+     * Rows {@code [rowStart, rowEnd)} x columns {@code [colStart, colEnd)} of C over the depth
+     * {@code [depthStart, depthEnd)} ({@code depthStart} a multiple of {@code KC}); {@code packedB},
+     * when given, replaces packing B.
+     */
     private void block(float[] c, int co, float[] a, int ao, Operand b, float[] packedB, int m, int n, int k,
                        boolean transA, boolean transB, float alpha, boolean accumulate,
-                       int rowStart, int rowEnd, int colStart, int colEnd) {
+                       int rowStart, int rowEnd, int colStart, int colEnd, int depthStart, int depthEnd) {
         int mcBlock = evenBlock(rowEnd - rowStart, MC, mr);
         int ncBlock = evenBlock(colEnd - colStart, NC, nr);
-        int kcBlock = Math.min(KC, k);
+        int kcBlock = Math.min(KC, depthEnd - depthStart);
         float[] ap = new float[mcBlock * kcBlock];
         float[] bp = packedB != null ? packedB : new float[ncBlock * kcBlock];
         int nPadded = roundUp(n, nr);
@@ -163,12 +214,12 @@ final class Gemm {
         float[] widened = transB && b.bf16() != null && packedB == null ? new float[16 * kcBlock] : null;
         for (int ic = rowStart; ic < rowEnd; ic += mcBlock) {
             int mc = Math.min(mcBlock, rowEnd - ic);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = depthStart; pc < depthEnd; pc += KC) {
+                int kc = Math.min(KC, depthEnd - pc);
                 long packStart = clock.start();
                 packA(ap, a, ao, m, k, transA, ic, mc, pc, kc);
                 clock.stop(packStart);
-                boolean overwrite = pc == 0 && !accumulate;
+                boolean overwrite = pc == depthStart && !accumulate;
                 for (int jc = colStart; jc < colEnd; jc += ncBlock) {
                     int nc = Math.min(ncBlock, colEnd - jc);
                     int bpBase = 0;
