@@ -1,11 +1,14 @@
 package com.mka1.backend.cpu;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * The one place kernels go parallel: a pool created once per device, and
  * {@link #forRange} that splits {@code [0, count)} into at most {@code threads} contiguous chunks.
+ * The calling thread runs the first chunk itself and the pool's {@code threads - 1} workers the
+ * others, so a call wakes one worker fewer and starts work at once (decoding makes hundreds of
+ * small calls per token, where waking the pool was a large share of each).
  */
 final class Parallel implements AutoCloseable {
 
@@ -21,7 +24,7 @@ final class Parallel implements AutoCloseable {
     Parallel(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
-        this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+        this.pool = threads == 1 ? null : new ForkJoinPool(threads - 1);
     }
 
     int threads() {
@@ -44,40 +47,26 @@ final class Parallel implements AutoCloseable {
             if (count > 0) body.run(0, 0, count);
             return 1;
         }
-        pool.invoke(new Split(body, count, chunks, 0, chunks));
+        ForkJoinTask<?>[] others = new ForkJoinTask<?>[chunks - 1];
+        for (int c = 1; c < chunks; c++) {
+            int chunk = c, start = bound(count, chunks, c), end = bound(count, chunks, c + 1);
+            others[c - 1] = pool.submit(() -> body.run(chunk, start, end));
+        }
+        try {
+            body.run(0, 0, bound(count, chunks, 1));
+        } finally {
+            for (ForkJoinTask<?> other : others) other.join(); // the others write into the same arrays: wait for them even on failure
+        }
         return chunks;
+    }
+
+    /** Start of chunk {@code c} of {@code chunks} balanced chunks over {@code count}. */
+    private static int bound(int count, int chunks, int c) {
+        return (int) ((long) count * c / chunks);
     }
 
     @Override
     public void close() {
         if (pool != null) pool.close();
-    }
-
-    private static final class Split extends RecursiveAction {
-        private final RangeBody body;
-        private final int count;
-        private final int chunks;
-        private final int from;
-        private final int to;
-
-        Split(RangeBody body, int count, int chunks, int from, int to) {
-            this.body = body;
-            this.count = count;
-            this.chunks = chunks;
-            this.from = from;
-            this.to = to;
-        }
-
-        @Override
-        protected void compute() {
-            if (to - from == 1) {
-                int start = (int) ((long) count * from / chunks);
-                int end = (int) ((long) count * (from + 1) / chunks);
-                body.run(from, start, end);
-                return;
-            }
-            int mid = (from + to) >>> 1;
-            invokeAll(new Split(body, count, chunks, from, mid), new Split(body, count, chunks, mid, to));
-        }
     }
 }
