@@ -19,6 +19,9 @@ final class Gemm {
     private static final int MC = 1536;
     /** Most columns of B packed at once: a 256 x 768 float block (768 KiB) stays in L2. */
     private static final int NC = 768;
+    /** A B multiplied by at most this many rows, of at least {@link #REUSE_ELEMENTS}, is kept packed ({@link #packedWhole}). */
+    static final int REUSE_ROWS = 256;
+    static final int REUSE_ELEMENTS = 1 << 20;
 
     private final FloatOps ops;
     private final MicroKernel tile;
@@ -58,7 +61,7 @@ final class Gemm {
             fewColumns(c, co, a, ao, b, m, n, k, transB, alpha, accumulate);
             return;
         }
-        float[] packedB = transB && b.bf16() != null ? packedWeight(b, n, k) : null;
+        float[] packedB = packedWhole(b, m, n, k, transB);
         switch (split(m, n, k, b.bf16() != null && packedB == null, packedB != null)) {
             case COLUMNS -> parallel.forRange(ceilDiv(n, nr), 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB,
                     m, n, k, transA, transB, alpha, accumulate, 0, m, start * nr, Math.min(n, end * nr), 0, k));
@@ -116,19 +119,26 @@ final class Gemm {
     }
 
     /**
-     * A transposed BF16 B (a frozen weight in the forward pass) packed whole, once, when the budget
-     * allows: depth blocks of {@code KC} one after the other, each the {@code nr}-column panels of
-     * every column, so block {@code pc}, column {@code j} (a panel start) is at {@code pc * nPadded + j * kc}.
+     * B packed whole and kept across calls ({@link PackedWeights}) when that pays and the budget
+     * allows: a frozen BF16 weight in the forward ({@code x W^T}), or a large B multiplied by few
+     * rows (the LM head's weight over 128-row chunks: packing it per call cost as much as a tenth
+     * of the product); null otherwise. Layout: depth blocks of {@code KC} one after the other, each
+     * the {@code nr}-column panels of every column, so block {@code pc}, column {@code j} (a panel
+     * start) is at {@code pc * nPadded + j * kc}.
      */
-    private float[] packedWeight(Operand b, int n, int k) {
+    private float[] packedWhole(Operand b, int m, int n, int k, boolean transB) {
+        boolean frozenForward = transB && b.bf16() != null;
+        boolean fewRows = m <= REUSE_ROWS && (long) n * k >= REUSE_ELEMENTS;
+        if (!frozenForward && !fewRows) return null;
         int nPadded = roundUp(n, nr);
-        return packedWeights.get(b.bf16(), b.offset(), n, k, k * nPadded, into ->
+        Object array = b.f32() != null ? b.f32() : b.bf16();
+        return packedWeights.get(array, b.offset(), n, k, transB, k * nPadded, into ->
                 parallel.forRange(ceilDiv(n, nr), 1, (chunk, start, end) -> {
                     float[] widened = new float[16 * Math.min(KC, k)];
                     int jc = start * nr, nc = Math.min(n, end * nr) - jc;
                     for (int pc = 0; pc < k; pc += KC) {
                         int kc = Math.min(KC, k - pc);
-                        packB(into, pc * nPadded + jc * kc, b, n, k, true, jc, nc, pc, kc, widened);
+                        packB(into, pc * nPadded + jc * kc, b, n, k, transB, jc, nc, pc, kc, widened);
                     }
                 }));
     }
