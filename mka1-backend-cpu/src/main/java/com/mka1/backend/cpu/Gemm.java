@@ -61,6 +61,10 @@ final class Gemm {
             fewColumns(c, co, a, ao, b, m, n, k, transB, alpha, accumulate);
             return;
         }
+        if (transA && 2 * n < nr && m >= nr && b.f32() != null) {
+            transposedProduct(c, co, a, ao, b, m, n, k, transB, alpha, accumulate);
+            return;
+        }
         float[] packedB = packedWhole(b, m, n, k, transB);
         switch (split(m, n, k, b.bf16() != null && packedB == null, packedB != null)) {
             case COLUMNS -> parallel.forRange(ceilDiv(n, nr), 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB,

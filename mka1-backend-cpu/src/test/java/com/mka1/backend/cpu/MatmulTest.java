@@ -21,13 +21,14 @@ class MatmulTest {
 
     /**
      * m, n, k: odd sizes, one row, one column, sizes straddling the tiles (8 x 48, 4 x 8 scalar) and
-     * blocks (KC 256, MC 1536, NC 768), few-column (LoRA rank) products, and few outputs over a long
+     * blocks (KC 256, MC 1536, NC 768), few-column (LoRA rank) products (with a transposed A: computed
+     * transposed, {97, 8, 130} and {300, 17, 61}), and few outputs over a long
      * depth (split across threads by depth, a partial KC block last: {@link #theLongDepthShapesSplitTheDepth}).
      */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {1, 77, 65}, {3, 129, 40}, {7, 1, 300}, {33, 47, 19}, {6, 32, 16},
             {1543, 40, 20}, {13, 770, 31}, {8, 40, 513}, {64, 96, 257}, {8, 48, 16}, {9, 49, 17}, {17, 97, 300},
-            {64, 8, 576}, {100, 23, 37}, {5, 16, 1000}, {24, 50, 1100}, {130, 96, 2050}};
+            {64, 8, 576}, {100, 23, 37}, {5, 16, 1000}, {24, 50, 1100}, {130, 96, 2050}, {97, 8, 130}, {300, 17, 61}};
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
