@@ -211,6 +211,25 @@ final class Gemm {
     }
 
     /**
+     * Few output columns with a transposed A (LoRA's {@code dB += dY^T h}: {@code out x r} over the
+     * tokens), where the tile would compute {@code nr - n} columns of padding: computed as
+     * {@code C^T = op(B)^T op(A)^T} ({@code r x out}, full tiles) and added transposed into C.
+     */
+    private void transposedProduct(float[] c, int co, float[] a, int ao, Operand b, int m, int n, int k,
+                                   boolean transB, float alpha, boolean accumulate) {
+        float[] t = new float[n * m];
+        multiply(t, 0, b.f32(), b.offset(), new Operand(a, null, ao), n, m, k, !transB, false, alpha, false);
+        parallel.forRange(m, Math.max(1, 4096 / n), (chunk, start, end) -> {
+            for (int i = start; i < end; i++) {
+                for (int j = 0; j < n; j++) {
+                    int ci = co + i * n + j;
+                    c[ci] = accumulate ? c[ci] + t[j * m + i] : t[j * m + i];
+                }
+            }
+        });
+    }
+
+    /**
      * Rows {@code [rowStart, rowEnd)} x columns {@code [colStart, colEnd)} of C over the depth
      * {@code [depthStart, depthEnd)} ({@code depthStart} a multiple of {@code KC}); {@code packedB},
      * when given, replaces packing B.
