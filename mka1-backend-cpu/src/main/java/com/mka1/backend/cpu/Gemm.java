@@ -22,6 +22,13 @@ final class Gemm {
     /** A B multiplied by at most this many rows, of at least {@link #REUSE_ELEMENTS}, is kept packed ({@link #packedWhole}). */
     static final int REUSE_ROWS = 256;
     static final int REUSE_ELEMENTS = 1 << 20;
+    /** Least depth per thread when the depth is split ({@link #split}). */
+    private static final int DEPTH_GRAIN = 128;
+    /**
+     * Least multiply-adds for a depth split: its partials and their sum cost a second fork-join,
+     * which small products (a prefill's {@code 128 x 288 x 288}) do not repay.
+     */
+    static final long DEPTH_MIN_WORK = 1L << 25;
 
     private final FloatOps ops;
     private final MicroKernel tile;
@@ -90,7 +97,7 @@ final class Gemm {
         int rowPanels = ceilDiv(m, mr), colPanels = ceilDiv(n, nr);
         boolean columns = splitColumns(bf16B, rowPanels, colPanels);
         int t = parallel.threads();
-        if (!splitDepth || t == 1 || bPacked || ceilDiv(k, KC) < 2) return columns ? Split.COLUMNS : Split.ROWS;
+        if (!splitDepth || t == 1 || bPacked || k < 2 * DEPTH_GRAIN || (long) m * n * k < DEPTH_MIN_WORK) return columns ? Split.COLUMNS : Split.ROWS;
         long aElems = (long) m * k, bElems = (long) k * n * ceilDiv(m, MC); // B is packed once per MC rows
         long perThread = columns ? aElems + bElems / t : aElems / t + (long) k * n * ceilDiv(ceilDiv(m, t), MC);
         long depth = (aElems + bElems) / t + (long) m * n * (t - 1) / t;
@@ -98,14 +105,14 @@ final class Gemm {
     }
 
     /**
-     * Threads take whole {@code KC} blocks of the depth: the first accumulates into C as asked, the
-     * others into zeroed partials that are then added to C, rows split across threads.
+     * Threads take equal ranges of the depth (at least {@link #DEPTH_GRAIN} each): the first
+     * accumulates into C as asked, the others into zeroed partials that are then added to C, rows
+     * split across threads.
      */
     private void splitDepth(float[] c, int co, float[] a, int ao, Operand b, float[] packedB, int m, int n, int k,
                             boolean transA, boolean transB, float alpha, boolean accumulate) {
         float[][] partials = new float[parallel.threads()][];
-        int chunks = parallel.forRange(ceilDiv(k, KC), 1, (chunk, start, end) -> {
-            int pStart = start * KC, pEnd = Math.min(k, end * KC);
+        int chunks = parallel.forRange(k, DEPTH_GRAIN, (chunk, pStart, pEnd) -> {
             if (chunk == 0) {
                 block(c, co, a, ao, b, packedB, m, n, k, transA, transB, alpha, accumulate, 0, m, 0, n, pStart, pEnd);
             } else {
@@ -231,8 +238,8 @@ final class Gemm {
 
     /**
      * Rows {@code [rowStart, rowEnd)} x columns {@code [colStart, colEnd)} of C over the depth
-     * {@code [depthStart, depthEnd)} ({@code depthStart} a multiple of {@code KC}); {@code packedB},
-     * when given, replaces packing B.
+     * {@code [depthStart, depthEnd)}; {@code packedB}, when given (then over the whole depth),
+     * replaces packing B.
      */
     private void block(float[] c, int co, float[] a, int ao, Operand b, float[] packedB, int m, int n, int k,
                        boolean transA, boolean transB, float alpha, boolean accumulate,

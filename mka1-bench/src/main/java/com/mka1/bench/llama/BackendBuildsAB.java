@@ -25,13 +25,15 @@ import java.util.ServiceLoader;
 /**
  * A/B of two builds of the cpu backend in one JVM: each build's classes (a directory or jar, e.g.
  * an earlier commit's {@code mka1-backend-cpu} compiled aside) are loaded child-first in their own
- * class loader, over the same core and model, and training steps (then greedy decode tokens)
- * alternate between them so load on the machine hits both alike. Usage:
+ * class loader, over the same core and model, and training steps, prefills of {@value #PROMPT}
+ * tokens and {@value #DECODE} greedy tokens after them alternate between the two so load on the
+ * machine hits both alike. Usage:
  * {@code BackendBuildsAB CONFIG THREADS ROUNDS OLD_CLASSES NEW_CLASSES}; prints each round and
- * the median ratio (new over old) of training and decode tokens/s with their ranges.
+ * the median ratio (new over old) of training, prefill and decode tokens/s with their ranges.
  */
 public final class BackendBuildsAB {
     private static final String PACKAGE = "com.mka1.backend.cpu.";
+    private static final int PROMPT = 128;
     private static final int DECODE = 16;
 
     private BackendBuildsAB() {}
@@ -54,23 +56,25 @@ public final class BackendBuildsAB {
              AdamW optB = new AdamW(b.trainableParameters(), AdamW.Config.defaults())) {
             PackedBatch batch = LlamaBench.randomBatch(shape, new Random(7));
             float gradScale = 1f / batch.targetCount();
-            int[] prompt = Arrays.copyOf(batch.tokens(), 32);
+            int[] prompt = Arrays.copyOf(batch.tokens(), PROMPT);
             trainSeconds(a, optA, batch, gradScale, 1); // warm-up: JIT, first touch, packed weights
             trainSeconds(b, optB, batch, gradScale, 1);
-            decodeSeconds(a, prompt);
-            decodeSeconds(b, prompt);
-            double[] train = new double[rounds], decode = new double[rounds];
+            inference(a, prompt);
+            inference(b, prompt);
+            double[] train = new double[rounds], prefill = new double[rounds], decode = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 double ta = trainSeconds(a, optA, batch, gradScale, r + 2), tb = trainSeconds(b, optB, batch, gradScale, r + 2);
-                double da = decodeSeconds(a, prompt), db = decodeSeconds(b, prompt);
+                double[] ia = inference(a, prompt), ib = inference(b, prompt);
                 train[r] = ta / tb;
-                decode[r] = da / db;
-                System.out.println(String.format(Locale.ROOT,
-                        "round %d: train old %.1f new %.1f tokens/s (%.3fx); decode old %.2f new %.2f tokens/s (%.3fx)",
-                        r + 1, shape.tokens() / ta, shape.tokens() / tb, train[r], DECODE / da, DECODE / db, decode[r]));
+                prefill[r] = ia[0] / ib[0];
+                decode[r] = ia[1] / ib[1];
+                System.out.println(String.format(Locale.ROOT, "round %d: train old %.1f new %.1f tokens/s (%.3fx); "
+                        + "prefill old %.1f new %.1f (%.3fx); decode old %.2f new %.2f (%.3fx)", r + 1,
+                        shape.tokens() / ta, shape.tokens() / tb, train[r], PROMPT / ia[0], PROMPT / ib[0], prefill[r],
+                        DECODE / ia[1], DECODE / ib[1], decode[r]));
             }
-            System.out.println(String.format(Locale.ROOT, "%s: new / old, train median %s, decode median %s over %d rounds",
-                    shape.name(), summary(train), summary(decode), rounds));
+            System.out.println(String.format(Locale.ROOT, "%s: new / old over %d rounds, train median %s, prefill median %s, "
+                    + "decode median %s", shape.name(), rounds, summary(train), summary(prefill), summary(decode)));
         }
     }
 
@@ -92,15 +96,14 @@ public final class BackendBuildsAB {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Seconds for {@value #DECODE} greedy tokens after the prompt's prefill (the prefill not counted). */
-    private static double decodeSeconds(LlamaModel model, int[] prompt) {
-        LlamaBench.generate(model, prompt, 1);
+    /** Seconds of the prompt's prefill (with its first token), and of {@value #DECODE} greedy tokens after it. */
+    private static double[] inference(LlamaModel model, int[] prompt) {
         long start = System.nanoTime();
-        LlamaBench.generate(model, prompt, 1 + DECODE);
-        double withPrefill = (System.nanoTime() - start) / 1e9;
-        start = System.nanoTime();
         LlamaBench.generate(model, prompt, 1);
-        return withPrefill - (System.nanoTime() - start) / 1e9;
+        double prefill = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        LlamaBench.generate(model, prompt, 1 + DECODE);
+        return new double[] {prefill, (System.nanoTime() - start) / 1e9 - prefill};
     }
 
     /** Loads the cpu backend's package from its own classes first; everything else from the application. */
