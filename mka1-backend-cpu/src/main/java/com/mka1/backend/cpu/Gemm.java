@@ -89,19 +89,23 @@ final class Gemm {
      * Rows or columns as {@link #splitColumns} decides, or the depth when that packs clearly fewer
      * elements per thread (by a fifth): a row split has every thread pack all of op(B), a column
      * split all of op(A); a depth split packs a share of each and adds an {@code m x n} partial per
-     * extra thread. That wins for few outputs over a long depth: the LM head's input
-     * gradient ({@code 128 x 288 x 32000} NN, where both threads packed the whole 37 MB weight per
-     * 128-row chunk) and the weight gradients over a batch of tokens ({@code 288 x 288 x 2048} TN).
+     * extra thread. That wins for few outputs over a long depth: the LM head's input gradient when
+     * its weight is not kept packed ({@code 128 x 288 x 32000} NN, where both threads packed the
+     * whole 37 MB weight per 128-row chunk) and the weight gradients over a batch of tokens
+     * ({@code 288 x 288 x 2048} TN).
      */
     Split split(int m, int n, int k, boolean bf16B, boolean bPacked) {
         int rowPanels = ceilDiv(m, mr), colPanels = ceilDiv(n, nr);
         boolean columns = splitColumns(bf16B, rowPanels, colPanels);
         int t = parallel.threads();
-        if (!splitDepth || t == 1 || bPacked || k < 2 * DEPTH_GRAIN || (long) m * n * k < DEPTH_MIN_WORK) return columns ? Split.COLUMNS : Split.ROWS;
+        Split rowsOrColumns = columns ? Split.COLUMNS : Split.ROWS;
+        if (!splitDepth || t == 1 || bPacked || k < 2 * DEPTH_GRAIN || (long) m * n * k < DEPTH_MIN_WORK) {
+            return rowsOrColumns;
+        }
         long aElems = (long) m * k, bElems = (long) k * n * ceilDiv(m, MC); // B is packed once per MC rows
         long perThread = columns ? aElems + bElems / t : aElems / t + (long) k * n * ceilDiv(ceilDiv(m, t), MC);
         long depth = (aElems + bElems) / t + (long) m * n * (t - 1) / t;
-        return 5 * depth < 4 * perThread ? Split.DEPTH : columns ? Split.COLUMNS : Split.ROWS;
+        return 5 * depth < 4 * perThread ? Split.DEPTH : rowsOrColumns;
     }
 
     /**
