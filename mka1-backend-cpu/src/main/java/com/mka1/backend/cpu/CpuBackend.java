@@ -12,7 +12,8 @@ import com.mka1.spi.ComputeDevice;
  *
  * <p>Options: {@link BackendOptions#threads()} (0 = available processors); extra
  * {@code cpu.simd=false} forces the scalar loops; {@code cpu.profile=true} clocks matmul packing
- * ({@link CpuProfiling}); {@code cpu.packedWeightBytes} bounds the frozen weights kept packed.
+ * ({@link CpuProfiling}); {@code cpu.packedWeightBytes} bounds the frozen weights kept packed;
+ * {@code cpu.splitDepth=false} turns off depth-split matmuls.
  */
 public final class CpuBackend implements ComputeBackend {
     /** Backend name used for selection. */
@@ -26,6 +27,11 @@ public final class CpuBackend implements ComputeBackend {
      * across calls (each costs twice its BF16 size); default a quarter of the maximum heap, 0 turns it off.
      */
     public static final String PACKED_WEIGHT_BYTES_OPTION = "cpu.packedWeightBytes";
+    /**
+     * Extra option that, set to "false", keeps matmuls from splitting the depth across threads
+     * (each thread then packs all of one operand); for A/B measurements.
+     */
+    public static final String SPLIT_DEPTH_OPTION = "cpu.splitDepth";
 
     @Override
     public String name() {
@@ -50,8 +56,9 @@ public final class CpuBackend implements ComputeBackend {
         boolean profile = "true".equalsIgnoreCase(options.extra().getOrDefault(PROFILE_OPTION, "false"));
         String packed = options.extra().get(PACKED_WEIGHT_BYTES_OPTION);
         long packedBytes = packed == null ? Runtime.getRuntime().maxMemory() / 4 : byteCount(packed);
+        boolean splitDepth = !"false".equalsIgnoreCase(options.extra().getOrDefault(SPLIT_DEPTH_OPTION, "true"));
         return new CpuDevice(VectorApiSupport.select(simd), options.resolvedThreads(), new PackingClock(profile),
-                new PackedWeights(packedBytes));
+                new PackedWeights(packedBytes), splitDepth);
     }
 
     private static long byteCount(String value) {

@@ -22,12 +22,12 @@ final class CpuDevice implements ComputeDevice {
     private long peak;
     private boolean closed;
 
-    CpuDevice(FloatOps ops, int threads, PackingClock packingClock, PackedWeights packedWeights) {
+    CpuDevice(FloatOps ops, int threads, PackingClock packingClock, PackedWeights packedWeights, boolean splitDepth) {
         this.ops = ops;
         this.parallel = new Parallel(threads);
         this.packingClock = packingClock;
         this.packedWeights = packedWeights;
-        this.kernels = new CpuKernels(this, ops, parallel, packingClock, packedWeights);
+        this.kernels = new CpuKernels(this, ops, parallel, packingClock, packedWeights, splitDepth);
     }
 
     /** Bytes of frozen BF16 weights held packed as F32 (see {@link PackedWeights}). */
@@ -90,6 +90,7 @@ final class CpuDevice implements ComputeDevice {
         CpuTensor t = own(tensor, "tensor");
         if (t.owner()) allocated -= t.size() * t.dtype().bytes(); // the array itself goes with its last reference
         if (t.owner() && t instanceof CpuTensor.Bf16 h) packedWeights.forget(h.data());
+        if (t.owner() && t instanceof CpuTensor.F32 f) packedWeights.forget(f.data());
     }
 
     @Override
@@ -97,7 +98,10 @@ final class CpuDevice implements ComputeDevice {
         CpuTensor t = own(dst, "dst");
         checkRange(t, dstOffset, length);
         switch (t) {
-            case CpuTensor.F32 f -> System.arraycopy(src, srcOffset, f.data(), f.offset() + (int) dstOffset, length);
+            case CpuTensor.F32 f -> {
+                packedWeights.forget(f.data());
+                System.arraycopy(src, srcOffset, f.data(), f.offset() + (int) dstOffset, length);
+            }
             case CpuTensor.Bf16 h -> {
                 packedWeights.forget(h.data());
                 int base = h.offset() + (int) dstOffset;
@@ -157,7 +161,10 @@ final class CpuDevice implements ComputeDevice {
         int from = s.offset() + (int) srcOffset;
         int to = d.offset() + (int) dstOffset;
         switch (s) {
-            case CpuTensor.F32 f -> System.arraycopy(f.data(), from, ((CpuTensor.F32) d).data(), to, n);
+            case CpuTensor.F32 f -> {
+                packedWeights.forget(((CpuTensor.F32) d).data());
+                System.arraycopy(f.data(), from, ((CpuTensor.F32) d).data(), to, n);
+            }
             case CpuTensor.Bf16 h -> {
                 packedWeights.forget(((CpuTensor.Bf16) d).data());
                 System.arraycopy(h.data(), from, ((CpuTensor.Bf16) d).data(), to, n);

@@ -19,20 +19,26 @@ final class CpuKernels implements Kernels {
     private final FloatOps ops;
     private final Parallel parallel;
     private final Gemm gemm;
+    private final PackedWeights packedWeights;
     private final Attention attention;
 
-    CpuKernels(CpuDevice owner, FloatOps ops, Parallel parallel, PackingClock packingClock, PackedWeights packedWeights) {
+    CpuKernels(CpuDevice owner, FloatOps ops, Parallel parallel, PackingClock packingClock, PackedWeights packedWeights,
+               boolean splitDepth) {
         this.owner = owner;
         this.ops = ops;
         this.parallel = parallel;
-        this.gemm = new Gemm(ops, parallel, packingClock, packedWeights);
+        this.packedWeights = packedWeights;
+        this.gemm = new Gemm(ops, parallel, packingClock, packedWeights, splitDepth);
         this.attention = new Attention(ops, parallel);
     }
 
     // ---- tensor access --------------------------------------------------------------------
 
     private CpuTensor.F32 f32(Tensor t, String name) {
-        if (t instanceof CpuTensor.F32 f && f.device() == owner) return f;
+        if (t instanceof CpuTensor.F32 f && f.device() == owner) {
+            packedWeights.written(f.data()); // any kernel may write what it unwraps here
+            return f;
+        }
         throw new IllegalArgumentException(name + " must be an F32 tensor of this cpu device, got " + describe(t));
     }
 

@@ -19,6 +19,16 @@ final class Gemm {
     private static final int MC = 1536;
     /** Most columns of B packed at once: a 256 x 768 float block (768 KiB) stays in L2. */
     private static final int NC = 768;
+    /** A B multiplied by at most this many rows, of at least {@link #REUSE_ELEMENTS}, is kept packed ({@link #packedWhole}). */
+    static final int REUSE_ROWS = 256;
+    static final int REUSE_ELEMENTS = 1 << 20;
+    /** Least depth per thread when the depth is split ({@link #split}). */
+    private static final int DEPTH_GRAIN = 128;
+    /**
+     * Least multiply-adds for a depth split: its partials and their sum cost a second fork-join,
+     * which small products (a prefill's {@code 128 x 288 x 288}) do not repay.
+     */
+    static final long DEPTH_MIN_WORK = 1L << 25;
 
     private final FloatOps ops;
     private final MicroKernel tile;
@@ -27,8 +37,10 @@ final class Gemm {
     private final int nr;
     private final PackingClock clock;
     private final PackedWeights packedWeights;
+    private final boolean splitDepth;
 
-    Gemm(FloatOps ops, Parallel parallel, PackingClock clock, PackedWeights packedWeights) {
+    Gemm(FloatOps ops, Parallel parallel, PackingClock clock, PackedWeights packedWeights, boolean splitDepth) {
+        this.splitDepth = splitDepth;
         this.ops = ops;
         this.parallel = parallel;
         this.clock = clock;
@@ -56,32 +68,92 @@ final class Gemm {
             fewColumns(c, co, a, ao, b, m, n, k, transB, alpha, accumulate);
             return;
         }
-        int rowPanels = ceilDiv(m, mr);
-        int colPanels = ceilDiv(n, nr);
-        float[] packedB = transB && b.bf16() != null ? packedWeight(b, n, k) : null;
-        if (splitColumns(b.bf16() != null && packedB == null, rowPanels, colPanels)) {
-            parallel.forRange(colPanels, 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB, m, n, k, transA,
-                    transB, alpha, accumulate, 0, m, start * nr, Math.min(n, end * nr)));
-        } else {
-            parallel.forRange(rowPanels, 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB, m, n, k, transA,
-                    transB, alpha, accumulate, start * mr, Math.min(m, end * mr), 0, n));
+        if (transA && 2 * n < nr && m >= nr && b.f32() != null) {
+            transposedProduct(c, co, a, ao, b, m, n, k, transB, alpha, accumulate);
+            return;
+        }
+        float[] packedB = packedWhole(b, m, n, k, transB);
+        switch (split(m, n, k, b.bf16() != null && packedB == null, packedB != null)) {
+            case COLUMNS -> parallel.forRange(ceilDiv(n, nr), 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB,
+                    m, n, k, transA, transB, alpha, accumulate, 0, m, start * nr, Math.min(n, end * nr), 0, k));
+            case ROWS -> parallel.forRange(ceilDiv(m, mr), 1, (chunk, start, end) -> block(c, co, a, ao, b, packedB,
+                    m, n, k, transA, transB, alpha, accumulate, start * mr, Math.min(m, end * mr), 0, n, 0, k));
+            case DEPTH -> splitDepth(c, co, a, ao, b, packedB, m, n, k, transA, transB, alpha, accumulate);
         }
     }
 
+    /** How threads share a product: each computes a range of C's rows, of its columns, or of the depth (partial sums added after). */
+    enum Split { ROWS, COLUMNS, DEPTH }
+
     /**
-     * A transposed BF16 B (a frozen weight in the forward pass) packed whole, once, when the budget
-     * allows: depth blocks of {@code KC} one after the other, each the {@code nr}-column panels of
-     * every column, so block {@code pc}, column {@code j} (a panel start) is at {@code pc * nPadded + j * kc}.
+     * Rows or columns as {@link #splitColumns} decides, or the depth when that packs clearly fewer
+     * elements per thread (by a fifth): a row split has every thread pack all of op(B), a column
+     * split all of op(A); a depth split packs a share of each and adds an {@code m x n} partial per
+     * extra thread. That wins for few outputs over a long depth: the LM head's input gradient when
+     * its weight is not kept packed ({@code 128 x 288 x 32000} NN, where both threads packed the
+     * whole 37 MB weight per 128-row chunk) and the weight gradients over a batch of tokens
+     * ({@code 288 x 288 x 2048} TN).
      */
-    private float[] packedWeight(Operand b, int n, int k) {
+    Split split(int m, int n, int k, boolean bf16B, boolean bPacked) {
+        int rowPanels = ceilDiv(m, mr), colPanels = ceilDiv(n, nr);
+        boolean columns = splitColumns(bf16B, rowPanels, colPanels);
+        int t = parallel.threads();
+        Split rowsOrColumns = columns ? Split.COLUMNS : Split.ROWS;
+        if (!splitDepth || t == 1 || bPacked || k < 2 * DEPTH_GRAIN || (long) m * n * k < DEPTH_MIN_WORK) {
+            return rowsOrColumns;
+        }
+        long aElems = (long) m * k, bElems = (long) k * n * ceilDiv(m, MC); // B is packed once per MC rows
+        long perThread = columns ? aElems + bElems / t : aElems / t + (long) k * n * ceilDiv(ceilDiv(m, t), MC);
+        long depth = (aElems + bElems) / t + (long) m * n * (t - 1) / t;
+        return 5 * depth < 4 * perThread ? Split.DEPTH : rowsOrColumns;
+    }
+
+    /**
+     * Threads take equal ranges of the depth (at least {@link #DEPTH_GRAIN} each): the first
+     * accumulates into C as asked, the others into zeroed partials that are then added to C, rows
+     * split across threads.
+     */
+    private void splitDepth(float[] c, int co, float[] a, int ao, Operand b, float[] packedB, int m, int n, int k,
+                            boolean transA, boolean transB, float alpha, boolean accumulate) {
+        float[][] partials = new float[parallel.threads()][];
+        int chunks = parallel.forRange(k, DEPTH_GRAIN, (chunk, pStart, pEnd) -> {
+            if (chunk == 0) {
+                block(c, co, a, ao, b, packedB, m, n, k, transA, transB, alpha, accumulate, 0, m, 0, n, pStart, pEnd);
+            } else {
+                partials[chunk] = new float[m * n];
+                block(partials[chunk], 0, a, ao, b, packedB, m, n, k, transA, transB, alpha, false, 0, m, 0, n,
+                        pStart, pEnd);
+            }
+        });
+        parallel.forRange(m, Math.max(1, 4096 / n), (chunk, start, end) -> {
+            int rowsLength = (end - start) * n;
+            for (int t = 1; t < chunks; t++) {
+                ops.add(c, co + start * n, partials[t], start * n, c, co + start * n, rowsLength);
+            }
+        });
+    }
+
+    /**
+     * B packed whole and kept across calls ({@link PackedWeights}) when that pays and the budget
+     * allows: a frozen BF16 weight in the forward ({@code x W^T}), or a large B multiplied by few
+     * rows (the LM head's weight over 128-row chunks: packing it per call cost as much as a tenth
+     * of the product); null otherwise. Layout: depth blocks of {@code KC} one after the other, each
+     * the {@code nr}-column panels of every column, so block {@code pc}, column {@code j} (a panel
+     * start) is at {@code pc * nPadded + j * kc}.
+     */
+    private float[] packedWhole(Operand b, int m, int n, int k, boolean transB) {
+        boolean frozenForward = transB && b.bf16() != null;
+        boolean fewRows = m <= REUSE_ROWS && (long) n * k >= REUSE_ELEMENTS;
+        if (!frozenForward && !fewRows) return null;
         int nPadded = roundUp(n, nr);
-        return packedWeights.get(b.bf16(), b.offset(), n, k, k * nPadded, into ->
+        Object array = b.f32() != null ? b.f32() : b.bf16();
+        return packedWeights.get(array, b.offset(), n, k, transB, k * nPadded, into ->
                 parallel.forRange(ceilDiv(n, nr), 1, (chunk, start, end) -> {
                     float[] widened = new float[16 * Math.min(KC, k)];
                     int jc = start * nr, nc = Math.min(n, end * nr) - jc;
                     for (int pc = 0; pc < k; pc += KC) {
                         int kc = Math.min(KC, k - pc);
-                        packB(into, pc * nPadded + jc * kc, b, n, k, true, jc, nc, pc, kc, widened);
+                        packB(into, pc * nPadded + jc * kc, b, n, k, transB, jc, nc, pc, kc, widened);
                     }
                 }));
     }
@@ -149,13 +221,36 @@ final class Gemm {
         });
     }
 
-    /** Rows {@code [rowStart, rowEnd)} x columns {@code [colStart, colEnd)} of C; {@code packedB}, when given, replaces packing B. */
+    /**
+     * Few output columns with a transposed A (LoRA's {@code dB += dY^T h}: {@code out x r} over the
+     * tokens), where the tile would compute {@code nr - n} columns of padding: computed as
+     * {@code C^T = op(B)^T op(A)^T} ({@code r x out}, full tiles) and added transposed into C.
+     */
+    private void transposedProduct(float[] c, int co, float[] a, int ao, Operand b, int m, int n, int k,
+                                   boolean transB, float alpha, boolean accumulate) {
+        float[] t = new float[n * m];
+        multiply(t, 0, b.f32(), b.offset(), new Operand(a, null, ao), n, m, k, !transB, false, alpha, false);
+        parallel.forRange(m, Math.max(1, 4096 / n), (chunk, start, end) -> {
+            for (int i = start; i < end; i++) {
+                for (int j = 0; j < n; j++) {
+                    int ci = co + i * n + j;
+                    c[ci] = accumulate ? c[ci] + t[j * m + i] : t[j * m + i];
+                }
+            }
+        });
+    }
+
+    /**
+     * Rows {@code [rowStart, rowEnd)} x columns {@code [colStart, colEnd)} of C over the depth
+     * {@code [depthStart, depthEnd)}; {@code packedB}, when given (then over the whole depth),
+     * replaces packing B.
+     */
     private void block(float[] c, int co, float[] a, int ao, Operand b, float[] packedB, int m, int n, int k,
                        boolean transA, boolean transB, float alpha, boolean accumulate,
-                       int rowStart, int rowEnd, int colStart, int colEnd) {
+                       int rowStart, int rowEnd, int colStart, int colEnd, int depthStart, int depthEnd) {
         int mcBlock = evenBlock(rowEnd - rowStart, MC, mr);
         int ncBlock = evenBlock(colEnd - colStart, NC, nr);
-        int kcBlock = Math.min(KC, k);
+        int kcBlock = Math.min(KC, depthEnd - depthStart);
         float[] ap = new float[mcBlock * kcBlock];
         float[] bp = packedB != null ? packedB : new float[ncBlock * kcBlock];
         int nPadded = roundUp(n, nr);
@@ -163,12 +258,12 @@ final class Gemm {
         float[] widened = transB && b.bf16() != null && packedB == null ? new float[16 * kcBlock] : null;
         for (int ic = rowStart; ic < rowEnd; ic += mcBlock) {
             int mc = Math.min(mcBlock, rowEnd - ic);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = depthStart; pc < depthEnd; pc += KC) {
+                int kc = Math.min(KC, depthEnd - pc);
                 long packStart = clock.start();
                 packA(ap, a, ao, m, k, transA, ic, mc, pc, kc);
                 clock.stop(packStart);
-                boolean overwrite = pc == 0 && !accumulate;
+                boolean overwrite = pc == depthStart && !accumulate;
                 for (int jc = colStart; jc < colEnd; jc += ncBlock) {
                     int nc = Math.min(ncBlock, colEnd - jc);
                     int bpBase = 0;

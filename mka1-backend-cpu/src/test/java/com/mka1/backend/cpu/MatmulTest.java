@@ -21,12 +21,14 @@ class MatmulTest {
 
     /**
      * m, n, k: odd sizes, one row, one column, sizes straddling the tiles (8 x 48, 4 x 8 scalar) and
-     * blocks (KC 256, MC 1536, NC 768), and few-column (LoRA rank) products.
+     * blocks (KC 256, MC 1536, NC 768), few-column (LoRA rank) products (with a transposed A: computed
+     * transposed, {97, 8, 130} and {300, 17, 61}), and few outputs over a long
+     * depth (split across threads by depth, a partial KC block last: {@link #theLongDepthShapesSplitTheDepth}).
      */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {1, 77, 65}, {3, 129, 40}, {7, 1, 300}, {33, 47, 19}, {6, 32, 16},
             {1543, 40, 20}, {13, 770, 31}, {8, 40, 513}, {64, 96, 257}, {8, 48, 16}, {9, 49, 17}, {17, 97, 300},
-            {64, 8, 576}, {100, 23, 37}, {5, 16, 1000}};
+            {64, 8, 576}, {100, 23, 37}, {5, 16, 1000}, {24, 50, 28001}, {130, 96, 2731}, {97, 8, 130}, {300, 17, 61}};
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
@@ -69,6 +71,28 @@ class MatmulTest {
             double tolerance = 2e-5 * magnitude[i] + 1e-6 * (1 + Math.abs(expected));
             assertThat((double) got[i]).as("C[%d,%d] with B %s", i / n, i % n, bType)
                     .isCloseTo(expected, org.assertj.core.data.Offset.offset(tolerance));
+        }
+    }
+
+    @ParameterizedTest(name = "simd={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void theLongDepthShapesSplitTheDepth(boolean simd) {
+        try (Parallel three = new Parallel(3)) {
+            Gemm gemm = new Gemm(VectorApiSupport.select(simd), three, new PackingClock(false), new PackedWeights(0), true);
+            assertThat(gemm.split(24, 50, 28001, false, false)).isEqualTo(Gemm.Split.DEPTH);
+            assertThat(gemm.split(130, 96, 2731, false, false)).isEqualTo(Gemm.Split.DEPTH);
+            assertThat(gemm.split(130, 96, 2731, false, true)).as("B already packed").isNotEqualTo(Gemm.Split.DEPTH);
+            assertThat(gemm.split(24, 50, 1100, false, false)).as("too little work").isNotEqualTo(Gemm.Split.DEPTH);
+            assertThat(gemm.split(512, 576, 576, false, false)).as("many outputs").isNotEqualTo(Gemm.Split.DEPTH);
+        }
+        if (!simd) return; // the training shapes on the 8 x 48 tile (tinystories: 2048 tokens, 288 wide, LM head chunks of 128)
+        try (Parallel two = new Parallel(2)) {
+            Gemm gemm = new Gemm(VectorApiSupport.select(simd), two, new PackingClock(false), new PackedWeights(0), true);
+            assertThat(gemm.split(128, 288, 32000, false, false)).isEqualTo(Gemm.Split.DEPTH);
+            assertThat(gemm.split(288, 288, 2048, false, false)).isEqualTo(Gemm.Split.DEPTH);
+            assertThat(gemm.split(2048, 288, 288, false, false)).isEqualTo(Gemm.Split.ROWS);
+            assertThat(gemm.split(128, 288, 288, false, false)).as("a prefill's projection").isEqualTo(Gemm.Split.ROWS);
+            assertThat(gemm.split(128, 32000, 288, false, false)).isEqualTo(Gemm.Split.COLUMNS);
         }
     }
 

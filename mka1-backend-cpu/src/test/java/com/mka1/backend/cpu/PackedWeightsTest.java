@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * Frozen BF16 weights kept packed across calls ({@code x W^T} with W BF16): the same bits as
  * packing on every call (budget 0), from the first call and from the cache, for odd shapes and a
  * weight that is a view at an offset; the oracle agrees; a write or a free drops the packed copy;
- * the budget bounds what is kept.
+ * the budget bounds what is kept. Large F32 weights multiplied by few rows (the LM head over row
+ * chunks) are kept in both forms they are used in, and packed again after a kernel writes them.
  */
 class PackedWeightsTest {
 
@@ -87,6 +88,44 @@ class PackedWeightsTest {
         }
         assertThatThrownBy(() -> new CpuBackend().open(new BackendOptions(1, 0, Map.of(CpuBackend.PACKED_WEIGHT_BYTES_OPTION, "lots"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("cpu.packedWeightBytes must be a byte count (0 or more), got 'lots'");
+    }
+
+    @ParameterizedTest(name = "simd={0} transB={1}")
+    @CsvSource({"true,true", "true,false", "false,true", "false,false"})
+    void largeF32WeightTimesFewRowsIsKeptPackedAndRepackedAfterAKernelWritesIt(boolean simd, boolean transB) {
+        int m = 20, n = 1031, k = 1019; // n * k just over Gemm.REUSE_ELEMENTS, odd sizes
+        assertThat((long) n * k).isGreaterThanOrEqualTo(Gemm.REUSE_ELEMENTS);
+        Random random = new Random(transB ? 11 : 12);
+        float[] x = Fixtures.gaussian(random, m * k, 1f), w = Fixtures.gaussian(random, n * k, 1f);
+        try (ComputeDevice plain = open(simd, 0); ComputeDevice kept = open(simd, 1L << 30)) {
+            Tensor wPlain = plain.upload(w, w.length), wKept = kept.upload(w, w.length);
+            float[] expected = product(plain, x, wPlain, m, n, k, transB);
+            assertThat(product(kept, x, wKept, m, n, k, transB)).containsExactly(expected);
+            long bytes = CpuProfiling.packedWeightBytes(kept);
+            assertThat(bytes).isEqualTo(4L * k * roundUp(n, tileCols(simd)));
+            assertThat(product(kept, x, wKept, m, n, k, transB)).as("from the packed copy").containsExactly(expected);
+            double[] magnitude = new double[m * n];
+            double[] oracle = NaiveMath.matmul(x, w, m, n, k, false, transB, 1f, magnitude);
+            for (int i = 0; i < m * n; i++) {
+                assertThat((double) expected[i]).isCloseTo(oracle[i], Offset.offset(2e-5 * magnitude[i] + 1e-6));
+            }
+
+            plain.kernels().scale(wPlain, -0.5f, w.length); // an optimizer step on the weight, here a kernel's write
+            kept.kernels().scale(wKept, -0.5f, w.length);
+            float[] afterWrite = product(plain, x, wPlain, m, n, k, transB);
+            assertThat(afterWrite[0]).isNotEqualTo(expected[0]);
+            assertThat(product(kept, x, wKept, m, n, k, transB)).as("packed again after the write").containsExactly(afterWrite);
+            assertThat(CpuProfiling.packedWeightBytes(kept)).as("into the same floats").isEqualTo(bytes);
+            kept.free(wKept);
+            assertThat(CpuProfiling.packedWeightBytes(kept)).isZero();
+        }
+    }
+
+    /** {@code x op(W)}: W stored {@code [n, k]} when {@code transB}, else {@code [k, n]}. */
+    private static float[] product(ComputeDevice device, float[] x, Tensor w, int m, int n, int k, boolean transB) {
+        Tensor y = device.allocate(DType.F32, m, n);
+        device.kernels().matmul(y, device.upload(x, m, k), w, m, n, k, false, transB, 1f, false);
+        return device.download(y);
     }
 
     /** {@code x W^T} with W the BF16 values {@code w} from element 5 on when {@code w} is longer than {@code n * k}. */

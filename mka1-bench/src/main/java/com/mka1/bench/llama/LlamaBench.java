@@ -165,7 +165,7 @@ public final class LlamaBench {
     }
 
     /** Greedy decoding with a KV cache: prefill {@code prompt}, then {@code count - 1} single-token steps. */
-    private static int[] generate(LlamaModel model, int[] prompt, int count) {
+    static int[] generate(LlamaModel model, int[] prompt, int count) {
         int vocab = model.config().vocabSize();
         try (KvCache cache = model.newKvCache(prompt.length + count)) {
             float[] logits = model.forwardWithCache(prompt, cache);
