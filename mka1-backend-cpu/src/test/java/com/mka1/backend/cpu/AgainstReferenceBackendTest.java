@@ -78,8 +78,8 @@ class AgainstReferenceBackendTest {
 
     /**
      * Head dims below and above the 32-column tile; 61 rows span three 16-key transpose groups and a
-     * tail, with packed examples starting at 8 and 50; 157 rows span backward's key blocks and
-     * several of its query groups (8 tiles of up to 8 rows each), each ending in a partial one.
+     * tail, with packed examples starting at 8 and 50; 157 rows span several of backward's query
+     * groups (8 tiles of up to 8 rows each), the last a partial one.
      */
     @ParameterizedTest(name = "simd={0} hd={1} window={2} softcap={3} seq={4}")
     @CsvSource({"true, 24, 0, 0, 61", "false, 24, 0, 0, 61", "true, 40, 0, 0, 61", "false, 40, 0, 0, 61",
