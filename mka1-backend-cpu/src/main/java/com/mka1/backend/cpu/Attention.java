@@ -19,6 +19,8 @@ final class Attention {
     private static final int GROUP = 8;
 
     private final FloatOps ops;
+    /** Each thread's key scores for {@link #fewQueries}, grown to the longest cache seen. */
+    private final ThreadLocal<float[]> rowScores = ThreadLocal.withInitial(() -> new float[0]);
     private final MicroKernel kernel;
     private final Parallel parallel;
     private final int mr;
@@ -208,6 +210,10 @@ final class Attention {
 
     void forward(float[] out, int oo, float[] lse, int lo, float[] q, int qo, float[] k, int ko,
                  float[] v, int vo, int[] seg, int so, Shape s) {
+        if (s.qLen() < mr) {
+            fewQueries(out, oo, lse, lo, q, qo, k, ko, v, vo, seg, so, s);
+            return;
+        }
         int hd = s.headDim();
         parallel.forRange(s.batch() * s.heads(), 1, (chunk, start, end) -> {
             Scratch sc = new Scratch(s);
@@ -256,6 +262,52 @@ final class Attention {
                             for (int c = 0; c < cols; c++) out[dst + c] = sc.tile[r * nr + c] * sc.rowScale[r];
                         }
                     }
+                }
+            }
+        });
+    }
+
+    /**
+     * Fewer queries than a tile has rows (decoding one token against its cache): a dot product along
+     * each stored key row and an axpy of each value row, so every token reads the cache once, with no
+     * packed panels, and allocates nothing (the scores live in {@link #rowScores}).
+     */
+    private void fewQueries(float[] out, int oo, float[] lse, int lo, float[] q, int qo, float[] k, int ko,
+                            float[] v, int vo, int[] seg, int so, Shape s) {
+        int hd = s.headDim();
+        parallel.forRange(s.batch() * s.heads(), 1, (chunk, start, end) -> {
+            float[] scores = rowScores.get();
+            if (scores.length < s.kvLen()) {
+                scores = new float[s.kvLen()];
+                rowScores.set(scores);
+            }
+            for (int task = start; task < end; task++) {
+                int b = task / s.heads();
+                int h = task % s.heads();
+                int kv0 = b * s.kvLen() * s.kvStride() + s.kvHeadOf(h) * hd;
+                for (int i = 0; i < s.qLen(); i++) {
+                    int row = b * s.qLen() + i;
+                    int at = row * s.qStride() + h * hd;
+                    int first = Math.max(0, seg[so + row]);
+                    int last = s.kvLen() - s.qLen() + i;
+                    ops.fill(out, oo + at, 0f, hd);
+                    if (first > last) {
+                        if (lse != null) lse[lo + row * s.heads() + h] = Float.NEGATIVE_INFINITY;
+                        continue;
+                    }
+                    int count = last - first + 1;
+                    for (int j = 0; j < count; j++) {
+                        scores[j] = s.scale() * ops.dot(q, qo + at, k, ko + kv0 + (first + j) * s.kvStride(), hd);
+                    }
+                    if (s.softcap() > 0) ops.softcap(scores, 0, s.softcap(), count);
+                    float max = ops.max(scores, 0, count);
+                    ops.expScale(scores, 0, count, max, 1f);
+                    float sum = ops.sum(scores, 0, count);
+                    float inv = 1f / sum;
+                    for (int j = 0; j < count; j++) {
+                        ops.axpy(scores[j] * inv, v, vo + kv0 + (first + j) * s.kvStride(), out, oo + at, hd);
+                    }
+                    if (lse != null) lse[lo + row * s.heads() + h] = max + (float) Math.log(sum);
                 }
             }
         });

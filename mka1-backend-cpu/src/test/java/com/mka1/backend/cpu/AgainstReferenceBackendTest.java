@@ -78,14 +78,15 @@ class AgainstReferenceBackendTest {
 
     /**
      * Head dims below and above the 32-column tile; 61 rows span three 16-key transpose groups and a
-     * tail, and two of backward's 48-query groups, with packed examples starting at 8 and 50.
+     * tail, with packed examples starting at 8 and 50; 157 rows span several of backward's query
+     * groups (8 tiles of up to 8 rows each), the last a partial one.
      */
-    @ParameterizedTest(name = "simd={0} hd={1}")
-    @CsvSource({"true, 24, 0, 0", "false, 24, 0, 0", "true, 40, 0, 0", "false, 40, 0, 0",
-                "true, 24, 7, 0", "false, 24, 7, 0", "true, 40, 13, 1.5", "false, 40, 0, 1.5"})
-    void attentionForwardAndBackwardOverPackedRows(boolean simd, int hd, int window, float softcap) {
+    @ParameterizedTest(name = "simd={0} hd={1} window={2} softcap={3} seq={4}")
+    @CsvSource({"true, 24, 0, 0, 61", "false, 24, 0, 0, 61", "true, 40, 0, 0, 61", "false, 40, 0, 0, 61",
+                "true, 24, 7, 0, 61", "false, 24, 7, 0, 61", "true, 40, 13, 1.5, 61", "false, 40, 0, 1.5, 61",
+                "true, 24, 0, 0, 157", "false, 40, 0, 0, 157", "true, 40, 45, 0, 157"})
+    void attentionForwardAndBackwardOverPackedRows(boolean simd, int hd, int window, float softcap, int seq) {
         int batch = 2;
-        int seq = 61;
         int heads = 4;
         int kvHeads = 2;
         float scale = (float) (1 / Math.sqrt(hd));

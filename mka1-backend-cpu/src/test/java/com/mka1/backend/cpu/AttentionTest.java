@@ -44,6 +44,12 @@ class AttentionTest {
         checkForward(simd, 3, 40);
     }
 
+    @ParameterizedTest(name = "simd={0}")
+    @ValueSource(booleans = {true, false})
+    void prefillOfSeveralTilesAgainstALongerCache(boolean simd) {
+        checkForward(simd, 13, 40);
+    }
+
     private static void checkForward(boolean simd, int qLen, int kvLen) {
         Random random = new Random(11);
         float[] q = Fixtures.gaussian(random, BATCH * qLen * HEADS * HEAD_DIM, 1f);

@@ -59,11 +59,12 @@ record LlamaShape(String name, int dim, int layers, int heads, int kvHeads, int 
     static LlamaShape named(String name) {
         return switch (name) {
             case "smollm-lora" -> smolLm135m(512, 1, 8);
+            case "smollm-lora-2k" -> smolLm135m(2048, 1, 8); // long context: attention's share grows
             case "smollm-full" -> smolLm135m(512, 1, 0);
             case "tinystories-full" -> tinyStories15m(256, 8);
             case "qwen05b-lora" -> qwen25HalfB(512, 1, 16);
             default -> throw new IllegalArgumentException("unknown configuration " + name
-                    + " (smollm-lora, smollm-full, tinystories-full, qwen05b-lora)");
+                    + " (smollm-lora, smollm-lora-2k, smollm-full, tinystories-full, qwen05b-lora)");
         };
     }
 }
