@@ -160,39 +160,16 @@ class CudaKernelsGpuTest {
     void attentionForward(int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim) {
         // head dims of whole float4s up to 128 run the tiled kernels, 30 and 160 the per-warp ones;
         // "2, 5, 300", "1, 1, 33" and "1, 1, 700" split the keys across warps (few query-head pairs: decoding)
-        float[] q = random.gaussian(batch * qLen * heads * headDim);
-        float[] k = random.gaussian(batch * kvLen * kvHeads * headDim), v = random.gaussian(batch * kvLen * kvHeads * headDim);
-        int[] seg = random.segments(batch, qLen, kvLen, 9);
-        float scale = (float) (1 / Math.sqrt(headDim));
-        compare("attention forward", 1e-4f, dev -> {
-            Tensor out = dev.allocate(DType.F32, batch * qLen, heads * headDim);
-            Tensor lse = dev.allocate(DType.F32, batch * qLen, heads);
-            dev.kernels().attentionForward(out, lse, dev.upload(q, batch * qLen, heads * headDim),
-                    dev.upload(k, batch * kvLen, kvHeads * headDim), dev.upload(v, batch * kvLen, kvHeads * headDim),
-                    dev.upload(seg, batch * qLen), batch, qLen, kvLen, heads, kvHeads, headDim, scale);
-            return new float[][] {dev.download(out), dev.download(lse)};
-        });
+        AttentionCase c = AttentionCase.random(random, batch, qLen, kvLen, heads, kvHeads, headDim, 9);
+        compare("attention forward", 1e-4f, c::forward);
     }
 
     @ParameterizedTest(name = "batch={0} seqLen={1} heads={2} kvHeads={3} headDim={4}")
     @CsvSource({"2, 37, 6, 2, 64", "1, 50, 4, 4, 80", "3, 16, 9, 3, 32", "2, 130, 6, 2, 64", "1, 140, 2, 1, 128",
             "2, 200, 2, 2, 8", "1, 70, 3, 1, 48", "1, 40, 2, 2, 30", "1, 40, 2, 1, 160"})
     void attentionBackward(int batch, int seqLen, int heads, int kvHeads, int headDim) {
-        int rows = batch * seqLen, qw = heads * headDim, kw = kvHeads * headDim;
-        float[] q = random.gaussian(rows * qw), k = random.gaussian(rows * kw), v = random.gaussian(rows * kw), dout = random.gaussian(rows * qw);
-        float[] dq = random.gaussian(rows * qw), dk = random.gaussian(rows * kw), dv = random.gaussian(rows * kw);
-        int[] seg = random.segments(batch, seqLen, seqLen, 9);
-        float scale = (float) (1 / Math.sqrt(headDim));
-        compare("attention backward", 2e-4f, dev -> {
-            Kernels kn = dev.kernels();
-            Tensor tq = dev.upload(q, rows, qw), tk = dev.upload(k, rows, kw), tv = dev.upload(v, rows, kw);
-            Tensor tseg = dev.upload(seg, rows), out = dev.allocate(DType.F32, rows, qw), lse = dev.allocate(DType.F32, rows, heads);
-            kn.attentionForward(out, lse, tq, tk, tv, tseg, batch, seqLen, seqLen, heads, kvHeads, headDim, scale);
-            Tensor tdq = dev.upload(dq, rows, qw), tdk = dev.upload(dk, rows, kw), tdv = dev.upload(dv, rows, kw);
-            kn.attentionBackward(tdq, tdk, tdv, dev.upload(dout, rows, qw), out, lse, tq, tk, tv, tseg,
-                    batch, seqLen, heads, kvHeads, headDim, scale);
-            return new float[][] {dev.download(tdq), dev.download(tdk), dev.download(tdv)};
-        });
+        AttentionCase c = AttentionCase.random(random, batch, seqLen, seqLen, heads, kvHeads, headDim, 9).withGradients(random);
+        compare("attention backward", 2e-4f, c::backward);
     }
 
     // ---- fused kernels: against the reference's separate calls ---------------------------

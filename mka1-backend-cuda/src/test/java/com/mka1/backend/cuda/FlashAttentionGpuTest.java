@@ -50,38 +50,15 @@ class FlashAttentionGpuTest {
     @CsvSource({"2, 77, 77, 8, 2, 64", "1, 200, 200, 4, 4, 128", "1, 33, 100, 8, 1, 64", "2, 129, 129, 32, 8, 64",
             "1, 64, 64, 2, 1, 128", "1, 1000, 1000, 4, 1, 128"})
     void forwardMatchesTheReference(int batch, int qLen, int kvLen, int heads, int kvHeads, int headDim) {
-        float[] q = random.gaussian(batch * qLen * heads * headDim);
-        float[] k = random.gaussian(batch * kvLen * kvHeads * headDim), v = random.gaussian(batch * kvLen * kvHeads * headDim);
-        int[] seg = random.segments(batch, qLen, kvLen, 50);
-        float scale = (float) (1 / Math.sqrt(headDim));
-        compare("flash forward", dev -> {
-            Tensor out = dev.allocate(DType.F32, batch * qLen, heads * headDim);
-            Tensor lse = dev.allocate(DType.F32, batch * qLen, heads);
-            dev.kernels().attentionForward(out, lse, dev.upload(q, batch * qLen, heads * headDim),
-                    dev.upload(k, batch * kvLen, kvHeads * headDim), dev.upload(v, batch * kvLen, kvHeads * headDim),
-                    dev.upload(seg, batch * qLen), batch, qLen, kvLen, heads, kvHeads, headDim, scale);
-            return new float[][] {dev.download(out), dev.download(lse)};
-        });
+        AttentionCase c = AttentionCase.random(random, batch, qLen, kvLen, heads, kvHeads, headDim, 50);
+        compare("flash forward", c::forward);
     }
 
     @ParameterizedTest(name = "batch={0} seqLen={1} heads={2} kvHeads={3} headDim={4}")
     @CsvSource({"2, 77, 8, 2, 64", "1, 200, 4, 4, 128", "2, 129, 32, 8, 64", "1, 130, 2, 1, 128", "1, 1000, 4, 1, 64"})
     void backwardMatchesTheReference(int batch, int seqLen, int heads, int kvHeads, int headDim) {
-        int rows = batch * seqLen, qw = heads * headDim, kw = kvHeads * headDim;
-        float[] q = random.gaussian(rows * qw), k = random.gaussian(rows * kw), v = random.gaussian(rows * kw), dout = random.gaussian(rows * qw);
-        float[] dq = random.gaussian(rows * qw), dk = random.gaussian(rows * kw), dv = random.gaussian(rows * kw);
-        int[] seg = random.segments(batch, seqLen, seqLen, 50);
-        float scale = (float) (1 / Math.sqrt(headDim));
-        compare("flash backward", dev -> {
-            Kernels kn = dev.kernels();
-            Tensor tq = dev.upload(q, rows, qw), tk = dev.upload(k, rows, kw), tv = dev.upload(v, rows, kw);
-            Tensor tseg = dev.upload(seg, rows), out = dev.allocate(DType.F32, rows, qw), lse = dev.allocate(DType.F32, rows, heads);
-            kn.attentionForward(out, lse, tq, tk, tv, tseg, batch, seqLen, seqLen, heads, kvHeads, headDim, scale);
-            Tensor tdq = dev.upload(dq, rows, qw), tdk = dev.upload(dk, rows, kw), tdv = dev.upload(dv, rows, kw);
-            kn.attentionBackward(tdq, tdk, tdv, dev.upload(dout, rows, qw), out, lse, tq, tk, tv, tseg,
-                    batch, seqLen, heads, kvHeads, headDim, scale);
-            return new float[][] {dev.download(tdq), dev.download(tdk), dev.download(tdv)};
-        });
+        AttentionCase c = AttentionCase.random(random, batch, seqLen, seqLen, heads, kvHeads, headDim, 50).withGradients(random);
+        compare("flash backward", c::backward);
     }
 
     private void compare(String what, Function<ComputeDevice, float[][]> kernelCase) {
