@@ -4,7 +4,7 @@ greedy decode tokens/s with a KV cache. Prints one JSON line. On the CPU by defa
 where training attention goes through scaled_dot_product_attention (PyTorch's fused kernels), as it
 does on the CPU where PyTorch has it (2.0 and later; TORCH_SDPA=0 turns it off).
 
-usage: torch_llama.py CONFIG THREADS [STEPS]   (CONFIG: smollm-lora, smollm-full, tinystories-full, qwen05b-lora,
+usage: torch_llama.py CONFIG THREADS [STEPS]   (CONFIG: smollm-lora, smollm-lora-2k, smollm-full, tinystories-full, qwen05b-lora,
        llama1b-lora, llama1b-full, llama8b-lora: the Llama-3.2-1B and Llama-3.1-8B shapes, batch 8 x 1024, LoRA r=16)
 
 TORCH_CHECKPOINT=1 recomputes each block in the backward pass (torch.utils.checkpoint), as mka1's
@@ -32,6 +32,7 @@ torch.manual_seed(1234)
 
 SHAPES = {  # dim, layers, heads, kv heads, hidden, vocab, seq, batch, lora rank, frozen dtype
     "smollm-lora": (576, 30, 9, 3, 1536, 49152, 512, 1, 8, torch.float32),
+    "smollm-lora-2k": (576, 30, 9, 3, 1536, 49152, 2048, 1, 8, torch.float32),
     "smollm-full": (576, 30, 9, 3, 1536, 49152, 512, 1, 0, torch.float32),
     "tinystories-full": (288, 6, 6, 6, 768, 32000, 256, 8, 0, torch.float32),
     "qwen05b-lora": (896, 24, 14, 2, 4864, 151936, 512, 1, 16, torch.bfloat16),

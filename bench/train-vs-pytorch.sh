@@ -12,7 +12,8 @@
 # tokens, batch 1), smollm-full (same, full fine-tune), tinystories-full (TinyStories-15M size,
 # 256 tokens, batch 8, full fine-tune); issue 19: qwen05b-lora (Qwen2.5-0.5B shape, 151936 vocab,
 # BF16 frozen weights, LoRA r=16 on all projections, 512 tokens), not in the default list (a
-# step is about a TFLOP: minutes per setting on two cores).
+# step is about a TFLOP: minutes per setting on two cores); smollm-lora-2k (smollm-lora at 2048
+# tokens, where attention weighs more), not in the default list either.
 # Besides tokens/s and the ratios it prints, per configuration, the FMA peak and bandwidths it
 # measured, training MFU, the decode bound, peak RSS of both sides and one mka1 step's phases.
 set -euo pipefail
