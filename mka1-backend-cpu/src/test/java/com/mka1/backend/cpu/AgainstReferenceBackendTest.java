@@ -114,6 +114,37 @@ class AgainstReferenceBackendTest {
         });
     }
 
+    /**
+     * Decoding: fewer queries than a tile has rows (the dot-product path) against a 61-key cache,
+     * batch row 0's example starting at key 8, with sliding windows and soft-capping.
+     */
+    @ParameterizedTest(name = "simd={0} qLen={1} window={2} softcap={3}")
+    @CsvSource({"true, 1, 0, 0", "false, 1, 0, 0", "true, 3, 7, 0", "false, 3, 0, 1.5", "true, 2, 13, 1.5",
+                "false, 2, 5, 0"})
+    void attentionDecodingAgainstACache(boolean simd, int qLen, int window, float softcap) {
+        int batch = 2;
+        int kvLen = 61;
+        int heads = 4;
+        int kvHeads = 2;
+        int hd = 40;
+        float scale = (float) (1 / Math.sqrt(hd));
+        int[] seg = new int[batch * qLen];
+        for (int r = 0; r < seg.length; r++) {
+            seg[r] = r < qLen ? 8 : 0;
+            if (window > 0) seg[r] = Math.max(seg[r], kvLen - qLen + r % qLen - window + 1);
+        }
+        compare(simd, 5e-5, d -> {
+            int qn = batch * qLen * heads * hd;
+            int kvn = batch * kvLen * kvHeads * hd;
+            Tensor o = d.allocate(DType.F32, qn);
+            Tensor lse = d.allocate(DType.F32, batch * qLen * heads);
+            d.kernels().attentionForward(o, lse, random(d, DType.F32, 1, qn, 1f), random(d, DType.F32, 2, kvn, 1f),
+                    random(d, DType.F32, 3, kvn, 1f), d.upload(seg, seg.length), batch, qLen, kvLen, heads, kvHeads,
+                    hd, scale, softcap);
+            return List.of(d.download(o), d.download(lse));
+        });
+    }
+
     @ParameterizedTest(name = "simd={0}")
     @ValueSource(booleans = {true, false})
     void fusedLossWithMaskedRow(boolean simd) {
